@@ -1,0 +1,193 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource, EntityManager, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { DomainError } from '../common/errors';
+import { RateLimitService } from '../common/rate-limit/rate-limit.service';
+import { hashToken, newToken, normalizeEmail } from '../common/tokens';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { MailService } from '../mail/mail.service';
+import { AuthSession } from './auth-session.entity';
+import { LoginDto, SignupDto, UserDto } from './dto/auth.dto';
+import { PasswordResetToken } from './password-reset-token.entity';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { User } from './user.entity';
+
+const SESSION_DAYS = 30;
+const RESET_TTL_MS = 60 * 60 * 1000;
+/** Failed logins allowed per email and client IP in a 15-minute window before 429. */
+export const LOGIN_FAILURE_LIMIT = 10;
+const LOGIN_FAILURE_WINDOW = 15 * 60;
+
+export type SignupResult = { kind: 'created'; token: string; user: UserDto } | { kind: 'check_email' };
+
+export function toUserDto(u: User): UserDto {
+  return { id: u.id, email: u.email, name: u.name, role: u.role };
+}
+
+@Injectable()
+export class AccountsService {
+  private readonly logger = new Logger(AccountsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(AuthSession) private readonly sessions: Repository<AuthSession>,
+    private readonly mail: MailService,
+    private readonly rateLimit: RateLimitService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async signup(dto: SignupDto, ip: string): Promise<SignupResult> {
+    await this.rateLimit.consume('signup', ip);
+    const email = normalizeEmail(dto.email);
+    const passwordHash = await hashPassword(dto.password);
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const existing = await m.findOne(User, { where: { email }, lock: { mode: 'pessimistic_write' } });
+        if (existing?.passwordHash) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists. Try signing in.');
+        if (existing) {
+          // Known only from a guest booking: prove the address before any password is set.
+          await this.sendPasswordLink(m, existing, 'set');
+          return { kind: 'check_email' as const };
+        }
+        const user = await m.save(m.create(User, { email, name: dto.name.trim(), role: 'client', passwordHash }));
+        const token = await this.createSession(m, user.id);
+        return { kind: 'created' as const, token, user: toUserDto(user) };
+      });
+    } catch (e) {
+      if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505') {
+        throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists. Try signing in.');
+      }
+      throw e;
+    }
+  }
+
+  async login(dto: LoginDto, ip: string): Promise<{ token: string; user: UserDto }> {
+    const email = normalizeEmail(dto.email);
+    const key = `${email}|${ip}`;
+    if ((await this.rateLimit.current('login-failure', key, LOGIN_FAILURE_WINDOW)) >= LOGIN_FAILURE_LIMIT) {
+      throw new DomainError('RATE_LIMITED', 'Too many failed sign-in attempts. Please wait 15 minutes or reset your password.');
+    }
+    const user = await this.users.findOne({ where: { email } });
+    let ok = false;
+    if (user?.passwordHash) ok = await verifyPassword(user.passwordHash, dto.password);
+    else await verifyAgainstDummy(dto.password);
+    if (!user || !ok) {
+      await this.rateLimit.increment('login-failure', key, LOGIN_FAILURE_WINDOW);
+      throw new DomainError('INVALID_CREDENTIALS', 'That email and password don’t match an account.');
+    }
+    const token = await this.createSession(this.dataSource.manager, user.id);
+    return { token, user: toUserDto(user) };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.sessions.delete({ tokenHash: hashToken(token) });
+  }
+
+  /** The user behind a session token, or null when it is unknown or expired. */
+  async userForToken(token: string): Promise<User | null> {
+    if (!token || token.length > 200) return null;
+    const session = await this.sessions.findOne({
+      where: { tokenHash: hashToken(token), expiresAt: MoreThan(new Date()) },
+      relations: { user: true },
+    });
+    return session?.user ?? null;
+  }
+
+  async requestPasswordReset(rawEmail: string, ip: string): Promise<void> {
+    await this.rateLimit.consume('password-reset', ip);
+    const email = normalizeEmail(rawEmail);
+    await this.dataSource.transaction(async (m) => {
+      const user = await m.findOne(User, { where: { email } });
+      if (user) await this.sendPasswordLink(m, user, user.passwordHash ? 'reset' : 'set');
+    });
+  }
+
+  async confirmPasswordReset(token: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await this.dataSource.transaction(async (m) => {
+      const row = await m.findOne(PasswordResetToken, {
+        where: { tokenHash: hashToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row) throw new DomainError('INVALID_TOKEN', 'This link has expired or was already used. Please ask for a new one.');
+      row.usedAt = new Date();
+      await m.save(row);
+      await m.update(User, { id: row.userId }, { passwordHash });
+      // A new password ends every session, everywhere.
+      await m.delete(AuthSession, { userId: row.userId });
+    });
+  }
+
+  async findById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  /** Finds a person by email or creates a client record without a password (guest booking). */
+  async findOrCreateClient(m: EntityManager, rawEmail: string, name: string, timeZone?: string): Promise<User> {
+    const email = normalizeEmail(rawEmail);
+    await m.query(
+      `INSERT INTO users (email, name, role, time_zone) VALUES ($1, $2, 'client', $3) ON CONFLICT (email) DO NOTHING`,
+      [email, name.trim(), timeZone ?? null],
+    );
+    return m.findOneOrFail(User, { where: { email } });
+  }
+
+  async coach(): Promise<User | null> {
+    return this.users.findOne({ where: { role: 'coach' }, order: { createdAt: 'ASC' } });
+  }
+
+  /**
+   * Makes sure the practice's coach account exists. Never overwrites an existing password; a
+   * generated one is written to DATA_DIR/initial-coach-password (owner-only), never logged.
+   */
+  async ensureCoach(): Promise<{ created: boolean; passwordFile: string | null }> {
+    const email = this.config.coach.email;
+    const existing = await this.users.findOne({ where: { email } });
+    if (existing) {
+      if (existing.role !== 'coach') await this.users.update({ id: existing.id }, { role: 'coach' });
+      return { created: false, passwordFile: null };
+    }
+    let password = this.config.coach.password;
+    let passwordFile: string | null = null;
+    if (!password) {
+      password = randomBytes(15).toString('base64url');
+      mkdirSync(this.config.dataDir, { recursive: true });
+      passwordFile = join(this.config.dataDir, 'initial-coach-password');
+      writeFileSync(passwordFile, `${email}\n${password}\n`, { mode: 0o600 });
+      chmodSync(passwordFile, 0o600);
+    }
+    await this.users.query(
+      `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, 'coach', $3) ON CONFLICT (email) DO NOTHING`,
+      [email, 'Coach', await hashPassword(password)],
+    );
+    this.logger.log({ email, passwordFile }, 'coach account created');
+    return { created: true, passwordFile };
+  }
+
+  private async createSession(m: EntityManager, userId: string): Promise<string> {
+    const { token, hash } = newToken();
+    await m.insert(AuthSession, { userId, tokenHash: hash, expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000) });
+    return token;
+  }
+
+  private async sendPasswordLink(m: EntityManager, user: User, purpose: 'reset' | 'set'): Promise<void> {
+    const { token, hash } = newToken();
+    await m.insert(PasswordResetToken, { userId: user.id, tokenHash: hash, expiresAt: new Date(Date.now() + RESET_TTL_MS), usedAt: null });
+    const link = `${this.config.publicUrl}/password-reset?token=${token}`;
+    const subject = purpose === 'set' ? 'Set your Mend password' : 'Reset your Mend password';
+    const intro = purpose === 'set'
+      ? 'Someone (hopefully you) asked to create an account with this email. You have booked with us before, so we only need you to choose a password.'
+      : 'Someone (hopefully you) asked to reset the password of your Mend account.';
+    await this.mail.enqueue(m, {
+      kind: purpose === 'set' ? 'password_set' : 'password_reset',
+      to: user.email,
+      subject,
+      text: `Hello ${user.name},\n\n${intro}\n\nChoose a password here (the link works once, for one hour):\n${link}\n\nIf this wasn't you, you can ignore this mail; nothing changes.\n\n— Mend`,
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { join } from 'node:path';
+import { projectRoot } from './common/paths';
+import { createValidationPipe } from './common/validation';
+import { AppModule, AppModuleOptions } from './app.module';
+import { AppConfig } from './config/config';
+
+/** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
+const CSRF_EXEMPT = [/^\/api(\/|$)/, /^\/health/];
+
+/**
+ * Everything that makes the production app what it is — plugins, security headers, CSRF, pipes,
+ * the error handler, OpenAPI — shared by main.ts and the tests, so tests exercise the real thing.
+ */
+export async function bootstrap(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  const fastify = app.getHttpAdapter().getInstance();
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'mend_csrf',
+    cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', secure: config.publicUrl.startsWith('https://'), signed: false },
+  });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'", 'https://checkout.stripe.com'],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  // Swagger UI needs inline scripts and styles; relax the policy for the docs page only.
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (request.url.startsWith('/api/docs') && !request.url.startsWith('/api/docs-json')) {
+      reply.header('content-security-policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
+    }
+    return payload;
+  });
+  await app.register(fastifyStatic, { root: join(projectRoot(), 'public'), prefix: '/public/', maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
+
+  // Every state-changing page form carries a CSRF token (the API authenticates by bearer token).
+  fastify.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const path = request.url.split('?')[0];
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || CSRF_EXEMPT.some((re) => re.test(path))) return done();
+    fastify.csrfProtection(request, reply, done);
+  });
+
+  app.useGlobalPipes(createValidationPipe());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Mend API')
+      .setDescription('The HTTP API of Mend. Errors: { statusCode, error, code, message }.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** Creates, configures and initialises the app (not yet listening). */
+export async function createApp(config: AppConfig, options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options),
+    new FastifyAdapter({ trustProxy: config.nodeEnv === 'production', bodyLimit: 1_048_576 }),
+    { rawBody: true, bufferLogs: true, abortOnError: false },
+  );
+  await bootstrap(app, config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -1,0 +1,45 @@
+import { RequestMethod } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { Params } from 'nestjs-pino';
+import { AppConfig } from './config/config';
+
+/** Removes secrets that travel in URLs: manage-link tokens, reset tokens, calendar feed tokens. */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (!url) return url;
+  return url
+    .replace(/([?&](?:token|key|session_id)=)[^&#]*/gi, '$1[REDACTED]')
+    .replace(/^(\/calendar\/)[^/?#]+(\.ics)/, '$1[REDACTED]$2');
+}
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["stripe-signature"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.passwordHash',
+  '*.text',
+  '*.body',
+];
+
+export function loggerParams(config: AppConfig): Params {
+  return {
+    pinoHttp: {
+      level: config.logLevel,
+      transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      genReqId: (req: IncomingMessage) => {
+        const given = req.headers['x-request-id'];
+        return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+      },
+      customProps: () => ({ app: 'mend' }),
+      serializers: {
+        req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      },
+      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+    },
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+  };
+}

@@ -1,0 +1,22 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { MAIL_TRANSPORT, smtpTransport } from './mail-transport';
+import { MailService } from './mail.service';
+import { OutboxMail } from './outbox-mail.entity';
+
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxMail])],
+  providers: [
+    MailService,
+    {
+      provide: MAIL_TRANSPORT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => (config.mail.url ? smtpTransport(config.mail.url) : null),
+    },
+  ],
+  exports: [MailService],
+})
+export class MailModule {}

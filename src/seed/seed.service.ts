@@ -1,0 +1,23 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AccountsService } from '../accounts/accounts.service';
+
+export interface SeedReport {
+  coachCreated: boolean;
+  coachPasswordFile: string | null;
+}
+
+/**
+ * Start-up seeding: the coach account always (from COACH_EMAIL / COACH_PASSWORD), and demo
+ * content for each feature when its tables are empty.
+ */
+@Injectable()
+export class SeedService {
+  private readonly logger = new Logger(SeedService.name);
+
+  constructor(private readonly accounts: AccountsService) {}
+
+  async run(): Promise<SeedReport> {
+    const coach = await this.accounts.ensureCoach();
+    return { coachCreated: coach.created, coachPasswordFile: coach.passwordFile };
+  }
+}

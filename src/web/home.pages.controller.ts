@@ -1,0 +1,13 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { renderPage } from './page';
+
+@ApiExcludeController()
+@Controller()
+export class HomePagesController {
+  @Get()
+  async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await renderPage(req, reply, 'home', { title: 'Trauma-recovery coaching', posts: [] });
+  }
+}

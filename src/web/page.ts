@@ -1,0 +1,54 @@
+import { Eta } from 'eta';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { join } from 'node:path';
+import { projectRoot } from '../common/paths';
+
+let eta: Eta | null = null;
+
+/** Eta with auto-escaping on: `<%= x %>` escapes; only `<%~ %>` of pre-sanitised HTML does not. */
+export function views(): Eta {
+  eta ??= new Eta({ views: join(projectRoot(), 'views'), autoEscape: true, cache: process.env.NODE_ENV === 'production' });
+  return eta;
+}
+
+export interface ViewerSummary {
+  name: string;
+  role: 'coach' | 'client';
+}
+
+export interface PageData {
+  title: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Renders a server page inside the layout, with the viewer for the navigation and a fresh CSRF
+ * token for every form on it.
+ */
+export async function renderPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  template: string,
+  data: PageData,
+  status = 200,
+): Promise<void> {
+  const viewer: ViewerSummary | null = request.viewer ? { name: request.viewer.name, role: request.viewer.role } : null;
+  const csrfToken = reply.generateCsrf();
+  const html = await views().renderAsync(template, { ...data, viewer, csrfToken, path: request.url.split('?')[0] });
+  await reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+}
+
+/** Renders a page without request context (error pages from the filter). */
+export async function renderBarePage(template: string, data: PageData): Promise<string> {
+  return views().renderAsync(template, { viewer: null, csrfToken: '', path: '', ...data });
+}
+
+export function redirect(reply: FastifyReply, to: string): void {
+  void reply.redirect(safeNext(to), 303);
+}
+
+/** Only same-site paths are followed after sign-in (no open redirects). */
+export function safeNext(next: unknown, fallback = '/'): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  return next;
+}

@@ -1,0 +1,81 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app';
+import { AppConfig, loadConfig } from '../../src/config/config';
+import { SeedService } from '../../src/seed/seed.service';
+import { createTestDatabase, dropTestDatabase } from './database';
+
+export const COACH_EMAIL = 'coach@example.test';
+export const COACH_PASSWORD = 'coach-password-123';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  dataSource: DataSource;
+  databaseUrl: string;
+  http: () => ReturnType<typeof request>;
+  /** Base URL when started with `listen: true`. */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Reuse an existing database (e.g. a second instance on the same database). */
+  databaseUrl?: string;
+  listen?: boolean;
+  workers?: boolean;
+  seed?: boolean;
+}
+
+/** The production app (same bootstrap as main.ts) on a fresh database of its own. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = options.databaseUrl ? null : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? db!.url;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'mend-test-data-')),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    COACH_EMAIL,
+    COACH_PASSWORD,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const app = await createApp(config, { databaseUrl, workers: options.workers ?? true, poolSize: 10 });
+  if (options.seed !== false) {
+    await app.get(SeedService).run();
+  }
+  let baseUrl = '';
+  if (options.listen) {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = await app.getUrl();
+    baseUrl = baseUrl.replace('[::1]', '127.0.0.1');
+  }
+  return {
+    app,
+    config,
+    dataSource: app.get(DataSource),
+    databaseUrl,
+    baseUrl,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      if (db) await dropTestDatabase(db.name);
+    },
+  };
+}
+
+export async function loginAs(t: TestApp, email: string, password: string): Promise<string> {
+  const res = await t.http().post('/api/auth/login').send({ email, password }).expect(200);
+  return (res.body as { token: string }).token;
+}
+
+export async function signup(t: TestApp, email: string, name = 'Test Person', password = 'a-long-password'): Promise<string> {
+  const res = await t.http().post('/api/auth/signup').send({ email, password, name }).expect(201);
+  return (res.body as { token: string }).token;
+}

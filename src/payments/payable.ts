@@ -1,0 +1,56 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * The contract between the payments module and what can be paid for (a booking, an enrollment).
+ * The payments module owns Stripe, the `payments` table, the webhook and the local test mode; the
+ * feature modules own what a payment means. Feature modules never touch Stripe directly.
+ */
+export type PayableKind = 'booking' | 'enrollment';
+
+export interface CheckoutRequest {
+  kind: PayableKind;
+  /** The booking's or enrollment's id. */
+  referenceId: string;
+  /** Minor units (e.g. 9500 = $95.00). */
+  amount: number;
+  currency: string;
+  /** Shown on the checkout page, e.g. "Coaching session, 1 Dec 2026 17:00 UTC". */
+  description: string;
+  customerEmail: string;
+  /** When the hold ends; the Checkout Session's `expires_at` (≥ 30 min ahead, ≤ 24 h). */
+  expiresAt: Date;
+  /** Where to send the payer afterwards (paths on Mend, e.g. `/bookings/manage?token=…`). */
+  successPath: string;
+  cancelPath: string;
+}
+
+export interface CheckoutResult {
+  paymentId: string;
+  checkoutUrl: string;
+}
+
+export type PaidOutcome = 'fulfilled' | 'refund';
+
+/**
+ * Implemented by each feature module and registered with PaymentsService.registerHandler(kind, h).
+ * Every method runs inside the payments module's transaction (the same one that records the
+ * Stripe event id), so an effect happens exactly once; each must be idempotent anyway.
+ */
+export interface PayableHandler {
+  /**
+   * The payment succeeded. Return 'fulfilled', or 'refund' when it can no longer be honoured
+   * (e.g. the hold expired and the slot was taken meanwhile): payments then refunds it in full.
+   */
+  onPaid(manager: EntityManager, referenceId: string, paymentId: string): Promise<PaidOutcome>;
+  /** Checkout expired, was abandoned, or an async payment failed: release what was held. */
+  onPaymentFailed(manager: EntityManager, referenceId: string, paymentId: string): Promise<void>;
+  /** The payment was refunded in full (by Mend or in the Stripe dashboard). */
+  onRefunded(manager: EntityManager, referenceId: string, paymentId: string): Promise<void>;
+}
+
+/** What a refund request answers; echoed in e.g. the booking cancellation response. */
+export interface RefundSummary {
+  status: 'none' | 'pending' | 'succeeded' | 'failed';
+  amount: number;
+  currency: string | null;
+}

@@ -54,3 +54,27 @@ export interface RefundSummary {
   amount: number;
   currency: string | null;
 }
+
+/** Injection token for the payments module's service (PaymentsService implements PaymentsPort). */
+export const PAYMENTS = Symbol('PAYMENTS');
+
+/**
+ * What feature modules may call. Inject with `@Optional() @Inject(PAYMENTS) payments: PaymentsPort | null`
+ * (null only while the payments module is not part of the app).
+ */
+export interface PaymentsPort {
+  /** Called once per kind at module init. */
+  registerHandler(kind: PayableKind, handler: PayableHandler): void;
+  /**
+   * Creates the payment row and a Stripe Checkout Session (or, in local test mode, a Mend test
+   * checkout page). Call it AFTER the transaction that created the hold has committed. Throws
+   * DomainError PAYMENT_PROVIDER_ERROR when Stripe fails (the caller releases its hold).
+   */
+  createCheckout(request: CheckoutRequest): Promise<CheckoutResult>;
+  /**
+   * Inside the caller's transaction: marks the reference's succeeded payment for a full refund and
+   * enqueues the Stripe refund job (idempotency key per payment). `{status:'none'}` when nothing
+   * was paid.
+   */
+  requestRefund(manager: EntityManager, kind: PayableKind, referenceId: string, reason: string): Promise<RefundSummary>;
+}

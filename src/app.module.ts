@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
+import { PaymentsModule } from './payments/payments.module';
 import { SeedModule } from './seed/seed.module';
 import { WebModule } from './web/web.module';
 
@@ -40,6 +41,7 @@ export class AppModule {
         CommonModule,
         MailModule,
         AccountsModule,
+        PaymentsModule,
         HealthModule,
         WebModule,
         SeedModule,

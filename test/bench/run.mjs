@@ -55,7 +55,7 @@ const env = {
   DATA_DIR: dataDir,
   COACH_EMAIL: 'coach@bench.test',
   COACH_PASSWORD: 'bench-coach-password',
-  RATE_LIMIT_PER_MINUTE: '100000000',
+  RATE_LIMIT_PER_MINUTE: '100000',
   LOG_LEVEL: 'warn',
 };
 const app = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });

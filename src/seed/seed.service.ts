@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
+import { SchedulingService } from '../scheduling/scheduling.service';
 
 export interface SeedReport {
   coachCreated: boolean;
@@ -14,10 +15,15 @@ export interface SeedReport {
 export class SeedService {
   private readonly logger = new Logger(SeedService.name);
 
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly scheduling: SchedulingService,
+  ) {}
 
   async run(): Promise<SeedReport> {
     const coach = await this.accounts.ensureCoach();
+    const coachUser = await this.accounts.coach();
+    if (coachUser && (await this.scheduling.seedDemo(coachUser.id))) this.logger.log('demo scheduling seeded');
     return { coachCreated: coach.created, coachPasswordFile: coach.passwordFile };
   }
 }

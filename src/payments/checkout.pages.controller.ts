@@ -13,14 +13,31 @@ export class CheckoutPagesController {
 
   /** Stripe sends the payer here with `session_id`; test mode with `payment`. Re-fetches and fulfils if paid. */
   @Get('checkout/success')
-  async success(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('session_id') sessionId?: string, @Query('payment') paymentId?: string): Promise<void> {
-    const payment = await this.payments.checkoutReturn({ sessionId: typeof sessionId === 'string' ? sessionId : undefined, paymentId: typeof paymentId === 'string' ? paymentId : undefined });
-    await renderPage(req, reply, 'payments/success', { title: payment.status === 'succeeded' ? 'Payment received' : 'Your payment', payment });
+  async success(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('session_id') sessionId?: string,
+    @Query('payment') paymentId?: string,
+  ): Promise<void> {
+    const payment = await this.payments.checkoutReturn({
+      sessionId: typeof sessionId === 'string' ? sessionId : undefined,
+      paymentId: typeof paymentId === 'string' ? paymentId : undefined,
+    });
+    await renderPage(req, reply, 'payments/success', {
+      title: payment.status === 'succeeded' ? 'Payment received' : 'Your payment',
+      payment,
+    });
   }
 
   @Get('checkout/cancelled')
-  async cancelled(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('payment') paymentId?: string): Promise<void> {
-    const payment = await this.payments.checkoutReturn({ paymentId: typeof paymentId === 'string' ? paymentId : undefined });
+  async cancelled(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('payment') paymentId?: string,
+  ): Promise<void> {
+    const payment = await this.payments.checkoutReturn({
+      paymentId: typeof paymentId === 'string' ? paymentId : undefined,
+    });
     await renderPage(req, reply, 'payments/cancelled', { title: 'Payment not completed', payment });
   }
 
@@ -32,15 +49,27 @@ export class CheckoutPagesController {
   }
 
   @Get('checkout/test/:id')
-  async testCheckout(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async testCheckout(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const payment = await this.payments.testCheckout(id);
-    await renderPage(req, reply, 'payments/test-checkout', { title: 'Checkout (local test mode)', payment });
+    await renderPage(req, reply, 'payments/test-checkout', {
+      title: 'Checkout (local test mode)',
+      payment,
+    });
   }
 
   @Post('checkout/test/:id/pay')
   async testPay(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     const payment = await this.payments.testModePay(id);
-    redirect(reply, payment.status === 'expired' ? `/checkout/cancelled?payment=${payment.id}` : `/checkout/success?payment=${payment.id}`);
+    redirect(
+      reply,
+      payment.status === 'expired'
+        ? `/checkout/cancelled?payment=${payment.id}`
+        : `/checkout/success?payment=${payment.id}`,
+    );
   }
 
   @Post('checkout/test/:id/cancel')
@@ -53,6 +82,10 @@ export class CheckoutPagesController {
   @Auth('coach')
   async coachPayments(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const payments = await this.payments.list();
-    await renderPage(req, reply, 'payments/coach-payments', { title: 'Payments', payments, testMode: this.payments.testMode });
+    await renderPage(req, reply, 'payments/coach-payments', {
+      title: 'Payments',
+      payments,
+      testMode: this.payments.testMode,
+    });
   }
 }

@@ -40,11 +40,18 @@ export interface PayableHandler {
   /**
    * The payment succeeded. Return 'fulfilled', or 'refund' when it can no longer be honoured
    * (e.g. the hold expired and the slot was taken meanwhile): payments then refunds it in full.
+   * When answering 'refund', tell the payer why (mail in this transaction): payments sends the
+   * refund but no mail of its own, so the payer gets one clear message. On 'fulfilled' payments
+   * mails a receipt; the handler sends its own confirmation.
    */
   onPaid(manager: EntityManager, referenceId: string, paymentId: string): Promise<PaidOutcome>;
   /** Checkout expired, was abandoned, or an async payment failed: release what was held. */
   onPaymentFailed(manager: EntityManager, referenceId: string, paymentId: string): Promise<void>;
-  /** The payment was refunded in full (by Mend or in the Stripe dashboard). */
+  /**
+   * The payment was refunded in full (by Mend or in the Stripe dashboard). Also called when a
+   * refund Mend started (requestRefund, or an automatic 'refund') completes, so it must be a no-op
+   * for something already cancelled.
+   */
   onRefunded(manager: EntityManager, referenceId: string, paymentId: string): Promise<void>;
 }
 
@@ -76,5 +83,10 @@ export interface PaymentsPort {
    * enqueues the Stripe refund job (idempotency key per payment). `{status:'none'}` when nothing
    * was paid.
    */
-  requestRefund(manager: EntityManager, kind: PayableKind, referenceId: string, reason: string): Promise<RefundSummary>;
+  requestRefund(
+    manager: EntityManager,
+    kind: PayableKind,
+    referenceId: string,
+    reason: string,
+  ): Promise<RefundSummary>;
 }

@@ -55,7 +55,11 @@ export class PaymentFulfilment {
    * Money was received (a verified event, a re-fetched paid session, or test-mode Pay). Records
    * it, tells the handler, and refunds automatically when the handler can no longer honour it.
    */
-  async markPaid(manager: EntityManager, payment: Payment, paymentIntentId: string | null): Promise<PaidResult> {
+  async markPaid(
+    manager: EntityManager,
+    payment: Payment,
+    paymentIntentId: string | null,
+  ): Promise<PaidResult> {
     if (paymentIntentId && !payment.paymentIntentId) payment.paymentIntentId = paymentIntentId;
     const next = nextStatus(payment.status, 'paid');
     if (!next) {
@@ -66,11 +70,21 @@ export class PaymentFulfilment {
     payment.status = next;
     payment.paidAt = this.clock.now();
     await manager.save(payment);
-    const outcome = await this.handler(payment.kind).onPaid(manager, payment.referenceId, payment.id);
-    this.logger.log({ paymentId: payment.id, kind: payment.kind, late, outcome }, 'payment succeeded');
+    const outcome = await this.handler(payment.kind).onPaid(
+      manager,
+      payment.referenceId,
+      payment.id,
+    );
+    this.logger.log(
+      { paymentId: payment.id, kind: payment.kind, late, outcome },
+      'payment succeeded',
+    );
     if (outcome === 'refund') {
-      await this.startRefund(manager, payment, late ? 'paid_after_hold_lapsed' : 'could_not_fulfil');
-      await this.mailAutomaticRefund(manager, payment);
+      await this.startRefund(
+        manager,
+        payment,
+        late ? 'paid_after_hold_lapsed' : 'could_not_fulfil',
+      );
       return 'refund';
     }
     await this.mailReceipt(manager, payment);
@@ -78,14 +92,22 @@ export class PaymentFulfilment {
   }
 
   /** The checkout expired, was abandoned, or its (async) payment failed: release what was held. */
-  async markFailed(manager: EntityManager, payment: Payment, signal: 'failed' | 'expired', reason: string): Promise<boolean> {
+  async markFailed(
+    manager: EntityManager,
+    payment: Payment,
+    signal: 'failed' | 'expired',
+    reason: string,
+  ): Promise<boolean> {
     const next = nextStatus(payment.status, signal);
     if (!next) return false;
     payment.status = next;
     payment.failureReason = reason;
     await manager.save(payment);
     await this.handler(payment.kind).onPaymentFailed(manager, payment.referenceId, payment.id);
-    this.logger.log({ paymentId: payment.id, kind: payment.kind, status: next }, 'payment did not complete');
+    this.logger.log(
+      { paymentId: payment.id, kind: payment.kind, status: next },
+      'payment did not complete',
+    );
     return true;
   }
 
@@ -93,11 +115,20 @@ export class PaymentFulfilment {
    * A refund happened (ours, or one made in the Stripe dashboard). A partial refund is recorded;
    * a full one makes the payment `refunded` and tells the handler once.
    */
-  async markRefunded(manager: EntityManager, payment: Payment, refundedAmount: number, refundIds: string[]): Promise<boolean> {
+  async markRefunded(
+    manager: EntityManager,
+    payment: Payment,
+    refundedAmount: number,
+    refundIds: string[],
+  ): Promise<boolean> {
     const known = new Set(payment.refundIds);
     payment.refundIds = [...payment.refundIds, ...refundIds.filter((id) => !known.has(id))];
-    payment.refundedAmount = Math.min(payment.amount, Math.max(payment.refundedAmount, refundedAmount));
-    const next = payment.refundedAmount >= payment.amount ? nextStatus(payment.status, 'refunded') : null;
+    payment.refundedAmount = Math.min(
+      payment.amount,
+      Math.max(payment.refundedAmount, refundedAmount),
+    );
+    const next =
+      payment.refundedAmount >= payment.amount ? nextStatus(payment.status, 'refunded') : null;
     if (!next) {
       await manager.save(payment);
       return false;
@@ -125,7 +156,10 @@ export class PaymentFulfilment {
   private async mailReceipt(manager: EntityManager, payment: Payment): Promise<void> {
     if (!payment.customerEmail) return;
     const amount = formatMoney(payment.amount, payment.currency);
-    const paidAt = (payment.paidAt ?? this.clock.now()).toISOString().replace('T', ' ').slice(0, 16);
+    const paidAt = (payment.paidAt ?? this.clock.now())
+      .toISOString()
+      .replace('T', ' ')
+      .slice(0, 16);
     await this.mail.enqueue(manager, {
       kind: 'payment_receipt',
       to: payment.customerEmail,
@@ -140,27 +174,6 @@ export class PaymentFulfilment {
         payment.testMode ? '\nThis was paid in local test mode: no money moved.' : '',
         '',
         `${this.config.publicUrl}${payment.successPath}`,
-      ].join('\n'),
-    });
-  }
-
-  private async mailAutomaticRefund(manager: EntityManager, payment: Payment): Promise<void> {
-    if (!payment.customerEmail) return;
-    const amount = formatMoney(payment.amount, payment.currency);
-    await this.mail.enqueue(manager, {
-      kind: 'payment_refund_automatic',
-      to: payment.customerEmail,
-      subject: `We are refunding your payment of ${amount}`,
-      text: [
-        payment.kind === 'booking'
-          ? `Your payment for ${payment.description} reached us after the time we were holding for you had lapsed,\nand in the meantime it was taken. We are sorry.`
-          : `We could not complete ${payment.description} after your payment. We are sorry.`,
-        'We have refunded the full amount, so nothing is lost:',
-        `${amount} goes back to the card or account you paid with, usually within 5 to 10 days.`,
-        '',
-        payment.kind === 'booking' ? `You are welcome to choose another time: ${this.config.publicUrl}/book` : `${this.config.publicUrl}/program`,
-        '',
-        `Reference: ${payment.id}`,
       ].join('\n'),
     });
   }

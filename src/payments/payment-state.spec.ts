@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { formatMoney, isLatePayment, moneyReceived, nextStatus, PAYMENT_STATUSES, PaymentSignal, PaymentStatus } from './payment-state';
+import {
+  formatMoney,
+  isLatePayment,
+  moneyReceived,
+  nextStatus,
+  PAYMENT_STATUSES,
+  PaymentSignal,
+  PaymentStatus,
+} from './payment-state';
 
 const SIGNALS: PaymentSignal[] = ['paid', 'failed', 'expired', 'refund_requested', 'refunded'];
 
@@ -49,7 +57,8 @@ describe('payment state machine', () => {
         const firstMoney = seen.findIndex(moneyReceived);
         if (firstMoney >= 0) expect(seen.slice(firstMoney).every(moneyReceived)).toBe(true);
         const firstRefund = seen.indexOf('refunded');
-        if (firstRefund >= 0) expect(seen.slice(firstRefund).every((s) => s === 'refunded')).toBe(true);
+        if (firstRefund >= 0)
+          expect(seen.slice(firstRefund).every((s) => s === 'refunded')).toBe(true);
         // Every status reached is a known one.
         expect(seen.every((s) => PAYMENT_STATUSES.includes(s))).toBe(true);
       }),
@@ -58,11 +67,15 @@ describe('payment state machine', () => {
 
   it('property: applying a signal twice changes nothing the second time (idempotent)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...PAYMENT_STATUSES), fc.constantFrom(...SIGNALS), (status, signal) => {
-        const once = nextStatus(status, signal) ?? status;
-        const twice = nextStatus(once, signal) ?? once;
-        expect(twice).toBe(once);
-      }),
+      fc.property(
+        fc.constantFrom(...PAYMENT_STATUSES),
+        fc.constantFrom(...SIGNALS),
+        (status, signal) => {
+          const once = nextStatus(status, signal) ?? status;
+          const twice = nextStatus(once, signal) ?? once;
+          expect(twice).toBe(once);
+        },
+      ),
     );
   });
 

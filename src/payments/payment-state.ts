@@ -2,9 +2,17 @@
  * The payment state machine. It never goes backwards: once money has moved (succeeded), no
  * expiry or failure signal can undo it; a refund is terminal. Pure, so it is tested directly.
  */
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded';
+export type PaymentStatus =
+  'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded';
 
-export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'refund_pending', 'refunded'];
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
+  'pending',
+  'succeeded',
+  'failed',
+  'expired',
+  'refund_pending',
+  'refunded',
+];
 
 /** What can happen to a payment, whatever its source (webhook, success return, test mode, job). */
 export type PaymentSignal = 'paid' | 'failed' | 'expired' | 'refund_requested' | 'refunded';
@@ -15,7 +23,9 @@ export function nextStatus(current: PaymentStatus, signal: PaymentSignal): Payme
     case 'paid':
       // A payment after the checkout expired or failed is still money received: it is recorded,
       // and what was paid for decides whether it can be honoured (else it is refunded).
-      return current === 'pending' || current === 'failed' || current === 'expired' ? 'succeeded' : null;
+      return current === 'pending' || current === 'failed' || current === 'expired'
+        ? 'succeeded'
+        : null;
     case 'failed':
       return current === 'pending' ? 'failed' : null;
     case 'expired':
@@ -41,13 +51,32 @@ export function moneyReceived(status: PaymentStatus): boolean {
 export function formatMoney(amount: number, currency: string): string {
   const code = currency.toUpperCase();
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency: code }).format(amount / minorUnitDivisor(code));
+    return new Intl.NumberFormat('en', { style: 'currency', currency: code }).format(
+      amount / minorUnitDivisor(code),
+    );
   } catch {
     return `${(amount / 100).toFixed(2)} ${code}`;
   }
 }
 
-const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
+const ZERO_DECIMAL = new Set([
+  'BIF',
+  'CLP',
+  'DJF',
+  'GNF',
+  'JPY',
+  'KMF',
+  'KRW',
+  'MGA',
+  'PYG',
+  'RWF',
+  'UGX',
+  'VND',
+  'VUV',
+  'XAF',
+  'XOF',
+  'XPF',
+]);
 
 function minorUnitDivisor(code: string): number {
   return ZERO_DECIMAL.has(code) ? 1 : 100;

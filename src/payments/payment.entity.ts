@@ -1,4 +1,12 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import type { PayableKind } from './payable';
 import type { PaymentStatus } from './payment-state';
 
@@ -13,8 +21,14 @@ import type { PaymentStatus } from './payment-state';
 @Index('UQ_payments_checkout_session', ['checkoutSessionId'], { unique: true })
 @Index('UQ_payments_payment_intent', ['paymentIntentId'], { unique: true })
 @Check('CHK_payments_kind', `"kind" IN ('booking', 'enrollment')`)
-@Check('CHK_payments_status', `"status" IN ('pending', 'succeeded', 'failed', 'expired', 'refund_pending', 'refunded')`)
-@Check('CHK_payments_amount', `"amount" > 0 AND "refunded_amount" >= 0 AND "refunded_amount" <= "amount"`)
+@Check(
+  'CHK_payments_status',
+  `"status" IN ('pending', 'succeeded', 'failed', 'expired', 'refund_pending', 'refunded')`,
+)
+@Check(
+  'CHK_payments_amount',
+  `"amount" > 0 AND "refunded_amount" >= 0 AND "refunded_amount" <= "amount"`,
+)
 export class Payment {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -12,7 +12,9 @@ export class PaymentsController {
   @Get()
   @Auth('coach')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Every payment, newest first, with its status and what it paid for (coach)' })
+  @ApiOperation({
+    summary: 'Every payment, newest first, with its status and what it paid for (coach)',
+  })
   @ApiResponse({ status: 200, type: [PaymentDto] })
   async list(): Promise<PaymentDto[]> {
     return (await this.payments.list()).map(toPaymentDto);

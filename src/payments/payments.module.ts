@@ -23,7 +23,11 @@ import { WebhookController } from './webhook.controller';
   imports: [TypeOrmModule.forFeature([Payment, StripeEvent])],
   controllers: [WebhookController, PaymentsController, CheckoutPagesController],
   providers: [
-    { provide: STRIPE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createStripeClient(config) },
+    {
+      provide: STRIPE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createStripeClient(config),
+    },
     PaymentFulfilment,
     PaymentsService,
     StripeWebhookService,

@@ -7,7 +7,14 @@ import { DomainError, notFound } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
-import { CheckoutRequest, CheckoutResult, PayableHandler, PayableKind, PaymentsPort, RefundSummary } from './payable';
+import {
+  CheckoutRequest,
+  CheckoutResult,
+  PayableHandler,
+  PayableKind,
+  PaymentsPort,
+  RefundSummary,
+} from './payable';
 import { Payment } from './payment.entity';
 import { PaymentFulfilment, REFUND_QUEUE, RefundJob } from './payment-fulfilment.service';
 import { isPaidSession, sessionPaymentIntentId } from './stripe-objects';
@@ -37,8 +44,13 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<RefundJob>(REFUND_QUEUE, (job) => this.runRefund(job.paymentId), { retryLimit: 12, retryDelay: 30 });
-    this.jobs.register<object>(RECONCILE_QUEUE, () => this.reconcile().then(() => undefined), { retryLimit: 0 });
+    this.jobs.register<RefundJob>(REFUND_QUEUE, (job) => this.runRefund(job.paymentId), {
+      retryLimit: 12,
+      retryDelay: 30,
+    });
+    this.jobs.register<object>(RECONCILE_QUEUE, () => this.reconcile().then(() => undefined), {
+      retryLimit: 0,
+    });
     this.jobs.schedule(RECONCILE_QUEUE, '* * * * *');
   }
 
@@ -52,7 +64,8 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
   }
 
   async createCheckout(request: CheckoutRequest): Promise<CheckoutResult> {
-    if (!Number.isInteger(request.amount) || request.amount <= 0) throw new Error('createCheckout: amount must be a positive integer');
+    if (!Number.isInteger(request.amount) || request.amount <= 0)
+      throw new Error('createCheckout: amount must be a positive integer');
     const payment = await this.payments.save(
       this.payments.create({
         kind: request.kind,
@@ -77,7 +90,11 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
   }
 
   private async createStripeSession(stripe: Stripe, payment: Payment): Promise<CheckoutResult> {
-    const metadata = { kind: payment.kind, referenceId: payment.referenceId, paymentId: payment.id };
+    const metadata = {
+      kind: payment.kind,
+      referenceId: payment.referenceId,
+      paymentId: payment.id,
+    };
     const params: Stripe.Checkout.SessionCreateParams = {
       mode: 'payment',
       client_reference_id: `${payment.kind}:${payment.referenceId}`,
@@ -87,7 +104,11 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       line_items: [
         {
           quantity: 1,
-          price_data: { currency: payment.currency, unit_amount: payment.amount, product_data: { name: payment.description } },
+          price_data: {
+            currency: payment.currency,
+            unit_amount: payment.amount,
+            product_data: { name: payment.description },
+          },
         },
       ],
       expires_at: Math.floor(payment.expiresAt.getTime() / 1000),
@@ -97,31 +118,52 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
     let session: Stripe.Checkout.Session;
     try {
       // The key is per payment: the SDK's retries, and any retry of this payment, can never make a second session.
-      session = await stripe.checkout.sessions.create(params, { idempotencyKey: `checkout-${payment.id}` });
+      session = await stripe.checkout.sessions.create(params, {
+        idempotencyKey: `checkout-${payment.id}`,
+      });
     } catch (e) {
       const reason = describeStripeFailure(e);
-      await this.payments.update({ id: payment.id, status: 'pending' }, { status: 'failed', failureReason: `checkout not created: ${reason}` });
-      this.logger.warn({ paymentId: payment.id, reason }, 'Stripe checkout session could not be created');
+      await this.payments.update(
+        { id: payment.id, status: 'pending' },
+        { status: 'failed', failureReason: `checkout not created: ${reason}` },
+      );
+      this.logger.warn(
+        { paymentId: payment.id, reason },
+        'Stripe checkout session could not be created',
+      );
       throw new DomainError(
         'PAYMENT_PROVIDER_ERROR',
         'Our payment provider did not answer in time, so nothing was charged and the time was not held. Please try again in a moment.',
       );
     }
     if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL');
-    await this.payments.update({ id: payment.id }, { checkoutSessionId: session.id, checkoutUrl: session.url });
+    await this.payments.update(
+      { id: payment.id },
+      { checkoutSessionId: session.id, checkoutUrl: session.url },
+    );
     return { paymentId: payment.id, checkoutUrl: session.url };
   }
 
-  async requestRefund(manager: EntityManager, kind: PayableKind, referenceId: string, reason: string): Promise<RefundSummary> {
+  async requestRefund(
+    manager: EntityManager,
+    kind: PayableKind,
+    referenceId: string,
+    reason: string,
+  ): Promise<RefundSummary> {
     const payment = await manager.findOne(Payment, {
       where: { kind, referenceId, status: In(['succeeded', 'refund_pending', 'refunded']) },
       order: { createdAt: 'DESC' },
       lock: { mode: 'pessimistic_write' },
     });
     if (!payment) return { status: 'none', amount: 0, currency: null };
-    if (payment.status === 'refunded') return { status: 'succeeded', amount: payment.refundedAmount, currency: payment.currency };
+    if (payment.status === 'refunded')
+      return { status: 'succeeded', amount: payment.refundedAmount, currency: payment.currency };
     await this.fulfilment.startRefund(manager, payment, reason.slice(0, 200));
-    return { status: 'pending', amount: payment.amount - payment.refundedAmount, currency: payment.currency };
+    return {
+      status: 'pending',
+      amount: payment.amount - payment.refundedAmount,
+      currency: payment.currency,
+    };
   }
 
   /** The refund job: one full refund through Stripe, safe to run again (same idempotency key). */
@@ -133,28 +175,50 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       const stripe = this.requireStripe();
       let paymentIntent = payment.paymentIntentId;
       if (!paymentIntent && payment.checkoutSessionId) {
-        paymentIntent = sessionPaymentIntentId(await stripe.checkout.sessions.retrieve(payment.checkoutSessionId));
+        paymentIntent = sessionPaymentIntentId(
+          await stripe.checkout.sessions.retrieve(payment.checkoutSessionId),
+        );
       }
-      if (!paymentIntent) throw new Error(`Payment ${payment.id} has no PaymentIntent yet; the refund will be retried`);
+      if (!paymentIntent)
+        throw new Error(
+          `Payment ${payment.id} has no PaymentIntent yet; the refund will be retried`,
+        );
       try {
         const refund = await stripe.refunds.create(
-          { payment_intent: paymentIntent, reason: 'requested_by_customer', metadata: { paymentId: payment.id } },
+          {
+            payment_intent: paymentIntent,
+            reason: 'requested_by_customer',
+            metadata: { paymentId: payment.id },
+          },
           { idempotencyKey: `refund-${payment.id}` },
         );
         if (refund.status === 'failed' || refund.status === 'canceled') {
-          await this.payments.update({ id: payment.id }, { failureReason: `refund ${refund.status}` });
-          this.logger.error({ paymentId: payment.id, refundId: refund.id, status: refund.status }, 'Stripe refund did not go through; the coach must refund by hand');
+          await this.payments.update(
+            { id: payment.id },
+            { failureReason: `refund ${refund.status}` },
+          );
+          this.logger.error(
+            { paymentId: payment.id, refundId: refund.id, status: refund.status },
+            'Stripe refund did not go through; the coach must refund by hand',
+          );
           return;
         }
         refundId = refund.id;
       } catch (e) {
         // Refunded meanwhile (e.g. in the dashboard): record it below instead of failing forever.
-        if (!(e instanceof Stripe.errors.StripeError && e.code === 'charge_already_refunded')) throw e;
+        if (!(e instanceof Stripe.errors.StripeError && e.code === 'charge_already_refunded'))
+          throw e;
       }
     }
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.fulfilment.lock(manager, { id: paymentId });
-      if (locked?.status === 'refund_pending') await this.fulfilment.markRefunded(manager, locked, locked.amount, refundId ? [refundId] : []);
+      if (locked?.status === 'refund_pending')
+        await this.fulfilment.markRefunded(
+          manager,
+          locked,
+          locked.amount,
+          refundId ? [refundId] : [],
+        );
     });
   }
 
@@ -182,14 +246,19 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
     try {
       session = await stripe.checkout.sessions.retrieve(payment.checkoutSessionId);
     } catch (e) {
-      this.logger.warn({ paymentId: payment.id, reason: describeStripeFailure(e) }, 'could not re-fetch the checkout session');
+      this.logger.warn(
+        { paymentId: payment.id, reason: describeStripeFailure(e) },
+        'could not re-fetch the checkout session',
+      );
       return;
     }
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.fulfilment.lock(manager, { id: payment.id });
       if (!locked) return;
-      if (isPaidSession(session)) await this.fulfilment.markPaid(manager, locked, sessionPaymentIntentId(session));
-      else if (session.status === 'expired') await this.fulfilment.markFailed(manager, locked, 'expired', 'checkout expired');
+      if (isPaidSession(session))
+        await this.fulfilment.markPaid(manager, locked, sessionPaymentIntentId(session));
+      else if (session.status === 'expired')
+        await this.fulfilment.markFailed(manager, locked, 'expired', 'checkout expired');
     });
   }
 
@@ -199,7 +268,11 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
     const due = await this.payments.find({
       where: [
         { status: 'pending', testMode: true, expiresAt: LessThan(new Date(now)) },
-        { status: 'pending', testMode: false, expiresAt: LessThan(new Date(now - RECONCILE_GRACE_MS)) },
+        {
+          status: 'pending',
+          testMode: false,
+          expiresAt: LessThan(new Date(now - RECONCILE_GRACE_MS)),
+        },
       ],
       order: { expiresAt: 'ASC' },
       take: 50,
@@ -211,7 +284,15 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       }
       await this.dataSource.transaction(async (manager) => {
         const locked = await this.fulfilment.lock(manager, { id: payment.id });
-        if (locked) await this.fulfilment.markFailed(manager, locked, 'expired', locked.checkoutSessionId || locked.testMode ? 'checkout expired' : 'checkout never created');
+        if (locked)
+          await this.fulfilment.markFailed(
+            manager,
+            locked,
+            'expired',
+            locked.checkoutSessionId || locked.testMode
+              ? 'checkout expired'
+              : 'checkout never created',
+          );
       });
     }
     return due.length;
@@ -221,7 +302,10 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
   async testModePay(paymentId: string): Promise<PaymentView> {
     await this.dataSource.transaction(async (manager) => {
       const payment = await this.lockTestPayment(manager, paymentId);
-      if (payment.status === 'pending' && payment.expiresAt.getTime() <= this.clock.now().getTime()) {
+      if (
+        payment.status === 'pending' &&
+        payment.expiresAt.getTime() <= this.clock.now().getTime()
+      ) {
         await this.fulfilment.markFailed(manager, payment, 'expired', 'checkout expired');
         return;
       }
@@ -248,23 +332,33 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
     const stripe = this.requireStripe();
     if (payment.checkoutSessionId) {
       try {
-        await stripe.checkout.sessions.expire(payment.checkoutSessionId, {}, { idempotencyKey: `expire-${payment.id}` });
+        await stripe.checkout.sessions.expire(
+          payment.checkoutSessionId,
+          {},
+          { idempotencyKey: `expire-${payment.id}` },
+        );
       } catch (e) {
         // Already complete or expired: whatever Stripe says now is the truth.
-        this.logger.warn({ paymentId: payment.id, reason: describeStripeFailure(e) }, 'could not expire the checkout session');
+        this.logger.warn(
+          { paymentId: payment.id, reason: describeStripeFailure(e) },
+          'could not expire the checkout session',
+        );
         await this.syncFromStripe(stripe, payment);
         return this.view(payment.id);
       }
     }
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.fulfilment.lock(manager, { id: payment.id });
-      if (locked) await this.fulfilment.markFailed(manager, locked, 'expired', 'abandoned at checkout');
+      if (locked)
+        await this.fulfilment.markFailed(manager, locked, 'expired', 'abandoned at checkout');
     });
     return this.view(payment.id);
   }
 
   async testCheckout(paymentId: string): Promise<PaymentView> {
-    const payment = isUuid(paymentId) ? await this.payments.findOneBy({ id: paymentId, testMode: true }) : null;
+    const payment = isUuid(paymentId)
+      ? await this.payments.findOneBy({ id: paymentId, testMode: true })
+      : null;
     if (!payment || !this.testMode) throw notFound('This test checkout');
     return toPaymentView(payment, this.clock.now());
   }
@@ -283,7 +377,10 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
   }
 
   private async lockTestPayment(manager: EntityManager, paymentId: string): Promise<Payment> {
-    const payment = this.testMode && isUuid(paymentId) ? await this.fulfilment.lock(manager, { id: paymentId, testMode: true }) : null;
+    const payment =
+      this.testMode && isUuid(paymentId)
+        ? await this.fulfilment.lock(manager, { id: paymentId, testMode: true })
+        : null;
     if (!payment) throw notFound('This test checkout');
     return payment;
   }
@@ -300,6 +397,7 @@ function isUuid(value: string): boolean {
 
 /** A short, log-safe reason (never a request body or a key). */
 export function describeStripeFailure(e: unknown): string {
-  if (e instanceof Stripe.errors.StripeError) return `${e.type}${e.statusCode ? ` ${e.statusCode}` : ''}: ${e.message}`.slice(0, 300);
+  if (e instanceof Stripe.errors.StripeError)
+    return `${e.type}${e.statusCode ? ` ${e.statusCode}` : ''}: ${e.message}`.slice(0, 300);
   return e instanceof Error ? e.message.slice(0, 300) : 'unknown error';
 }

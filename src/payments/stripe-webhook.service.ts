@@ -7,7 +7,12 @@ import { APP_CONFIG } from '../config/config.module';
 import { Payment } from './payment.entity';
 import { PaymentFulfilment } from './payment-fulfilment.service';
 import { STRIPE } from './stripe-client';
-import { chargePaymentIntentId, isPaidSession, sessionPaymentId, sessionPaymentIntentId } from './stripe-objects';
+import {
+  chargePaymentIntentId,
+  isPaidSession,
+  sessionPaymentId,
+  sessionPaymentIntentId,
+} from './stripe-objects';
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
 
@@ -38,19 +43,27 @@ export class StripeWebhookService {
   /** Verifies the signature over the exact bytes received (400 when missing, wrong or stale). */
   verify(rawBody: Buffer | undefined, signature: string | string[] | undefined): Stripe.Event {
     const secret = this.config.stripe.webhookSecret;
-    if (!this.stripe || !secret) throw new DomainError('BAD_REQUEST', 'Stripe webhooks are not configured (local test mode).');
-    if (typeof signature !== 'string' || !signature) throw new DomainError('BAD_REQUEST', 'The Stripe-Signature header is missing.');
+    if (!this.stripe || !secret)
+      throw new DomainError('BAD_REQUEST', 'Stripe webhooks are not configured (local test mode).');
+    if (typeof signature !== 'string' || !signature)
+      throw new DomainError('BAD_REQUEST', 'The Stripe-Signature header is missing.');
     if (!rawBody) throw new DomainError('BAD_REQUEST', 'The request body is missing.');
     try {
       return this.stripe.webhooks.constructEvent(rawBody, signature, secret);
     } catch {
-      throw new DomainError('BAD_REQUEST', 'The Stripe signature is not valid for this body, or it is too old.');
+      throw new DomainError(
+        'BAD_REQUEST',
+        'The Stripe signature is not valid for this body, or it is too old.',
+      );
     }
   }
 
   async handle(event: Stripe.Event): Promise<WebhookOutcome> {
     if (!HANDLED.has(event.type)) {
-      this.logger.log({ eventId: event.id, type: event.type }, 'Stripe event type not handled; acknowledged');
+      this.logger.log(
+        { eventId: event.id, type: event.type },
+        'Stripe event type not handled; acknowledged',
+      );
       return 'ignored';
     }
     // Network calls (re-fetching from Stripe) happen before the transaction, never inside it.
@@ -77,7 +90,10 @@ export class StripeWebhookService {
       case 'checkout.session.async_payment_succeeded': {
         const session = event.data.object;
         // A paid session without its PaymentIntent can't be refunded later: fetch the full one.
-        if ((isPaidSession(session) || event.type === 'checkout.session.async_payment_succeeded') && !sessionPaymentIntentId(session)) {
+        if (
+          (isPaidSession(session) || event.type === 'checkout.session.async_payment_succeeded') &&
+          !sessionPaymentIntentId(session)
+        ) {
           return stripe.checkout.sessions.retrieve(session.id);
         }
         return null;
@@ -85,7 +101,9 @@ export class StripeWebhookService {
       case 'charge.refunded': {
         const pi = chargePaymentIntentId(event.data.object);
         if (!pi) return null;
-        const known = await this.dataSource.getRepository(Payment).existsBy({ paymentIntentId: pi });
+        const known = await this.dataSource
+          .getRepository(Payment)
+          .existsBy({ paymentIntentId: pi });
         if (known) return null;
         // We have not seen this PaymentIntent yet: find its Checkout Session.
         const list = await stripe.checkout.sessions.list({ payment_intent: pi, limit: 1 });
@@ -96,7 +114,11 @@ export class StripeWebhookService {
     }
   }
 
-  private async apply(manager: EntityManager, event: Stripe.Event, refetched: Stripe.Checkout.Session | null): Promise<void> {
+  private async apply(
+    manager: EntityManager,
+    event: Stripe.Event,
+    refetched: Stripe.Checkout.Session | null,
+  ): Promise<void> {
     switch (event.type) {
       case 'checkout.session.completed':
       case 'checkout.session.async_payment_succeeded': {
@@ -108,18 +130,26 @@ export class StripeWebhookService {
         } else {
           // Completed, but an asynchronous method (e.g. a bank debit) is still settling: wait for its event.
           const pi = sessionPaymentIntentId(session);
-          if (pi && !payment.paymentIntentId) await manager.update(Payment, { id: payment.id }, { paymentIntentId: pi });
+          if (pi && !payment.paymentIntentId)
+            await manager.update(Payment, { id: payment.id }, { paymentIntentId: pi });
         }
         return;
       }
       case 'checkout.session.async_payment_failed': {
         const payment = await this.paymentForSession(manager, event.data.object);
-        if (payment) await this.fulfilment.markFailed(manager, payment, 'failed', 'asynchronous payment failed');
+        if (payment)
+          await this.fulfilment.markFailed(
+            manager,
+            payment,
+            'failed',
+            'asynchronous payment failed',
+          );
         return;
       }
       case 'checkout.session.expired': {
         const payment = await this.paymentForSession(manager, event.data.object);
-        if (payment) await this.fulfilment.markFailed(manager, payment, 'expired', 'checkout expired');
+        if (payment)
+          await this.fulfilment.markFailed(manager, payment, 'expired', 'checkout expired');
         return;
       }
       case 'charge.refunded': {
@@ -131,11 +161,17 @@ export class StripeWebhookService {
           if (payment && !payment.paymentIntentId) payment.paymentIntentId = pi;
           if (payment && payment.status !== 'succeeded' && payment.status !== 'refund_pending') {
             // The payment's own completion has not been processed yet: ask Stripe to deliver this again later.
-            throw new DomainError('SERVICE_UNAVAILABLE', 'This refund arrived before its payment; please retry.');
+            throw new DomainError(
+              'SERVICE_UNAVAILABLE',
+              'This refund arrived before its payment; please retry.',
+            );
           }
         }
         if (!payment) {
-          this.logger.warn({ eventId: event.id }, 'charge.refunded for a payment Mend does not know; ignored');
+          this.logger.warn(
+            { eventId: event.id },
+            'charge.refunded for a payment Mend does not know; ignored',
+          );
           return;
         }
         const refundIds = (charge.refunds?.data ?? []).map((r) => r.id);
@@ -148,18 +184,26 @@ export class StripeWebhookService {
   }
 
   /** Our payment for a session: by session id, else by the payment id we put in its metadata. */
-  private async paymentForSession(manager: EntityManager, session: Stripe.Checkout.Session): Promise<Payment | null> {
+  private async paymentForSession(
+    manager: EntityManager,
+    session: Stripe.Checkout.Session,
+  ): Promise<Payment | null> {
     let payment = await this.fulfilment.lock(manager, { checkoutSessionId: session.id });
     if (!payment) {
       const id = sessionPaymentId(session);
-      const byMeta = id && /^[0-9a-f-]{36}$/i.test(id) ? await this.fulfilment.lock(manager, { id }) : null;
+      const byMeta =
+        id && /^[0-9a-f-]{36}$/i.test(id) ? await this.fulfilment.lock(manager, { id }) : null;
       // Adopt the session only if the payment has none (its creation timed out after Stripe made it).
       if (byMeta && byMeta.checkoutSessionId === null) {
         byMeta.checkoutSessionId = session.id;
         payment = byMeta;
       }
     }
-    if (!payment) this.logger.warn({ sessionId: session.id }, 'Stripe event for a checkout Mend does not know; ignored');
+    if (!payment)
+      this.logger.warn(
+        { sessionId: session.id },
+        'Stripe event for a checkout Mend does not know; ignored',
+      );
     return payment;
   }
 }

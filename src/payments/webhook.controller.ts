@@ -15,7 +15,10 @@ export class WebhookController {
   @Post('webhook')
   @HttpCode(200)
   @ApiExcludeEndpoint()
-  async receive(@Req() req: RawBodyRequest<FastifyRequest>, @Headers('stripe-signature') signature: string | undefined): Promise<{ received: true; outcome: string }> {
+  async receive(
+    @Req() req: RawBodyRequest<FastifyRequest>,
+    @Headers('stripe-signature') signature: string | undefined,
+  ): Promise<{ received: true; outcome: string }> {
     const event = this.webhooks.verify(req.rawBody, signature);
     const outcome = await this.webhooks.handle(event);
     return { received: true, outcome };

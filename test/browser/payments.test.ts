@@ -43,7 +43,9 @@ describe('Browser: paying in local test mode', () => {
     await page.getByText('Local test mode — no money moves.').waitFor();
     await page.getByText('$249.00').first().waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth),
+    ).toBe(false);
     await screenshot(page, 'payments-test-checkout');
     await page.getByRole('button', { name: 'Pay $249.00 (test)' }).click();
     await page.waitForURL(`${t.baseUrl}/checkout/success?payment=${paymentId}`);
@@ -67,7 +69,7 @@ describe('Browser: paying in local test mode', () => {
     await page.close();
   });
 
-  it("shows the coach every payment on /coach/payments", async () => {
+  it('shows the coach every payment on /coach/payments', async () => {
     const page = await browser.newPage();
     await page.goto(t.baseUrl + '/login');
     await page.getByLabel('Email').fill(COACH_EMAIL);
@@ -76,7 +78,10 @@ describe('Browser: paying in local test mode', () => {
     await page.waitForURL(/\/coach$/);
     await page.getByRole('link', { name: 'Open payments' }).click();
     await page.getByRole('heading', { name: 'Payments', level: 1 }).waitFor();
-    await page.getByRole('cell', { name: /The Humble Pie 12 Steps/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /The Humble Pie 12 Steps/ })
+      .first()
+      .waitFor();
     expect(await page.getByText('succeeded').count()).toBeGreaterThanOrEqual(1);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'coach-payments');

@@ -3,7 +3,14 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock';
 import { CheckoutRequest, PAYMENTS, PaymentsPort } from '../../src/payments/payable';
 import { PaymentsService } from '../../src/payments/payments.service';
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
+import {
+  COACH_EMAIL,
+  COACH_PASSWORD,
+  loginAs,
+  signup,
+  startTestApp,
+  TestApp,
+} from '../support/app';
 import { FakeStripe, send } from '../support/fake-stripe';
 import { eventually, RecordingPayable } from '../support/test-payable';
 
@@ -61,7 +68,10 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     return row.checkout_session_id;
   }
   async function mails(kind: string, to = 'payer@example.com'): Promise<number> {
-    const [row] = await db.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE kind = $1 AND to_address = $2`, [kind, to]);
+    const [row] = await db.query(
+      `SELECT count(*)::int AS n FROM mail_outbox WHERE kind = $1 AND to_address = $2`,
+      [kind, to],
+    );
     return row.n;
   }
   async function eventCount(): Promise<number> {
@@ -72,7 +82,9 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
   it('creates a Checkout Session in payment mode naming what is paid for, with an idempotency key', async () => {
     const req = request();
     const result = await port.createCheckout(req);
-    const posts = fake.requestsTo('POST', '/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout-${result.paymentId}`);
+    const posts = fake
+      .requestsTo('POST', '/v1/checkout/sessions')
+      .filter((r) => r.idempotencyKey === `checkout-${result.paymentId}`);
     expect(posts).toHaveLength(1);
     const body = posts[0].body;
     expect(body).toMatchObject({
@@ -81,7 +93,16 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
       metadata: { kind: 'booking', referenceId: req.referenceId, paymentId: result.paymentId },
       customer_email: 'payer@example.com',
       expires_at: String(Math.floor(req.expiresAt.getTime() / 1000)),
-      line_items: [{ quantity: '1', price_data: { currency: 'usd', unit_amount: '9500', product_data: { name: req.description } } }],
+      line_items: [
+        {
+          quantity: '1',
+          price_data: {
+            currency: 'usd',
+            unit_amount: '9500',
+            product_data: { name: req.description },
+          },
+        },
+      ],
       success_url: `${t.config.publicUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${t.config.publicUrl}/checkout/cancelled?payment=${result.paymentId}`,
     });
@@ -150,23 +171,28 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     expect(await payable.calls(req.referenceId)).toEqual(['failed', 'paid']);
   });
 
-  it('a late payment that can no longer be honoured (slot taken) is refunded automatically and the payer told', async () => {
+  it('a late payment that can no longer be honoured (slot taken) is refunded automatically (the handler tells the payer)', async () => {
     const req = request({ customerEmail: 'late@example.com' });
     payable.outcomes.set(req.referenceId, 'refund');
     const { paymentId } = await port.createCheckout(req);
     const sessionId = await sessionOf(paymentId);
     await send(t.http, fake.expireSession(sessionId)).expect(200);
     await send(t.http, fake.completeSession(sessionId)).expect(200);
-    const refunded = await eventually(async () => ((await payment(paymentId)).status === 'refunded' ? payment(paymentId) : undefined));
+    const refunded = await eventually(async () =>
+      (await payment(paymentId)).status === 'refunded' ? payment(paymentId) : undefined,
+    );
     expect(refunded.refunded_amount).toBe(9500);
-    const refunds = fake.requestsTo('POST', '/v1/refunds').filter((r) => r.idempotencyKey === `refund-${paymentId}`);
+    const refunds = fake
+      .requestsTo('POST', '/v1/refunds')
+      .filter((r) => r.idempotencyKey === `refund-${paymentId}`);
     expect(refunds.length).toBeGreaterThanOrEqual(1);
     expect(refunds[0].body).toMatchObject({ payment_intent: refunded.payment_intent_id });
     expect(await payable.calls(req.referenceId)).toEqual(['failed', 'paid', 'refunded']);
-    expect(await mails('payment_refund_automatic', 'late@example.com')).toBe(1);
     expect(await mails('payment_receipt', 'late@example.com')).toBe(0);
     // Stripe then reports the refund itself: nothing changes twice.
-    const echo = fake.events.find((e) => e.type === 'charge.refunded' && e.payload.includes(String(refunded.payment_intent_id)));
+    const echo = fake.events.find(
+      (e) => e.type === 'charge.refunded' && e.payload.includes(String(refunded.payment_intent_id)),
+    );
     expect(echo).toBeDefined();
     await send(t.http, echo!).expect(200);
     expect(await payable.calls(req.referenceId)).toEqual(['failed', 'paid', 'refunded']);
@@ -179,23 +205,36 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
 
     await expect(
       db.transaction(async (manager) => {
-        const summary = await port.requestRefund(manager, 'booking', req.referenceId, 'client cancelled');
+        const summary = await port.requestRefund(
+          manager,
+          'booking',
+          req.referenceId,
+          'client cancelled',
+        );
         expect(summary).toEqual({ status: 'pending', amount: 9500, currency: 'usd' });
         throw new Error('the cancellation failed');
       }),
     ).rejects.toThrow('the cancellation failed');
     expect((await payment(paymentId)).status).toBe('succeeded');
 
-    const summary = await db.transaction((manager) => port.requestRefund(manager, 'booking', req.referenceId, 'client cancelled'));
+    const summary = await db.transaction((manager) =>
+      port.requestRefund(manager, 'booking', req.referenceId, 'client cancelled'),
+    );
     expect(summary).toEqual({ status: 'pending', amount: 9500, currency: 'usd' });
     expect((await payment(paymentId)).status).toBe('refund_pending');
-    const row = await eventually(async () => ((await payment(paymentId)).status === 'refunded' ? payment(paymentId) : undefined));
+    const row = await eventually(async () =>
+      (await payment(paymentId)).status === 'refunded' ? payment(paymentId) : undefined,
+    );
     expect(row.refund_ids).toHaveLength(1);
-    const refunds = fake.requestsTo('POST', '/v1/refunds').filter((r) => r.idempotencyKey === `refund-${paymentId}`);
+    const refunds = fake
+      .requestsTo('POST', '/v1/refunds')
+      .filter((r) => r.idempotencyKey === `refund-${paymentId}`);
     expect(refunds).toHaveLength(1);
     expect(await payable.calls(req.referenceId)).toEqual(['paid', 'refunded']);
 
-    const nothing = await db.transaction((manager) => port.requestRefund(manager, 'booking', randomUUID(), 'client cancelled'));
+    const nothing = await db.transaction((manager) =>
+      port.requestRefund(manager, 'booking', randomUUID(), 'client cancelled'),
+    );
     expect(nothing).toEqual({ status: 'none', amount: 0, currency: null });
   });
 
@@ -204,16 +243,31 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     const { paymentId } = await port.createCheckout(req);
     await send(t.http, fake.completeSession(await sessionOf(paymentId))).expect(200);
     fake.failNext(3); // the SDK's first try and its two retries all fail: the job fails and pg-boss retries it
-    await db.transaction((manager) => port.requestRefund(manager, 'booking', req.referenceId, 'coach cancelled'));
+    await db.transaction((manager) =>
+      port.requestRefund(manager, 'booking', req.referenceId, 'coach cancelled'),
+    );
     // Run the job now rather than waiting for pg-boss's retry delay: same code, same key.
-    await eventually(async () => fake.requestsTo('POST', '/v1/refunds').filter((r) => r.idempotencyKey === `refund-${paymentId}`).length >= 3 || undefined);
+    await eventually(
+      async () =>
+        fake
+          .requestsTo('POST', '/v1/refunds')
+          .filter((r) => r.idempotencyKey === `refund-${paymentId}`).length >= 3 || undefined,
+    );
     await t.app.get(PaymentsService).runRefund(paymentId);
     expect((await payment(paymentId)).status).toBe('refunded');
     const pi = (await payment(paymentId)).payment_intent_id;
-    const attempts = fake.requestsTo('POST', '/v1/refunds').filter((r) => r.body.payment_intent === pi);
+    const attempts = fake
+      .requestsTo('POST', '/v1/refunds')
+      .filter((r) => r.body.payment_intent === pi);
     expect(attempts.length).toBeGreaterThanOrEqual(4);
-    expect(new Set(attempts.map((r) => r.idempotencyKey))).toEqual(new Set([`refund-${paymentId}`]));
-    expect([...fake.refunds.values()].filter((r) => r.metadata && JSON.stringify(r.metadata).includes(paymentId))).toHaveLength(1);
+    expect(new Set(attempts.map((r) => r.idempotencyKey))).toEqual(
+      new Set([`refund-${paymentId}`]),
+    );
+    expect(
+      [...fake.refunds.values()].filter(
+        (r) => r.metadata && JSON.stringify(r.metadata).includes(paymentId),
+      ),
+    ).toHaveLength(1);
   });
 
   it('reflects a refund made in the Stripe dashboard (partial, then full)', async () => {
@@ -237,13 +291,29 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     const good = fake.completeSession(await sessionOf(paymentId));
     const before = await eventCount();
     const wrongSecret = fake.sign(JSON.parse(good.payload), { secret: 'whsec_not_ours' });
-    const stale = fake.sign(JSON.parse(good.payload), { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const stale = fake.sign(JSON.parse(good.payload), {
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
     for (const attempt of [
-      t.http().post('/api/stripe/webhook').set('content-type', 'application/json').send(good.payload),
+      t
+        .http()
+        .post('/api/stripe/webhook')
+        .set('content-type', 'application/json')
+        .send(good.payload),
       send(t.http, wrongSecret),
       send(t.http, stale),
-      t.http().post('/api/stripe/webhook').set('content-type', 'application/json').set('stripe-signature', good.header).send(good.payload.replace('"paid"', '"paid" ')),
-      t.http().post('/api/stripe/webhook').set('content-type', 'application/json').set('stripe-signature', 'garbage').send(good.payload),
+      t
+        .http()
+        .post('/api/stripe/webhook')
+        .set('content-type', 'application/json')
+        .set('stripe-signature', good.header)
+        .send(good.payload.replace('"paid"', '"paid" ')),
+      t
+        .http()
+        .post('/api/stripe/webhook')
+        .set('content-type', 'application/json')
+        .set('stripe-signature', 'garbage')
+        .send(good.payload),
     ]) {
       const res = await attempt.expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST' });
@@ -256,7 +326,9 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
   });
 
   it('acknowledges unknown event types with 200', async () => {
-    const event = fake.sign(fake.event('customer.created', { id: 'cus_test_1', object: 'customer' }));
+    const event = fake.sign(
+      fake.event('customer.created', { id: 'cus_test_1', object: 'customer' }),
+    );
     const res = await send(t.http, event).expect(200);
     expect(res.body.outcome).toBe('ignored');
   });
@@ -269,9 +341,13 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ code: 'PAYMENT_PROVIDER_ERROR', status: 502 });
-    const [row] = await db.query(`SELECT * FROM payments WHERE reference_id = $1`, [req.referenceId]);
+    const [row] = await db.query(`SELECT * FROM payments WHERE reference_id = $1`, [
+      req.referenceId,
+    ]);
     expect(row.status).toBe('failed');
-    const attempts = fake.requestsTo('POST', '/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout-${row.id}`);
+    const attempts = fake
+      .requestsTo('POST', '/v1/checkout/sessions')
+      .filter((r) => r.idempotencyKey === `checkout-${row.id}`);
     expect(attempts).toHaveLength(3);
   });
 
@@ -279,34 +355,52 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     fake.failNext(1);
     const req = request();
     const { paymentId } = await port.createCheckout(req);
-    const attempts = fake.requestsTo('POST', '/v1/checkout/sessions').filter((r) => r.idempotencyKey === `checkout-${paymentId}`);
+    const attempts = fake
+      .requestsTo('POST', '/v1/checkout/sessions')
+      .filter((r) => r.idempotencyKey === `checkout-${paymentId}`);
     expect(attempts).toHaveLength(2);
-    expect([...fake.sessions.values()].filter((s) => JSON.stringify(s.metadata).includes(paymentId))).toHaveLength(1);
+    expect(
+      [...fake.sessions.values()].filter((s) => JSON.stringify(s.metadata).includes(paymentId)),
+    ).toHaveLength(1);
   });
 
   it('a Stripe timeout on checkout → PAYMENT_PROVIDER_ERROR (and no hang)', async () => {
     fake.hangNext(3);
     const req = request();
-    await expect(port.createCheckout(req)).rejects.toMatchObject({ code: 'PAYMENT_PROVIDER_ERROR' });
-    const [row] = await db.query(`SELECT status FROM payments WHERE reference_id = $1`, [req.referenceId]);
+    await expect(port.createCheckout(req)).rejects.toMatchObject({
+      code: 'PAYMENT_PROVIDER_ERROR',
+    });
+    const [row] = await db.query(`SELECT status FROM payments WHERE reference_id = $1`, [
+      req.referenceId,
+    ]);
     expect(row.status).toBe('failed');
   });
 
   it('the fake honours idempotency: same key + another body → idempotency_error (so our keys are per payment)', async () => {
     const res = await fetch(`${fake.url}/v1/checkout/sessions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${fake.env().STRIPE_SECRET_KEY}`, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'k-1' },
+      headers: {
+        authorization: `Bearer ${fake.env().STRIPE_SECRET_KEY}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'idempotency-key': 'k-1',
+      },
       body: 'mode=payment&line_items[0][quantity]=1&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=100&line_items[0][price_data][product_data][name]=x',
     });
     expect(res.status).toBe(200);
     const again = await fetch(`${fake.url}/v1/checkout/sessions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${fake.env().STRIPE_SECRET_KEY}`, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'k-1' },
+      headers: {
+        authorization: `Bearer ${fake.env().STRIPE_SECRET_KEY}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'idempotency-key': 'k-1',
+      },
       body: 'mode=payment&line_items[0][quantity]=1&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=200&line_items[0][price_data][product_data][name]=x',
     });
     expect(again.status).toBe(400);
     expect(await again.json()).toMatchObject({ error: { type: 'idempotency_error' } });
-    const unknown = await fetch(`${fake.url}/v1/nothing`, { headers: { authorization: `Bearer ${fake.env().STRIPE_SECRET_KEY}` } });
+    const unknown = await fetch(`${fake.url}/v1/nothing`, {
+      headers: { authorization: `Bearer ${fake.env().STRIPE_SECRET_KEY}` },
+    });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
   });
@@ -336,7 +430,9 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     const { paymentId } = await port.createCheckout(req);
     const sessionId = await sessionOf(paymentId);
     await send(t.http, fake.completeSession(sessionId, { thinPayload: true })).expect(200);
-    expect(fake.requestsTo('GET', `/v1/checkout/sessions/${sessionId}`).length).toBeGreaterThanOrEqual(1);
+    expect(
+      fake.requestsTo('GET', `/v1/checkout/sessions/${sessionId}`).length,
+    ).toBeGreaterThanOrEqual(1);
     expect((await payment(paymentId)).payment_intent_id).toMatch(/^pi_/);
   });
 
@@ -391,8 +487,16 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     expect(page.text).toContain('You left the checkout');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const cookie = page.headers['set-cookie'];
-    await t.http().post(`/checkout/${paymentId}/release`).set('cookie', cookie).type('form').send({ _csrf: csrf }).expect(303);
-    expect(fake.requestsTo('POST', `/v1/checkout/sessions/${sessionId}/expire`)[0].idempotencyKey).toBe(`expire-${paymentId}`);
+    await t
+      .http()
+      .post(`/checkout/${paymentId}/release`)
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(303);
+    expect(
+      fake.requestsTo('POST', `/v1/checkout/sessions/${sessionId}/expire`)[0].idempotencyKey,
+    ).toBe(`expire-${paymentId}`);
     expect((await payment(paymentId)).status).toBe('expired');
     expect(await payable.calls(req.referenceId)).toEqual(['failed']);
     await t.http().post(`/checkout/${paymentId}/release`).type('form').send({}).expect(403);
@@ -400,7 +504,11 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
 
   it('GET /api/payments lists every payment for the coach only', async () => {
     const coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
-    const res = await t.http().get('/api/payments').set('authorization', `Bearer ${coach}`).expect(200);
+    const res = await t
+      .http()
+      .get('/api/payments')
+      .set('authorization', `Bearer ${coach}`)
+      .expect(200);
     expect(res.body.length).toBeGreaterThan(5);
     expect(res.body[0]).toEqual({
       id: expect.any(String),
@@ -422,7 +530,11 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     const client = await signup(t, 'nosy@example.com');
     await t.http().get('/api/payments').set('authorization', `Bearer ${client}`).expect(403);
     await t.http().get('/api/payments').expect(401);
-    const page = await t.http().get('/coach/payments').set('cookie', `mend_session=${coach}`).expect(200);
+    const page = await t
+      .http()
+      .get('/coach/payments')
+      .set('cookie', `mend_session=${coach}`)
+      .expect(200);
     expect(page.text).toContain('Coaching session, 1 Dec 2026 17:00 UTC');
     expect(page.text).toContain('$95.00');
   });

@@ -44,7 +44,11 @@ describe('Payments in local test mode', () => {
     const page = await t.http().get(path).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const setCookie = page.headers['set-cookie'];
-    return { csrf, cookie: Array.isArray(setCookie) ? setCookie : [String(setCookie)], text: page.text };
+    return {
+      csrf,
+      cookie: Array.isArray(setCookie) ? setCookie : [String(setCookie)],
+      text: page.text,
+    };
   }
 
   it('leads to a Mend page that shows what is paid, says no money moves, and pays through the same fulfilment', async () => {
@@ -56,7 +60,13 @@ describe('Payments in local test mode', () => {
     expect(page.text).toContain('$249.00');
     expect(page.text).toContain('The Humble Pie 12 Steps &lt;program&gt;');
     expect(page.text).not.toContain('<program>');
-    const paid = await t.http().post(`/checkout/test/${paymentId}/pay`).set('cookie', page.cookie).type('form').send({ _csrf: page.csrf }).expect(303);
+    const paid = await t
+      .http()
+      .post(`/checkout/test/${paymentId}/pay`)
+      .set('Cookie', page.cookie)
+      .type('form')
+      .send({ _csrf: page.csrf })
+      .expect(303);
     expect(paid.headers.location).toBe(`/checkout/success?payment=${paymentId}`);
     expect(await status(paymentId)).toBe('succeeded');
     expect(await payable.calls(req.referenceId)).toEqual(['paid']);
@@ -64,9 +74,18 @@ describe('Payments in local test mode', () => {
     expect(success.text).toContain('Payment received');
     expect(success.text).toContain('href="/program"');
     // Paying twice changes nothing.
-    await t.http().post(`/checkout/test/${paymentId}/pay`).set('cookie', page.cookie).type('form').send({ _csrf: page.csrf }).expect(303);
+    await t
+      .http()
+      .post(`/checkout/test/${paymentId}/pay`)
+      .set('Cookie', page.cookie)
+      .type('form')
+      .send({ _csrf: page.csrf })
+      .expect(303);
     expect(await payable.calls(req.referenceId)).toEqual(['paid']);
-    const [mail] = await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE kind = 'payment_receipt' AND text LIKE '%' || $1 || '%'`, [paymentId]);
+    const [mail] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM mail_outbox WHERE kind = 'payment_receipt' AND text LIKE '%' || $1 || '%'`,
+      [paymentId],
+    );
     expect(mail.n).toBe(1);
   });
 
@@ -74,7 +93,13 @@ describe('Payments in local test mode', () => {
     const req = request();
     const { paymentId } = await port.createCheckout(req);
     const page = await form(`/checkout/test/${paymentId}`);
-    const res = await t.http().post(`/checkout/test/${paymentId}/cancel`).set('cookie', page.cookie).type('form').send({ _csrf: page.csrf }).expect(303);
+    const res = await t
+      .http()
+      .post(`/checkout/test/${paymentId}/cancel`)
+      .set('Cookie', page.cookie)
+      .type('form')
+      .send({ _csrf: page.csrf })
+      .expect(303);
     expect(res.headers.location).toBe(`/checkout/cancelled?payment=${paymentId}`);
     expect(await status(paymentId)).toBe('expired');
     expect(await payable.calls(req.referenceId)).toEqual(['failed']);
@@ -98,10 +123,18 @@ describe('Payments in local test mode', () => {
     const clock = t.app.get(Clock);
     clock.advance(36 * 60_000);
     try {
-      const res = await t.http().post(`/checkout/test/${paymentId}/pay`).set('cookie', page.cookie).type('form').send({ _csrf: page.csrf }).expect(303);
+      const res = await t
+        .http()
+        .post(`/checkout/test/${paymentId}/pay`)
+        .set('Cookie', page.cookie)
+        .type('form')
+        .send({ _csrf: page.csrf })
+        .expect(303);
       expect(res.headers.location).toBe(`/checkout/cancelled?payment=${paymentId}`);
       expect(await status(paymentId)).toBe('expired');
-      const other = await port.createCheckout(request({ expiresAt: new Date(Date.now() + 31 * 60_000) }));
+      const other = await port.createCheckout(
+        request({ expiresAt: new Date(Date.now() + 31 * 60_000) }),
+      );
       await t.app.get(PaymentsService).reconcile();
       expect(await status(other.paymentId)).toBe('expired');
     } finally {
@@ -113,14 +146,21 @@ describe('Payments in local test mode', () => {
     const req = request();
     const { paymentId } = await port.createCheckout(req);
     await t.app.get(PaymentsService).testModePay(paymentId);
-    const summary = await t.dataSource.transaction((m) => port.requestRefund(m, 'enrollment', req.referenceId, 'coach refunded'));
+    const summary = await t.dataSource.transaction((m) =>
+      port.requestRefund(m, 'enrollment', req.referenceId, 'coach refunded'),
+    );
     expect(summary).toEqual({ status: 'pending', amount: 24900, currency: 'usd' });
     await eventually(async () => (await status(paymentId)) === 'refunded');
     expect(await payable.calls(req.referenceId)).toEqual(['paid', 'refunded']);
   });
 
   it('answers the webhook with 400 (no secret configured) and 404 for unknown or malformed checkout ids', async () => {
-    await t.http().post('/api/stripe/webhook').set('stripe-signature', 't=1,v1=x').send({ id: 'evt_1' }).expect(400);
+    await t
+      .http()
+      .post('/api/stripe/webhook')
+      .set('stripe-signature', 't=1,v1=x')
+      .send({ id: 'evt_1' })
+      .expect(400);
     await t.http().get(`/checkout/test/${randomUUID()}`).expect(404);
     await t.http().get(`/checkout/test/not-a-uuid`).expect(404);
     await t.http().get(`/checkout/success?payment=not-a-uuid`).expect(404);

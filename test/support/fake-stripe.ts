@@ -51,7 +51,13 @@ export function parseStripeForm(body: string): JsonObject {
         return;
       }
       const child = node[part];
-      if (child === undefined || typeof child !== 'object' || child === null || Array.isArray(child)) node[part] = {};
+      if (
+        child === undefined ||
+        typeof child !== 'object' ||
+        child === null ||
+        Array.isArray(child)
+      )
+        node[part] = {};
       const next = node[part];
       if (typeof next === 'object' && next !== null && !Array.isArray(next)) node = next;
     });
@@ -80,7 +86,12 @@ function obj(v: Json | undefined): JsonObject {
 function id(prefix: string): string {
   return `${prefix}_test_${randomBytes(12).toString('hex')}`;
 }
-function stripeError(status: number, type: string, message: string, code?: string): { status: number; body: Json } {
+function stripeError(
+  status: number,
+  type: string,
+  message: string,
+  code?: string,
+): { status: number; body: Json } {
   return { status, body: { error: { type, message, ...(code ? { code } : {}) } } };
 }
 
@@ -116,12 +127,18 @@ export class FakeStripe {
 
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   /** The env that points the app at this fake. */
   env(): Record<string, string> {
-    return { STRIPE_SECRET_KEY: FAKE_STRIPE_KEY, STRIPE_WEBHOOK_SECRET: this.webhookSecret, STRIPE_API_URL: this.url };
+    return {
+      STRIPE_SECRET_KEY: FAKE_STRIPE_KEY,
+      STRIPE_WEBHOOK_SECRET: this.webhookSecret,
+      STRIPE_API_URL: this.url,
+    };
   }
 
   /** The next `n` requests answer `status` (500 by default) before doing anything. */
@@ -135,7 +152,10 @@ export class FakeStripe {
   }
 
   requestsTo(method: string, path: string | RegExp): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)));
+    return this.requests.filter(
+      (r) =>
+        r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)),
+    );
   }
 
   // ---- the API -----------------------------------------------------------------------------
@@ -145,14 +165,16 @@ export class FakeStripe {
     for await (const c of req) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://fake');
-    const idempotencyKey = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
+    const idempotencyKey =
+      typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
     const method = req.method ?? 'GET';
     this.requests.push({
       method,
       path: url.pathname,
       query: url.searchParams,
       idempotencyKey,
-      stripeVersion: typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : null,
+      stripeVersion:
+        typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : null,
       body: parseStripeForm(raw),
     });
     if (this.hangs > 0) {
@@ -160,28 +182,54 @@ export class FakeStripe {
       return; // never answered; the socket is destroyed on stop()
     }
     const failure = this.failures.shift();
-    if (failure) return this.reply(res, failure.status, { error: { type: 'api_error', message: 'An unknown error occurred (injected by the fake).' } });
+    if (failure)
+      return this.reply(res, failure.status, {
+        error: { type: 'api_error', message: 'An unknown error occurred (injected by the fake).' },
+      });
     if (req.headers.authorization !== `Bearer ${FAKE_STRIPE_KEY}`) {
-      return this.reply(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
+      return this.reply(res, 401, {
+        error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' },
+      });
     }
     if (method === 'POST' && idempotencyKey) {
-      const fingerprint = createHash('sha256').update(`${method} ${url.pathname} ${raw}`).digest('hex');
+      const fingerprint = createHash('sha256')
+        .update(`${method} ${url.pathname} ${raw}`)
+        .digest('hex');
       const stored = this.idempotency.get(idempotencyKey);
       if (stored && stored.fingerprint !== fingerprint) {
-        const e = stripeError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`);
+        const e = stripeError(
+          400,
+          'idempotency_error',
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
+        );
         return this.reply(res, e.status, e.body);
       }
-      if (stored) return this.reply(res, stored.status, stored.body, { 'idempotent-replayed': 'true' });
+      if (stored)
+        return this.reply(res, stored.status, stored.body, { 'idempotent-replayed': 'true' });
       const result = this.route(method, url, parseStripeForm(raw));
-      if (result.status < 500) this.idempotency.set(idempotencyKey, { fingerprint, status: result.status, body: result.body });
+      if (result.status < 500)
+        this.idempotency.set(idempotencyKey, {
+          fingerprint,
+          status: result.status,
+          body: result.body,
+        });
       return this.reply(res, result.status, result.body);
     }
     const result = this.route(method, url, parseStripeForm(raw));
     this.reply(res, result.status, result.body);
   }
 
-  private reply(res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req'), ...headers });
+  private reply(
+    res: ServerResponse,
+    status: number,
+    body: Json,
+    headers: Record<string, string> = {},
+  ): void {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'request-id': id('req'),
+      ...headers,
+    });
     res.end(JSON.stringify(body));
   }
 
@@ -192,39 +240,88 @@ export class FakeStripe {
     if (method === 'GET' && path === '/v1/checkout/sessions') {
       const pi = url.searchParams.get('payment_intent');
       const data = [...this.sessions.values()].filter((s) => !pi || s.payment_intent === pi);
-      return { status: 200, body: { object: 'list', data, has_more: false, url: '/v1/checkout/sessions' } };
+      return {
+        status: 200,
+        body: { object: 'list', data, has_more: false, url: '/v1/checkout/sessions' },
+      };
     }
     if (method === 'GET' && (m = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) {
       const s = this.sessions.get(m[1]);
-      return s ? { status: 200, body: s } : stripeError(404, 'invalid_request_error', `No such checkout.session: '${m[1]}'`, 'resource_missing');
+      return s
+        ? { status: 200, body: s }
+        : stripeError(
+            404,
+            'invalid_request_error',
+            `No such checkout.session: '${m[1]}'`,
+            'resource_missing',
+          );
     }
     if (method === 'POST' && (m = path.match(/^\/v1\/checkout\/sessions\/([^/]+)\/expire$/))) {
       const s = this.sessions.get(m[1]);
-      if (!s) return stripeError(404, 'invalid_request_error', `No such checkout.session: '${m[1]}'`, 'resource_missing');
-      if (s.status !== 'open') return stripeError(400, 'invalid_request_error', 'Only Checkout Sessions with a status in ["open"] can be expired.');
+      if (!s)
+        return stripeError(
+          404,
+          'invalid_request_error',
+          `No such checkout.session: '${m[1]}'`,
+          'resource_missing',
+        );
+      if (s.status !== 'open')
+        return stripeError(
+          400,
+          'invalid_request_error',
+          'Only Checkout Sessions with a status in ["open"] can be expired.',
+        );
       s.status = 'expired';
       return { status: 200, body: s };
     }
     if (method === 'POST' && path === '/v1/refunds') return this.createRefund(body);
     if (method === 'GET' && (m = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) {
       const pi = this.paymentIntents.get(m[1]);
-      return pi ? { status: 200, body: pi } : stripeError(404, 'invalid_request_error', `No such payment_intent: '${m[1]}'`, 'resource_missing');
+      return pi
+        ? { status: 200, body: pi }
+        : stripeError(
+            404,
+            'invalid_request_error',
+            `No such payment_intent: '${m[1]}'`,
+            'resource_missing',
+          );
     }
-    return stripeError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
+    return stripeError(
+      404,
+      'invalid_request_error',
+      `Unrecognized request URL (${method}: ${path}).`,
+    );
   }
 
   private createSession(body: JsonObject): { status: number; body: Json } {
-    if (body.mode !== 'payment') return stripeError(400, 'invalid_request_error', 'Missing required param: mode.', 'parameter_missing');
+    if (body.mode !== 'payment')
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'Missing required param: mode.',
+        'parameter_missing',
+      );
     const lineItems = body.line_items;
     const first = Array.isArray(lineItems) ? obj(lineItems[0]) : {};
     const priceData = obj(first.price_data);
     const amount = Number(str(priceData.unit_amount) ?? NaN) * Number(str(first.quantity) ?? 1);
     const currency = str(priceData.currency);
-    if (!Number.isInteger(amount) || amount <= 0 || !currency) return stripeError(400, 'invalid_request_error', 'Invalid line_items.', 'parameter_invalid_integer');
+    if (!Number.isInteger(amount) || amount <= 0 || !currency)
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'Invalid line_items.',
+        'parameter_invalid_integer',
+      );
     const now = Math.floor(Date.now() / 1000);
     const expiresAt = Number(str(body.expires_at) ?? now + 86400);
     if (expiresAt < now + 30 * 60 - 5 || expiresAt > now + 24 * 3600 + 5) {
-      return stripeError(400, 'invalid_request_error', 'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.', 'parameter_invalid_integer');
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.',
+        'parameter_invalid_integer',
+      );
     }
     const sessionId = id('cs');
     const session: JsonObject = {
@@ -261,11 +358,28 @@ export class FakeStripe {
   private createRefund(body: JsonObject): { status: number; body: Json } {
     const piId = str(body.payment_intent);
     const pi = piId ? this.paymentIntents.get(piId) : undefined;
-    if (!pi || !piId) return stripeError(400, 'invalid_request_error', `No such payment_intent: '${piId ?? ''}'`, 'resource_missing');
+    if (!pi || !piId)
+      return stripeError(
+        400,
+        'invalid_request_error',
+        `No such payment_intent: '${piId ?? ''}'`,
+        'resource_missing',
+      );
     const charge = this.charges.get(String(pi.latest_charge));
-    if (!charge) return stripeError(400, 'invalid_request_error', 'This PaymentIntent has no charge to refund.');
+    if (!charge)
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'This PaymentIntent has no charge to refund.',
+      );
     const remaining = Number(charge.amount) - Number(charge.amount_refunded);
-    if (remaining <= 0) return stripeError(400, 'invalid_request_error', `Charge ${String(charge.id)} has already been refunded.`, 'charge_already_refunded');
+    if (remaining <= 0)
+      return stripeError(
+        400,
+        'invalid_request_error',
+        `Charge ${String(charge.id)} has already been refunded.`,
+        'charge_already_refunded',
+      );
     const amount = body.amount === undefined ? remaining : Number(str(body.amount));
     const refund = this.refund(charge, amount, obj(body.metadata));
     this.events.push(this.sign(this.event('charge.refunded', charge)));
@@ -296,18 +410,35 @@ export class FakeStripe {
   // ---- what happens on Stripe's side, as signed webhook events ------------------------------
 
   /** The payer pays: the session completes (paid, or `unpaid` for an async method) and the event is signed. */
-  completeSession(sessionId: string, options: { async?: boolean; thinPayload?: boolean } = {}): SignedEvent {
+  completeSession(
+    sessionId: string,
+    options: { async?: boolean; thinPayload?: boolean } = {},
+  ): SignedEvent {
     const s = this.requireSession(sessionId);
     const piId = id('pi');
     const chId = id('ch');
     const amount = Number(s.amount_total);
     this.paymentIntents.set(piId, {
-      id: piId, object: 'payment_intent', amount, currency: s.currency, latest_charge: chId,
-      status: options.async ? 'processing' : 'succeeded', metadata: obj(s._payment_intent_metadata),
+      id: piId,
+      object: 'payment_intent',
+      amount,
+      currency: s.currency,
+      latest_charge: chId,
+      status: options.async ? 'processing' : 'succeeded',
+      metadata: obj(s._payment_intent_metadata),
     });
     this.charges.set(chId, {
-      id: chId, object: 'charge', amount, amount_captured: amount, amount_refunded: 0, currency: s.currency,
-      paid: true, refunded: false, status: 'succeeded', payment_intent: piId, metadata: obj(s._payment_intent_metadata),
+      id: chId,
+      object: 'charge',
+      amount,
+      amount_captured: amount,
+      amount_refunded: 0,
+      currency: s.currency,
+      paid: true,
+      refunded: false,
+      status: 'succeeded',
+      payment_intent: piId,
+      metadata: obj(s._payment_intent_metadata),
       refunds: { object: 'list', data: [], has_more: false, url: `/v1/charges/${chId}/refunds` },
     });
     s.status = 'complete';
@@ -366,7 +497,11 @@ export class FakeStripe {
   /** Signs a payload exactly as Stripe does (`t=…,v1=…`); `timestamp` in seconds makes stale ones. */
   sign(event: JsonObject, options: { timestamp?: number; secret?: string } = {}): SignedEvent {
     const payload = JSON.stringify(event);
-    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? this.webhookSecret, timestamp: options.timestamp });
+    const header = Stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: options.secret ?? this.webhookSecret,
+      timestamp: options.timestamp,
+    });
     return { id: String(event.id), type: String(event.type), payload, header };
   }
 
@@ -379,5 +514,9 @@ export class FakeStripe {
 
 /** Delivers a signed event to the app's webhook as Stripe would (the exact bytes that were signed). */
 export function send(http: () => ReturnType<typeof request>, event: SignedEvent): request.Test {
-  return http().post('/api/stripe/webhook').set('content-type', 'application/json').set('stripe-signature', event.header).send(event.payload);
+  return http()
+    .post('/api/stripe/webhook')
+    .set('content-type', 'application/json')
+    .set('stripe-signature', event.header)
+    .send(event.payload);
 }

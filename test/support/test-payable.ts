@@ -1,5 +1,11 @@
 import { EntityManager } from 'typeorm';
-import { PaidOutcome, PayableHandler, PayableKind, PAYMENTS, PaymentsPort } from '../../src/payments/payable';
+import {
+  PaidOutcome,
+  PayableHandler,
+  PayableKind,
+  PAYMENTS,
+  PaymentsPort,
+} from '../../src/payments/payable';
 import { TestApp } from './app';
 
 export interface PayableCall {
@@ -28,12 +34,20 @@ export class RecordingPayable implements PayableHandler {
     return recorder;
   }
 
-  async onPaid(manager: EntityManager, referenceId: string, paymentId: string): Promise<PaidOutcome> {
+  async onPaid(
+    manager: EntityManager,
+    referenceId: string,
+    paymentId: string,
+  ): Promise<PaidOutcome> {
     await this.record(manager, 'paid', referenceId, paymentId);
     return this.outcomes.get(referenceId) ?? 'fulfilled';
   }
 
-  async onPaymentFailed(manager: EntityManager, referenceId: string, paymentId: string): Promise<void> {
+  async onPaymentFailed(
+    manager: EntityManager,
+    referenceId: string,
+    paymentId: string,
+  ): Promise<void> {
     await this.record(manager, 'failed', referenceId, paymentId);
   }
 
@@ -49,13 +63,24 @@ export class RecordingPayable implements PayableHandler {
     return rows.map((r) => r.call);
   }
 
-  private async record(manager: EntityManager, call: PayableCall['call'], referenceId: string, paymentId: string): Promise<void> {
-    await manager.query(`INSERT INTO test_payable_calls (call, reference_id, payment_id) VALUES ($1, $2, $3)`, [call, referenceId, paymentId]);
+  private async record(
+    manager: EntityManager,
+    call: PayableCall['call'],
+    referenceId: string,
+    paymentId: string,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO test_payable_calls (call, reference_id, payment_id) VALUES ($1, $2, $3)`,
+      [call, referenceId, paymentId],
+    );
   }
 }
 
 /** Polls until `check` returns a value that is not undefined/false (background jobs), or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

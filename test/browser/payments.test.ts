@@ -3,6 +3,7 @@ import { Browser } from 'playwright-core';
 import { PAYMENTS, PaymentsPort } from '../../src/payments/payable';
 import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
+import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 import { RecordingPayable } from '../support/test-payable';
 
 describe('Browser: paying in local test mode', () => {
@@ -53,6 +54,33 @@ describe('Browser: paying in local test mode', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'payments-success');
     expect(await payable.calls(referenceId)).toEqual(['paid']);
+    await page.close();
+  });
+
+  it('pays for a real paid booking: the API answers pending_payment with a checkout URL, paying confirms it', async () => {
+    await setUpCoach(t, 'paid-browser', { price: 9500, currency: 'usd', name: 'Coaching session' });
+    const [slot] = await openSlots(t, 'paid-browser', dayFromNow(2));
+    const res = await t
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('paid-browser', slot.start, 'browser@example.com'))
+      .expect(201);
+    expect(res.body.status).toBe('pending_payment');
+    const token = new URL(res.body.manageUrl).searchParams.get('token');
+    const page = await browser.newPage();
+    await page.goto(t.baseUrl + new URL(res.body.checkoutUrl).pathname);
+    await page.getByText('$95.00').first().waitFor();
+    await page
+      .getByText(/Coaching session/)
+      .first()
+      .waitFor();
+    await page.getByRole('button', { name: 'Pay $95.00 (test)' }).click();
+    await page.getByRole('heading', { name: 'Payment received' }).waitFor();
+    const next = await page.getByRole('link', { name: 'Continue' }).getAttribute('href');
+    expect(next).toBe(`/bookings/manage?token=${token}`);
+    await screenshot(page, 'payments-booking-paid');
+    const booking = await t.http().get(`/api/bookings/${res.body.id}?token=${token}`).expect(200);
+    expect(booking.body.status).toBe('confirmed');
     await page.close();
   });
 

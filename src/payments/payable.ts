@@ -62,6 +62,22 @@ export interface RefundSummary {
   currency: string | null;
 }
 
+/** One payment as other modules may show it (a client's history, a data export). */
+export interface PaymentSummary {
+  id: string;
+  kind: PayableKind;
+  referenceId: string;
+  description: string;
+  /** Minor units. */
+  amount: number;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded';
+  refundedAmount: number;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  paidAt: string | null;
+}
+
 /** Injection token for the payments module's service (PaymentsService implements PaymentsPort). */
 export const PAYMENTS = Symbol('PAYMENTS');
 
@@ -89,4 +105,11 @@ export interface PaymentsPort {
     referenceId: string,
     reason: string,
   ): Promise<RefundSummary>;
+  /** Every payment made with this email, newest first (a client's history, GET /api/me/export). */
+  listForCustomer(email: string): Promise<PaymentSummary[]>;
+  /**
+   * Inside the caller's transaction (account deletion): the payment records stay for the books,
+   * without the email. Returns how many were anonymised.
+   */
+  anonymiseCustomer(manager: EntityManager, email: string): Promise<number>;
 }

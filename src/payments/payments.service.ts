@@ -13,6 +13,7 @@ import {
   PayableHandler,
   PayableKind,
   PaymentsPort,
+  PaymentSummary,
   RefundSummary,
 } from './payable';
 import { Payment } from './payment.entity';
@@ -24,6 +25,8 @@ import { toPaymentView, PaymentView } from './payment-view';
 export const RECONCILE_QUEUE = 'payments-reconcile';
 /** How long after a checkout's expiry Mend asks Stripe itself, in case a webhook was lost. */
 const RECONCILE_GRACE_MS = 10 * 60_000;
+/** A checkout still unsettled a day after its expiry is given up on without asking again. */
+const GIVE_UP_MS = 24 * 3600_000;
 
 /**
  * Mend's payment layer (PaymentsPort): creates checkouts, queues refunds, and answers what the
@@ -73,7 +76,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
         amount: request.amount,
         currency: request.currency.toLowerCase(),
         description: request.description,
-        customerEmail: request.customerEmail,
+        customerEmail: request.customerEmail.trim().toLowerCase(),
         status: 'pending',
         testMode: this.testMode,
         successPath: request.successPath,
@@ -233,7 +236,13 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
         ? await this.payments.findOneBy({ id: ref.paymentId })
         : null;
     if (!payment) throw notFound('This payment');
-    if (this.stripe && payment.checkoutSessionId && payment.status !== 'succeeded') {
+    // Only an open question is worth asking Stripe: a pending payment, or (from Stripe's own
+    // success redirect) one we had given up on that may have been paid late.
+    const unsettled =
+      payment.status === 'pending' ||
+      (ref.sessionId !== undefined &&
+        (payment.status === 'expired' || payment.status === 'failed'));
+    if (this.stripe && payment.checkoutSessionId && unsettled) {
       await this.syncFromStripe(this.stripe, payment);
     }
     return this.view(payment.id);
@@ -278,7 +287,8 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       take: 50,
     });
     for (const payment of due) {
-      if (this.stripe && !payment.testMode && payment.checkoutSessionId) {
+      const abandoned = payment.expiresAt.getTime() < now - GIVE_UP_MS;
+      if (this.stripe && !payment.testMode && payment.checkoutSessionId && !abandoned) {
         await this.syncFromStripe(this.stripe, payment);
         continue;
       }
@@ -367,6 +377,34 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
     const payment = await this.payments.findOneBy({ id: paymentId });
     if (!payment) throw notFound('This payment');
     return toPaymentView(payment, this.clock.now());
+  }
+
+  async listForCustomer(email: string): Promise<PaymentSummary[]> {
+    const rows = await this.payments.find({
+      where: { customerEmail: email.trim().toLowerCase() },
+      order: { createdAt: 'DESC' },
+    });
+    return rows.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      referenceId: p.referenceId,
+      description: p.description,
+      amount: p.amount,
+      currency: p.currency,
+      status: p.status,
+      refundedAmount: p.refundedAmount,
+      createdAt: p.createdAt.toISOString(),
+      paidAt: p.paidAt ? p.paidAt.toISOString() : null,
+    }));
+  }
+
+  async anonymiseCustomer(manager: EntityManager, email: string): Promise<number> {
+    const result = await manager.update(
+      Payment,
+      { customerEmail: email.trim().toLowerCase() },
+      { customerEmail: null },
+    );
+    return result.affected ?? 0;
   }
 
   /** Every payment, newest first, for the coach. */

@@ -154,6 +154,33 @@ describe('Payments in local test mode', () => {
     expect(await payable.calls(req.referenceId)).toEqual(['paid', 'refunded']);
   });
 
+  it("lists a customer's payments and anonymises them on account deletion (the records stay)", async () => {
+    const req = request({ customerEmail: 'Leaving@Example.com' });
+    const { paymentId } = await port.createCheckout(req);
+    await t.app.get(PaymentsService).testModePay(paymentId);
+    const mine = await port.listForCustomer('leaving@example.com');
+    expect(mine).toEqual([
+      expect.objectContaining({
+        id: paymentId,
+        kind: 'enrollment',
+        referenceId: req.referenceId,
+        amount: 24900,
+        status: 'succeeded',
+        paidAt: expect.any(String),
+      }),
+    ]);
+    const n = await t.dataSource.transaction((m) =>
+      port.anonymiseCustomer(m, 'leaving@example.com'),
+    );
+    expect(n).toBe(1);
+    expect(await port.listForCustomer('leaving@example.com')).toEqual([]);
+    const [row] = await t.dataSource.query(
+      `SELECT customer_email, amount, status FROM payments WHERE id = $1`,
+      [paymentId],
+    );
+    expect(row).toEqual({ customer_email: null, amount: 24900, status: 'succeeded' });
+  });
+
   it('answers the webhook with 400 (no secret configured) and 404 for unknown or malformed checkout ids', async () => {
     await t
       .http()

@@ -96,9 +96,11 @@ export class BookingSupport {
   }
 
   async context(b: Booking, m?: EntityManager): Promise<BookingContext> {
-    const type = await this.scheduling.sessionTypeById(b.sessionTypeId);
+    // Inside a transaction every read goes through its manager: a second pool connection per
+    // transaction deadlocks the pool under load.
+    const type = await this.scheduling.sessionTypeById(b.sessionTypeId, m);
     const settings = await this.scheduling.settings(b.coachId, m);
-    const coach = await this.accounts.findById(b.coachId);
+    const coach = await this.accounts.findById(b.coachId, m);
     return {
       typeName: type.name,
       location: type.location,

@@ -96,15 +96,11 @@ export class BookingSupport {
   }
 
   async context(b: Booking, m?: EntityManager): Promise<BookingContext> {
-    // Inside a transaction, read through its manager: taking a second pool connection while
-    // holding one can exhaust the pool under concurrent webhooks (each waits for the other).
-    const type = m
-      ? await m.findOneByOrFail(SessionType, { id: b.sessionTypeId })
-      : await this.scheduling.sessionTypeById(b.sessionTypeId);
+    // Inside a transaction every read goes through its manager: a second pool connection per
+    // transaction deadlocks the pool under load.
+    const type = await this.scheduling.sessionTypeById(b.sessionTypeId, m);
     const settings = await this.scheduling.settings(b.coachId, m);
-    const coach = m
-      ? await m.findOne(User, { where: { id: b.coachId } })
-      : await this.accounts.findById(b.coachId);
+    const coach = await this.accounts.findById(b.coachId, m);
     return {
       typeName: type.name,
       location: type.location,

@@ -73,7 +73,7 @@ export class SchedulingService {
   ): Promise<SchedulingSettings> {
     const row = await m.findOne(CoachSettings, { where: { coachId } });
     if (row) return row;
-    const coach = await this.accounts.findById(coachId);
+    const coach = await this.accounts.findById(coachId, m);
     return {
       coachId,
       displayName: coach?.name ?? 'Your coach',
@@ -235,8 +235,8 @@ export class SchedulingService {
     return row;
   }
 
-  async sessionTypeById(id: string): Promise<SessionType> {
-    return this.dataSource.getRepository(SessionType).findOneByOrFail({ id });
+  async sessionTypeById(id: string, m: EntityManager = this.dataSource.manager): Promise<SessionType> {
+    return m.findOneByOrFail(SessionType, { id });
   }
 
   /** Demo content on a fresh install: weekday hours and two session types (only when none exist). */

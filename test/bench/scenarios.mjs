@@ -1,2 +1,4 @@
-// Each feature adds its scenario here: { name, run(ctx) } pushing { budget, ok, detail } to ctx.results.
-export const scenarios = [];
+// Each scenario: { name, run(ctx) } pushing { budget, ok, detail } onto ctx.results.
+import { bookingScenarios } from './bookings.mjs';
+
+export const scenarios = [...bookingScenarios];

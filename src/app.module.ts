@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
+import { PaymentsModule } from './payments/payments.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
 import { WebModule } from './web/web.module';
@@ -42,6 +43,7 @@ export class AppModule {
         CommonModule,
         MailModule,
         AccountsModule,
+        PaymentsModule,
         HealthModule,
         SchedulingModule,
         BookingsModule,

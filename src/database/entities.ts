@@ -5,9 +5,11 @@ import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity
 import { Booking } from '../bookings/booking.entity';
 import { IdempotencyKey } from '../bookings/idempotency-key.entity';
 import { OutboxMail } from '../mail/outbox-mail.entity';
+import { Payment } from '../payments/payment.entity';
+import { StripeEvent } from '../payments/stripe-event.entity';
 import { CoachSettings } from '../scheduling/coach-settings.entity';
 import { SessionType } from '../scheduling/session-type.entity';
 import { TimeOff } from '../scheduling/time-off.entity';
 
 /** Every entity, for the app's DataSource and the TypeORM CLI alike (one list, so they agree). */
-export const ENTITIES = [User, AuthSession, PasswordResetToken, RateLimitCounter, OutboxMail, CoachSettings, TimeOff, SessionType, Booking, IdempotencyKey];
+export const ENTITIES = [User, AuthSession, PasswordResetToken, RateLimitCounter, OutboxMail, CoachSettings, TimeOff, SessionType, Booking, IdempotencyKey, Payment, StripeEvent];

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { CommonModule } from './common/common.module';
+import { ContentModule } from './content/content.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -40,6 +41,7 @@ export class AppModule {
         CommonModule,
         MailModule,
         AccountsModule,
+        ContentModule,
         HealthModule,
         WebModule,
         SeedModule,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ContentModule } from '../content/content.module';
 import { SeedService } from './seed.service';
 
-@Module({ imports: [AccountsModule], providers: [SeedService], exports: [SeedService] })
+@Module({ imports: [AccountsModule, ContentModule], providers: [SeedService], exports: [SeedService] })
 export class SeedModule {}

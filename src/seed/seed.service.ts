@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
+import { ContentSeedService } from '../content/content-seed.service';
 
 export interface SeedReport {
   coachCreated: boolean;
@@ -14,10 +15,14 @@ export interface SeedReport {
 export class SeedService {
   private readonly logger = new Logger(SeedService.name);
 
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly content: ContentSeedService,
+  ) {}
 
   async run(): Promise<SeedReport> {
     const coach = await this.accounts.ensureCoach();
+    await this.content.seedDemo();
     return { coachCreated: coach.created, coachPasswordFile: coach.passwordFile };
   }
 }

@@ -234,7 +234,7 @@ describe('Content API: posts, comments, ratings', () => {
     await t.http().post('/api/posts/xss-test/comments').set(auth(coach)).send({ name: '<b>Coach</b>', body: comment }).expect(201);
     const page = await t.http().get('/blog/xss-test').expect(200);
     const main = page.text.slice(page.text.indexOf('<main'), page.text.indexOf('</main>'));
-    expect(main).not.toMatch(/<script|<svg|<iframe|\son\w+=|href="javascript:|src="data:/i);
+    expect(main).not.toMatch(/<script|<svg|<iframe|<[a-z][^>]*\son\w+\s*=|href="javascript:|src="data:/i);
     expect(main).toContain('&lt;script&gt;alert(&quot;c&quot;)&lt;/script&gt;');
     expect(main).toContain('XSS &lt;b&gt;title&lt;/b&gt;');
     expect(main).toContain('&lt;b&gt;Coach&lt;/b&gt;');

@@ -1,3 +1,4 @@
+import { CommentsService } from '../../src/content/comments/comments.service';
 import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
 
 /** Posts, drafts, comments, ratings and XSS through the real app (API and pages). */
@@ -244,7 +245,6 @@ describe('Content API: posts, comments, ratings', () => {
   });
 
   it('mails the coach one daily digest of pending comments, and none when nothing waits', async () => {
-    const { CommentsService } = await import('../../src/content/comments/comments.service');
     const service = t.app.get(CommentsService);
     await t.dataSource.query(`UPDATE comments SET status = 'approved' WHERE status = 'pending'`);
     expect(await service.sendDigest()).toBe(false);

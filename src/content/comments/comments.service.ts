@@ -90,7 +90,12 @@ export class CommentsService implements OnModuleInit {
   /** Approved comments of a published post, oldest first. */
   async approvedFor(slug: string, viewer: User | null): Promise<PublicCommentDto[]> {
     const post = await this.posts.publishedId(slug, viewer);
-    const rows = (await this.dataSource.query(`${SELECT} WHERE c.post_id = $1 AND c.status = 'approved' ORDER BY c.created_at, c.id LIMIT 500`, [post.id])) as CommentRow[];
+    return this.approvedForPost(post.id);
+  }
+
+  /** Approved comments of a post the caller has already loaded (the post page). */
+  async approvedForPost(postId: string): Promise<PublicCommentDto[]> {
+    const rows = (await this.dataSource.query(`${SELECT} WHERE c.post_id = $1 AND c.status = 'approved' ORDER BY c.created_at, c.id LIMIT 500`, [postId])) as CommentRow[];
     return rows.map(toPublic);
   }
 

@@ -75,7 +75,7 @@ export class BlogPagesController {
     const viewer = req.viewer ?? null;
     const post = await this.posts.bySlug(slug, viewer);
     const [comments, mine] = await Promise.all([
-      this.comments.approvedFor(slug, viewer),
+      this.comments.approvedForPost(post.id),
       viewer ? this.ratings.mine(post.id, viewer.id) : Promise.resolve(null),
     ]);
     await renderPage(req, reply, 'content/post', { title: post.title, description: post.excerpt, post, comments, myRating: mine, ...extra }, status);

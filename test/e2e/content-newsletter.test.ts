@@ -124,6 +124,7 @@ describe('Content: newsletter and feeds', () => {
     expect(rawHeader(letter, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     for (const m of newsletterMails('First Letter')) expect(rawHeader(m, 'List-Unsubscribe')).toMatch(/^<https:/);
     expect(letter.text).toContain('https://mend.example/blog/first-letter');
+    expect(letter.raw).toMatch(/Content-Type: text\/html/i);
 
     // One-click unsubscribe as a mail client does it: a POST with no cookie and no CSRF token.
     const url = new URL(listUnsubscribe.slice(1, -1));

@@ -11,6 +11,7 @@ import { MailService } from '../../mail/mail.service';
 import { SubscriberDto } from '../dto/comment.dto';
 import { NEWSLETTER_QUEUE } from '../posts/posts.service';
 import { toCsv } from './csv';
+import { newsletterHtml } from './newsletter-mail';
 import { NewsletterSubscriber } from './subscriber.entity';
 import { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token';
 
@@ -132,9 +133,9 @@ export class NewsletterService implements OnModuleInit {
   async runBatch(postId: string): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const [post] = (await m.query(
-        `SELECT id, slug, title, excerpt, status, notify_requested_at FROM posts WHERE id = $1`,
+        `SELECT id, slug, title, excerpt, body_html, status, notify_requested_at FROM posts WHERE id = $1`,
         [postId],
-      )) as { id: string; slug: string; title: string; excerpt: string; status: string; notify_requested_at: Date | null }[];
+      )) as { id: string; slug: string; title: string; excerpt: string; body_html: string; status: string; notify_requested_at: Date | null }[];
       if (!post || post.status !== 'published' || !post.notify_requested_at) return 0;
       const inserted = (await m.query(
         `INSERT INTO newsletter_deliveries (post_id, subscriber_id)
@@ -158,7 +159,7 @@ export class NewsletterService implements OnModuleInit {
     });
   }
 
-  private async enqueuePostMail(m: EntityManager, post: { slug: string; title: string; excerpt: string }, s: { id: string; email: string }): Promise<void> {
+  private async enqueuePostMail(m: EntityManager, post: { slug: string; title: string; excerpt: string; body_html: string }, s: { id: string; email: string }): Promise<void> {
     const url = `${this.config.publicUrl}/blog/${post.slug}`;
     const unsubscribe = `${this.config.publicUrl}/newsletter/unsubscribe?token=${unsubscribeToken(this.config.encryptionKey, s.id)}`;
     await this.mail.enqueue(m, {
@@ -166,6 +167,8 @@ export class NewsletterService implements OnModuleInit {
       to: s.email,
       subject: post.title,
       text: `${post.title}\n\n${post.excerpt}\n\nRead it here:\n${url}\n\n— Mend · repair over perfection\n\nYou get this because you subscribed to Mend's writing. Unsubscribe with one click:\n${unsubscribe}\n`,
+      // The post's HTML was sanitised when it was saved; the rest is escaped here.
+      html: newsletterHtml(post.title, post.body_html, url, unsubscribe),
       headers: {
         'List-Unsubscribe': `<${unsubscribe}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

@@ -17,7 +17,7 @@ const esmPackages = [
   '@nestjs', '@fastify/cookie', 'cookie', 'file-type', 'strtok3', 'token-types', '@tokenizer', '@borewit',
   'uint8array-extras', 'content-disposition', 'glob', 'minimatch', 'path-scurry', 'lru-cache', 'minipass',
   'brace-expansion', 'balanced-match', '@isaacs', '@epic-web', 'nodemailer', 'smtp-server', 'marked',
-  'temporal-polyfill', 'fast-check', 'pure-rand', 'eta', 'ipv6-normalize', 'base32.js', 'punycode.js',
+  'temporal-polyfill', 'temporal-utils', 'fast-check', 'pure-rand', 'eta', 'ipv6-normalize', 'base32.js', 'punycode.js',
 ];
 const base = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
@@ -33,10 +33,12 @@ const withDb = {
 
 module.exports = {
   maxWorkers: 2,
+  // A global option (Jest ignores it per project): generous, for tests that start processes.
+  testTimeout: 90000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
-    { ...withDb, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], testTimeout: 60000 },
-    { ...withDb, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testTimeout: 60000 },
-    { ...withDb, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'], testTimeout: 120000 },
+    { ...withDb, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...withDb, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...withDb, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
 };

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
+import { BookingsModule } from './bookings/bookings.module';
 import { CommonModule } from './common/common.module';
 import { ContentModule } from './content/content.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
@@ -13,6 +14,8 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
+import { PaymentsModule } from './payments/payments.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
 import { WebModule } from './web/web.module';
 
@@ -41,8 +44,11 @@ export class AppModule {
         CommonModule,
         MailModule,
         AccountsModule,
+        PaymentsModule,
         ContentModule,
         HealthModule,
+        SchedulingModule,
+        BookingsModule,
         WebModule,
         SeedModule,
       ],

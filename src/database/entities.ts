@@ -18,6 +18,8 @@ import { TimeOff } from '../scheduling/time-off.entity';
 
 /** Every entity, for the app's DataSource and the TypeORM CLI alike (one list, so they agree). */
 export const ENTITIES = [
-  User, AuthSession, PasswordResetToken, RateLimitCounter, OutboxMail, CoachSettings, TimeOff, SessionType, Booking, IdempotencyKey, Payment, StripeEvent,
+  User, AuthSession, PasswordResetToken, RateLimitCounter, OutboxMail,
+  CoachSettings, TimeOff, SessionType, Booking, IdempotencyKey,
+  Payment, StripeEvent,
   Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery,
 ];

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { BookingsModule } from './bookings/bookings.module';
+import { ClientsModule } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
 import { ContentModule } from './content/content.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
@@ -49,6 +50,7 @@ export class AppModule {
         HealthModule,
         SchedulingModule,
         BookingsModule,
+        ClientsModule,
         WebModule,
         SeedModule,
       ],

@@ -138,6 +138,29 @@ export class AccountsService {
     return m.findOneOrFail(User, { where: { email } });
   }
 
+  /** Clients (not the coach), newest first, optionally matching a name or email fragment. */
+  async searchClients(search: string | undefined, limit = 100): Promise<User[]> {
+    const q = this.users.createQueryBuilder('u').where(`u.role = 'client'`).orderBy('u.created_at', 'DESC').take(limit);
+    const term = search?.trim();
+    if (term) {
+      const like = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      q.andWhere(`(lower(u.name) LIKE :like OR u.email LIKE :like)`, { like });
+    }
+    return q.getMany();
+  }
+
+  /** Checks a signed-in person's password again (before erasing their account). */
+  async checkPassword(userId: string, password: string): Promise<boolean> {
+    const user = await this.users.findOne({ where: { id: userId } });
+    if (!user?.passwordHash) return false;
+    return verifyPassword(user.passwordHash, password);
+  }
+
+  /** Deletes a user inside the caller's transaction; sessions, tokens and their rows cascade. */
+  async deleteUser(m: EntityManager, userId: string): Promise<void> {
+    await m.delete(User, { id: userId });
+  }
+
   async coach(): Promise<User | null> {
     return this.users.findOne({ where: { role: 'coach' }, order: { createdAt: 'ASC' } });
   }

@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
+import { ProgramModule } from './program/program.module';
 import { SeedModule } from './seed/seed.module';
 import { WebModule } from './web/web.module';
 
@@ -42,6 +43,7 @@ export class AppModule {
         AccountsModule,
         HealthModule,
         WebModule,
+        ProgramModule,
         SeedModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ProgramModule } from '../program/program.module';
 import { SeedService } from './seed.service';
 
-@Module({ imports: [AccountsModule], providers: [SeedService], exports: [SeedService] })
+@Module({ imports: [AccountsModule, ProgramModule], providers: [SeedService], exports: [SeedService] })
 export class SeedModule {}

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
+import { ProgramService } from '../program/program.service';
 
 export interface SeedReport {
   coachCreated: boolean;
@@ -14,10 +15,14 @@ export interface SeedReport {
 export class SeedService {
   private readonly logger = new Logger(SeedService.name);
 
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly program: ProgramService,
+  ) {}
 
   async run(): Promise<SeedReport> {
     const coach = await this.accounts.ensureCoach();
+    if (await this.program.seedDemo()) this.logger.log('demo program seeded: The Humble Pie 12 Steps');
     return { coachCreated: coach.created, coachPasswordFile: coach.passwordFile };
   }
 }

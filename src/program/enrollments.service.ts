@@ -133,11 +133,13 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     return 'fulfilled';
   }
 
-  async onPaymentFailed(m: EntityManager, referenceId: string): Promise<void> {
+  async onPaymentFailed(m: EntityManager, referenceId: string, _paymentId: string): Promise<void> {
+    void _paymentId;
     await m.update(Enrollment, { id: referenceId, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
   }
 
-  async onRefunded(m: EntityManager, referenceId: string): Promise<void> {
+  async onRefunded(m: EntityManager, referenceId: string, _paymentId: string): Promise<void> {
+    void _paymentId;
     // Access to the steps ends; the member's reflections stay theirs.
     await m.update(Enrollment, { id: referenceId, status: In(['active', 'pending_payment', 'expired']) }, { status: 'refunded', endedAt: this.clock.now() });
   }

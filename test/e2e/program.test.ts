@@ -170,7 +170,7 @@ describe('The 12 Steps program API', () => {
     expect((await reflections()).body).toEqual([]);
 
     await t.http().post('/api/me/program/steps/1/complete').set(bearer(token)).expect(200);
-    const row = async () => ((await t.http().get('/api/program/enrollments').set(bearer(coach)).expect(200)).body as { id: string }[]).find((e) => e.id === enrollmentId);
+    const row = async () => ((await t.http().get('/api/program/enrollments').set(bearer(coach)).expect(200)).body as { id: string; progress: unknown }[]).find((e) => e.id === enrollmentId);
     expect(await row()).toMatchObject({ shareProgress: true, progress: { completed: 1, total: 12 }, member: { email: 'sharer@example.com' } });
     const off = await t.http().patch('/api/me/program').set(bearer(token)).send({ shareProgress: false }).expect(200);
     expect(off.body.enrollment.shareProgress).toBe(false);

@@ -12,6 +12,7 @@ import { projectRoot } from './common/paths';
 import { createValidationPipe } from './common/validation';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
+import { requestId } from './logging';
 
 /** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
 const CSRF_EXEMPT = [/^\/api(\/|$)/, /^\/health/];
@@ -83,7 +84,7 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
 export async function createApp(config: AppConfig, options: AppModuleOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options),
-    new FastifyAdapter({ trustProxy: config.nodeEnv === 'production', bodyLimit: 1_048_576 }),
+    new FastifyAdapter({ trustProxy: config.nodeEnv === 'production', bodyLimit: 1_048_576, genReqId: requestId }),
     { rawBody: true, bufferLogs: true, abortOnError: false },
   );
   try {

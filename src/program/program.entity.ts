@@ -46,7 +46,7 @@ export class ProgramStep {
   @Column({ type: 'text' })
   body: string;
 
-  @Column({ type: 'jsonb', default: () => `'[]'::jsonb` })
+  @Column({ type: 'jsonb' })
   prompts: string[];
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class TwelveSteps1795619706353 implements MigrationInterface {
-  name = 'TwelveSteps1795619706353';
+export class TwelveSteps1795620007960 implements MigrationInterface {
+  name = 'TwelveSteps1795620007960';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -24,7 +24,7 @@ export class TwelveSteps1795619706353 implements MigrationInterface {
       `CREATE TABLE "program" ("id" smallint NOT NULL DEFAULT '1', "title" text NOT NULL, "description" text NOT NULL, "price" integer NOT NULL, "currency" text NOT NULL, "drip_days" integer NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "CHK_program_drip_days" CHECK ("drip_days" BETWEEN 0 AND 365), CONSTRAINT "CHK_program_price" CHECK ("price" >= 0), CONSTRAINT "CHK_program_single_row" CHECK ("id" = 1), CONSTRAINT "PK_3bade5945afbafefdd26a3a29fb" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
-      `CREATE TABLE "program_steps" ("number" smallint NOT NULL, "title" text NOT NULL, "summary" text NOT NULL, "body" text NOT NULL, "prompts" jsonb NOT NULL DEFAULT '[]'::jsonb, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "CHK_program_steps_number" CHECK ("number" BETWEEN 1 AND 12), CONSTRAINT "PK_7b0f3faef4ab7671b502a4bff5e" PRIMARY KEY ("number"))`,
+      `CREATE TABLE "program_steps" ("number" smallint NOT NULL, "title" text NOT NULL, "summary" text NOT NULL, "body" text NOT NULL, "prompts" jsonb NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "CHK_program_steps_number" CHECK ("number" BETWEEN 1 AND 12), CONSTRAINT "PK_7b0f3faef4ab7671b502a4bff5e" PRIMARY KEY ("number"))`,
     );
     await queryRunner.query(
       `CREATE TABLE "reflections" ("id" uuid NOT NULL DEFAULT uuid_generate_v4(), "user_id" uuid NOT NULL, "step" smallint NOT NULL, "key_id" text NOT NULL, "nonce" bytea NOT NULL, "ciphertext" bytea NOT NULL, "shared_with_coach" boolean NOT NULL DEFAULT false, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "CHK_reflections_step" CHECK ("step" BETWEEN 1 AND 12), CONSTRAINT "PK_4154d824fef84e88b13fbe26b06" PRIMARY KEY ("id"))`,

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { CoachProgramPagesController } from './coach-program.pages.controller';
 import { MyProgramController, ProgramController } from './program.controller';
+import { ProgramPagesController } from './program.pages.controller';
 import { EnrollmentsService } from './enrollments.service';
 import { ProgramService } from './program.service';
 import { ProgressService } from './progress.service';
 
 @Module({
   imports: [AccountsModule],
-  controllers: [ProgramController, MyProgramController],
+  controllers: [ProgramController, MyProgramController, ProgramPagesController, CoachProgramPagesController],
   providers: [ProgramService, ProgressService, EnrollmentsService],
   exports: [ProgramService, ProgressService, EnrollmentsService],
 })

@@ -17,7 +17,7 @@ const esmPackages = [
   '@nestjs', '@fastify/cookie', 'cookie', 'file-type', 'strtok3', 'token-types', '@tokenizer', '@borewit',
   'uint8array-extras', 'content-disposition', 'glob', 'minimatch', 'path-scurry', 'lru-cache', 'minipass',
   'brace-expansion', 'balanced-match', '@isaacs', '@epic-web', 'nodemailer', 'smtp-server', 'marked',
-  'temporal-polyfill', 'fast-check', 'pure-rand', 'eta', 'ipv6-normalize', 'base32.js', 'punycode.js',
+  'temporal-polyfill', 'temporal-utils', 'fast-check', 'pure-rand', 'eta', 'ipv6-normalize', 'base32.js', 'punycode.js',
 ];
 const base = {
   transform: { '^.+\\.(t|j|mj)s$': swc },

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
+import { BookingsModule } from './bookings/bookings.module';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/config';
@@ -13,6 +14,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
 import { ProgramModule } from './program/program.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
 import { WebModule } from './web/web.module';
 
@@ -42,6 +44,8 @@ export class AppModule {
         MailModule,
         AccountsModule,
         HealthModule,
+        SchedulingModule,
+        BookingsModule,
         WebModule,
         ProgramModule,
         SeedModule,

@@ -123,8 +123,9 @@ export class AccountsService {
     });
   }
 
-  async findById(id: string): Promise<User | null> {
-    return this.users.findOne({ where: { id } });
+  /** Pass the caller's transaction manager when inside one (never take a second connection). */
+  async findById(id: string, m: EntityManager = this.dataSource.manager): Promise<User | null> {
+    return m.findOne(User, { where: { id } });
   }
 
   /** Finds a person by email or creates a client record without a password (guest booking). */

@@ -3,14 +3,19 @@ import { PasswordResetToken } from '../accounts/password-reset-token.entity';
 import { User } from '../accounts/user.entity';
 import { EncryptionKeyCheck } from '../common/crypto/encryption-key-check.entity';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity';
+import { Booking } from '../bookings/booking.entity';
+import { IdempotencyKey } from '../bookings/idempotency-key.entity';
 import { OutboxMail } from '../mail/outbox-mail.entity';
 import { Enrollment, EnrollmentStep } from '../program/enrollment.entity';
 import { Program, ProgramStep } from '../program/program.entity';
 import { Reflection } from '../program/reflection.entity';
+import { CoachSettings } from '../scheduling/coach-settings.entity';
+import { SessionType } from '../scheduling/session-type.entity';
+import { TimeOff } from '../scheduling/time-off.entity';
 
 /** Every entity, for the app's DataSource and the TypeORM CLI alike (one list, so they agree). */
 export const ENTITIES = [
-  User, AuthSession, PasswordResetToken, RateLimitCounter, OutboxMail,
+  User, AuthSession, PasswordResetToken, RateLimitCounter, OutboxMail, CoachSettings, TimeOff, SessionType, Booking, IdempotencyKey,
   // the key check for encrypted private writing; the 12 Steps program
   EncryptionKeyCheck, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
 ];

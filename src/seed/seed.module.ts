@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ProgramModule } from '../program/program.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SeedService } from './seed.service';
 
-@Module({ imports: [AccountsModule, ProgramModule], providers: [SeedService], exports: [SeedService] })
+@Module({ imports: [AccountsModule, SchedulingModule, ProgramModule], providers: [SeedService], exports: [SeedService] })
 export class SeedModule {}

@@ -1,0 +1,152 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/errors';
+import { PAYMENTS, PaymentsPort, RefundSummary } from '../payments/payable';
+import { SchedulingService } from '../scheduling/scheduling.service';
+import { busyRange } from '../scheduling/slots';
+import { BookingMails } from './booking-mails';
+import { BookingAccess, BookingSupport, pgCode } from './booking-support';
+import { Booking } from './booking.entity';
+import { BookingOutDto, CancelResultDto } from './dto/booking.dto';
+import { refundDue, withinNotice } from './policy';
+
+const NO_REFUND: RefundSummary = { status: 'none', amount: 0, currency: null };
+
+function money(amount: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: currency.toUpperCase(),
+  }).format(amount / 100);
+}
+
+/** Cancelling and rescheduling: each one transaction, with mails to both sides. */
+@Injectable()
+export class BookingChangesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scheduling: SchedulingService,
+    private readonly support: BookingSupport,
+    private readonly mails: BookingMails,
+    private readonly clock: Clock,
+    @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
+  ) {}
+
+  async cancel(id: string, access: BookingAccess, reason?: string): Promise<CancelResultDto> {
+    return this.dataSource.transaction(async (m) => {
+      const { booking: b, actor } = await this.support.load(m, id, access, true);
+      if (b.status === 'cancelled') return { status: 'cancelled' as const, refund: NO_REFUND };
+      if (b.status === 'expired')
+        throw new DomainError(
+          'CONFLICT',
+          'This booking was never completed, so there is nothing to cancel.',
+        );
+      const now = this.clock.now();
+      const settings = await this.scheduling.settings(b.coachId, m);
+      const wasConfirmed = b.status === 'confirmed';
+      let refund = NO_REFUND;
+      if (
+        wasConfirmed &&
+        b.price > 0 &&
+        this.payments &&
+        refundDue(actor, b.startAt, now, settings.cancellationNoticeHours)
+      ) {
+        refund = await this.payments.requestRefund(
+          m,
+          'booking',
+          b.id,
+          actor === 'coach' ? 'cancelled by the coach' : 'cancelled by the client in time',
+        );
+      }
+      b.status = 'cancelled';
+      b.cancelledAt = now;
+      b.cancelReason = reason?.trim() || null;
+      b.sequence += 1;
+      await m.update(
+        Booking,
+        { id: b.id },
+        { status: b.status, cancelledAt: now, cancelReason: b.cancelReason, sequence: b.sequence },
+      );
+      if (wasConfirmed) {
+        const refundText =
+          refund.status === 'none'
+            ? b.price > 0
+              ? 'This cancellation is inside the notice period, so it is not refunded automatically; write to your coach if you need to.'
+              : ''
+            : `${money(refund.amount, refund.currency ?? b.currency)} will be refunded to your card; it can take a few days to show.`;
+        await this.mails.cancelled(m, b, await this.support.context(b, m), refundText);
+      }
+      return { status: 'cancelled' as const, refund };
+    });
+  }
+
+  async reschedule(id: string, access: BookingAccess, startIso: string): Promise<BookingOutDto> {
+    const start = new Date(startIso);
+    // Authorise before saying anything about slots (a stranger learns nothing).
+    const { booking: before } = await this.support.load(this.dataSource.manager, id, access);
+    const type = await this.scheduling.sessionTypeById(before.sessionTypeId);
+    if (!(await this.scheduling.isOffered(type, start, false))) {
+      throw new DomainError(
+        'SLOT_UNAVAILABLE',
+        'That time is not one of the offered times. Please pick a time from the list.',
+      );
+    }
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const { booking: b, actor } = await this.support.load(m, id, access, true);
+        if (b.status !== 'confirmed')
+          throw new DomainError('CONFLICT', 'Only a confirmed booking can be rescheduled.');
+        const now = this.clock.now();
+        const settings = await this.scheduling.settings(b.coachId, m);
+        if (!withinNotice(actor, b.startAt, now, settings.cancellationNoticeHours)) {
+          throw new DomainError(
+            'TOO_LATE_TO_RESCHEDULE',
+            `Sessions can be moved online up to ${settings.cancellationNoticeHours} hours before they start. Please write to your coach.`,
+          );
+        }
+        const previousStart = b.startAt;
+        const end = new Date(start.getTime() + type.durationMinutes * 60_000);
+        const busy = busyRange(start.getTime(), end.getTime(), type);
+        await this.support.releaseExpiredHolds(
+          m,
+          b.coachId,
+          new Date(busy.start),
+          new Date(busy.end),
+          now,
+        );
+        await this.support.checkDailyLimit(m, b.coachId, start, now, b.id);
+        b.startAt = start;
+        b.endAt = end;
+        b.busyStart = new Date(busy.start);
+        b.busyEnd = new Date(busy.end);
+        b.sequence += 1;
+        b.reminderSentAt = null;
+        await m.update(
+          Booking,
+          { id: b.id },
+          {
+            startAt: b.startAt,
+            endAt: b.endAt,
+            busyStart: b.busyStart,
+            busyEnd: b.busyEnd,
+            sequence: b.sequence,
+            reminderSentAt: null,
+          },
+        );
+        await this.mails.rescheduled(m, b, await this.support.context(b, m), previousStart);
+        return this.support.toDto(
+          b,
+          type,
+          access.token ? { manageUrl: this.support.manageUrl(b.id) } : {},
+        );
+      });
+    } catch (e) {
+      if (pgCode(e) === '23P01')
+        throw new DomainError(
+          'SLOT_TAKEN',
+          'Someone booked that time a moment ago. Please pick another time.',
+        );
+      throw e;
+    }
+  }
+}

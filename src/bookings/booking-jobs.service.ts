@@ -1,0 +1,66 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { JobsService } from '../jobs/jobs.service';
+import { BookingMails } from './booking-mails';
+import { BookingSupport } from './booking-support';
+import { Booking } from './booking.entity';
+
+export const REMINDER_QUEUE = 'booking-reminders';
+export const HOLD_SWEEP_QUEUE = 'booking-hold-sweep';
+const DAY = 86_400_000;
+
+/** Reminders 24 h ahead (claimed once, whatever the number of instances) and the hold sweep. */
+@Injectable()
+export class BookingJobsService implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+    private readonly support: BookingSupport,
+    private readonly mails: BookingMails,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(REMINDER_QUEUE, () => this.sendDueReminders().then(() => undefined), {
+      retryLimit: 2,
+      retryDelay: 30,
+    });
+    this.jobs.register(HOLD_SWEEP_QUEUE, () => this.expireHolds().then(() => undefined), {
+      retryLimit: 2,
+      retryDelay: 30,
+    });
+    this.jobs.schedule(REMINDER_QUEUE, '* * * * *');
+    this.jobs.schedule(HOLD_SWEEP_QUEUE, '* * * * *');
+  }
+
+  /**
+   * Claims confirmed bookings starting within 24 h whose reminder is unsent (booked more than a day
+   * ahead), marks them and enqueues the mails in one transaction. Returns how many were claimed.
+   */
+  async sendDueReminders(): Promise<number> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (m) => {
+      const rows: { id: string }[] = await m.query(
+        `UPDATE bookings SET reminder_sent_at = $1
+         WHERE status = 'confirmed' AND reminder_sent_at IS NULL AND start_at > $1 AND start_at <= $2 AND created_at <= start_at - interval '24 hours'
+         RETURNING id`,
+        [now, new Date(now.getTime() + DAY)],
+      );
+      for (const { id } of rows) {
+        const b = await m.findOneByOrFail(Booking, { id });
+        await this.mails.reminder(m, b, await this.support.context(b, m));
+      }
+      return rows.length;
+    });
+  }
+
+  /** Expires every hold past its time (the booking transaction also releases the ones in its way). */
+  async expireHolds(): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE bookings SET status = 'expired', updated_at = now() WHERE status = 'pending_payment' AND hold_expires_at <= $1 RETURNING id`,
+      [this.clock.now()],
+    );
+    return rows.length;
+  }
+}

@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { MailService } from '../mail/mail.service';
+import { Booking } from './booking.entity';
+import { buildCalendar, IcsEvent, IcsMethod } from './ics';
+import { policyInWords } from './policy';
+
+/** What a booking mail needs beyond the booking row. */
+export interface BookingContext {
+  typeName: string;
+  location: string;
+  coachName: string;
+  coachEmail: string;
+  cancellationNoticeHours: number;
+  manageUrl: string;
+  icsUrl: string;
+}
+
+/** "Tuesday, December 1, 2026 at 5:00 PM GMT" in the reader's zone. */
+export function formatWhen(d: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(d);
+}
+
+export function bookingEvent(
+  b: Booking,
+  ctx: BookingContext,
+  stamp: Date,
+  forCoach = false,
+): IcsEvent {
+  return {
+    uid: `booking-${b.id}@mend`,
+    sequence: b.sequence,
+    start: b.startAt,
+    end: b.endAt,
+    stamp,
+    summary: forCoach
+      ? `${ctx.typeName} with ${b.clientName}`
+      : `${ctx.typeName} with ${ctx.coachName}`,
+    description: forCoach
+      ? `${ctx.typeName} booked by ${b.clientName} <${b.clientEmail}>.`
+      : `Manage or cancel: ${ctx.manageUrl}`,
+    location: ctx.location || undefined,
+    url: forCoach ? undefined : ctx.manageUrl,
+    status: b.status === 'cancelled' || b.status === 'expired' ? 'CANCELLED' : 'CONFIRMED',
+    organizer: { name: ctx.coachName, email: ctx.coachEmail },
+    attendee: { name: b.clientName, email: b.clientEmail },
+  };
+}
+
+export function bookingIcs(
+  b: Booking,
+  ctx: BookingContext,
+  stamp: Date,
+  method: IcsMethod = 'REQUEST',
+): string {
+  return buildCalendar(method, [bookingEvent(b, ctx, stamp)]);
+}
+
+const invite = (content: string, cancel = false) => ({
+  filename: cancel ? 'cancel.ics' : 'invite.ics',
+  contentType: `text/calendar; charset=utf-8; method=${cancel ? 'CANCEL' : 'REQUEST'}`,
+  content,
+});
+
+@Injectable()
+export class BookingMails {
+  constructor(
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+  ) {}
+
+  async confirmed(m: EntityManager, b: Booking, ctx: BookingContext): Promise<void> {
+    const when = formatWhen(b.startAt, b.clientTimeZone);
+    const ics = bookingIcs(b, ctx, this.clock.now());
+    await this.mail.enqueue(m, {
+      kind: 'booking_confirmed',
+      to: b.clientEmail,
+      subject: `Booked: ${ctx.typeName} on ${when}`,
+      text: [
+        `Hello ${b.clientName},`,
+        '',
+        `Your ${ctx.typeName} with ${ctx.coachName} is booked for ${when}.`,
+        ctx.location ? `Where: ${ctx.location}` : '',
+        '',
+        `The calendar invite is attached. To reschedule or cancel, use this private link:`,
+        ctx.manageUrl,
+        '',
+        policyInWords(ctx.cancellationNoticeHours, b.price > 0),
+        '',
+        `See you then,`,
+        ctx.coachName,
+      ]
+        .filter((l, i, a) => l !== '' || a[i - 1] !== '')
+        .join('\n'),
+      attachments: [invite(ics)],
+    });
+    await this.mail.enqueue(m, {
+      kind: 'booking_coach_notice',
+      to: ctx.coachEmail,
+      subject: `New booking: ${b.clientName}, ${formatWhen(b.startAt, 'UTC')}`,
+      text: `${b.clientName} <${b.clientEmail}> booked a ${ctx.typeName} for ${formatWhen(b.startAt, 'UTC')} (their zone: ${b.clientTimeZone}).${b.notes ? `\n\nTheir note:\n${b.notes}` : ''}`,
+      attachments: [
+        invite(buildCalendar('REQUEST', [bookingEvent(b, ctx, this.clock.now(), true)])),
+      ],
+    });
+  }
+
+  async rescheduled(
+    m: EntityManager,
+    b: Booking,
+    ctx: BookingContext,
+    previousStart: Date,
+  ): Promise<void> {
+    const ics = bookingIcs(b, ctx, this.clock.now());
+    await this.mail.enqueue(m, {
+      kind: 'booking_rescheduled',
+      to: b.clientEmail,
+      subject: `Moved: ${ctx.typeName} is now on ${formatWhen(b.startAt, b.clientTimeZone)}`,
+      text: `Hello ${b.clientName},\n\nYour ${ctx.typeName} moved from ${formatWhen(previousStart, b.clientTimeZone)} to ${formatWhen(b.startAt, b.clientTimeZone)}. The updated invite is attached.\n\nManage it here: ${ctx.manageUrl}\n\n${ctx.coachName}`,
+      attachments: [invite(ics)],
+    });
+    await this.mail.enqueue(m, {
+      kind: 'booking_rescheduled_coach',
+      to: ctx.coachEmail,
+      subject: `Rescheduled: ${b.clientName}, now ${formatWhen(b.startAt, 'UTC')}`,
+      text: `${b.clientName}'s ${ctx.typeName} moved from ${formatWhen(previousStart, 'UTC')} to ${formatWhen(b.startAt, 'UTC')}.`,
+      attachments: [
+        invite(buildCalendar('REQUEST', [bookingEvent(b, ctx, this.clock.now(), true)])),
+      ],
+    });
+  }
+
+  async cancelled(
+    m: EntityManager,
+    b: Booking,
+    ctx: BookingContext,
+    refundText: string,
+  ): Promise<void> {
+    const when = formatWhen(b.startAt, b.clientTimeZone);
+    await this.mail.enqueue(m, {
+      kind: 'booking_cancelled',
+      to: b.clientEmail,
+      subject: `Cancelled: ${ctx.typeName} on ${when}`,
+      text: `Hello ${b.clientName},\n\nYour ${ctx.typeName} on ${when} is cancelled.${refundText ? ` ${refundText}` : ''}\n\n${ctx.coachName}`,
+      attachments: [invite(bookingIcs(b, ctx, this.clock.now(), 'CANCEL'), true)],
+    });
+    await this.mail.enqueue(m, {
+      kind: 'booking_cancelled_coach',
+      to: ctx.coachEmail,
+      subject: `Cancelled: ${b.clientName}, ${formatWhen(b.startAt, 'UTC')}`,
+      text: `${b.clientName}'s ${ctx.typeName} on ${formatWhen(b.startAt, 'UTC')} is cancelled.${b.cancelReason ? `\n\nReason: ${b.cancelReason}` : ''}`,
+      attachments: [
+        invite(buildCalendar('CANCEL', [bookingEvent(b, ctx, this.clock.now(), true)]), true),
+      ],
+    });
+  }
+
+  async reminder(m: EntityManager, b: Booking, ctx: BookingContext): Promise<void> {
+    await this.mail.enqueue(m, {
+      kind: 'booking_reminder',
+      to: b.clientEmail,
+      subject: `Tomorrow: ${ctx.typeName} with ${ctx.coachName}`,
+      text: `Hello ${b.clientName},\n\nA gentle reminder: your ${ctx.typeName} with ${ctx.coachName} is on ${formatWhen(b.startAt, b.clientTimeZone)}.${ctx.location ? `\nWhere: ${ctx.location}` : ''}\n\nIf you need to change it: ${ctx.manageUrl}\n\n${ctx.coachName}`,
+    });
+  }
+
+  async paidTooLate(m: EntityManager, b: Booking, ctx: BookingContext): Promise<void> {
+    await this.mail.enqueue(m, {
+      kind: 'booking_paid_too_late',
+      to: b.clientEmail,
+      subject: `We couldn't keep your ${ctx.typeName} time, and refunded you in full`,
+      text: `Hello ${b.clientName},\n\nYour payment arrived after the time we held for you (${formatWhen(b.startAt, b.clientTimeZone)}) had been released, and someone else booked it meanwhile. We're sorry. Your payment is refunded in full; it can take a few days to show.\n\nYou're welcome to pick another time: ${ctx.manageUrl.replace(/\/bookings\/manage.*$/, '/book')}\n\n${ctx.coachName}`,
+    });
+  }
+}

@@ -1,0 +1,181 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service';
+import { User } from '../accounts/user.entity';
+import { DomainError, notFound } from '../common/errors';
+import { hashToken } from '../common/tokens';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { SchedulingService } from '../scheduling/scheduling.service';
+import { SessionType } from '../scheduling/session-type.entity';
+import { localDate, startOfLocalDate } from '../scheduling/slots';
+import { BookingContext } from './booking-mails';
+import { Booking } from './booking.entity';
+import { BookingOutDto } from './dto/booking.dto';
+import { Actor } from './policy';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY = 86_400_000;
+
+export function pgCode(e: unknown): string | undefined {
+  return e instanceof QueryFailedError ? (e.driverError as { code?: string }).code : undefined;
+}
+
+export interface BookingAccess {
+  viewer: User | null;
+  token?: string;
+}
+
+/** Shared pieces of the booking services: access, manage tokens, output mapping, mail context. */
+@Injectable()
+export class BookingSupport {
+  constructor(
+    private readonly scheduling: SchedulingService,
+    private readonly accounts: AccountsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The manage token of a booking: an HMAC of its id under the server key, so mails sent later
+   * (after a payment, a reminder) can carry the link; the database keeps only its SHA-256 hash.
+   */
+  manageToken(bookingId: string): string {
+    return createHmac('sha256', this.config.encryptionKey)
+      .update(`booking-manage:${bookingId}`)
+      .digest('base64url');
+  }
+
+  manageUrl(bookingId: string): string {
+    return `${this.config.publicUrl}/bookings/manage?token=${this.manageToken(bookingId)}`;
+  }
+
+  icsUrl(bookingId: string): string {
+    return `${this.config.publicUrl}/api/bookings/${bookingId}/ics?token=${this.manageToken(bookingId)}`;
+  }
+
+  /** Loads a booking the caller may see (coach, its client, or the manage token); 404 otherwise. */
+  async load(
+    m: EntityManager,
+    id: string,
+    access: BookingAccess,
+    lock = false,
+  ): Promise<{ booking: Booking; actor: Actor }> {
+    const booking = UUID.test(id)
+      ? await m.findOne(Booking, {
+          where: { id },
+          ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        })
+      : null;
+    if (!booking) throw notFound('Booking');
+    const actor = this.actorFor(booking, access);
+    if (!actor) throw notFound('Booking');
+    return { booking, actor };
+  }
+
+  /** Finds a booking by its manage token alone (the manage page). */
+  async byToken(m: EntityManager, token: string): Promise<Booking> {
+    const booking =
+      token && token.length <= 200
+        ? await m.findOne(Booking, { where: { manageTokenHash: hashToken(token) } })
+        : null;
+    if (!booking) throw notFound('Booking');
+    return booking;
+  }
+
+  actorFor(b: Booking, access: BookingAccess): Actor | null {
+    const v = access.viewer;
+    if (v?.role === 'coach' && v.id === b.coachId) return 'coach';
+    if (v && v.id === b.clientId) return 'client';
+    if (access.token && access.token.length <= 200) {
+      const given = Buffer.from(hashToken(access.token));
+      const stored = Buffer.from(b.manageTokenHash);
+      if (given.length === stored.length && timingSafeEqual(given, stored)) return 'client';
+    }
+    return null;
+  }
+
+  async context(b: Booking, m?: EntityManager): Promise<BookingContext> {
+    // Inside a transaction every read goes through its manager: a second pool connection per
+    // transaction deadlocks the pool under load.
+    const type = await this.scheduling.sessionTypeById(b.sessionTypeId, m);
+    const settings = await this.scheduling.settings(b.coachId, m);
+    const coach = await this.accounts.findById(b.coachId, m);
+    return {
+      typeName: type.name,
+      location: type.location,
+      coachName: settings.displayName,
+      coachEmail: coach?.email ?? this.config.mail.from,
+      cancellationNoticeHours: settings.cancellationNoticeHours,
+      manageUrl: this.manageUrl(b.id),
+      icsUrl: this.icsUrl(b.id),
+    };
+  }
+
+  toDto(
+    b: Booking,
+    type: Pick<SessionType, 'slug' | 'name'>,
+    extra: Partial<BookingOutDto> = {},
+  ): BookingOutDto {
+    return {
+      id: b.id,
+      status: b.status,
+      start: b.startAt.toISOString(),
+      end: b.endAt.toISOString(),
+      sessionType: type.slug,
+      sessionTypeName: type.name,
+      name: b.clientName,
+      email: b.clientEmail,
+      timeZone: b.clientTimeZone,
+      price: b.price,
+      currency: b.currency,
+      notes: b.notes,
+      holdExpiresAt: b.holdExpiresAt ? b.holdExpiresAt.toISOString() : null,
+      ...extra,
+    };
+  }
+
+  /** Expired holds overlapping a busy range stop blocking it (inside the caller's transaction). */
+  async releaseExpiredHolds(
+    m: EntityManager,
+    coachId: string,
+    busyStart: Date,
+    busyEnd: Date,
+    now: Date,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE bookings SET status = 'expired', updated_at = now()
+       WHERE coach_id = $1 AND status = 'pending_payment' AND hold_expires_at <= $4
+         AND tstzrange(busy_start, busy_end, '[)') && tstzrange($2, $3, '[)')`,
+      [coachId, busyStart, busyEnd, now],
+    );
+  }
+
+  /**
+   * The daily limit, checked under a per-coach-date advisory lock so two bookings can't both take
+   * the last place of a day. A full day is SLOT_TAKEN (the slot would be offered but for others).
+   */
+  async checkDailyLimit(
+    m: EntityManager,
+    coachId: string,
+    start: Date,
+    now: Date,
+    exceptId: string | null,
+  ): Promise<void> {
+    const settings = await this.scheduling.settings(coachId, m);
+    if (settings.maxSessionsPerDay === null) return;
+    const date = localDate(start.getTime(), settings.timeZone);
+    const dayStart = new Date(startOfLocalDate(date, settings.timeZone));
+    const next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+    const dayEnd = new Date(startOfLocalDate(next, settings.timeZone));
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`booking-day:${coachId}:${date}`]);
+    const [{ count }]: { count: number }[] = await m.query(
+      `SELECT count(*)::int AS count FROM bookings
+       WHERE coach_id = $1 AND start_at >= $2 AND start_at < $3 AND ($5::uuid IS NULL OR id <> $5::uuid)
+         AND (status = 'confirmed' OR (status = 'pending_payment' AND hold_expires_at > $4))`,
+      [coachId, dayStart, dayEnd, now, exceptId],
+    );
+    if (count >= settings.maxSessionsPerDay)
+      throw new DomainError('SLOT_TAKEN', 'That day is fully booked now. Please pick another day.');
+  }
+}

@@ -1,0 +1,282 @@
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  Between,
+  DataSource,
+  EntityManager,
+  FindOptionsWhere,
+  In,
+  LessThan,
+  MoreThanOrEqual,
+} from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service';
+import { User } from '../accounts/user.entity';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/errors';
+import { RateLimitService } from '../common/rate-limit/rate-limit.service';
+import { hashToken, normalizeEmail } from '../common/tokens';
+import { validationFailed } from '../common/validation';
+import { PAYMENTS, PaymentsPort } from '../payments/payable';
+import { SchedulingService } from '../scheduling/scheduling.service';
+import { SessionType } from '../scheduling/session-type.entity';
+import { busyRange, isValidTimeZone } from '../scheduling/slots';
+import { BookingMails, bookingIcs } from './booking-mails';
+import { BookingAccess, BookingSupport, pgCode } from './booking-support';
+import { Booking } from './booking.entity';
+import { BookingPayableHandler } from './booking-payable.handler';
+import { BookingOutDto, CreateBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
+import { IdempotencyKey } from './idempotency-key.entity';
+
+/** How long a paid booking's slot is held for checkout (Stripe needs ≥ 30 min for expires_at). */
+export const HOLD_MINUTES = 35;
+
+export interface CreateResult {
+  status: number;
+  body: BookingOutDto;
+}
+
+function requestHash(dto: CreateBookingDto): string {
+  const canonical = JSON.stringify([
+    dto.sessionType,
+    dto.start,
+    dto.name,
+    dto.email,
+    dto.timeZone,
+    dto.notes ?? null,
+    dto.intake ?? null,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+@Injectable()
+export class BookingsService implements OnModuleInit {
+  private readonly logger = new Logger(BookingsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scheduling: SchedulingService,
+    private readonly accounts: AccountsService,
+    private readonly support: BookingSupport,
+    private readonly mails: BookingMails,
+    private readonly rateLimit: RateLimitService,
+    private readonly clock: Clock,
+    private readonly payable: BookingPayableHandler,
+    @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
+  ) {}
+
+  onModuleInit(): void {
+    this.payments?.registerHandler('booking', this.payable);
+  }
+
+  async create(
+    dto: CreateBookingDto,
+    idempotencyKey: string | undefined,
+    ip: string,
+  ): Promise<CreateResult> {
+    await this.rateLimit.consume('booking', ip);
+    if (
+      idempotencyKey !== undefined &&
+      (idempotencyKey.length < 1 || idempotencyKey.length > 200)
+    ) {
+      throw validationFailed({
+        'Idempotency-Key': ['Idempotency-Key must be 1 to 200 characters'],
+      });
+    }
+    const key = idempotencyKey ? `booking:${idempotencyKey}` : null;
+    const hash = requestHash(dto);
+    if (key) {
+      const replay = await this.replay(key, hash);
+      if (replay) return replay;
+    }
+    if (!isValidTimeZone(dto.timeZone))
+      throw validationFailed({ timeZone: ['timeZone must be a known IANA time zone'] });
+    if (
+      dto.intake &&
+      (Object.keys(dto.intake).length > 30 ||
+        Object.values(dto.intake).some((v) => typeof v !== 'string' || v.length > 2000))
+    ) {
+      throw validationFailed({ intake: ['intake must hold at most 30 short text answers'] });
+    }
+    const type = await this.scheduling.sessionTypeBySlug(dto.sessionType);
+    const start = new Date(dto.start);
+    if (!(await this.scheduling.isOffered(type, start, false))) {
+      throw new DomainError(
+        'SLOT_UNAVAILABLE',
+        'That time is not one of the offered times. Please pick a time from the list.',
+      );
+    }
+    const paid = type.price > 0;
+    if (paid && !this.payments)
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        'Paid sessions can’t be booked right now. Please try again later.',
+      );
+
+    let booking: Booking;
+    let body: BookingOutDto;
+    try {
+      ({ booking, body } = await this.dataSource.transaction(async (m) => {
+        const now = this.clock.now();
+        const end = new Date(start.getTime() + type.durationMinutes * 60_000);
+        const busy = busyRange(start.getTime(), end.getTime(), type);
+        await this.support.releaseExpiredHolds(
+          m,
+          type.coachId,
+          new Date(busy.start),
+          new Date(busy.end),
+          now,
+        );
+        await this.support.checkDailyLimit(m, type.coachId, start, now, null);
+        const client = await this.accounts.findOrCreateClient(m, dto.email, dto.name, dto.timeZone);
+        const id = randomUUID();
+        const row = m.create(Booking, {
+          id,
+          coachId: type.coachId,
+          clientId: client.id,
+          sessionTypeId: type.id,
+          status: paid ? 'pending_payment' : 'confirmed',
+          startAt: start,
+          endAt: end,
+          busyStart: new Date(busy.start),
+          busyEnd: new Date(busy.end),
+          holdExpiresAt: paid ? new Date(now.getTime() + HOLD_MINUTES * 60_000) : null,
+          clientName: dto.name.trim(),
+          clientEmail: normalizeEmail(dto.email),
+          clientTimeZone: dto.timeZone,
+          price: type.price,
+          currency: type.currency,
+          notes: dto.notes?.trim() || null,
+          intake: dto.intake ?? null,
+          manageTokenHash: hashToken(this.support.manageToken(id)),
+          sequence: 0,
+          createdAt: now,
+        });
+        await m.insert(Booking, row);
+        if (!paid) await this.mails.confirmed(m, row, await this.support.context(row, m));
+        const out = this.support.toDto(row, type, { manageUrl: this.support.manageUrl(row.id) });
+        if (key)
+          await m.query(
+            `INSERT INTO idempotency_keys (key, request_hash, status_code, response) VALUES ($1, $2, 201, $3)`,
+            [key, hash, JSON.stringify(out)],
+          );
+        return { booking: row, body: out };
+      }));
+    } catch (e) {
+      const code = pgCode(e);
+      if (key && (code === '23505' || code === '23P01')) {
+        // A request with the same key won a race: answer what it answered.
+        const replay = await this.replay(key, hash);
+        if (replay) return replay;
+      }
+      if (code === '23P01')
+        throw new DomainError(
+          'SLOT_TAKEN',
+          'Someone booked that time a moment ago. Please pick another time.',
+        );
+      throw e;
+    }
+    if (paid) body = await this.startCheckout(booking, type, body, key);
+    return { status: 201, body };
+  }
+
+  private async replay(key: string, hash: string): Promise<CreateResult | null> {
+    const stored = await this.dataSource.getRepository(IdempotencyKey).findOne({ where: { key } });
+    if (!stored) return null;
+    if (stored.requestHash !== hash)
+      throw new DomainError(
+        'IDEMPOTENCY_MISMATCH',
+        'This Idempotency-Key was already used with a different request.',
+      );
+    return { status: stored.statusCode, body: stored.response as unknown as BookingOutDto };
+  }
+
+  /** After the hold committed: create the checkout; if that fails, release the hold. */
+  private async startCheckout(
+    b: Booking,
+    type: SessionType,
+    body: BookingOutDto,
+    key: string | null,
+  ): Promise<BookingOutDto> {
+    const payments = this.payments!;
+    try {
+      const token = this.support.manageToken(b.id);
+      const { checkoutUrl } = await payments.createCheckout({
+        kind: 'booking',
+        referenceId: b.id,
+        amount: b.price,
+        currency: b.currency,
+        description: `${type.name}, ${b.startAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+        customerEmail: b.clientEmail,
+        expiresAt: b.holdExpiresAt!,
+        successPath: `/bookings/manage?token=${token}`,
+        cancelPath: `/book/${type.slug}`,
+      });
+      const out = { ...body, checkoutUrl };
+      if (key)
+        await this.dataSource.query(`UPDATE idempotency_keys SET response = $2 WHERE key = $1`, [
+          key,
+          JSON.stringify(out),
+        ]);
+      return out;
+    } catch (e) {
+      await this.dataSource.query(
+        `UPDATE bookings SET status = 'expired', updated_at = now() WHERE id = $1 AND status = 'pending_payment'`,
+        [b.id],
+      );
+      if (key) await this.dataSource.getRepository(IdempotencyKey).delete({ key });
+      throw e;
+    }
+  }
+
+  async get(id: string, access: BookingAccess): Promise<BookingOutDto> {
+    const { booking } = await this.support.load(this.dataSource.manager, id, access);
+    const type = await this.scheduling.sessionTypeById(booking.sessionTypeId);
+    return this.support.toDto(
+      booking,
+      type,
+      access.token ? { manageUrl: this.support.manageUrl(booking.id) } : {},
+    );
+  }
+
+  async ics(id: string, access: BookingAccess): Promise<string> {
+    const { booking } = await this.support.load(this.dataSource.manager, id, access);
+    const ctx = await this.support.context(booking);
+    const active = booking.status === 'confirmed' || booking.status === 'pending_payment';
+    return bookingIcs(booking, ctx, this.clock.now(), active ? 'REQUEST' : 'CANCEL');
+  }
+
+  async listForCoach(coachId: string, q: ListBookingsQueryDto): Promise<BookingOutDto[]> {
+    const where: FindOptionsWhere<Booking> = { coachId };
+    if (q.from && q.to) where.startAt = Between(new Date(q.from), new Date(q.to));
+    else if (q.from) where.startAt = MoreThanOrEqual(new Date(q.from));
+    else if (q.to) where.startAt = LessThan(new Date(q.to));
+    if (q.status) where.status = q.status;
+    return this.list(where, 1000);
+  }
+
+  async listForClient(user: User): Promise<BookingOutDto[]> {
+    return this.list({ clientId: user.id }, 500);
+  }
+
+  /** The coach's upcoming active sessions (the coach pages and the calendar feed). */
+  async upcoming(coachId: string, from: Date, limit = 500): Promise<BookingOutDto[]> {
+    return this.list(
+      { coachId, endAt: MoreThanOrEqual(from), status: In(['confirmed', 'pending_payment']) },
+      limit,
+    );
+  }
+
+  private async list(where: FindOptionsWhere<Booking>, take: number): Promise<BookingOutDto[]> {
+    const rows = await this.dataSource
+      .getRepository(Booking)
+      .find({ where, order: { startAt: 'ASC' }, take, relations: { sessionType: true } });
+    return rows.map((b) => this.support.toDto(b, b.sessionType!));
+  }
+
+  /** Used by the manage page: the booking behind a manage token. */
+  async byToken(token: string, m: EntityManager = this.dataSource.manager): Promise<BookingOutDto> {
+    const b = await this.support.byToken(m, token);
+    const type = await this.scheduling.sessionTypeById(b.sessionTypeId);
+    return this.support.toDto(b, type, { manageUrl: this.support.manageUrl(b.id) });
+  }
+}

@@ -1,0 +1,133 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+
+export class CreateBookingDto {
+  @ApiProperty({ example: 'coaching-session', description: 'the session type slug' })
+  @IsString()
+  @MaxLength(80)
+  sessionType: string;
+
+  @ApiProperty({ example: '2026-12-01T17:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'start must be an ISO 8601 instant' })
+  start: string;
+
+  @ApiProperty({ example: 'Sam Rivera' })
+  @IsString()
+  @MinLength(1, { message: 'name is required' })
+  @MaxLength(120)
+  name: string;
+
+  @ApiProperty({ example: 'sam@example.com' })
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'Europe/London' })
+  @IsString()
+  @MaxLength(64)
+  timeZone: string;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  notes?: string;
+
+  @ApiPropertyOptional({
+    description: 'answers to intake questions, short strings',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsOptional()
+  @IsObject()
+  intake?: Record<string, string>;
+}
+
+export class CancelBookingDto {
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+
+  @ApiPropertyOptional({ description: 'the manage token from the mailed link' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  token?: string;
+}
+
+export class RescheduleBookingDto {
+  @ApiProperty({ example: '2026-12-02T17:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'start must be an ISO 8601 instant' })
+  start: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  token?: string;
+}
+
+export class TokenQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  token?: string;
+}
+
+export class ListBookingsQueryDto {
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['pending_payment', 'confirmed', 'cancelled', 'expired'] })
+  @IsOptional()
+  @IsIn(['pending_payment', 'confirmed', 'cancelled', 'expired'])
+  status?: 'pending_payment' | 'confirmed' | 'cancelled' | 'expired';
+}
+
+export class BookingOutDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['pending_payment', 'confirmed', 'cancelled', 'expired'] }) status: string;
+  @ApiProperty() start: string;
+  @ApiProperty() end: string;
+  @ApiProperty({ description: 'slug' }) sessionType: string;
+  @ApiProperty() sessionTypeName: string;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+  @ApiProperty() timeZone: string;
+  @ApiProperty() price: number;
+  @ApiProperty() currency: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) notes?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) holdExpiresAt?: string | null;
+  @ApiPropertyOptional() manageUrl?: string;
+  @ApiPropertyOptional() checkoutUrl?: string;
+}
+
+export class RefundDto {
+  @ApiProperty({ enum: ['none', 'pending', 'succeeded', 'failed'] }) status: string;
+  @ApiProperty() amount: number;
+  @ApiProperty({ nullable: true, type: String }) currency: string | null;
+}
+
+export class CancelResultDto {
+  @ApiProperty({ example: 'cancelled' }) status: 'cancelled';
+  @ApiProperty({ type: RefundDto }) refund: RefundDto;
+}

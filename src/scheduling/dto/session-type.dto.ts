@@ -1,0 +1,126 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+export class CreateSessionTypeDto {
+  @ApiProperty({ example: 'Coaching session' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
+  name: string;
+
+  @ApiProperty({ example: 'coaching-session' })
+  @IsString()
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, {
+    message: 'slug must be lower-case letters, digits and dashes',
+  })
+  @MaxLength(80)
+  slug: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiProperty({ minimum: 5, maximum: 480 })
+  @IsInt()
+  @Min(5)
+  @Max(480)
+  durationMinutes: number;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'minor units' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  price?: number;
+
+  @ApiPropertyOptional({ example: 'usd' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z]{3}$/, { message: 'currency must be a three-letter ISO code in lower case' })
+  currency?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 240 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  bufferBeforeMinutes?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 240 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  bufferAfterMinutes?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 43200 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(43200)
+  minimumNoticeMinutes?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 730 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  bookingWindowDays?: number;
+
+  @ApiPropertyOptional({
+    minimum: 5,
+    maximum: 480,
+    nullable: true,
+    type: Number,
+    description: 'default: the duration',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(5)
+  @Max(480)
+  slotIntervalMinutes?: number | null;
+
+  @ApiPropertyOptional({ example: 'Video call (link in the confirmation)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  location?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class UpdateSessionTypeDto extends PartialType(CreateSessionTypeDto) {}
+
+export class SessionTypeOutDto {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() slug: string;
+  @ApiProperty() description: string;
+  @ApiProperty() durationMinutes: number;
+  @ApiProperty() price: number;
+  @ApiProperty() currency: string;
+  @ApiProperty() bufferBeforeMinutes: number;
+  @ApiProperty() bufferAfterMinutes: number;
+  @ApiProperty() minimumNoticeMinutes: number;
+  @ApiProperty() bookingWindowDays: number;
+  @ApiProperty({ nullable: true, type: Number }) slotIntervalMinutes: number | null;
+  @ApiProperty() location: string;
+  @ApiProperty() active: boolean;
+}

@@ -1,0 +1,380 @@
+import { Injectable } from '@nestjs/common';
+import { Temporal } from 'temporal-polyfill';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service';
+import { Clock } from '../common/clock';
+import { DomainError, notFound } from '../common/errors';
+import { hashToken, newToken } from '../common/tokens';
+import { validationFailed } from '../common/validation';
+import { availabilityProblems } from './availability-rules';
+import { CoachSettings } from './coach-settings.entity';
+import { AvailabilityDto } from './dto/availability.dto';
+import { CoachSettingsDto, SlotsOutDto } from './dto/settings.dto';
+import {
+  CreateSessionTypeDto,
+  SessionTypeOutDto,
+  UpdateSessionTypeDto,
+} from './dto/session-type.dto';
+import { CreateTimeOffDto, TimeOffOutDto } from './dto/time-off.dto';
+import { SessionType } from './session-type.entity';
+import { computeSlots, isValidTimeZone, localDateWindow, Slot } from './slots';
+import { TimeOff } from './time-off.entity';
+
+const DAY = 86_400_000;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function toSessionTypeDto(s: SessionType): SessionTypeOutDto {
+  return {
+    id: s.id,
+    name: s.name,
+    slug: s.slug,
+    description: s.description,
+    durationMinutes: s.durationMinutes,
+    price: s.price,
+    currency: s.currency,
+    bufferBeforeMinutes: s.bufferBeforeMinutes,
+    bufferAfterMinutes: s.bufferAfterMinutes,
+    minimumNoticeMinutes: s.minimumNoticeMinutes,
+    bookingWindowDays: s.bookingWindowDays,
+    slotIntervalMinutes: s.slotIntervalMinutes,
+    location: s.location,
+    active: s.active,
+  };
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505';
+}
+
+/** A coach's settings as the rest of the app sees them (defaults when never saved). */
+export interface SchedulingSettings {
+  coachId: string;
+  displayName: string;
+  timeZone: string;
+  weekly: CoachSettings['weekly'];
+  overrides: CoachSettings['overrides'];
+  cancellationNoticeHours: number;
+  maxSessionsPerDay: number | null;
+}
+
+@Injectable()
+export class SchedulingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountsService,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- settings and availability ----
+
+  async settings(
+    coachId: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<SchedulingSettings> {
+    const row = await m.findOne(CoachSettings, { where: { coachId } });
+    if (row) return row;
+    const coach = await this.accounts.findById(coachId, m);
+    return {
+      coachId,
+      displayName: coach?.name ?? 'Your coach',
+      timeZone: 'UTC',
+      weekly: [],
+      overrides: [],
+      cancellationNoticeHours: 24,
+      maxSessionsPerDay: null,
+    };
+  }
+
+  private async upsert(coachId: string, patch: Partial<CoachSettings>): Promise<void> {
+    const current = await this.settings(coachId);
+    await this.dataSource
+      .getRepository(CoachSettings)
+      .upsert({ ...current, ...patch, coachId }, ['coachId']);
+  }
+
+  async getAvailability(coachId: string): Promise<AvailabilityDto> {
+    const s = await this.settings(coachId);
+    return { timeZone: s.timeZone, weekly: s.weekly, overrides: s.overrides };
+  }
+
+  async putAvailability(coachId: string, dto: AvailabilityDto): Promise<AvailabilityDto> {
+    const problems = availabilityProblems(dto.timeZone, dto.weekly, dto.overrides);
+    if (Object.keys(problems).length) throw validationFailed(problems);
+    const weekly = dto.weekly
+      .map((w) => ({ weekday: w.weekday, start: w.start, end: w.end }))
+      .sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start));
+    const overrides = dto.overrides
+      .map((o) => ({
+        date: o.date,
+        intervals: o.intervals
+          .map((i) => ({ start: i.start, end: i.end }))
+          .sort((a, b) => a.start.localeCompare(b.start)),
+      }))
+      .sort((a, b) => a.date.localeCompare(b.date));
+    await this.upsert(coachId, { timeZone: dto.timeZone, weekly, overrides });
+    return this.getAvailability(coachId);
+  }
+
+  async getSettings(coachId: string): Promise<CoachSettingsDto> {
+    const s = await this.settings(coachId);
+    return {
+      displayName: s.displayName,
+      cancellationNoticeHours: s.cancellationNoticeHours,
+      maxSessionsPerDay: s.maxSessionsPerDay,
+    };
+  }
+
+  async putSettings(coachId: string, dto: CoachSettingsDto): Promise<CoachSettingsDto> {
+    await this.upsert(coachId, {
+      displayName: dto.displayName.trim(),
+      cancellationNoticeHours: dto.cancellationNoticeHours,
+      maxSessionsPerDay: dto.maxSessionsPerDay,
+    });
+    return this.getSettings(coachId);
+  }
+
+  /** A new secret feed token (only its hash is kept); the old one stops working. */
+  async rotateFeedToken(coachId: string): Promise<string> {
+    const { token, hash } = newToken();
+    await this.upsert(coachId, { calendarFeedTokenHash: hash });
+    return token;
+  }
+
+  async coachForFeedToken(token: string): Promise<string | null> {
+    if (!token || token.length > 200) return null;
+    const row = await this.dataSource
+      .getRepository(CoachSettings)
+      .findOne({ where: { calendarFeedTokenHash: hashToken(token) } });
+    return row?.coachId ?? null;
+  }
+
+  // ---- time off ----
+
+  async listTimeOff(coachId: string): Promise<TimeOffOutDto[]> {
+    const rows = await this.dataSource
+      .getRepository(TimeOff)
+      .find({ where: { coachId }, order: { startAt: 'ASC' } });
+    return rows.map((r) => ({
+      id: r.id,
+      start: r.startAt.toISOString(),
+      end: r.endAt.toISOString(),
+      reason: r.reason,
+    }));
+  }
+
+  async createTimeOff(coachId: string, dto: CreateTimeOffDto): Promise<TimeOffOutDto> {
+    const start = new Date(dto.start);
+    const end = new Date(dto.end);
+    if (!(end > start)) throw validationFailed({ end: ['end must be after start'] });
+    const row = await this.dataSource
+      .getRepository(TimeOff)
+      .save({ coachId, startAt: start, endAt: end, reason: dto.reason?.trim() || null });
+    return { id: row.id, start: start.toISOString(), end: end.toISOString(), reason: row.reason };
+  }
+
+  async deleteTimeOff(coachId: string, id: string): Promise<void> {
+    const res = await this.dataSource.getRepository(TimeOff).delete({ id, coachId });
+    if (!res.affected) throw notFound('Time off');
+  }
+
+  // ---- session types ----
+
+  async listSessionTypes(
+    coachId: string | null,
+    includeInactive: boolean,
+  ): Promise<SessionTypeOutDto[]> {
+    const where = { ...(coachId ? { coachId } : {}), ...(includeInactive ? {} : { active: true }) };
+    const rows = await this.dataSource
+      .getRepository(SessionType)
+      .find({ where, order: { createdAt: 'ASC' } });
+    return rows.map(toSessionTypeDto);
+  }
+
+  async createSessionType(coachId: string, dto: CreateSessionTypeDto): Promise<SessionTypeOutDto> {
+    try {
+      const row = await this.dataSource
+        .getRepository(SessionType)
+        .save({ ...dto, description: dto.description ?? '', coachId });
+      return toSessionTypeDto(
+        await this.dataSource.getRepository(SessionType).findOneByOrFail({ id: row.id }),
+      );
+    } catch (e) {
+      if (isUniqueViolation(e))
+        throw new DomainError('CONFLICT', 'Another session type already uses this slug.');
+      throw e;
+    }
+  }
+
+  async updateSessionType(
+    coachId: string,
+    id: string,
+    dto: UpdateSessionTypeDto,
+  ): Promise<SessionTypeOutDto> {
+    const repo = this.dataSource.getRepository(SessionType);
+    const row = await repo.findOne({ where: { id, coachId } });
+    if (!row) throw notFound('Session type');
+    try {
+      await repo.save({ ...row, ...dto });
+    } catch (e) {
+      if (isUniqueViolation(e))
+        throw new DomainError('CONFLICT', 'Another session type already uses this slug.');
+      throw e;
+    }
+    return toSessionTypeDto(await repo.findOneByOrFail({ id }));
+  }
+
+  async sessionTypeBySlug(
+    slug: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<SessionType> {
+    const row =
+      typeof slug === 'string' && slug.length <= 80
+        ? await m.findOne(SessionType, { where: { slug, active: true } })
+        : null;
+    if (!row) throw notFound('Session type');
+    return row;
+  }
+
+  async sessionTypeById(id: string, m: EntityManager = this.dataSource.manager): Promise<SessionType> {
+    return m.findOneByOrFail(SessionType, { id });
+  }
+
+  /** Demo content on a fresh install: weekday hours and two session types (only when none exist). */
+  async seedDemo(coachId: string): Promise<boolean> {
+    const types = this.dataSource.getRepository(SessionType);
+    if ((await types.count()) > 0) return false;
+    const existing = await this.dataSource
+      .getRepository(CoachSettings)
+      .findOne({ where: { coachId } });
+    if (!existing || existing.weekly.length === 0) {
+      const weekly = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
+      await this.upsert(coachId, { timeZone: 'America/New_York', weekly, overrides: [] });
+    }
+    await types.save([
+      {
+        coachId,
+        name: 'Discovery call',
+        slug: 'discovery-call',
+        durationMinutes: 20,
+        price: 0,
+        currency: 'usd',
+        minimumNoticeMinutes: 240,
+        bookingWindowDays: 60,
+        description:
+          'A free, gentle 20-minute conversation to see whether working together feels right. No preparation needed.',
+        location: 'Video call (the link comes with your confirmation)',
+      },
+      {
+        coachId,
+        name: 'Coaching session',
+        slug: 'coaching-session',
+        durationMinutes: 50,
+        price: 9500,
+        currency: 'usd',
+        bufferBeforeMinutes: 10,
+        bufferAfterMinutes: 10,
+        minimumNoticeMinutes: 720,
+        bookingWindowDays: 90,
+        slotIntervalMinutes: 30,
+        description:
+          'A 50-minute one-to-one session: steady, trauma-informed support at your pace.',
+        location: 'Video call (the link comes with your confirmation)',
+      },
+    ]);
+    return true;
+  }
+
+  // ---- slots ----
+
+  async slots(slug: string, from: string, to: string, timeZone?: string): Promise<SlotsOutDto> {
+    const type = await this.sessionTypeBySlug(slug);
+    const settings = await this.settings(type.coachId);
+    const zone = timeZone ?? settings.timeZone;
+    if (!isValidTimeZone(zone))
+      throw validationFailed({ timeZone: ['timeZone must be a known IANA time zone'] });
+    const problems: Record<string, string[]> = {};
+    const parse = (field: string, v: string) => {
+      try {
+        if (!DATE.test(v)) throw new RangeError();
+        return Temporal.PlainDate.from(v, { overflow: 'reject' });
+      } catch {
+        problems[field] = [`${field} must be a date YYYY-MM-DD`];
+        return null;
+      }
+    };
+    const f = parse('from', from);
+    const t = parse('to', to);
+    if (f && t) {
+      const days = f.until(t).days;
+      if (days < 0) problems.to = ['to must not be before from'];
+      else if (days > 62) problems.to = ['to must be at most 62 days after from'];
+    }
+    if (Object.keys(problems).length) throw validationFailed(problems);
+    const window = localDateWindow(from, to, zone);
+    const slots = await this.offered(type, settings, window, true);
+    return {
+      timeZone: zone,
+      slots: slots.map((s) => ({
+        start: new Date(s.start).toISOString(),
+        end: new Date(s.end).toISOString(),
+      })),
+    };
+  }
+
+  /**
+   * Is `start` an offered slot of this type? With `withBookings` false, other bookings and the
+   * daily limit are ignored (a start that passes that test but loses to a booking is SLOT_TAKEN).
+   */
+  async isOffered(
+    type: SessionType,
+    start: Date,
+    withBookings: boolean,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
+    const settings = await this.settings(type.coachId, m);
+    const ms = start.getTime();
+    const slots = await this.offered(type, settings, { start: ms, end: ms + 1 }, withBookings, m);
+    return slots.some((s) => s.start === ms);
+  }
+
+  private async offered(
+    type: SessionType,
+    s: SchedulingSettings,
+    window: { start: number; end: number },
+    withBookings: boolean,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Slot[]> {
+    const now = this.clock.now();
+    const lo = new Date(window.start - 2 * DAY);
+    const hi = new Date(window.end + 2 * DAY);
+    const [timeOff, bookings] = await Promise.all([
+      m.query(
+        `SELECT start_at, end_at FROM time_off WHERE coach_id = $1 AND end_at > $2 AND start_at < $3`,
+        [type.coachId, lo, hi],
+      ) as Promise<{ start_at: Date; end_at: Date }[]>,
+      withBookings
+        ? (m.query(
+            `SELECT start_at, busy_start, busy_end FROM bookings
+             WHERE coach_id = $1 AND busy_start > $2 AND busy_start < $3
+               AND (status = 'confirmed' OR (status = 'pending_payment' AND hold_expires_at > $4))`,
+            [type.coachId, new Date(lo.getTime() - DAY), hi, now],
+          ) as Promise<{ start_at: Date; busy_start: Date; busy_end: Date }[]>)
+        : Promise.resolve([]),
+    ]);
+    return computeSlots({
+      coachTimeZone: s.timeZone,
+      weekly: s.weekly,
+      overrides: s.overrides,
+      rules: type,
+      window,
+      now: now.getTime(),
+      timeOff: timeOff.map((r) => ({ start: r.start_at.getTime(), end: r.end_at.getTime() })),
+      bookings: bookings.map((b) => ({
+        start: b.start_at.getTime(),
+        busyStart: b.busy_start.getTime(),
+        busyEnd: b.busy_end.getTime(),
+      })),
+      maxSessionsPerDay: withBookings ? s.maxSessionsPerDay : null,
+    });
+  }
+}

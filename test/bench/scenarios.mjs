@@ -1,0 +1,4 @@
+// Each scenario: { name, run(ctx) } pushing { budget, ok, detail } onto ctx.results.
+import { bookingScenarios } from './bookings.mjs';
+
+export const scenarios = [...bookingScenarios];

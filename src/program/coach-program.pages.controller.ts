@@ -81,14 +81,32 @@ export class CoachProgramPagesController {
   }
 
   @Get('members/:id')
-  async member(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async member(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('refunded') refunded?: string): Promise<void> {
+    await this.renderMember(id, req, reply, null, 200, refunded === '1' ? 'Refunded. Their access to the steps has ended; their reflections remain theirs.' : null);
+  }
+
+  private async renderMember(id: string, req: FastifyRequest, reply: FastifyReply, error: string | null, status = 200, notice: string | null = null): Promise<void> {
     const reflections = await this.enrollments.sharedReflections(id);
     const [row] = await this.enrollments.coachList([id]);
     await renderPage(req, reply, 'coach/member', {
       title: row ? `${row.member.name}: shared reflections` : 'Shared reflections',
       member: row ?? null,
       reflections: reflections.map((r) => ({ ...r, updatedLabel: formatDate(r.updatedAt, null) })),
-    });
+      error,
+      notice,
+    }, status);
+  }
+
+  @Post('members/:id/refund')
+  async refund(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (body.confirm !== 'yes') return this.renderMember(id, req, reply, 'Please tick the box to confirm the refund.', 400);
+    try {
+      await this.enrollments.refund(id);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      return this.renderMember(id, req, reply, e.message, e.status);
+    }
+    redirect(reply, `/coach/members/${id}?refunded=1`);
   }
 
   @Post('members/:id/unlock')

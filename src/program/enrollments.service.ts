@@ -8,7 +8,7 @@ import { DomainError, notFound } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MailService } from '../mail/mail.service';
-import { PaidOutcome, PayableHandler, PAYMENTS, PaymentsPort } from '../payments/payable';
+import { PaidOutcome, PayableHandler, PAYMENTS, PaymentsPort, RefundSummary } from '../payments/payable';
 import { CoachEnrollmentDto, EnrollmentCreatedDto, SharedReflectionDto } from './dto/program.dto';
 import { Enrollment, EnrollmentStep } from './enrollment.entity';
 import { ProgramService } from './program.service';
@@ -122,8 +122,18 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     if (enrollment.status === 'active' || enrollment.status === 'refunded') return 'fulfilled';
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [enrollment.userId]);
     if (await m.findOne(Enrollment, { where: { userId: enrollment.userId, status: 'active' } })) {
-      // Already a member (e.g. two checkouts paid): don't charge twice.
+      // Already a member (e.g. two checkouts paid): don't charge twice; payments refunds it in full.
       await m.update(Enrollment, { id: enrollment.id }, { status: 'expired', paymentId, endedAt: this.clock.now() });
+      const user = await m.findOneOrFail(User, { where: { id: enrollment.userId } });
+      const program = await this.program.settings();
+      await this.mail.enqueue(m, {
+        kind: 'program_duplicate_refund',
+        to: user.email,
+        subject: `Your second payment for ${program.title} is being refunded`,
+        text:
+          `Hello ${user.name},\n\nYou are already enrolled in ${program.title}, so we are refunding the payment you just made, in full. ` +
+          `Depending on your bank it can take a few days to appear.\n\nYour steps are here, as before:\n${this.config.publicUrl}/program/steps\n\n— Mend`,
+      });
       return 'refund';
     }
     // A paid checkout is honoured even if a newer one replaced it; the newer one is closed.
@@ -145,6 +155,24 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
   }
 
   // ---- coach ----
+
+  /**
+   * The coach refunds a paid enrollment: access ends now, the payment is refunded in full through
+   * the payments module (its refund event later changes nothing twice). The reflections stay the member's.
+   */
+  async refund(enrollmentId: string): Promise<{ id: string; status: string; refund: RefundSummary }> {
+    const payments = this.payments;
+    if (!payments) throw new DomainError('SERVICE_UNAVAILABLE', 'Refunds are not available yet. Please try again later.');
+    await this.findEnrollment(enrollmentId);
+    return this.dataSource.transaction(async (m) => {
+      const enrollment = await m.findOneOrFail(Enrollment, { where: { id: enrollmentId }, lock: { mode: 'pessimistic_write' } });
+      if (enrollment.source !== 'payment') throw new DomainError('CONFLICT', 'This enrollment was granted without payment, so there is nothing to refund.');
+      if (enrollment.status !== 'active' && enrollment.status !== 'refunded') throw new DomainError('CONFLICT', 'Only an active enrollment can be refunded.');
+      const refund = await payments.requestRefund(m, 'enrollment', enrollment.id, 'Refunded by the coach');
+      await m.update(Enrollment, { id: enrollment.id, status: 'active' }, { status: 'refunded', endedAt: this.clock.now() });
+      return { id: enrollment.id, status: 'refunded', refund };
+    });
+  }
 
   /** Members (not abandoned checkouts), with progress only where the member shares it. */
   async coachList(ids?: string[]): Promise<CoachEnrollmentDto[]> {

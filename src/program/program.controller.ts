@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
+import { RefundSummary } from '../payments/payable';
 import { User } from '../accounts/user.entity';
 import {
   CoachEnrollmentDto, EnrollmentCreatedDto, GrantDto, MemberStepDetailDto, MyProgramDto, ProgramDto, ProgramStepFullDto,
@@ -84,6 +85,15 @@ export class ProgramController {
   @ApiResponse({ status: 200, type: [SharedReflectionDto] })
   reflections(@Param('id') id: string): Promise<SharedReflectionDto[]> {
     return this.enrollments.sharedReflections(id);
+  }
+
+  @Post('enrollments/:id/refund')
+  @HttpCode(200)
+  @Auth('coach')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Refund a paid enrollment in full; access to the steps ends now (the member keeps their reflections)' })
+  refund(@Param('id') id: string): Promise<{ id: string; status: string; refund: RefundSummary }> {
+    return this.enrollments.refund(id);
   }
 
   @Post('enrollments/:id/unlock')

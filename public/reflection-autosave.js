@@ -30,7 +30,8 @@
     saving = true;
     dirty = false;
     say('Saving…');
-    fetch(form.action, {
+    // (form.action would be the button named "action": read the attribute.)
+    fetch(form.getAttribute('action'), {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-autosave': '1', accept: 'application/json' },

@@ -81,6 +81,43 @@ describe('Browser: the 12 Steps', () => {
     await coachPage.close();
   });
 
+  it('autosaves a reflection while the member types (with JavaScript)', async () => {
+    await signup(t, 'auto@example.com', 'Ada', 'auto-password-1');
+    const coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+    await t.http().post('/api/program/enrollments/grant').set('authorization', `Bearer ${coach}`).send({ email: 'auto@example.com' }).expect(201);
+    const page = await browser.newPage();
+    await signIn(page, 'auto@example.com', 'auto-password-1', '/program/steps/1');
+    await page.waitForURL(/\/program\/steps\/1$/);
+    await page.getByLabel(/Write as much or as little/).fill('Typed, never submitted.');
+    await page.getByText(/^Saved \d/).waitFor();
+    await page.reload();
+    expect(await page.getByLabel(/Write as much or as little/).inputValue()).toBe('Typed, never submitted.');
+    expect(await page.getByLabel('Only me').isChecked()).toBe(true);
+    await page.close();
+  });
+
+  it('lets the coach edit a step in the program editor, keeping input on a validation error', async () => {
+    const page = await browser.newPage();
+    await signIn(page, COACH_EMAIL, COACH_PASSWORD, '/coach/program');
+    await page.waitForURL(/\/coach\/program$/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: /Step 3:/ }).click();
+    await page.waitForURL(/\/coach\/program\/steps\/3$/);
+    await page.getByLabel('Title').fill('');
+    await page.getByLabel(/Body/).fill('A **new** body <script>alert(1)</script>');
+    await page.getByRole('button', { name: 'Save step' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByLabel(/Body/).inputValue()).toBe('A **new** body <script>alert(1)</script>');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByLabel('Title').fill('Stories, gently');
+    await page.getByRole('button', { name: 'Save step' }).click();
+    await page.getByText('Saved.').waitFor();
+    await page.goto(t.baseUrl + '/program');
+    await page.getByRole('heading', { level: 3, name: 'Stories, gently' }).waitFor();
+    await screenshot(page, 'coach-program-public-after-edit');
+    await page.close();
+  });
+
   it('keeps every character of an over-long reflection after the validation error (no JavaScript)', async () => {
     await signup(t, 'long@example.com', 'Lou', 'long-password-1');
     const coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);

@@ -206,6 +206,17 @@ describe('The 12 Steps program API', () => {
     await t.http().post(`/api/program/enrollments/${enrollmentId}/refund`).set(bearer(token)).expect(403);
   });
 
+  it('documents the program routes in OpenAPI', async () => {
+    const res = await t.http().get('/api/docs-json').expect(200);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/program', '/api/program/steps/{n}', '/api/program/enrollments', '/api/program/enrollments/grant',
+        '/api/program/enrollments/{id}/reflections', '/api/program/enrollments/{id}/unlock', '/api/me/program',
+        '/api/me/program/steps/{n}', '/api/me/program/steps/{n}/reflection', '/api/me/program/steps/{n}/complete',
+      ]),
+    );
+  });
+
   it('refuses to start with a different ENCRYPTION_KEY on the same database', async () => {
     await expect(
       startTestApp({ databaseUrl: t.databaseUrl, workers: false, env: { ENCRYPTION_KEY: randomBytes(32).toString('base64') } }),

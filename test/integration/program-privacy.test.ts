@@ -97,6 +97,8 @@ describe('Reflections are encrypted at rest; enrollment payment handler', () => 
     expect(await tx((m) => enrollments.onPaid(m, second.id, 'pay-b'))).toBe('refund');
     expect(await status(first)).toBe('active');
     expect(await welcomes(userId)).toBe(1);
+    const [told] = await t.dataSource.query(`SELECT subject FROM mail_outbox WHERE to_address = 'twice@example.com' AND kind = 'program_duplicate_refund'`);
+    expect(told.subject).toMatch(/second payment .* is being refunded/);
   });
 
   it('honours a paid checkout that a newer one had replaced', async () => {
@@ -124,6 +126,24 @@ describe('Reflections are encrypted at rest; enrollment payment handler', () => 
     // A refunded enrollment is not revived by a late duplicate of the paid event.
     expect(await tx((m) => enrollments.onPaid(m, retry, 'pay-r'))).toBe('fulfilled');
     expect(await status(retry)).toBe('refunded');
+  });
+
+  it('mails a step that opened after a drip wait once, even when two instances sweep at the same time', async () => {
+    const userId = await user('drip@example.com');
+    const grant = await enrollments.grant('drip@example.com');
+    await progress.complete(userId, 1);
+    // Step 1 opened 8 days ago and was completed 6 days ago (dripDays is 7): step 2 is due.
+    await t.dataSource.query(
+      `UPDATE enrollment_steps SET opened_at = now() - interval '8 days', completed_at = now() - interval '6 days' WHERE enrollment_id = $1 AND step = 1`,
+      [grant.id],
+    );
+    const sent = await Promise.all([progress.notifyOpenedSteps(), progress.notifyOpenedSteps(), progress.notifyOpenedSteps()]);
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(1);
+    const mails = await t.dataSource.query(`SELECT subject FROM mail_outbox WHERE to_address = 'drip@example.com' AND kind = 'program_step_opened'`);
+    expect(mails).toEqual([{ subject: 'Step 2 of The Humble Pie 12 Steps is open' }]);
+    const [step2] = await t.dataSource.query(`SELECT opened_via, opened_mail_at FROM enrollment_steps WHERE enrollment_id = $1 AND step = 2`, [grant.id]);
+    expect(step2.opened_via).toBe('drip');
+    expect(step2.opened_mail_at).toBeInstanceOf(Date);
   });
 
   it('holds at most one active and one pending enrollment per member in the database', async () => {

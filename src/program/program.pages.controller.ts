@@ -114,9 +114,14 @@ export class ProgramPagesController {
   @Auth()
   async save(@CurrentUser() user: User, @Param('n') n: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const number = parseStepNumber(n);
-    const text = typeof body.text === 'string' ? body.text.replace(/\r\n/g, '\n') : '';
-    const shared = body.sharedWithCoach === 'true';
     const autosave = req.headers['x-autosave'] === '1';
+    // A post without the field (a broken or stale form) must never blank a saved reflection.
+    if (typeof body.text !== 'string') {
+      if (autosave) return void reply.status(400).send({ code: 'VALIDATION_FAILED', message: 'text is required.' });
+      return redirect(reply, `/program/steps/${number}`);
+    }
+    const text = body.text.replace(/\r\n/g, '\n');
+    const shared = body.sharedWithCoach === 'true';
     if (text.length > REFLECTION_MAX) {
       if (autosave) return void reply.status(400).send({ code: 'VALIDATION_FAILED', message: `At most ${REFLECTION_MAX} characters.` });
       const detail = await this.progress.stepDetail(user.id, number);

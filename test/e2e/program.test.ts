@@ -206,6 +206,36 @@ describe('The 12 Steps program API', () => {
     await t.http().post(`/api/program/enrollments/${enrollmentId}/refund`).set(bearer(token)).expect(403);
   });
 
+  it('serves the member and coach pages with the right guards, and a form post never blanks a reflection', async () => {
+    const { token } = await member('pages@example.com');
+    const cookie = `mend_session=${token}`;
+    await t.http().put('/api/me/program/steps/1/reflection').set(bearer(token)).send({ text: 'Kept <b>safe</b>.' }).expect(200);
+    const page = await t.http().get('/program/steps/1').set('cookie', cookie).expect(200);
+    expect(page.text).toContain('Kept &lt;b&gt;safe&lt;/b&gt;.');
+    expect(page.text).toMatch(/name="sharedWithCoach" value="false" checked/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const cookies = [cookie, ...([] as string[]).concat(page.headers['set-cookie'] ?? []).map((c) => c.split(';')[0])].join('; ');
+    await t.http().post('/program/steps/1').set('cookie', cookies).type('form').send({ _csrf: csrf, sharedWithCoach: 'true' }).expect(303);
+    const still = await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
+    expect(still.body.reflection).toMatchObject({ text: 'Kept <b>safe</b>.', sharedWithCoach: false });
+    await t.http().post('/program/steps/1').set('cookie', cookies).type('form').send({ text: 'changed' }).expect(403);
+    const saved = await t.http().post('/program/steps/1').set('cookie', cookies).type('form').send({ _csrf: csrf, text: 'From the form.', sharedWithCoach: 'false', action: 'save' }).expect(303);
+    expect(saved.headers.location).toBe('/program/steps/1?saved=1');
+    expect((await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200)).body.reflection.text).toBe('From the form.');
+
+    const locked = await t.http().get('/program/steps/2').set('cookie', cookie).expect(403);
+    expect(locked.headers['content-type']).toMatch(/text\/html/);
+    await t.http().get('/program/steps/13').set('cookie', cookie).expect(404);
+    expect((await t.http().get('/program/steps').expect(303)).headers.location).toBe('/login?next=%2Fprogram%2Fsteps');
+    await t.http().get('/coach/program').set('cookie', cookie).expect(403);
+    await t.http().get('/coach/members').set('cookie', cookie).expect(403);
+    const visitor = await signup(t, 'pages-visitor@example.com');
+    expect((await t.http().get('/program/steps').set('cookie', `mend_session=${visitor}`).expect(303)).headers.location).toBe('/program');
+    const coachPage = await t.http().get('/coach/members').set('cookie', `mend_session=${coach}`).expect(200);
+    expect(coachPage.text).toContain('pages@example.com');
+    expect(coachPage.text).not.toContain('From the form.');
+  });
+
   it('documents the program routes in OpenAPI', async () => {
     const res = await t.http().get('/api/docs-json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(

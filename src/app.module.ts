@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { CommonModule } from './common/common.module';
+import { ContentModule } from './content/content.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -13,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
+import { PaymentsModule } from './payments/payments.module';
 import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
@@ -43,6 +45,8 @@ export class AppModule {
         CommonModule,
         MailModule,
         AccountsModule,
+        PaymentsModule,
+        ContentModule,
         HealthModule,
         SchedulingModule,
         BookingsModule,

@@ -22,7 +22,7 @@ export interface AppConfig {
   databaseUrl: string | null;
   dataDir: string;
   coach: { email: string; password: string | null };
-  stripe: { secretKey: string | null; webhookSecret: string | null; apiUrl: string | null };
+  stripe: { secretKey: string | null; webhookSecret: string | null; apiUrl: string | null; timeoutMs: number };
   mail: { url: string | null; from: string };
   /** 32-byte key for AES-256-GCM. */
   encryptionKey: Buffer;
@@ -149,7 +149,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     databaseUrl,
     dataDir,
     coach: { email: coachEmail, password: coachPassword },
-    stripe: { secretKey, webhookSecret, apiUrl: stripeApiUrl },
+    stripe: { secretKey, webhookSecret, apiUrl: stripeApiUrl, timeoutMs: intVar(env, 'STRIPE_TIMEOUT_MS', 20000, 100, 80000) },
     mail: { url: mailUrl, from: mailFrom },
     encryptionKey: encryptionKeyVar(env, nodeEnv, dataDir),
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 100000),

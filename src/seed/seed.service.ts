@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import { ProgramService } from '../program/program.service';
 import { SchedulingService } from '../scheduling/scheduling.service';
+import { ContentSeedService } from '../content/content-seed.service';
 
 export interface SeedReport {
   coachCreated: boolean;
@@ -20,6 +21,7 @@ export class SeedService {
     private readonly accounts: AccountsService,
     private readonly program: ProgramService,
     private readonly scheduling: SchedulingService,
+    private readonly content: ContentSeedService,
   ) {}
 
   async run(): Promise<SeedReport> {
@@ -27,6 +29,7 @@ export class SeedService {
     if (await this.program.seedDemo()) this.logger.log('demo program seeded: The Humble Pie 12 Steps');
     const coachUser = await this.accounts.coach();
     if (coachUser && (await this.scheduling.seedDemo(coachUser.id))) this.logger.log('demo scheduling seeded');
+    await this.content.seedDemo();
     return { coachCreated: coach.created, coachPasswordFile: coach.passwordFile };
   }
 }

@@ -36,6 +36,28 @@ describe('Browser: the 12 Steps', () => {
     await page.close();
   });
 
+  it('enrolls and pays in local test mode, reflects, completes step 1 and finds step 2 open', async () => {
+    await signup(t, 'payer@example.com', 'Pat', 'payer-password-1');
+    const page = await browser.newPage();
+    await signIn(page, 'payer@example.com', 'payer-password-1', '/program');
+    await page.waitForURL(/\/program$/);
+    await page.getByRole('button', { name: /Enroll for \$199\.00/ }).click();
+    await page.waitForURL(/\/checkout\/test\//);
+    await page.getByText(/no money moves/i).first().waitFor();
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.waitForURL(/\/checkout\/success/);
+    await page.getByRole('link', { name: 'Continue' }).click();
+    await page.waitForURL(/\/program\/steps$/);
+    await page.getByText('0 of 12 steps completed').waitFor();
+    await page.getByRole('link', { name: /Step 1:/ }).click();
+    await page.getByLabel(/Write as much or as little/).fill('I paid, I arrived, I wrote.');
+    await page.getByRole('button', { name: 'Save and mark step complete' }).click();
+    await page.waitForURL(/\/program\/steps\/2\?opened=1$/);
+    await page.getByText('Step 2 is open').waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.close();
+  });
+
   it('lets a member the coach enrolled reflect, complete step 1 and find step 2 open', async () => {
     await signup(t, 'walk@example.com', 'Wren', 'walk-password-1');
     const coachPage = await browser.newPage();

@@ -38,7 +38,9 @@ export class ProgramPagesController {
       if (e instanceof DomainError && e.code === 'NOT_ENROLLED') return null;
       throw e;
     });
+    const pending = viewer && !membership ? await this.progress.hasPendingEnrollment(viewer.id) : false;
     await renderPage(req, reply, 'program/index', {
+      pending,
       title: program.title,
       description: program.description.slice(0, 160),
       program,
@@ -76,8 +78,12 @@ export class ProgramPagesController {
     try {
       me = await this.progress.overview(user.id);
     } catch (e) {
-      if (e instanceof DomainError && e.code === 'NOT_ENROLLED') return redirect(reply, '/program');
-      throw e;
+      if (!(e instanceof DomainError && e.code === 'NOT_ENROLLED')) throw e;
+      // Back from a checkout before the payment's confirmation arrived: say so rather than offer to pay again.
+      if (await this.progress.hasPendingEnrollment(user.id)) {
+        return renderPage(req, reply, 'program/pending', { title: 'Confirming your payment' });
+      }
+      return redirect(reply, '/program');
     }
     const zone = user.timeZone;
     const steps = me.steps.map((s) => ({ ...s, availableLabel: formatDate(s.availableAt, zone), completedLabel: formatDate(s.completedAt, zone) }));

@@ -74,6 +74,11 @@ export class ProgressService implements OnModuleInit {
     return m.findOne(Enrollment, { where: [{ userId, status: 'refunded' }], order: { createdAt: 'DESC' } });
   }
 
+  /** Whether the member has a checkout open (paid enrollment waiting for the payment to be confirmed). */
+  async hasPendingEnrollment(userId: string): Promise<boolean> {
+    return this.dataSource.manager.exists(Enrollment, { where: { userId, status: 'pending_payment' } });
+  }
+
   async overview(userId: string): Promise<MyProgramDto> {
     return this.dataSource.transaction(async (m) => {
       const enrollment = await this.currentEnrollment(m, userId);

@@ -105,6 +105,10 @@ describe('The 12 Steps: paid enrollment through Stripe (fake Stripe server)', ()
   it('activates on checkout.session.completed and ends access on a refund made in the Stripe dashboard', async () => {
     const token = await signup(t, 'stripe-member@example.com', 'Sid');
     const res = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
+    // Back from Stripe before the webhook: the pages say the payment is being confirmed, not "pay again".
+    const cookie = `mend_session=${token}`;
+    expect((await t.http().get('/program/steps').set('cookie', cookie).expect(200)).text).toContain('Confirming your payment');
+    expect((await t.http().get('/program').set('cookie', cookie).expect(200)).text).toContain('You have a checkout open');
     const [payment] = await t.dataSource.query(`SELECT checkout_session_id FROM payments WHERE reference_id = $1`, [res.body.id]);
     const paid = stripe.completeSession(payment.checkout_session_id);
     await send(() => t.http(), paid).expect(200);
@@ -113,6 +117,7 @@ describe('The 12 Steps: paid enrollment through Stripe (fake Stripe server)', ()
     const welcomes = await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE to_address = 'stripe-member@example.com' AND kind = 'program_welcome'`);
     expect(welcomes[0].n).toBe(1);
     await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
+    expect((await t.http().get('/program/steps').set('cookie', cookie).expect(200)).text).toContain('0 of 12 steps completed');
 
     const [withIntent] = await t.dataSource.query(`SELECT payment_intent_id FROM payments WHERE reference_id = $1`, [res.body.id]);
     await send(() => t.http(), stripe.refundFromDashboard(withIntent.payment_intent_id)).expect(200);

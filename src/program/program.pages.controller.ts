@@ -92,6 +92,7 @@ export class ProgramPagesController {
     await renderPage(req, reply, 'program/steps', {
       title: 'Your 12 Steps',
       programTitle: program.title,
+      dripDays: program.dripDays,
       enrollment: me.enrollment,
       progress: me.progress,
       percent: Math.round((me.progress.completed / me.progress.total) * 100),

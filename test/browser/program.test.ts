@@ -135,7 +135,7 @@ describe('Browser: the 12 Steps', () => {
     await page.getByRole('button', { name: 'Save step' }).click();
     await page.getByText('Saved.').waitFor();
     await page.goto(t.baseUrl + '/program');
-    await page.getByRole('heading', { level: 3, name: 'Stories, gently' }).waitFor();
+    await page.getByRole('heading', { level: 3, name: 'Step 3: Stories, gently' }).waitFor();
     await screenshot(page, 'coach-program-public-after-edit');
     await page.close();
   });

@@ -82,6 +82,11 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
     const [user] = await t.dataSource.query(`SELECT id FROM users WHERE email = 'refundme@example.com'`);
     const mine = await t.dataSource.query(`SELECT count(*)::int AS n FROM reflections WHERE user_id = $1`, [user.id]);
     expect(mine[0].n).toBe(1);
+    // Enrolling again later finds their earlier writing waiting for them.
+    const back = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
+    await pressOnTestCheckout(t, back.body.checkoutUrl, 'pay');
+    const step1 = await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
+    expect(step1.body.reflection).toMatchObject({ text: 'Still mine.' });
     // A granted enrollment has nothing to refund.
     await signup(t, 'gift@example.com');
     const grant = await t.http().post('/api/program/enrollments/grant').set(bearer(coach)).send({ email: 'gift@example.com' }).expect(201);

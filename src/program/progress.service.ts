@@ -15,6 +15,7 @@ import { Reflection } from './reflection.entity';
 import { STEP_COUNT, StepView, stepStatuses } from './unlocking';
 
 export const STEP_OPENED_QUEUE = 'program-step-opened';
+export const REENCRYPT_QUEUE = 'program-reflections-reencrypt';
 
 export const reflectionContext = (userId: string, step: number): string => `reflection:${userId}:${step}`;
 
@@ -37,9 +38,13 @@ export class ProgressService implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    const used: { key_id: string }[] = await this.dataSource.query(`SELECT DISTINCT key_id FROM reflections`);
+    this.encryption.assertKeysConfigured(used.map((r) => r.key_id), 'reflections');
     this.jobs.register(STEP_OPENED_QUEUE, () => this.notifyOpenedSteps().then(() => undefined), { retryLimit: 2, retryDelay: 30 });
     this.jobs.schedule(STEP_OPENED_QUEUE, '*/5 * * * *');
+    this.jobs.register(REENCRYPT_QUEUE, () => this.reencryptReflections().then(() => undefined), { retryLimit: 2, retryDelay: 60 });
+    this.jobs.schedule(REENCRYPT_QUEUE, '*/10 * * * *');
   }
 
   /**
@@ -144,6 +149,33 @@ export class ProgressService implements OnModuleInit {
   async reflectionsOf(userId: string): Promise<{ step: number; text: string; sharedWithCoach: boolean; updatedAt: string }[]> {
     const rows = await this.dataSource.manager.find(Reflection, { where: { userId }, order: { step: 'ASC' } });
     return rows.map((r) => ({ step: r.step, ...this.reflectionOut(r) }));
+  }
+
+  /**
+   * After a key rotation: re-encrypts reflections written under an old key (ENCRYPTION_KEY_PREVIOUS)
+   * under ENCRYPTION_KEY, in batches (rows locked with SKIP LOCKED, so instances share the work).
+   * Once it reports 0 the old key can be removed from the configuration.
+   */
+  async reencryptReflections(batch = 200): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const done = await this.dataSource.transaction(async (m) => {
+        const rows: { id: string; user_id: string; step: number; key_id: string; nonce: Buffer; ciphertext: Buffer }[] = await m.query(
+          `SELECT id, user_id, step, key_id, nonce, ciphertext FROM reflections WHERE key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [this.encryption.keyId, batch],
+        );
+        for (const r of rows) {
+          const context = reflectionContext(r.user_id, r.step);
+          const sealed = this.encryption.encrypt(this.encryption.decrypt({ keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext }, context), context);
+          await m.query(`UPDATE reflections SET key_id = $2, nonce = $3, ciphertext = $4 WHERE id = $1`, [r.id, sealed.keyId, sealed.nonce, sealed.ciphertext]);
+        }
+        return rows.length;
+      });
+      total += done;
+      if (done < batch) break;
+    }
+    if (total) this.logger.log({ count: total }, 'reflections re-encrypted under the current key');
+    return total;
   }
 
   /**

@@ -156,3 +156,37 @@ describe('Reflections are encrypted at rest; enrollment payment handler', () => 
     expect(await t.dataSource.getRepository(Enrollment).count({ where: { userId } })).toBe(2);
   });
 });
+
+describe('Rotating ENCRYPTION_KEY', () => {
+  it('reads old reflections with the previous key, re-encrypts them, then runs on the new key alone', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const oldKey = randomBytes(32).toString('base64');
+    const newKey = randomBytes(32).toString('base64');
+    const a = await startTestApp({ workers: false, env: { ENCRYPTION_KEY: oldKey } });
+    const databaseUrl = a.databaseUrl;
+    const [u] = await a.dataSource.query(`INSERT INTO users (email, name, role) VALUES ('rotate@example.com', 'R', 'client') RETURNING id`);
+    await a.app.get(EnrollmentsService).grant('rotate@example.com');
+    await a.app.get(ProgressService).saveReflection(u.id, 1, { text: 'Written under the old key.' });
+    const [before] = await a.dataSource.query(`SELECT key_id FROM reflections`);
+
+    // The new key alone is refused while data is under the old one…
+    await expect(startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: newKey } })).rejects.toThrow(/ENCRYPTION_KEY is not the key/);
+    // …and admitted with the old key as ENCRYPTION_KEY_PREVIOUS.
+    const b = await startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey } });
+    const progressB = b.app.get(ProgressService);
+    expect((await progressB.reflectionsOf(u.id))[0].text).toBe('Written under the old key.');
+    // Dropping the old key before re-encryption has finished is refused: it would strand those reflections.
+    await expect(startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: newKey } })).rejects.toThrow(/reflections are encrypted under key .* ENCRYPTION_KEY_PREVIOUS/);
+    expect(await progressB.reencryptReflections()).toBe(1);
+    expect(await progressB.reencryptReflections()).toBe(0);
+    const [after] = await b.dataSource.query(`SELECT key_id FROM reflections`);
+    expect(after.key_id).not.toBe(before.key_id);
+    await b.app.close();
+
+    const c = await startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: newKey } });
+    expect((await c.app.get(ProgressService).reflectionsOf(u.id))[0].text).toBe('Written under the old key.');
+    await c.app.close();
+    await expect(startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ENCRYPTION_KEY_PREVIOUS: randomBytes(32).toString('base64') } })).rejects.toThrow(/ENCRYPTION_KEY/);
+    await a.close();
+  });
+});

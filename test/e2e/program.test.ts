@@ -247,10 +247,10 @@ describe('The 12 Steps program API', () => {
 
   it('refuses to start with a different ENCRYPTION_KEY on the same database', async () => {
     await expect(
-      startTestApp({ databaseUrl: t.databaseUrl, workers: false, env: { ENCRYPTION_KEY: randomBytes(32).toString('base64') } }),
+      startTestApp({ databaseUrl: t.databaseUrl, env: { ENCRYPTION_KEY: randomBytes(32).toString('base64') } }),
     ).rejects.toThrow(/ENCRYPTION_KEY is not the key this database was encrypted with/);
     // The right key still starts (and reads what was written).
-    const again = await startTestApp({ databaseUrl: t.databaseUrl, workers: false });
+    const again = await startTestApp({ databaseUrl: t.databaseUrl });
     await again.close();
   });
 });

@@ -162,7 +162,7 @@ describe('Rotating ENCRYPTION_KEY', () => {
     const { randomBytes } = await import('node:crypto');
     const oldKey = randomBytes(32).toString('base64');
     const newKey = randomBytes(32).toString('base64');
-    const a = await startTestApp({ workers: false, env: { ENCRYPTION_KEY: oldKey } });
+    const a = await startTestApp({ env: { ENCRYPTION_KEY: oldKey } });
     const databaseUrl = a.databaseUrl;
     const [u] = await a.dataSource.query(`INSERT INTO users (email, name, role) VALUES ('rotate@example.com', 'R', 'client') RETURNING id`);
     await a.app.get(EnrollmentsService).grant('rotate@example.com');
@@ -170,23 +170,23 @@ describe('Rotating ENCRYPTION_KEY', () => {
     const [before] = await a.dataSource.query(`SELECT key_id FROM reflections`);
 
     // The new key alone is refused while data is under the old one…
-    await expect(startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: newKey } })).rejects.toThrow(/ENCRYPTION_KEY is not the key/);
+    await expect(startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: newKey } })).rejects.toThrow(/ENCRYPTION_KEY is not the key/);
     // …and admitted with the old key as ENCRYPTION_KEY_PREVIOUS.
-    const b = await startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey } });
+    const b = await startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey } });
     const progressB = b.app.get(ProgressService);
     expect((await progressB.reflectionsOf(u.id))[0].text).toBe('Written under the old key.');
     // Dropping the old key before re-encryption has finished is refused: it would strand those reflections.
-    await expect(startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: newKey } })).rejects.toThrow(/reflections are encrypted under key .* ENCRYPTION_KEY_PREVIOUS/);
+    await expect(startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: newKey } })).rejects.toThrow(/reflections are encrypted under key .* ENCRYPTION_KEY_PREVIOUS/);
     expect(await progressB.reencryptReflections()).toBe(1);
     expect(await progressB.reencryptReflections()).toBe(0);
     const [after] = await b.dataSource.query(`SELECT key_id FROM reflections`);
     expect(after.key_id).not.toBe(before.key_id);
     await b.app.close();
 
-    const c = await startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: newKey } });
+    const c = await startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: newKey } });
     expect((await c.app.get(ProgressService).reflectionsOf(u.id))[0].text).toBe('Written under the old key.');
     await c.app.close();
-    await expect(startTestApp({ databaseUrl, workers: false, env: { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ENCRYPTION_KEY_PREVIOUS: randomBytes(32).toString('base64') } })).rejects.toThrow(/ENCRYPTION_KEY/);
+    await expect(startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ENCRYPTION_KEY_PREVIOUS: randomBytes(32).toString('base64') } })).rejects.toThrow(/ENCRYPTION_KEY/);
     await a.close();
   });
 });

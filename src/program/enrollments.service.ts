@@ -51,6 +51,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
   /** Starts a paid enrollment: a pending row, then a checkout after it commits. */
   async enroll(user: User): Promise<EnrollmentCreatedDto> {
     if (!this.payments) throw new DomainError('SERVICE_UNAVAILABLE', 'Enrollment by payment is not available yet. Please try again later.');
+    if (user.role === 'coach') throw new DomainError('BAD_REQUEST', 'The coach can’t enroll in her own program.');
     const program = await this.program.settings();
     let enrollment: Enrollment;
     try {

@@ -56,6 +56,7 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
 
     const again = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(409);
     expect(again.body.code).toBe('ALREADY_ENROLLED');
+    await t.http().post('/api/program/enrollments').set(bearer(coach)).expect(400);
   });
 
   it('releases a cancelled checkout so the member can try again', async () => {

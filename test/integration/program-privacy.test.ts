@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Enrollment } from '../../src/program/enrollment.entity';
 import { EnrollmentsService } from '../../src/program/enrollments.service';
+import { ProgramDataRightsService } from '../../src/program/program-data-rights.service';
 import { ProgressService } from '../../src/program/progress.service';
 import { startTestApp, TestApp } from '../support/app';
 
@@ -144,6 +145,26 @@ describe('Reflections are encrypted at rest; enrollment payment handler', () => 
     const [step2] = await t.dataSource.query(`SELECT opened_via, opened_mail_at FROM enrollment_steps WHERE enrollment_id = $1 AND step = 2`, [grant.id]);
     expect(step2.opened_via).toBe('drip');
     expect(step2.opened_mail_at).toBeInstanceOf(Date);
+  });
+
+  it('exports a member’s enrollments, progress and decrypted reflections, and erases them', async () => {
+    const rights = t.app.get(ProgramDataRightsService);
+    const userId = await user('rights@example.com');
+    await enrollments.grant('rights@example.com');
+    await progress.saveReflection(userId, 1, { text: 'Exported for me alone.', sharedWithCoach: false });
+    await progress.complete(userId, 1);
+    const data = await rights.exportFor({ id: userId });
+    expect(data.enrollments).toEqual([
+      expect.objectContaining({ status: 'active', source: 'grant', shareProgress: true, steps: expect.arrayContaining([expect.objectContaining({ number: 1, completedAt: expect.any(String) })]) }),
+    ]);
+    expect(data.reflections).toEqual([expect.objectContaining({ step: 1, text: 'Exported for me alone.', sharedWithCoach: false })]);
+    await tx((m) => rights.eraseFor(m, { id: userId }));
+    expect(await rights.exportFor({ id: userId })).toEqual({ enrollments: [], reflections: [] });
+    const left = await t.dataSource.query(
+      `SELECT (SELECT count(*) FROM reflections WHERE user_id = $1)::int AS r, (SELECT count(*) FROM enrollments WHERE user_id = $1)::int AS e`,
+      [userId],
+    );
+    expect(left[0]).toEqual({ r: 0, e: 0 });
   });
 
   it('holds at most one active and one pending enrollment per member in the database', async () => {

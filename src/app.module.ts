@@ -16,6 +16,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
 import { PaymentsModule } from './payments/payments.module';
+import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
 import { WebModule } from './web/web.module';
@@ -52,6 +53,7 @@ export class AppModule {
         BookingsModule,
         ClientsModule,
         WebModule,
+        ProgramModule,
         SeedModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -199,14 +199,22 @@ export class AccountsService {
     return token;
   }
 
-  private async sendPasswordLink(m: EntityManager, user: User, purpose: 'reset' | 'set'): Promise<void> {
+  /**
+   * Inside the caller's transaction: mails a passwordless person (e.g. someone the coach enrolled)
+   * a single-use link to choose a password, with the caller's words of introduction.
+   */
+  async sendSetPasswordLink(m: EntityManager, user: User, intro: string): Promise<void> {
+    await this.sendPasswordLink(m, user, 'set', intro);
+  }
+
+  private async sendPasswordLink(m: EntityManager, user: User, purpose: 'reset' | 'set', customIntro?: string): Promise<void> {
     const { token, hash } = newToken();
     await m.insert(PasswordResetToken, { userId: user.id, tokenHash: hash, expiresAt: new Date(Date.now() + RESET_TTL_MS), usedAt: null });
     const link = `${this.config.publicUrl}/password-reset?token=${token}`;
     const subject = purpose === 'set' ? 'Set your Mend password' : 'Reset your Mend password';
-    const intro = purpose === 'set'
+    const intro = customIntro ?? (purpose === 'set'
       ? 'Someone (hopefully you) asked to create an account with this email. You have booked with us before, so we only need you to choose a password.'
-      : 'Someone (hopefully you) asked to reset the password of your Mend account.';
+      : 'Someone (hopefully you) asked to reset the password of your Mend account.');
     await this.mail.enqueue(m, {
       kind: purpose === 'set' ? 'password_set' : 'password_reset',
       to: user.email,

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
+import { ClientNotesService } from './client-notes.service';
 import { ClientsService } from './clients.service';
 import { DataRightsService, PersonalDataExport } from './data-rights.service';
-import { ClientDetailDto, ClientsQueryDto, ClientSummaryDto, DeleteAccountDto } from './dto/clients.dto';
+import { ClientDetailDto, ClientNoteDto, ClientNoteInDto, ClientsQueryDto, ClientSummaryDto, DeleteAccountDto } from './dto/clients.dto';
 
 @ApiTags('clients')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class ClientsController {
   constructor(
     private readonly clients: ClientsService,
     private readonly dataRights: DataRightsService,
+    private readonly notes: ClientNotesService,
   ) {}
 
   @Get('clients')
@@ -27,6 +29,21 @@ export class ClientsController {
   @ApiResponse({ status: 200, type: ClientDetailDto })
   detail(@Param('id') id: string): Promise<ClientDetailDto> {
     return this.clients.detail(id);
+  }
+
+  @Get('clients/:id/notes')
+  @Auth('coach')
+  @ApiOperation({ summary: 'The coach’s private notes about a client (encrypted at rest; never shown to the client)' })
+  @ApiResponse({ status: 200, type: [ClientNoteDto] })
+  listNotes(@Param('id') id: string): Promise<ClientNoteDto[]> {
+    return this.notes.list(id);
+  }
+
+  @Post('clients/:id/notes')
+  @Auth('coach')
+  @ApiResponse({ status: 201, type: ClientNoteDto })
+  addNote(@Param('id') id: string, @CurrentUser() coach: User, @Body() dto: ClientNoteInDto): Promise<ClientNoteDto> {
+    return this.notes.add(id, coach.id, dto.text);
   }
 
   @Get('me/export')

@@ -6,8 +6,11 @@ import { clearSessionCookie } from '../accounts/session-cookie';
 import { User } from '../accounts/user.entity';
 import { DomainError } from '../common/errors';
 import { redirect, renderPage } from '../web/page';
+import { ClientNotesService } from './client-notes.service';
 import { ClientsService } from './clients.service';
 import { DataRightsService } from './data-rights.service';
+import { ClientNoteInDto } from './dto/clients.dto';
+import { validateForm } from '../common/validation';
 
 @ApiExcludeController()
 @Controller()
@@ -15,6 +18,7 @@ export class ClientsPagesController {
   constructor(
     private readonly clients: ClientsService,
     private readonly dataRights: DataRightsService,
+    private readonly notes: ClientNotesService,
   ) {}
 
   @Get('coach/clients')
@@ -27,8 +31,28 @@ export class ClientsPagesController {
   @Get('coach/clients/:id')
   @Auth('coach')
   async detail(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.renderDetail(id, req, reply);
+  }
+
+  @Post('coach/clients/:id/notes')
+  @Auth('coach')
+  async addNote(
+    @Param('id') id: string,
+    @CurrentUser() coach: User,
+    @Body() body: Record<string, string | undefined>,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const form = await validateForm(ClientNoteInDto, { text: body.text });
+    if (!form.ok) return this.renderDetail(id, req, reply, { noteError: 'Write something first (at most 20 000 characters).', draft: body.text ?? '' }, 400);
+    await this.notes.add(id, coach.id, form.value.text);
+    redirect(reply, `/coach/clients/${encodeURIComponent(id)}#notes-h`);
+  }
+
+  private async renderDetail(id: string, req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
     const client = await this.clients.detail(id);
-    await renderPage(req, reply, 'clients/detail', { title: client.profile.name, client });
+    const notes = await this.notes.list(id);
+    await renderPage(req, reply, 'clients/detail', { title: client.profile.name, client, notes, ...extra }, status);
   }
 
   /** The same export as GET /api/me/export, as a download for the signed-in page session. */

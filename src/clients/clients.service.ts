@@ -4,6 +4,7 @@ import { User } from '../accounts/user.entity';
 import { notFound } from '../common/errors';
 import { BookingsDataRightsService } from '../bookings/bookings-data-rights.service';
 import { PAYMENTS, PaymentsPort } from '../payments/payable';
+import { EnrollmentsService } from '../program/enrollments.service';
 import { ClientDetailDto, ClientSummaryDto } from './dto/clients.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,6 +19,7 @@ export class ClientsService {
   constructor(
     private readonly accounts: AccountsService,
     private readonly bookings: BookingsDataRightsService,
+    private readonly enrollments: EnrollmentsService,
     @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
   ) {}
 
@@ -36,6 +38,8 @@ export class ClientsService {
     const user = await this.client(id);
     const bookings = await this.bookings.bookingsOf(user.id);
     const payments = this.payments ? await this.payments.listForCustomer(user.email) : [];
+    // The program's own list shows progress only where the member shares it.
+    const enrollment = (await this.enrollments.coachList()).find((e) => e.member.id === user.id) ?? null;
     return {
       profile: { ...toClientSummary(user), timeZone: user.timeZone },
       intake: bookings
@@ -48,6 +52,10 @@ export class ClientsService {
         id: p.id, kind: p.kind, description: p.description, amount: p.amount, currency: p.currency,
         status: p.status, refundedAmount: p.refundedAmount, createdAt: p.createdAt,
       })),
+      enrollment: enrollment && {
+        id: enrollment.id, status: enrollment.status, shareProgress: enrollment.shareProgress,
+        activatedAt: enrollment.activatedAt, progress: enrollment.progress,
+      },
     };
   }
 }

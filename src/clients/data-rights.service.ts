@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { ContentDataRightsService, ContentExport } from '../content/content-data-rights.service';
 import { PAYMENTS, PaymentsPort, PaymentSummary } from '../payments/payable';
+import { ProgramDataRightsService, ProgramExport } from '../program/program-data-rights.service';
 
 export interface PersonalDataExport {
   generatedAt: string;
@@ -14,6 +15,7 @@ export interface PersonalDataExport {
   bookings: BookingRecord[];
   payments: PaymentSummary[];
   content: ContentExport;
+  program: ProgramExport;
 }
 
 /**
@@ -28,6 +30,7 @@ export class DataRightsService {
     private readonly accounts: AccountsService,
     private readonly bookings: BookingsDataRightsService,
     private readonly content: ContentDataRightsService,
+    private readonly program: ProgramDataRightsService,
     private readonly clock: Clock,
     @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
   ) {}
@@ -46,13 +49,14 @@ export class DataRightsService {
       bookings: await this.bookings.bookingsOf(user.id),
       payments: this.payments ? await this.payments.listForCustomer(user.email) : [],
       content: await this.content.exportFor(user),
+      program: await this.program.exportFor(user),
     };
   }
 
   /**
    * Erases the account and its personal data: future sessions are cancelled coach-side (paid
    * ones refunded in full), payment records stay for the books without the email, comments,
-   * ratings and the newsletter subscription go, and the user row (with sessions, tokens and
+   * ratings, the newsletter subscription, 12 Steps progress and reflections go, and the user row (with sessions, tokens and
    * bookings) is deleted. One transaction: all of it or none.
    */
   async erase(user: User, password: string): Promise<void> {
@@ -66,6 +70,7 @@ export class DataRightsService {
       await this.bookings.eraseFor(m, user);
       if (this.payments) await this.payments.anonymiseCustomer(m, user.email);
       await this.content.eraseFor(m, user);
+      await this.program.eraseFor(m, user);
       await this.accounts.deleteUser(m, user.id);
     });
   }

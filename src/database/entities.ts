@@ -2,6 +2,7 @@ import { AuthSession } from '../accounts/auth-session.entity';
 import { PasswordResetToken } from '../accounts/password-reset-token.entity';
 import { User } from '../accounts/user.entity';
 import { EncryptionKeyCheck } from '../common/crypto/encryption-key-check.entity';
+import { ClientNote } from '../clients/client-note.entity';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity';
 import { Booking } from '../bookings/booking.entity';
 import { IdempotencyKey } from '../bookings/idempotency-key.entity';
@@ -28,4 +29,6 @@ export const ENTITIES = [
   Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery,
   // the key check for encrypted private writing; the 12 Steps program
   EncryptionKeyCheck, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
+  // the coach's private notes about clients
+  ClientNote,
 ];

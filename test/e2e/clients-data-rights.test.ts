@@ -109,6 +109,41 @@ describe('Clients and data rights', () => {
     await mail.waitFor((m) => /Cancelled/.test(m.subject) && m.text.includes('deleted their account'));
   });
 
+  it('keeps the coach\'s notes private: encrypted at rest, coach-only, never in the client\'s export', async () => {
+    const token = await signup(t, 'noted@example.com', 'Nora');
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM users WHERE email = 'noted@example.com'`);
+    const secret = 'Mentions a difficult winter; go gently around family topics';
+    const added = await t.http().post(`/api/clients/${id}/notes`).set('authorization', `Bearer ${coach}`).send({ text: secret }).expect(201);
+    expect(added.body).toMatchObject({ id: expect.any(String), text: secret });
+    const list = await t.http().get(`/api/clients/${id}/notes`).set('authorization', `Bearer ${coach}`).expect(200);
+    expect(list.body.map((n: { text: string }) => n.text)).toEqual([secret]);
+    await t.http().get(`/api/clients/${id}/notes`).set('authorization', `Bearer ${token}`).expect(403);
+    await t.http().post(`/api/clients/${id}/notes`).set('authorization', `Bearer ${coach}`).send({ text: '' }).expect(400);
+    await t.http().post(`/api/clients/${id}/notes`).set('authorization', `Bearer ${coach}`).send({ text: 'x'.repeat(20001) }).expect(400);
+    const rows: { row: string }[] = await t.dataSource.query(`SELECT row_to_json(n)::text AS row FROM client_notes n`);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { row } of rows) {
+      expect(row).not.toContain('difficult winter');
+      expect(row).not.toContain(Buffer.from('difficult winter').toString('hex'));
+      expect(row).not.toContain(Buffer.from('difficult winter').toString('base64'));
+    }
+    const exported = await t.http().get('/api/me/export').set('authorization', `Bearer ${token}`).expect(200);
+    expect(JSON.stringify(exported.body)).not.toContain('difficult winter');
+  });
+
+  it('exports a member\'s 12 Steps reflections decrypted, and erases them with the account', async () => {
+    const token = await signup(t, 'member@example.com', 'Mel');
+    await t.http().post('/api/program/enrollments/grant').set('authorization', `Bearer ${coach}`).send({ email: 'member@example.com' }).expect(201);
+    await t.http().put('/api/me/program/steps/1/reflection').set('authorization', `Bearer ${token}`).send({ text: 'My own words, kept private.', sharedWithCoach: false }).expect(200);
+    const exported = await t.http().get('/api/me/export').set('authorization', `Bearer ${token}`).expect(200);
+    expect(exported.body.program.reflections).toEqual([expect.objectContaining({ step: 1, text: 'My own words, kept private.', sharedWithCoach: false })]);
+    expect(exported.body.program.enrollments).toEqual([expect.objectContaining({ status: 'active' })]);
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM users WHERE email = 'member@example.com'`);
+    await t.http().delete('/api/me').set('authorization', `Bearer ${token}`).send({ password: 'a-long-password' }).expect(204);
+    expect(await t.dataSource.query(`SELECT 1 FROM reflections WHERE user_id = $1`, [id])).toHaveLength(0);
+    expect(await t.dataSource.query(`SELECT 1 FROM enrollments WHERE user_id = $1`, [id])).toHaveLength(0);
+  });
+
   it('never deletes the coach account from here', async () => {
     const res = await t.http().delete('/api/me').set('authorization', `Bearer ${coach}`).send({ password: 'coach-password-123' }).expect(403);
     expect(res.body.code).toBe('FORBIDDEN');

@@ -63,4 +63,28 @@ export class ClientDetailDto {
   @ApiProperty({ type: [IntakeAnswersDto] }) intake: IntakeAnswersDto[];
   @ApiProperty({ type: [ClientBookingDto] }) bookings: ClientBookingDto[];
   @ApiProperty({ type: [ClientPaymentDto] }) payments: ClientPaymentDto[];
+  @ApiProperty({ type: () => ClientEnrollmentDto, nullable: true }) enrollment: ClientEnrollmentDto | null;
+}
+
+export class ClientNoteInDto {
+  @ApiProperty({ maxLength: 20000 })
+  @IsString()
+  @MinLength(1, { message: 'text is required' })
+  @MaxLength(20000)
+  text: string;
+}
+
+export class ClientNoteDto {
+  @ApiProperty() id: string;
+  @ApiProperty() text: string;
+  @ApiProperty() createdAt: string;
+}
+
+export class ClientEnrollmentDto {
+  @ApiProperty() id: string;
+  @ApiProperty() status: string;
+  @ApiProperty() shareProgress: boolean;
+  @ApiProperty({ nullable: true, type: String }) activatedAt: string | null;
+  @ApiProperty({ nullable: true, description: 'null unless the member shares progress', type: Object })
+  progress: { completed: number; total: number } | null;
 }

@@ -8,7 +8,7 @@ import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { JobsService } from '../../jobs/jobs.service';
 import { MailService } from '../../mail/mail.service';
-import { SubscriberDto } from '../dto/comment.dto';
+import { SubscriberDto } from '../dto/newsletter.dto';
 import { NEWSLETTER_QUEUE } from '../posts/posts.service';
 import { toCsv } from './csv';
 import { newsletterHtml } from './newsletter-mail';

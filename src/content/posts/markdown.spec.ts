@@ -77,6 +77,11 @@ describe('renderMarkdown', () => {
     expect(html).not.toContain('alert(1)');
   });
 
+  it('drops protocol-relative links, including backslash tricks browsers read as //', () => {
+    const html = renderMarkdown('[a](//evil.example) [b](/\\evil.example) <a href="/\\evil.example">c</a> <a href="\\/evil.example">d</a> <a href="//evil.example">e</a>');
+    expect(html).not.toMatch(/href="(\/\/|\/\\|\\)/);
+  });
+
   it('allows http(s) images with alt text', () => {
     expect(renderMarkdown('![A quiet lake](https://example.com/lake.jpg)')).toContain('<img src="https://example.com/lake.jpg" alt="A quiet lake" />');
   });

@@ -5,7 +5,7 @@ import { Clock } from '../../common/clock';
 import { DomainError, notFound } from '../../common/errors';
 import { JobsService } from '../../jobs/jobs.service';
 import { CreatePostDto, PostDto, PostListDto, PostSummaryDto, UpdatePostDto } from '../dto/post.dto';
-import { excerptFrom, renderMarkdown, RENDERER_VERSION } from './markdown';
+import { excerptFrom, renderMarkdown, RENDERER_VERSION } from '../../common/markdown';
 import { Post } from './post.entity';
 import { PageComment, PostDetailRow, PostRow, PostsRepository, StatusFilter } from './posts.repository';
 import { firstFreeSlug, slugify } from './slug';

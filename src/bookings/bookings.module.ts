@@ -7,13 +7,20 @@ import { BookingMails } from './booking-mails';
 import { BookingPayableHandler } from './booking-payable.handler';
 import { BookingSupport } from './booking-support';
 import { BookingsController } from './bookings.controller';
+import { BookingsPagesController } from './bookings.pages.controller';
 import { BookingsService } from './bookings.service';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { CalendarFeedService } from './calendar-feed.service';
+import { CoachSessionsPagesController } from './coach-sessions.pages.controller';
 
 @Module({
   imports: [AccountsModule, SchedulingModule],
-  controllers: [BookingsController, CalendarFeedController],
+  controllers: [
+    BookingsController,
+    CalendarFeedController,
+    BookingsPagesController,
+    CoachSessionsPagesController,
+  ],
   providers: [
     BookingsService,
     BookingChangesService,

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from '../support/app';
+import { COACH_EMAIL, COACH_PASSWORD, loginAs, startTestApp, TestApp } from '../support/app';
 import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
 /** The no-double-booking guarantee under concurrency, in one instance and across two. */
@@ -114,5 +114,36 @@ describe('bookings under concurrency', () => {
       driverError: { code: '23P01' },
     });
     await expect(insert('cancelled')).resolves.toBeDefined();
+  });
+
+  it('the daily limit holds under concurrency: different slots of one day, one place left → one booking', async () => {
+    const coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+    await t
+      .http()
+      .put('/api/coach/settings')
+      .set('authorization', `Bearer ${coach}`)
+      .send({ displayName: 'Dana', cancellationNoticeHours: 24, maxSessionsPerDay: 1 })
+      .expect(200);
+    try {
+      const day = dayFromNow(9);
+      const slots = await openSlots(t, 'race', day);
+      const results = await Promise.all(
+        slots.slice(0, 10).map((s, i) =>
+          (i % 2 ? t : second)
+            .http()
+            .post('/api/bookings')
+            .send(bookingBody('race', s.start, `daily${i}@example.com`)),
+        ),
+      );
+      expect(statuses(results)).toEqual({ 201: 1, 409: 9 });
+      expect(await openSlots(t, 'race', day)).toEqual([]);
+    } finally {
+      await t
+        .http()
+        .put('/api/coach/settings')
+        .set('authorization', `Bearer ${coach}`)
+        .send({ displayName: 'Dana', cancellationNoticeHours: 24, maxSessionsPerDay: null })
+        .expect(200);
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { EntityManager, QueryFailedError } from 'typeorm';
-import { AccountsService } from '../accounts/accounts.service';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { User } from '../accounts/user.entity';
 import { DomainError, notFound } from '../common/errors';
 import { hashToken } from '../common/tokens';
@@ -32,7 +31,7 @@ export interface BookingAccess {
 export class BookingSupport {
   constructor(
     private readonly scheduling: SchedulingService,
-    private readonly accounts: AccountsService,
+    private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -96,9 +95,11 @@ export class BookingSupport {
   }
 
   async context(b: Booking, m?: EntityManager): Promise<BookingContext> {
-    const type = await this.scheduling.sessionTypeById(b.sessionTypeId);
+    // Everything through the caller's manager: a second pool connection inside a transaction can
+    // deadlock the pool when many transactions wait on one another (e.g. 100 racers on one slot).
+    const type = await this.scheduling.sessionTypeById(b.sessionTypeId, m);
     const settings = await this.scheduling.settings(b.coachId, m);
-    const coach = await this.accounts.findById(b.coachId);
+    const coach = await (m ?? this.dataSource.manager).findOne(User, { where: { id: b.coachId } });
     return {
       typeName: type.name,
       location: type.location,

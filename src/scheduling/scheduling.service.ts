@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Temporal } from 'temporal-polyfill';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { AccountsService } from '../accounts/accounts.service';
+import { User } from '../accounts/user.entity';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors';
 import { hashToken, newToken } from '../common/tokens';
@@ -17,7 +17,14 @@ import {
 } from './dto/session-type.dto';
 import { CreateTimeOffDto, TimeOffOutDto } from './dto/time-off.dto';
 import { SessionType } from './session-type.entity';
-import { computeSlots, isValidTimeZone, localDateWindow, Slot } from './slots';
+import {
+  computeSlots,
+  DateOverride,
+  isValidTimeZone,
+  localDateWindow,
+  Slot,
+  WeeklyHours,
+} from './slots';
 import { TimeOff } from './time-off.entity';
 
 const DAY = 86_400_000;
@@ -46,6 +53,51 @@ function isUniqueViolation(e: unknown): boolean {
   return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505';
 }
 
+const SETTINGS_COLUMNS = `s.display_name, s.time_zone, s.weekly, s.overrides, s.cancellation_notice_hours, s.max_sessions_per_day`;
+
+interface SettingsRow {
+  display_name: string;
+  time_zone: string;
+  weekly: WeeklyHours[];
+  overrides: DateOverride[];
+  cancellation_notice_hours: number;
+  max_sessions_per_day: number | null;
+}
+
+interface TypeRow {
+  coach_id: string;
+  duration_minutes: number;
+  slot_interval_minutes: number | null;
+  buffer_before_minutes: number;
+  buffer_after_minutes: number;
+  minimum_notice_minutes: number;
+  booking_window_days: number;
+}
+
+/** What slot computation needs of a session type. */
+export type SlotType = Pick<
+  SessionType,
+  | 'coachId'
+  | 'durationMinutes'
+  | 'slotIntervalMinutes'
+  | 'bufferBeforeMinutes'
+  | 'bufferAfterMinutes'
+  | 'minimumNoticeMinutes'
+  | 'bookingWindowDays'
+>;
+
+function settingsFromRow(coachId: string, r: SettingsRow): SchedulingSettings {
+  return {
+    coachId,
+    displayName: r.display_name,
+    timeZone: r.time_zone,
+    weekly: r.weekly,
+    overrides: r.overrides,
+    cancellationNoticeHours: r.cancellation_notice_hours,
+    maxSessionsPerDay: r.max_sessions_per_day,
+  };
+}
+
 /** A coach's settings as the rest of the app sees them (defaults when never saved). */
 export interface SchedulingSettings {
   coachId: string;
@@ -61,7 +113,6 @@ export interface SchedulingSettings {
 export class SchedulingService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly accounts: AccountsService,
     private readonly clock: Clock,
   ) {}
 
@@ -71,9 +122,14 @@ export class SchedulingService {
     coachId: string,
     m: EntityManager = this.dataSource.manager,
   ): Promise<SchedulingSettings> {
-    const row = await m.findOne(CoachSettings, { where: { coachId } });
-    if (row) return row;
-    const coach = await this.accounts.findById(coachId);
+    // Raw SQL: this is on the slots hot path, and TypeORM's entity loading costs more than the query.
+    const [row]: SettingsRow[] = await m.query(
+      `SELECT ${SETTINGS_COLUMNS} FROM coach_settings s WHERE s.coach_id = $1`,
+      [coachId],
+    );
+    if (row) return settingsFromRow(coachId, row);
+    // Inside a caller's transaction every query goes through its manager (never a second connection).
+    const coach = await m.findOne(User, { where: { id: coachId } });
     return {
       coachId,
       displayName: coach?.name ?? 'Your coach',
@@ -235,8 +291,11 @@ export class SchedulingService {
     return row;
   }
 
-  async sessionTypeById(id: string): Promise<SessionType> {
-    return this.dataSource.getRepository(SessionType).findOneByOrFail({ id });
+  async sessionTypeById(
+    id: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<SessionType> {
+    return m.findOneByOrFail(SessionType, { id });
   }
 
   /** Demo content on a fresh install: weekday hours and two session types (only when none exist). */
@@ -287,8 +346,29 @@ export class SchedulingService {
   // ---- slots ----
 
   async slots(slug: string, from: string, to: string, timeZone?: string): Promise<SlotsOutDto> {
-    const type = await this.sessionTypeBySlug(slug);
-    const settings = await this.settings(type.coachId);
+    const rows: (SettingsRow & TypeRow)[] =
+      typeof slug === 'string' && slug.length <= 80
+        ? await this.dataSource.query(
+            `SELECT t.coach_id, t.duration_minutes, t.slot_interval_minutes, t.buffer_before_minutes, t.buffer_after_minutes,
+                    t.minimum_notice_minutes, t.booking_window_days, ${SETTINGS_COLUMNS}
+             FROM session_types t LEFT JOIN coach_settings s ON s.coach_id = t.coach_id
+             WHERE t.slug = $1 AND t.active`,
+            [slug],
+          )
+        : [];
+    if (!rows.length) throw notFound('Session type');
+    const r = rows[0];
+    const type: SlotType = {
+      coachId: r.coach_id,
+      durationMinutes: r.duration_minutes,
+      slotIntervalMinutes: r.slot_interval_minutes,
+      bufferBeforeMinutes: r.buffer_before_minutes,
+      bufferAfterMinutes: r.buffer_after_minutes,
+      minimumNoticeMinutes: r.minimum_notice_minutes,
+      bookingWindowDays: r.booking_window_days,
+    };
+    const settings =
+      r.time_zone === null ? await this.settings(type.coachId) : settingsFromRow(type.coachId, r);
     const zone = timeZone ?? settings.timeZone;
     if (!isValidTimeZone(zone))
       throw validationFailed({ timeZone: ['timeZone must be a known IANA time zone'] });
@@ -326,7 +406,7 @@ export class SchedulingService {
    * daily limit are ignored (a start that passes that test but loses to a booking is SLOT_TAKEN).
    */
   async isOffered(
-    type: SessionType,
+    type: SlotType,
     start: Date,
     withBookings: boolean,
     m: EntityManager = this.dataSource.manager,
@@ -338,7 +418,7 @@ export class SchedulingService {
   }
 
   private async offered(
-    type: SessionType,
+    type: SlotType,
     s: SchedulingSettings,
     window: { start: number; end: number },
     withBookings: boolean,
@@ -347,20 +427,17 @@ export class SchedulingService {
     const now = this.clock.now();
     const lo = new Date(window.start - 2 * DAY);
     const hi = new Date(window.end + 2 * DAY);
-    const [timeOff, bookings] = await Promise.all([
-      m.query(
-        `SELECT start_at, end_at FROM time_off WHERE coach_id = $1 AND end_at > $2 AND start_at < $3`,
-        [type.coachId, lo, hi],
-      ) as Promise<{ start_at: Date; end_at: Date }[]>,
-      withBookings
-        ? (m.query(
-            `SELECT start_at, busy_start, busy_end FROM bookings
-             WHERE coach_id = $1 AND busy_start > $2 AND busy_start < $3
-               AND (status = 'confirmed' OR (status = 'pending_payment' AND hold_expires_at > $4))`,
-            [type.coachId, new Date(lo.getTime() - DAY), hi, now],
-          ) as Promise<{ start_at: Date; busy_start: Date; busy_end: Date }[]>)
-        : Promise.resolve([]),
-    ]);
+    const busy: { kind: number; a: Date; b: Date; c: Date | null }[] = await m.query(
+      `SELECT 0 AS kind, start_at AS a, end_at AS b, NULL::timestamptz AS c FROM time_off
+        WHERE coach_id = $1 AND end_at > $2 AND start_at < $3
+       UNION ALL
+       SELECT 1, busy_start, busy_end, start_at FROM bookings
+        WHERE $5 AND coach_id = $1 AND busy_start > $4 AND busy_start < $3
+          AND (status = 'confirmed' OR (status = 'pending_payment' AND hold_expires_at > $6))`,
+      [type.coachId, lo, hi, new Date(lo.getTime() - DAY), withBookings, now],
+    );
+    const timeOff = busy.filter((x) => x.kind === 0);
+    const bookings = busy.filter((x) => x.kind === 1);
     return computeSlots({
       coachTimeZone: s.timeZone,
       weekly: s.weekly,
@@ -368,11 +445,11 @@ export class SchedulingService {
       rules: type,
       window,
       now: now.getTime(),
-      timeOff: timeOff.map((r) => ({ start: r.start_at.getTime(), end: r.end_at.getTime() })),
+      timeOff: timeOff.map((r) => ({ start: r.a.getTime(), end: r.b.getTime() })),
       bookings: bookings.map((b) => ({
-        start: b.start_at.getTime(),
-        busyStart: b.busy_start.getTime(),
-        busyEnd: b.busy_end.getTime(),
+        start: b.c!.getTime(),
+        busyStart: b.a.getTime(),
+        busyEnd: b.b.getTime(),
       })),
       maxSessionsPerDay: withBookings ? s.maxSessionsPerDay : null,
     });

@@ -79,13 +79,18 @@ export function assertTimeZone(zone: string): void {
   Temporal.Now.instant().toZonedDateTimeISO(zone);
 }
 
+const knownZones = new Set<string>();
+
 export function isValidTimeZone(zone: string): boolean {
+  if (knownZones.has(zone)) return true;
   try {
     assertTimeZone(zone);
-    return true;
   } catch {
     return false;
   }
+  // Only real zones are remembered, so made-up names can't grow the set.
+  if (knownZones.size < 1000) knownZones.add(zone);
+  return true;
 }
 
 /** Minutes since midnight of "HH:MM" (24:00 allowed). */

@@ -3,7 +3,7 @@
 // Started with the slots budget (issue 3): slots for 7 days with 2 000 bookings in the database.
 import { spawn, execSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,6 +17,7 @@ const password = 'bench-password-123';
 
 if (!existsSync('dist/src/main.js')) execSync('npx nest build', { stdio: 'inherit' });
 const dataDir = mkdtempSync(join(tmpdir(), 'mend-bench-'));
+chmodSync(dataDir, 0o755); // the embedded server's own user must reach its data folder
 const app = spawn(process.execPath, ['dist/src/main.js'], {
   env: { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, COACH_EMAIL: email, COACH_PASSWORD: password, RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
   stdio: ['ignore', 'ignore', 'inherit'],
@@ -77,10 +78,10 @@ try {
   await api('POST', '/api/session-types', { name: 'Bench', slug: 'bench', durationMinutes: 15, price: 0, currency: 'usd', minimumNoticeMinutes: 0, bookingWindowDays: 730 }, token);
   // 2 000 bookings over the coming weeks (about 96 a day), made through the API.
   const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const days = Math.ceil(BOOKINGS / 80) + 1;
-  const to = new Date(Date.parse(from) + 40 * 86_400_000).toISOString().slice(0, 10);
+  const days = Math.ceil(BOOKINGS / 48);
+  const to = new Date(Date.parse(from) + 61 * 86_400_000).toISOString().slice(0, 10);
   const { slots } = await api('GET', `/api/session-types/bench/slots?from=${from}&to=${to}&timeZone=UTC`);
-  const chosen = slots.filter((_, i) => i % 3 === 0).slice(0, BOOKINGS);
+  const chosen = slots.filter((_, i) => i % 2 === 0).slice(0, BOOKINGS);
   let made = 0;
   const t0 = Date.now();
   await pool(16, chosen.map((s, i) => async () => {

@@ -6,6 +6,9 @@ import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/sched
 
 const unfold = (ics: string) => ics.replace(/\r\n /g, '');
 
+// Jest's per-project testTimeout is not applied to a single-file run; these tests start apps and race.
+jest.setTimeout(60_000);
+
 describe('Bookings API: book → mail with invite → reschedule → cancel', () => {
   let t: TestApp;
   let coach: string;

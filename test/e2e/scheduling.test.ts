@@ -8,6 +8,9 @@ import {
 } from '../support/app';
 import { dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
+// Jest's per-project testTimeout is not applied to a single-file run; these tests start apps and race.
+jest.setTimeout(60_000);
+
 describe('Scheduling API (coach setup and slots)', () => {
   let t: TestApp;
   let coach: string;

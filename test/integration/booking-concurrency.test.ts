@@ -2,6 +2,9 @@ import { COACH_EMAIL, COACH_PASSWORD, loginAs, startTestApp, TestApp } from '../
 import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
 /** The no-double-booking guarantee under concurrency, in one instance and across two. */
+// Jest's per-project testTimeout is not applied to a single-file run; these tests start apps and race.
+jest.setTimeout(60_000);
+
 describe('bookings under concurrency', () => {
   let t: TestApp;
   let second: TestApp;

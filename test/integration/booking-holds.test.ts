@@ -4,6 +4,9 @@ import { startTestApp, TestApp } from '../support/app';
 import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
 /** Holds (pending_payment) and what a payment outcome does to a booking. */
+// Jest's per-project testTimeout is not applied to a single-file run; these tests start apps and race.
+jest.setTimeout(60_000);
+
 describe('booking holds and payment outcomes', () => {
   let t: TestApp;
   let handler: BookingPayableHandler;

@@ -351,4 +351,58 @@ describe('Bookings API: book → mail with invite → reschedule → cancel', ()
     await t.http().get(new URL(second.body.url).pathname).expect(200);
     await t.http().get('/calendar/not-a-token.ics').expect(404);
   });
+
+  it('a reschedule onto a taken time is 409 SLOT_TAKEN and leaves the booking where it was', async () => {
+    const [a, b] = await openSlots(t, 'talk', dayFromNow(11));
+    await t
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('talk', a.start, 'first@example.com'))
+      .expect(201);
+    const mine = await t
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('talk', b.start, 'second@example.com'))
+      .expect(201);
+    const token = new URL(mine.body.manageUrl).searchParams.get('token')!;
+    const res = await t
+      .http()
+      .post(`/api/bookings/${mine.body.id}/reschedule`)
+      .send({ start: a.start, token })
+      .expect(409);
+    expect(res.body.code).toBe('SLOT_TAKEN');
+    const after = await t.http().get(`/api/bookings/${mine.body.id}?token=${token}`).expect(200);
+    expect(after.body.start).toBe(b.start);
+    const off = await t
+      .http()
+      .post(`/api/bookings/${mine.body.id}/reschedule`)
+      .send({ start: `${dayFromNow(11)}T03:00:00Z`, token })
+      .expect(422);
+    expect(off.body.code).toBe('SLOT_UNAVAILABLE');
+  });
+
+  it('serves the booking pages without JavaScript: tz parameter, coach zone by default, CSRF on forms, 404 for bad tokens', async () => {
+    const list = await t.http().get('/book').expect(200);
+    expect(list.text).toContain('href="/book/talk"');
+    // The demo seed's session types.
+    expect(list.text).toContain('Discovery call');
+    expect(list.text).toContain('$95.00');
+    const day = dayFromNow(12);
+    const coachZone = await t.http().get(`/book/talk?from=${day}`).expect(200);
+    expect(coachZone.text).toContain('<option value="UTC" selected>');
+    expect(coachZone.text).toContain('9:00 AM');
+    const kolkata = await t.http().get(`/book/talk?tz=Asia/Kolkata&from=${day}`).expect(200);
+    expect(kolkata.text).toContain('<option value="Asia/Kolkata" selected>');
+    expect(kolkata.text).toContain('2:30 PM');
+    await t.http().get('/book/no-such-type').expect(404);
+    const [s] = await openSlots(t, 'talk', day);
+    await t
+      .http()
+      .post('/book/talk')
+      .type('form')
+      .send({ start: s.start, timeZone: 'UTC', name: 'No Csrf', email: 'nocsrf@example.com' })
+      .expect(403);
+    const manage = await t.http().get('/bookings/manage?token=not-a-real-token').expect(404);
+    expect(manage.text).not.toContain('Your session');
+  });
 });

@@ -17,96 +17,27 @@ import {
 } from './dto/session-type.dto';
 import { CreateTimeOffDto, TimeOffOutDto } from './dto/time-off.dto';
 import { SessionType } from './session-type.entity';
-import {
-  computeSlots,
-  DateOverride,
-  isValidTimeZone,
-  localDateWindow,
-  Slot,
-  WeeklyHours,
-} from './slots';
+import { computeSlots, isValidTimeZone, localDateWindow, Slot } from './slots';
 import { TimeOff } from './time-off.entity';
+
+import {
+  SchedulingSettings,
+  SETTINGS_COLUMNS,
+  SettingsRow,
+  settingsFromRow,
+  SlotType,
+  toSessionTypeDto,
+  TypeRow,
+} from './scheduling-rows';
+
+export { toSessionTypeDto };
+export type { SchedulingSettings, SlotType };
 
 const DAY = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export function toSessionTypeDto(s: SessionType): SessionTypeOutDto {
-  return {
-    id: s.id,
-    name: s.name,
-    slug: s.slug,
-    description: s.description,
-    durationMinutes: s.durationMinutes,
-    price: s.price,
-    currency: s.currency,
-    bufferBeforeMinutes: s.bufferBeforeMinutes,
-    bufferAfterMinutes: s.bufferAfterMinutes,
-    minimumNoticeMinutes: s.minimumNoticeMinutes,
-    bookingWindowDays: s.bookingWindowDays,
-    slotIntervalMinutes: s.slotIntervalMinutes,
-    location: s.location,
-    active: s.active,
-  };
-}
-
 function isUniqueViolation(e: unknown): boolean {
   return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505';
-}
-
-const SETTINGS_COLUMNS = `s.display_name, s.time_zone, s.weekly, s.overrides, s.cancellation_notice_hours, s.max_sessions_per_day`;
-
-interface SettingsRow {
-  display_name: string;
-  time_zone: string;
-  weekly: WeeklyHours[];
-  overrides: DateOverride[];
-  cancellation_notice_hours: number;
-  max_sessions_per_day: number | null;
-}
-
-interface TypeRow {
-  coach_id: string;
-  duration_minutes: number;
-  slot_interval_minutes: number | null;
-  buffer_before_minutes: number;
-  buffer_after_minutes: number;
-  minimum_notice_minutes: number;
-  booking_window_days: number;
-}
-
-/** What slot computation needs of a session type. */
-export type SlotType = Pick<
-  SessionType,
-  | 'coachId'
-  | 'durationMinutes'
-  | 'slotIntervalMinutes'
-  | 'bufferBeforeMinutes'
-  | 'bufferAfterMinutes'
-  | 'minimumNoticeMinutes'
-  | 'bookingWindowDays'
->;
-
-function settingsFromRow(coachId: string, r: SettingsRow): SchedulingSettings {
-  return {
-    coachId,
-    displayName: r.display_name,
-    timeZone: r.time_zone,
-    weekly: r.weekly,
-    overrides: r.overrides,
-    cancellationNoticeHours: r.cancellation_notice_hours,
-    maxSessionsPerDay: r.max_sessions_per_day,
-  };
-}
-
-/** A coach's settings as the rest of the app sees them (defaults when never saved). */
-export interface SchedulingSettings {
-  coachId: string;
-  displayName: string;
-  timeZone: string;
-  weekly: CoachSettings['weekly'];
-  overrides: CoachSettings['overrides'];
-  cancellationNoticeHours: number;
-  maxSessionsPerDay: number | null;
 }
 
 @Injectable()

@@ -1,11 +1,12 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
 import { Clock } from '../common/clock';
 import { SchedulingService } from '../scheduling/scheduling.service';
-import { renderPage } from '../web/page';
+import { redirect, renderPage } from '../web/page';
+import { BookingChangesService } from './booking-changes.service';
 import { todayIn, whenIn } from './booking-view';
 import { BookingsService } from './bookings.service';
 import { CalendarFeedService } from './calendar-feed.service';
@@ -19,6 +20,7 @@ export class CoachSessionsPagesController {
     private readonly bookings: BookingsService,
     private readonly scheduling: SchedulingService,
     private readonly feed: CalendarFeedService,
+    private readonly changes: BookingChangesService,
     private readonly clock: Clock,
   ) {}
 
@@ -54,5 +56,17 @@ export class CoachSessionsPagesController {
   ): Promise<void> {
     const url = await this.feed.rotate(coach.id);
     await this.sessions(coach, req, reply, url);
+  }
+
+  /** The coach cancels a session (always with a full refund of a paid one, per the policy). */
+  @Post(':id/cancel')
+  async cancel(
+    @CurrentUser() coach: User,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, string | undefined>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.changes.cancel(id, { viewer: coach }, body.reason?.slice(0, 500));
+    redirect(reply, '/coach/sessions');
   }
 }

@@ -1,7 +1,7 @@
 import { Browser } from 'playwright-core';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
 import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
-import { setUpCoach } from '../support/scheduling';
+import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
 jest.setTimeout(60_000);
 
@@ -81,7 +81,7 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
     await coachPage.getByRole('button', { name: 'Sign in' }).click();
     await coachPage.waitForURL(/\/coach$/);
     await coachPage.getByRole('link', { name: 'See your sessions' }).click();
-    await coachPage.getByText('Priya Visitor').waitFor();
+    await coachPage.getByRole('cell', { name: /^Priya Visitor </ }).waitFor();
     expect(await seriousA11yViolations(coachPage)).toEqual([]);
     await screenshot(coachPage, 'coach-sessions');
 
@@ -94,6 +94,22 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
     await page.getByText('Your session is cancelled').waitFor();
     await coachPage.reload();
     expect(await coachPage.getByText('Priya Visitor').count()).toBe(0);
+    // The coach cancels a session from her list.
+    const [slot] = await openSlots(t, 'intro-call', dayFromNow(3));
+    await t
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('intro-call', slot.start, 'kim@example.com', { name: 'Kim Client' }))
+      .expect(201);
+    await coachPage.reload();
+    await coachPage.getByRole('button', { name: /Cancel Kim Client/ }).click();
+    await coachPage.waitForURL(/\/coach\/sessions$/);
+    await coachPage.getByRole('heading', { name: 'Upcoming sessions' }).waitFor();
+    expect(await coachPage.getByText('Kim Client').count()).toBe(0);
+    const [row] = await t.dataSource.query(
+      `SELECT status FROM bookings WHERE client_email = 'kim@example.com'`,
+    );
+    expect(row.status).toBe('cancelled');
     await context.close();
     await coachPage.close();
   });

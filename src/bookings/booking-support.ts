@@ -105,6 +105,7 @@ export class BookingSupport {
       location: type.location,
       coachName: settings.displayName,
       coachEmail: coach?.email ?? this.config.mail.from,
+      coachTimeZone: settings.timeZone,
       cancellationNoticeHours: settings.cancellationNoticeHours,
       manageUrl: this.manageUrl(b.id),
       icsUrl: this.icsUrl(b.id),

@@ -1,3 +1,5 @@
+import { BookingJobsService } from '../../src/bookings/booking-jobs.service';
+import { Clock } from '../../src/common/clock';
 import { COACH_EMAIL, COACH_PASSWORD, loginAs, startTestApp, TestApp } from '../support/app';
 import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
@@ -147,6 +149,29 @@ describe('bookings under concurrency', () => {
         .set('authorization', `Bearer ${coach}`)
         .send({ displayName: 'Dana', cancellationNoticeHours: 24, maxSessionsPerDay: null })
         .expect(200);
+    }
+  });
+
+  it('sends a 24-hour reminder once even when both instances run the job at the same moment', async () => {
+    const [slot] = await openSlots(t, 'race', dayFromNow(3));
+    await t
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('race', slot.start, 'remind-once@example.com'))
+      .expect(201);
+    const clocks = [t.app.get(Clock), second.app.get(Clock)];
+    clocks.forEach((c) => c.advance(Date.parse(slot.start) - Date.now() - 20 * 3_600_000));
+    try {
+      const claimed = await Promise.all(
+        [t, second, t, second].map((app) => app.app.get(BookingJobsService).sendDueReminders()),
+      );
+      expect(claimed.reduce((a, b) => a + b, 0)).toBe(1);
+      const [{ c }] = await t.dataSource.query(
+        `SELECT count(*)::int AS c FROM mail_outbox WHERE kind = 'booking_reminder' AND to_address = 'remind-once@example.com'`,
+      );
+      expect(c).toBe(1);
+    } finally {
+      clocks.forEach((c) => c.reset());
     }
   });
 });

@@ -20,17 +20,25 @@ export interface BookingContext {
 }
 
 /** "Tuesday, December 1, 2026 at 5:00 PM GMT" in the reader's zone. */
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatWhen(d: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'long',
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(d);
+  // Building an Intl formatter costs far more than using one: keep one per zone (zones are validated).
+  let f = whenFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'long',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+    if (whenFormats.size < 1000) whenFormats.set(timeZone, f);
+  }
+  return f.format(d);
 }
 
 export function bookingEvent(

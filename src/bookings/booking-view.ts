@@ -25,12 +25,16 @@ export function zonesWith(zone: string): string[] {
   return COMMON_ZONES.includes(zone) ? COMMON_ZONES : [zone, ...COMMON_ZONES];
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "9:00 AM" in a zone (one cached formatter per zone: building them is the slow part). */
 export function timeIn(iso: string, zone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hour: 'numeric',
-    minute: '2-digit',
-  }).format(new Date(iso));
+  let f = timeFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit' });
+    if (timeFormats.size < 1000) timeFormats.set(zone, f);
+  }
+  return f.format(new Date(iso));
 }
 
 export function dayLabel(date: string): string {

@@ -4,7 +4,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { BookingsModule } from './bookings/bookings.module';
+import { ClientsModule } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
+import { ContentModule } from './content/content.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -13,6 +15,8 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
+import { PaymentsModule } from './payments/payments.module';
+import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
 import { WebModule } from './web/web.module';
@@ -42,10 +46,14 @@ export class AppModule {
         CommonModule,
         MailModule,
         AccountsModule,
+        PaymentsModule,
+        ContentModule,
         HealthModule,
         SchedulingModule,
         BookingsModule,
+        ClientsModule,
         WebModule,
+        ProgramModule,
         SeedModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -12,9 +12,15 @@ import { projectRoot } from './common/paths';
 import { createValidationPipe } from './common/validation';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
+import { requestId } from './logging';
 
 /** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
-const CSRF_EXEMPT = [/^\/api(\/|$)/, /^\/health/];
+const CSRF_EXEMPT = [
+  /^\/api(\/|$)/,
+  /^\/health/,
+  // RFC 8058 one-click unsubscribe: mail clients POST it without a session; its signed token authenticates it.
+  /^\/newsletter\/unsubscribe$/,
+];
 
 /**
  * Everything that makes the production app what it is — plugins, security headers, CSRF, pipes,
@@ -37,7 +43,8 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // https: so the coach's posts can show cover and inline images hosted elsewhere.
+        imgSrc: ["'self'", 'data:', 'https:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         formAction: ["'self'", 'https://checkout.stripe.com'],
@@ -83,11 +90,17 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
 export async function createApp(config: AppConfig, options: AppModuleOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options),
-    new FastifyAdapter({ trustProxy: config.nodeEnv === 'production', bodyLimit: 1_048_576 }),
+    new FastifyAdapter({ trustProxy: config.nodeEnv === 'production', bodyLimit: 1_048_576, genReqId: requestId }),
     { rawBody: true, bufferLogs: true, abortOnError: false },
   );
-  await bootstrap(app, config);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  try {
+    await bootstrap(app, config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (e) {
+    // A start-up check failed (e.g. a wrong ENCRYPTION_KEY): release the pool and workers, then report.
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   return app;
 }

@@ -12,6 +12,12 @@ export function redactUrl(url: string | undefined): string | undefined {
     .replace(/^(\/calendar\/)[^/?#]+(\.ics)/, '$1[REDACTED]$2');
 }
 
+/** The request id: a caller's well-formed `x-request-id`, else a random UUID (Fastify and the logs share it). */
+export function requestId(req: { headers: IncomingMessage['headers'] }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -30,13 +36,11 @@ export function loggerParams(config: AppConfig): Params {
       level: config.logLevel,
       transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      genReqId: (req: IncomingMessage) => {
-        const given = req.headers['x-request-id'];
-        return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-      },
+      genReqId: requestId,
       customProps: () => ({ app: 'mend' }),
       serializers: {
         req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
     },

@@ -8,6 +8,7 @@ import { BookingPayableHandler } from './booking-payable.handler';
 import { BookingSupport } from './booking-support';
 import { BookingsController } from './bookings.controller';
 import { BookingsPagesController } from './bookings.pages.controller';
+import { BookingsDataRightsService } from './bookings-data-rights.service';
 import { BookingsService } from './bookings.service';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { CalendarFeedService } from './calendar-feed.service';
@@ -29,7 +30,13 @@ import { CoachSessionsPagesController } from './coach-sessions.pages.controller'
     BookingPayableHandler,
     BookingSupport,
     CalendarFeedService,
+    BookingsDataRightsService,
   ],
-  exports: [BookingsService, BookingChangesService, BookingPayableHandler],
+  exports: [
+    BookingsService,
+    BookingChangesService,
+    BookingPayableHandler,
+    BookingsDataRightsService,
+  ],
 })
 export class BookingsModule {}

@@ -40,11 +40,18 @@ export interface PayableHandler {
   /**
    * The payment succeeded. Return 'fulfilled', or 'refund' when it can no longer be honoured
    * (e.g. the hold expired and the slot was taken meanwhile): payments then refunds it in full.
+   * When answering 'refund', tell the payer why (mail in this transaction): payments sends the
+   * refund but no mail of its own, so the payer gets one clear message. On 'fulfilled' payments
+   * mails a receipt; the handler sends its own confirmation.
    */
   onPaid(manager: EntityManager, referenceId: string, paymentId: string): Promise<PaidOutcome>;
   /** Checkout expired, was abandoned, or an async payment failed: release what was held. */
   onPaymentFailed(manager: EntityManager, referenceId: string, paymentId: string): Promise<void>;
-  /** The payment was refunded in full (by Mend or in the Stripe dashboard). */
+  /**
+   * The payment was refunded in full (by Mend or in the Stripe dashboard). Also called when a
+   * refund Mend started (requestRefund, or an automatic 'refund') completes, so it must be a no-op
+   * for something already cancelled.
+   */
   onRefunded(manager: EntityManager, referenceId: string, paymentId: string): Promise<void>;
 }
 
@@ -53,6 +60,22 @@ export interface RefundSummary {
   status: 'none' | 'pending' | 'succeeded' | 'failed';
   amount: number;
   currency: string | null;
+}
+
+/** One payment as other modules may show it (a client's history, a data export). */
+export interface PaymentSummary {
+  id: string;
+  kind: PayableKind;
+  referenceId: string;
+  description: string;
+  /** Minor units. */
+  amount: number;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded';
+  refundedAmount: number;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  paidAt: string | null;
 }
 
 /** Injection token for the payments module's service (PaymentsService implements PaymentsPort). */
@@ -76,5 +99,17 @@ export interface PaymentsPort {
    * enqueues the Stripe refund job (idempotency key per payment). `{status:'none'}` when nothing
    * was paid.
    */
-  requestRefund(manager: EntityManager, kind: PayableKind, referenceId: string, reason: string): Promise<RefundSummary>;
+  requestRefund(
+    manager: EntityManager,
+    kind: PayableKind,
+    referenceId: string,
+    reason: string,
+  ): Promise<RefundSummary>;
+  /** Every payment made with this email, newest first (a client's history, GET /api/me/export). */
+  listForCustomer(email: string): Promise<PaymentSummary[]>;
+  /**
+   * Inside the caller's transaction (account deletion): the payment records stay for the books,
+   * without the email. Returns how many were anonymised.
+   */
+  anonymiseCustomer(manager: EntityManager, email: string): Promise<number>;
 }

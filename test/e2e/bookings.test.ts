@@ -279,33 +279,6 @@ describe('Bookings API: book → mail with invite → reschedule → cancel', ()
     }
   });
 
-  it('answers 503 for a paid type while payments are not available, holding nothing', async () => {
-    await t
-      .http()
-      .post('/api/session-types')
-      .set('authorization', `Bearer ${coach}`)
-      .send({
-        name: 'Paid',
-        slug: 'paid',
-        durationMinutes: 50,
-        price: 9500,
-        currency: 'usd',
-        minimumNoticeMinutes: 0,
-      })
-      .expect(201);
-    const [s] = await openSlots(t, 'paid', dayFromNow(9));
-    const res = await t
-      .http()
-      .post('/api/bookings')
-      .send(bookingBody('paid', s.start, 'payer@example.com'))
-      .expect(503);
-    expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
-    const [{ count }] = await t.dataSource.query(
-      `SELECT count(*)::int AS count FROM bookings WHERE client_email = 'payer@example.com'`,
-    );
-    expect(count).toBe(0);
-  });
-
   it('sends the 24-hour reminder once', async () => {
     const [s] = await openSlots(t, 'talk', dayFromNow(3));
     const res = await t

@@ -1,4 +1,6 @@
-import { startTestApp, TestApp } from '../support/app';
+import { Client } from 'pg';
+import { signup, startTestApp, TestApp } from '../support/app';
+import { adminUrl } from '../support/pg-env';
 
 describe('Operations', () => {
   let t: TestApp;
@@ -36,5 +38,23 @@ describe('Operations', () => {
   it('refuses a page form without a CSRF token', async () => {
     const res = await t.http().post('/login').type('form').send({ email: 'a@b.co', password: 'whatever-123' }).expect(403);
     expect(res.text).toMatch(/form has expired/);
+  });
+
+  it('survives the database dropping every connection: a clear answer, then service again', async () => {
+    const token = await signup(t, 'drop@example.com');
+    const dbName = (await t.dataSource.query('SELECT current_database() AS name'))[0].name as string;
+    const admin = new Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    await admin.end();
+    const during = await t.http().get('/api/me').set('authorization', `Bearer ${token}`);
+    expect([200, 503]).toContain(during.status);
+    if (during.status === 503) expect(during.body.code).toBe('SERVICE_UNAVAILABLE');
+    let after = 0;
+    for (let i = 0; i < 20 && after !== 200; i++) {
+      after = (await t.http().get('/api/me').set('authorization', `Bearer ${token}`)).status;
+    }
+    expect(after).toBe(200);
+    await t.http().get('/health/ready').expect(200);
   });
 });

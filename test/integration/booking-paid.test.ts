@@ -9,6 +9,7 @@ import { Clock } from '../../src/common/clock';
 import { DomainError } from '../../src/common/errors';
 import { RateLimitService } from '../../src/common/rate-limit/rate-limit.service';
 import {
+  PaymentSummary,
   CheckoutRequest,
   CheckoutResult,
   PayableHandler,
@@ -50,6 +51,12 @@ class FakePayments implements PaymentsPort {
   ): Promise<RefundSummary> {
     this.refunds.push({ kind, referenceId, reason });
     return { status: 'pending', amount: 9500, currency: 'usd' };
+  }
+  async listForCustomer(): Promise<PaymentSummary[]> {
+    return [];
+  }
+  async anonymiseCustomer(): Promise<number> {
+    return 0;
   }
 }
 

@@ -1,0 +1,91 @@
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { Auth } from '../accounts/auth.decorators';
+import { redirect, renderPage } from '../web/page';
+import { PaymentsService } from './payments.service';
+
+/** The pay step's returns, the local test-mode checkout, and the coach's payments page. */
+@ApiExcludeController()
+@Controller()
+export class CheckoutPagesController {
+  constructor(private readonly payments: PaymentsService) {}
+
+  /** Stripe sends the payer here with `session_id`; test mode with `payment`. Re-fetches and fulfils if paid. */
+  @Get('checkout/success')
+  async success(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('session_id') sessionId?: string,
+    @Query('payment') paymentId?: string,
+  ): Promise<void> {
+    const payment = await this.payments.checkoutReturn({
+      sessionId: typeof sessionId === 'string' ? sessionId : undefined,
+      paymentId: typeof paymentId === 'string' ? paymentId : undefined,
+    });
+    await renderPage(req, reply, 'payments/success', {
+      title: payment.status === 'succeeded' ? 'Payment received' : 'Your payment',
+      payment,
+    });
+  }
+
+  @Get('checkout/cancelled')
+  async cancelled(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('payment') paymentId?: string,
+  ): Promise<void> {
+    const payment = await this.payments.checkoutReturn({
+      paymentId: typeof paymentId === 'string' ? paymentId : undefined,
+    });
+    await renderPage(req, reply, 'payments/cancelled', { title: 'Payment not completed', payment });
+  }
+
+  /** The payer gives up: the checkout is expired at Stripe and the held time released. */
+  @Post('checkout/:id/release')
+  async release(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const payment = await this.payments.abandon(id);
+    redirect(reply, `/checkout/cancelled?payment=${payment.id}`);
+  }
+
+  @Get('checkout/test/:id')
+  async testCheckout(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const payment = await this.payments.testCheckout(id);
+    await renderPage(req, reply, 'payments/test-checkout', {
+      title: 'Checkout (local test mode)',
+      payment,
+    });
+  }
+
+  @Post('checkout/test/:id/pay')
+  async testPay(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const payment = await this.payments.testModePay(id);
+    redirect(
+      reply,
+      payment.status === 'expired'
+        ? `/checkout/cancelled?payment=${payment.id}`
+        : `/checkout/success?payment=${payment.id}`,
+    );
+  }
+
+  @Post('checkout/test/:id/cancel')
+  async testCancel(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const payment = await this.payments.testModeCancel(id);
+    redirect(reply, `/checkout/cancelled?payment=${payment.id}`);
+  }
+
+  @Get('coach/payments')
+  @Auth('coach')
+  async coachPayments(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const payments = await this.payments.list();
+    await renderPage(req, reply, 'payments/coach-payments', {
+      title: 'Payments',
+      payments,
+      testMode: this.payments.testMode,
+    });
+  }
+}

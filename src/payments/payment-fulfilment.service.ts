@@ -1,0 +1,180 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager, FindOptionsWhere } from 'typeorm';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { JobsService } from '../jobs/jobs.service';
+import { MailService } from '../mail/mail.service';
+import { PayableHandler, PayableKind } from './payable';
+import { Payment } from './payment.entity';
+import { formatMoney, isLatePayment, nextStatus } from './payment-state';
+
+export const REFUND_QUEUE = 'payments-refund';
+
+export interface RefundJob {
+  paymentId: string;
+}
+
+export type PaidResult = 'fulfilled' | 'refund' | 'unchanged';
+
+/**
+ * The one place where a payment's state changes and what was paid for is told about it. Every
+ * path — the Stripe webhook, the success-page return, local test mode, the reconciliation sweep,
+ * the refund job — calls these methods inside a transaction holding the payment row's lock, and
+ * the state machine (payment-state.ts) makes each of them idempotent.
+ */
+@Injectable()
+export class PaymentFulfilment {
+  private readonly logger = new Logger(PaymentFulfilment.name);
+  private readonly handlers = new Map<PayableKind, PayableHandler>();
+
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  registerHandler(kind: PayableKind, handler: PayableHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  private handler(kind: PayableKind): PayableHandler {
+    const handler = this.handlers.get(kind);
+    // No handler means the feature is not part of this app: fail loudly so the event is retried.
+    if (!handler) throw new Error(`No payment handler is registered for "${kind}"`);
+    return handler;
+  }
+
+  /** Loads and locks one payment row for the rest of the transaction. */
+  lock(manager: EntityManager, where: FindOptionsWhere<Payment>): Promise<Payment | null> {
+    return manager.findOne(Payment, { where, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Money was received (a verified event, a re-fetched paid session, or test-mode Pay). Records
+   * it, tells the handler, and refunds automatically when the handler can no longer honour it.
+   */
+  async markPaid(
+    manager: EntityManager,
+    payment: Payment,
+    paymentIntentId: string | null,
+  ): Promise<PaidResult> {
+    if (paymentIntentId && !payment.paymentIntentId) payment.paymentIntentId = paymentIntentId;
+    const next = nextStatus(payment.status, 'paid');
+    if (!next) {
+      await manager.save(payment);
+      return 'unchanged';
+    }
+    const late = isLatePayment(payment.status);
+    payment.status = next;
+    payment.paidAt = this.clock.now();
+    await manager.save(payment);
+    const outcome = await this.handler(payment.kind).onPaid(
+      manager,
+      payment.referenceId,
+      payment.id,
+    );
+    this.logger.log(
+      { paymentId: payment.id, kind: payment.kind, late, outcome },
+      'payment succeeded',
+    );
+    if (outcome === 'refund') {
+      await this.startRefund(
+        manager,
+        payment,
+        late ? 'paid_after_hold_lapsed' : 'could_not_fulfil',
+      );
+      return 'refund';
+    }
+    await this.mailReceipt(manager, payment);
+    return 'fulfilled';
+  }
+
+  /** The checkout expired, was abandoned, or its (async) payment failed: release what was held. */
+  async markFailed(
+    manager: EntityManager,
+    payment: Payment,
+    signal: 'failed' | 'expired',
+    reason: string,
+  ): Promise<boolean> {
+    const next = nextStatus(payment.status, signal);
+    if (!next) return false;
+    payment.status = next;
+    payment.failureReason = reason;
+    await manager.save(payment);
+    await this.handler(payment.kind).onPaymentFailed(manager, payment.referenceId, payment.id);
+    this.logger.log(
+      { paymentId: payment.id, kind: payment.kind, status: next },
+      'payment did not complete',
+    );
+    return true;
+  }
+
+  /**
+   * A refund happened (ours, or one made in the Stripe dashboard). A partial refund is recorded;
+   * a full one makes the payment `refunded` and tells the handler once.
+   */
+  async markRefunded(
+    manager: EntityManager,
+    payment: Payment,
+    refundedAmount: number,
+    refundIds: string[],
+  ): Promise<boolean> {
+    const known = new Set(payment.refundIds);
+    payment.refundIds = [...payment.refundIds, ...refundIds.filter((id) => !known.has(id))];
+    payment.refundedAmount = Math.min(
+      payment.amount,
+      Math.max(payment.refundedAmount, refundedAmount),
+    );
+    const next =
+      payment.refundedAmount >= payment.amount ? nextStatus(payment.status, 'refunded') : null;
+    if (!next) {
+      await manager.save(payment);
+      return false;
+    }
+    payment.status = next;
+    payment.refundedAt = this.clock.now();
+    await manager.save(payment);
+    await this.handler(payment.kind).onRefunded(manager, payment.referenceId, payment.id);
+    this.logger.log({ paymentId: payment.id, kind: payment.kind }, 'payment refunded');
+    return true;
+  }
+
+  /** Marks a received payment for a full refund and queues the Stripe call (after commit). */
+  async startRefund(manager: EntityManager, payment: Payment, reason: string): Promise<boolean> {
+    const next = nextStatus(payment.status, 'refund_requested');
+    if (!next) return false;
+    payment.status = next;
+    payment.refundReason = reason;
+    await manager.save(payment);
+    const job: RefundJob = { paymentId: payment.id };
+    await this.jobs.sendInTransaction(manager, REFUND_QUEUE, job);
+    return true;
+  }
+
+  private async mailReceipt(manager: EntityManager, payment: Payment): Promise<void> {
+    if (!payment.customerEmail) return;
+    const amount = formatMoney(payment.amount, payment.currency);
+    const paidAt = (payment.paidAt ?? this.clock.now())
+      .toISOString()
+      .replace('T', ' ')
+      .slice(0, 16);
+    await this.mail.enqueue(manager, {
+      kind: 'payment_receipt',
+      to: payment.customerEmail,
+      subject: `Your receipt from Mend: ${amount}`,
+      text: [
+        'Thank you. This is your receipt.',
+        '',
+        `For: ${payment.description}`,
+        `Amount: ${amount}`,
+        `Paid: ${paidAt} UTC`,
+        `Reference: ${payment.id}`,
+        payment.testMode ? '\nThis was paid in local test mode: no money moved.' : '',
+        '',
+        `${this.config.publicUrl}${payment.successPath}`,
+      ].join('\n'),
+    });
+  }
+}

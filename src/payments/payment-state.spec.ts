@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import {
+  formatMoney,
+  isLatePayment,
+  moneyReceived,
+  nextStatus,
+  PAYMENT_STATUSES,
+  PaymentSignal,
+  PaymentStatus,
+} from './payment-state';
+
+const SIGNALS: PaymentSignal[] = ['paid', 'failed', 'expired', 'refund_requested', 'refunded'];
+
+function run(signals: PaymentSignal[]): PaymentStatus[] {
+  const seen: PaymentStatus[] = ['pending'];
+  let status: PaymentStatus = 'pending';
+  for (const s of signals) {
+    status = nextStatus(status, s) ?? status;
+    seen.push(status);
+  }
+  return seen;
+}
+
+describe('payment state machine', () => {
+  it('pays a pending payment and ignores a second paid signal', () => {
+    expect(nextStatus('pending', 'paid')).toBe('succeeded');
+    expect(nextStatus('succeeded', 'paid')).toBeNull();
+  });
+
+  it('never lets an expiry or failure undo a received payment', () => {
+    for (const s of ['succeeded', 'refund_pending', 'refunded'] as const) {
+      expect(nextStatus(s, 'expired')).toBeNull();
+      expect(nextStatus(s, 'failed')).toBeNull();
+    }
+  });
+
+  it('records a payment that arrives after the checkout expired (a late payment)', () => {
+    expect(nextStatus('expired', 'paid')).toBe('succeeded');
+    expect(isLatePayment('expired')).toBe(true);
+    expect(isLatePayment('pending')).toBe(false);
+  });
+
+  it('refunds only what was paid, once', () => {
+    expect(nextStatus('pending', 'refund_requested')).toBeNull();
+    expect(nextStatus('succeeded', 'refund_requested')).toBe('refund_pending');
+    expect(nextStatus('refund_pending', 'refund_requested')).toBeNull();
+    expect(nextStatus('refund_pending', 'refunded')).toBe('refunded');
+    expect(nextStatus('succeeded', 'refunded')).toBe('refunded');
+    expect(nextStatus('refunded', 'refunded')).toBeNull();
+    expect(nextStatus('expired', 'refunded')).toBeNull();
+  });
+
+  it('property: whatever the order or repetition of signals, money received is never un-received and a refund is final', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...SIGNALS), { maxLength: 30 }), (signals) => {
+        const seen = run(signals);
+        const firstMoney = seen.findIndex(moneyReceived);
+        if (firstMoney >= 0) expect(seen.slice(firstMoney).every(moneyReceived)).toBe(true);
+        const firstRefund = seen.indexOf('refunded');
+        if (firstRefund >= 0)
+          expect(seen.slice(firstRefund).every((s) => s === 'refunded')).toBe(true);
+        // Every status reached is a known one.
+        expect(seen.every((s) => PAYMENT_STATUSES.includes(s))).toBe(true);
+      }),
+    );
+  });
+
+  it('property: applying a signal twice changes nothing the second time (idempotent)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PAYMENT_STATUSES),
+        fc.constantFrom(...SIGNALS),
+        (status, signal) => {
+          const once = nextStatus(status, signal) ?? status;
+          const twice = nextStatus(once, signal) ?? once;
+          expect(twice).toBe(once);
+        },
+      ),
+    );
+  });
+
+  it('formats money in minor units', () => {
+    expect(formatMoney(9500, 'usd')).toBe('$95.00');
+    expect(formatMoney(5000, 'jpy')).toBe('¥5,000');
+  });
+});

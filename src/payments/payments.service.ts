@@ -1,0 +1,441 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import Stripe from 'stripe';
+import { DataSource, EntityManager, In, LessThan, Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError, notFound } from '../common/errors';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { JobsService } from '../jobs/jobs.service';
+import {
+  CheckoutRequest,
+  CheckoutResult,
+  PayableHandler,
+  PayableKind,
+  PaymentsPort,
+  PaymentSummary,
+  RefundSummary,
+} from './payable';
+import { Payment } from './payment.entity';
+import { PaymentFulfilment, REFUND_QUEUE, RefundJob } from './payment-fulfilment.service';
+import { isPaidSession, sessionPaymentIntentId } from './stripe-objects';
+import { STRIPE } from './stripe-client';
+import { toPaymentView, PaymentView } from './payment-view';
+
+export const RECONCILE_QUEUE = 'payments-reconcile';
+/** How long after a checkout's expiry Mend asks Stripe itself, in case a webhook was lost. */
+const RECONCILE_GRACE_MS = 10 * 60_000;
+/** A checkout still unsettled a day after its expiry is given up on without asking again. */
+const GIVE_UP_MS = 24 * 3600_000;
+
+/**
+ * Mend's payment layer (PaymentsPort): creates checkouts, queues refunds, and answers what the
+ * pages and the coach ask. State changes go through PaymentFulfilment.
+ */
+@Injectable()
+export class PaymentsService implements PaymentsPort, OnModuleInit {
+  private readonly logger = new Logger(PaymentsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(Payment) private readonly payments: Repository<Payment>,
+    private readonly fulfilment: PaymentFulfilment,
+    private readonly jobs: JobsService,
+    private readonly clock: Clock,
+    @Inject(STRIPE) private readonly stripe: Stripe | null,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register<RefundJob>(REFUND_QUEUE, (job) => this.runRefund(job.paymentId), {
+      retryLimit: 12,
+      retryDelay: 30,
+    });
+    this.jobs.register<object>(RECONCILE_QUEUE, () => this.reconcile().then(() => undefined), {
+      retryLimit: 0,
+    });
+    this.jobs.schedule(RECONCILE_QUEUE, '* * * * *');
+  }
+
+  /** Local test mode: no Stripe secret key (refused in production by the config). */
+  get testMode(): boolean {
+    return this.stripe === null;
+  }
+
+  registerHandler(kind: PayableKind, handler: PayableHandler): void {
+    this.fulfilment.registerHandler(kind, handler);
+  }
+
+  async createCheckout(request: CheckoutRequest): Promise<CheckoutResult> {
+    if (!Number.isInteger(request.amount) || request.amount <= 0)
+      throw new Error('createCheckout: amount must be a positive integer');
+    const payment = await this.payments.save(
+      this.payments.create({
+        kind: request.kind,
+        referenceId: request.referenceId,
+        amount: request.amount,
+        currency: request.currency.toLowerCase(),
+        description: request.description,
+        customerEmail: request.customerEmail.trim().toLowerCase(),
+        status: 'pending',
+        testMode: this.testMode,
+        successPath: request.successPath,
+        cancelPath: request.cancelPath,
+        expiresAt: request.expiresAt,
+      }),
+    );
+    if (!this.stripe) {
+      const checkoutUrl = `${this.config.publicUrl}/checkout/test/${payment.id}`;
+      await this.payments.update({ id: payment.id }, { checkoutUrl });
+      return { paymentId: payment.id, checkoutUrl };
+    }
+    return this.createStripeSession(this.stripe, payment);
+  }
+
+  private async createStripeSession(stripe: Stripe, payment: Payment): Promise<CheckoutResult> {
+    const metadata = {
+      kind: payment.kind,
+      referenceId: payment.referenceId,
+      paymentId: payment.id,
+    };
+    const params: Stripe.Checkout.SessionCreateParams = {
+      mode: 'payment',
+      client_reference_id: `${payment.kind}:${payment.referenceId}`,
+      metadata,
+      payment_intent_data: { metadata },
+      customer_email: payment.customerEmail ?? undefined,
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: payment.currency,
+            unit_amount: payment.amount,
+            product_data: { name: payment.description },
+          },
+        },
+      ],
+      expires_at: Math.floor(payment.expiresAt.getTime() / 1000),
+      success_url: `${this.config.publicUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${this.config.publicUrl}/checkout/cancelled?payment=${payment.id}`,
+    };
+    let session: Stripe.Checkout.Session;
+    try {
+      // The key is per payment: the SDK's retries, and any retry of this payment, can never make a second session.
+      session = await stripe.checkout.sessions.create(params, {
+        idempotencyKey: `checkout-${payment.id}`,
+      });
+    } catch (e) {
+      const reason = describeStripeFailure(e);
+      await this.payments.update(
+        { id: payment.id, status: 'pending' },
+        { status: 'failed', failureReason: `checkout not created: ${reason}` },
+      );
+      this.logger.warn(
+        { paymentId: payment.id, reason },
+        'Stripe checkout session could not be created',
+      );
+      throw new DomainError(
+        'PAYMENT_PROVIDER_ERROR',
+        'Our payment provider did not answer in time, so nothing was charged and the time was not held. Please try again in a moment.',
+      );
+    }
+    if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL');
+    await this.payments.update(
+      { id: payment.id },
+      { checkoutSessionId: session.id, checkoutUrl: session.url },
+    );
+    return { paymentId: payment.id, checkoutUrl: session.url };
+  }
+
+  async requestRefund(
+    manager: EntityManager,
+    kind: PayableKind,
+    referenceId: string,
+    reason: string,
+  ): Promise<RefundSummary> {
+    const payment = await manager.findOne(Payment, {
+      where: { kind, referenceId, status: In(['succeeded', 'refund_pending', 'refunded']) },
+      order: { createdAt: 'DESC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!payment) return { status: 'none', amount: 0, currency: null };
+    if (payment.status === 'refunded')
+      return { status: 'succeeded', amount: payment.refundedAmount, currency: payment.currency };
+    await this.fulfilment.startRefund(manager, payment, reason.slice(0, 200));
+    return {
+      status: 'pending',
+      amount: payment.amount - payment.refundedAmount,
+      currency: payment.currency,
+    };
+  }
+
+  /** The refund job: one full refund through Stripe, safe to run again (same idempotency key). */
+  async runRefund(paymentId: string): Promise<void> {
+    const payment = await this.payments.findOneBy({ id: paymentId });
+    if (!payment || payment.status !== 'refund_pending') return;
+    let refundId: string | null = null;
+    if (!payment.testMode) {
+      const stripe = this.requireStripe();
+      let paymentIntent = payment.paymentIntentId;
+      if (!paymentIntent && payment.checkoutSessionId) {
+        paymentIntent = sessionPaymentIntentId(
+          await stripe.checkout.sessions.retrieve(payment.checkoutSessionId),
+        );
+      }
+      if (!paymentIntent)
+        throw new Error(
+          `Payment ${payment.id} has no PaymentIntent yet; the refund will be retried`,
+        );
+      try {
+        const refund = await stripe.refunds.create(
+          {
+            payment_intent: paymentIntent,
+            reason: 'requested_by_customer',
+            metadata: { paymentId: payment.id },
+          },
+          { idempotencyKey: `refund-${payment.id}` },
+        );
+        if (refund.status === 'failed' || refund.status === 'canceled') {
+          await this.payments.update(
+            { id: payment.id },
+            { failureReason: `refund ${refund.status}` },
+          );
+          this.logger.error(
+            { paymentId: payment.id, refundId: refund.id, status: refund.status },
+            'Stripe refund did not go through; the coach must refund by hand',
+          );
+          return;
+        }
+        refundId = refund.id;
+      } catch (e) {
+        // Refunded meanwhile (e.g. in the dashboard): record it below instead of failing forever.
+        if (!(e instanceof Stripe.errors.StripeError && e.code === 'charge_already_refunded'))
+          throw e;
+      }
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.fulfilment.lock(manager, { id: paymentId });
+      if (locked?.status === 'refund_pending')
+        await this.fulfilment.markRefunded(
+          manager,
+          locked,
+          locked.amount,
+          refundId ? [refundId] : [],
+        );
+    });
+  }
+
+  /**
+   * The success-page return: with Stripe, re-fetches the session and fulfils if it is paid (the
+   * webhook may not have arrived yet); in test mode, reads the payment.
+   */
+  async checkoutReturn(ref: { sessionId?: string; paymentId?: string }): Promise<PaymentView> {
+    const payment = ref.sessionId
+      ? await this.payments.findOneBy({ checkoutSessionId: ref.sessionId })
+      : ref.paymentId && isUuid(ref.paymentId)
+        ? await this.payments.findOneBy({ id: ref.paymentId })
+        : null;
+    if (!payment) throw notFound('This payment');
+    // Only an open question is worth asking Stripe: a pending payment, or (from Stripe's own
+    // success redirect) one we had given up on that may have been paid late.
+    const unsettled =
+      payment.status === 'pending' ||
+      (ref.sessionId !== undefined &&
+        (payment.status === 'expired' || payment.status === 'failed'));
+    if (this.stripe && payment.checkoutSessionId && unsettled) {
+      await this.syncFromStripe(this.stripe, payment);
+    }
+    return this.view(payment.id);
+  }
+
+  /** Asks Stripe for the session's truth and applies it (a paid session fulfils; an expired one releases). */
+  private async syncFromStripe(stripe: Stripe, payment: Payment): Promise<void> {
+    if (!payment.checkoutSessionId) return;
+    let session: Stripe.Checkout.Session;
+    try {
+      session = await stripe.checkout.sessions.retrieve(payment.checkoutSessionId);
+    } catch (e) {
+      this.logger.warn(
+        { paymentId: payment.id, reason: describeStripeFailure(e) },
+        'could not re-fetch the checkout session',
+      );
+      return;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.fulfilment.lock(manager, { id: payment.id });
+      if (!locked) return;
+      if (isPaidSession(session))
+        await this.fulfilment.markPaid(manager, locked, sessionPaymentIntentId(session));
+      else if (session.status === 'expired')
+        await this.fulfilment.markFailed(manager, locked, 'expired', 'checkout expired');
+    });
+  }
+
+  /** Finds checkouts whose outcome never arrived (a lost webhook, or test mode's expiry) and settles them. */
+  async reconcile(): Promise<number> {
+    const now = this.clock.now().getTime();
+    const due = await this.payments.find({
+      where: [
+        { status: 'pending', testMode: true, expiresAt: LessThan(new Date(now)) },
+        {
+          status: 'pending',
+          testMode: false,
+          expiresAt: LessThan(new Date(now - RECONCILE_GRACE_MS)),
+        },
+      ],
+      order: { expiresAt: 'ASC' },
+      take: 50,
+    });
+    for (const payment of due) {
+      const abandoned = payment.expiresAt.getTime() < now - GIVE_UP_MS;
+      if (this.stripe && !payment.testMode && payment.checkoutSessionId && !abandoned) {
+        await this.syncFromStripe(this.stripe, payment);
+        continue;
+      }
+      await this.dataSource.transaction(async (manager) => {
+        const locked = await this.fulfilment.lock(manager, { id: payment.id });
+        if (locked)
+          await this.fulfilment.markFailed(
+            manager,
+            locked,
+            'expired',
+            locked.checkoutSessionId || locked.testMode
+              ? 'checkout expired'
+              : 'checkout never created',
+          );
+      });
+    }
+    return due.length;
+  }
+
+  /** Local test mode: Pay runs the same fulfilment as a verified `checkout.session.completed`. */
+  async testModePay(paymentId: string): Promise<PaymentView> {
+    await this.dataSource.transaction(async (manager) => {
+      const payment = await this.lockTestPayment(manager, paymentId);
+      if (
+        payment.status === 'pending' &&
+        payment.expiresAt.getTime() <= this.clock.now().getTime()
+      ) {
+        await this.fulfilment.markFailed(manager, payment, 'expired', 'checkout expired');
+        return;
+      }
+      await this.fulfilment.markPaid(manager, payment, null);
+    });
+    return this.view(paymentId);
+  }
+
+  /** Local test mode: Cancel runs the expiry path (the hold is released). */
+  async testModeCancel(paymentId: string): Promise<PaymentView> {
+    await this.dataSource.transaction(async (manager) => {
+      const payment = await this.lockTestPayment(manager, paymentId);
+      await this.fulfilment.markFailed(manager, payment, 'expired', 'cancelled at checkout');
+    });
+    return this.view(paymentId);
+  }
+
+  /** The payer gave up at checkout: expire the Stripe session (so it can't be paid) and release the hold. */
+  async abandon(paymentId: string): Promise<PaymentView> {
+    const payment = isUuid(paymentId) ? await this.payments.findOneBy({ id: paymentId }) : null;
+    if (!payment) throw notFound('This payment');
+    if (payment.status !== 'pending') return this.view(payment.id);
+    if (payment.testMode) return this.testModeCancel(payment.id);
+    const stripe = this.requireStripe();
+    if (payment.checkoutSessionId) {
+      try {
+        await stripe.checkout.sessions.expire(
+          payment.checkoutSessionId,
+          {},
+          { idempotencyKey: `expire-${payment.id}` },
+        );
+      } catch (e) {
+        // Already complete or expired: whatever Stripe says now is the truth.
+        this.logger.warn(
+          { paymentId: payment.id, reason: describeStripeFailure(e) },
+          'could not expire the checkout session',
+        );
+        await this.syncFromStripe(stripe, payment);
+        return this.view(payment.id);
+      }
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.fulfilment.lock(manager, { id: payment.id });
+      if (locked)
+        await this.fulfilment.markFailed(manager, locked, 'expired', 'abandoned at checkout');
+    });
+    return this.view(payment.id);
+  }
+
+  async testCheckout(paymentId: string): Promise<PaymentView> {
+    const payment = isUuid(paymentId)
+      ? await this.payments.findOneBy({ id: paymentId, testMode: true })
+      : null;
+    if (!payment || !this.testMode) throw notFound('This test checkout');
+    return toPaymentView(payment, this.clock.now());
+  }
+
+  async view(paymentId: string): Promise<PaymentView> {
+    const payment = await this.payments.findOneBy({ id: paymentId });
+    if (!payment) throw notFound('This payment');
+    return toPaymentView(payment, this.clock.now());
+  }
+
+  async listForCustomer(email: string): Promise<PaymentSummary[]> {
+    const rows = await this.payments.find({
+      where: { customerEmail: email.trim().toLowerCase() },
+      order: { createdAt: 'DESC' },
+    });
+    return rows.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      referenceId: p.referenceId,
+      description: p.description,
+      amount: p.amount,
+      currency: p.currency,
+      status: p.status,
+      refundedAmount: p.refundedAmount,
+      createdAt: p.createdAt.toISOString(),
+      paidAt: p.paidAt ? p.paidAt.toISOString() : null,
+    }));
+  }
+
+  async anonymiseCustomer(manager: EntityManager, email: string): Promise<number> {
+    const result = await manager.update(
+      Payment,
+      { customerEmail: email.trim().toLowerCase() },
+      { customerEmail: null },
+    );
+    return result.affected ?? 0;
+  }
+
+  /** Every payment, newest first, for the coach. */
+  async list(limit = 500): Promise<PaymentView[]> {
+    const rows = await this.payments.find({ order: { createdAt: 'DESC' }, take: limit });
+    const now = this.clock.now();
+    return rows.map((p) => toPaymentView(p, now));
+  }
+
+  private async lockTestPayment(manager: EntityManager, paymentId: string): Promise<Payment> {
+    const payment =
+      this.testMode && isUuid(paymentId)
+        ? await this.fulfilment.lock(manager, { id: paymentId, testMode: true })
+        : null;
+    if (!payment) throw notFound('This test checkout');
+    return payment;
+  }
+
+  private requireStripe(): Stripe {
+    if (!this.stripe) throw new Error('Stripe is not configured (local test mode)');
+    return this.stripe;
+  }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/** A short, log-safe reason (never a request body or a key). */
+export function describeStripeFailure(e: unknown): string {
+  if (e instanceof Stripe.errors.StripeError)
+    return `${e.type}${e.statusCode ? ` ${e.statusCode}` : ''}: ${e.message}`.slice(0, 300);
+  return e instanceof Error ? e.message.slice(0, 300) : 'unknown error';
+}

@@ -1,0 +1,24 @@
+import Stripe from 'stripe';
+
+/** The PaymentIntent id of a session, whether Stripe sent it as an id or expanded. */
+export function sessionPaymentIntentId(session: Stripe.Checkout.Session): string | null {
+  const pi = session.payment_intent;
+  if (pi === null) return null;
+  return typeof pi === 'string' ? pi : pi.id;
+}
+
+export function chargePaymentIntentId(charge: Stripe.Charge): string | null {
+  const pi = charge.payment_intent;
+  if (pi === null) return null;
+  return typeof pi === 'string' ? pi : pi.id;
+}
+
+/** Money has been received for this session (not merely "completed" with an async method pending). */
+export function isPaidSession(session: Stripe.Checkout.Session): boolean {
+  return session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+}
+
+/** Our payment id, from the session's metadata. */
+export function sessionPaymentId(session: Stripe.Checkout.Session): string | null {
+  return session.metadata?.paymentId ?? null;
+}

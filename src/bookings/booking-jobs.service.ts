@@ -41,7 +41,7 @@ export class BookingJobsService implements OnModuleInit {
   async sendDueReminders(): Promise<number> {
     const now = this.clock.now();
     return this.dataSource.transaction(async (m) => {
-      const rows: { id: string }[] = await m.query(
+      const [rows]: [{ id: string }[], number] = await m.query(
         `UPDATE bookings SET reminder_sent_at = $1
          WHERE status = 'confirmed' AND reminder_sent_at IS NULL AND start_at > $1 AND start_at <= $2 AND created_at <= start_at - interval '24 hours'
          RETURNING id`,
@@ -57,7 +57,8 @@ export class BookingJobsService implements OnModuleInit {
 
   /** Expires every hold past its time (the booking transaction also releases the ones in its way). */
   async expireHolds(): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
+    // TypeORM answers UPDATE … RETURNING with [rows, affected].
+    const [rows]: [unknown[], number] = await this.dataSource.query(
       `UPDATE bookings SET status = 'expired', updated_at = now() WHERE status = 'pending_payment' AND hold_expires_at <= $1 RETURNING id`,
       [this.clock.now()],
     );

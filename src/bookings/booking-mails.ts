@@ -12,23 +12,33 @@ export interface BookingContext {
   location: string;
   coachName: string;
   coachEmail: string;
+  /** The coach's own zone, for the mails she gets. */
+  coachTimeZone: string;
   cancellationNoticeHours: number;
   manageUrl: string;
   icsUrl: string;
 }
 
 /** "Tuesday, December 1, 2026 at 5:00 PM GMT" in the reader's zone. */
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatWhen(d: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'long',
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(d);
+  // Building an Intl formatter costs far more than using one: keep one per zone (zones are validated).
+  let f = whenFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'long',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+    if (whenFormats.size < 1000) whenFormats.set(timeZone, f);
+  }
+  return f.format(d);
 }
 
 export function bookingEvent(
@@ -107,8 +117,8 @@ export class BookingMails {
     await this.mail.enqueue(m, {
       kind: 'booking_coach_notice',
       to: ctx.coachEmail,
-      subject: `New booking: ${b.clientName}, ${formatWhen(b.startAt, 'UTC')}`,
-      text: `${b.clientName} <${b.clientEmail}> booked a ${ctx.typeName} for ${formatWhen(b.startAt, 'UTC')} (their zone: ${b.clientTimeZone}).${b.notes ? `\n\nTheir note:\n${b.notes}` : ''}`,
+      subject: `New booking: ${b.clientName}, ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
+      text: `${b.clientName} <${b.clientEmail}> booked a ${ctx.typeName} for ${formatWhen(b.startAt, ctx.coachTimeZone)} (their zone: ${b.clientTimeZone}).${b.notes ? `\n\nTheir note:\n${b.notes}` : ''}`,
       attachments: [
         invite(buildCalendar('REQUEST', [bookingEvent(b, ctx, this.clock.now(), true)])),
       ],
@@ -132,8 +142,8 @@ export class BookingMails {
     await this.mail.enqueue(m, {
       kind: 'booking_rescheduled_coach',
       to: ctx.coachEmail,
-      subject: `Rescheduled: ${b.clientName}, now ${formatWhen(b.startAt, 'UTC')}`,
-      text: `${b.clientName}'s ${ctx.typeName} moved from ${formatWhen(previousStart, 'UTC')} to ${formatWhen(b.startAt, 'UTC')}.`,
+      subject: `Rescheduled: ${b.clientName}, now ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
+      text: `${b.clientName}'s ${ctx.typeName} moved from ${formatWhen(previousStart, ctx.coachTimeZone)} to ${formatWhen(b.startAt, ctx.coachTimeZone)}.`,
       attachments: [
         invite(buildCalendar('REQUEST', [bookingEvent(b, ctx, this.clock.now(), true)])),
       ],
@@ -157,8 +167,8 @@ export class BookingMails {
     await this.mail.enqueue(m, {
       kind: 'booking_cancelled_coach',
       to: ctx.coachEmail,
-      subject: `Cancelled: ${b.clientName}, ${formatWhen(b.startAt, 'UTC')}`,
-      text: `${b.clientName}'s ${ctx.typeName} on ${formatWhen(b.startAt, 'UTC')} is cancelled.${b.cancelReason ? `\n\nReason: ${b.cancelReason}` : ''}`,
+      subject: `Cancelled: ${b.clientName}, ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
+      text: `${b.clientName}'s ${ctx.typeName} on ${formatWhen(b.startAt, ctx.coachTimeZone)} is cancelled.${b.cancelReason ? `\n\nReason: ${b.cancelReason}` : ''}`,
       attachments: [
         invite(buildCalendar('CANCEL', [bookingEvent(b, ctx, this.clock.now(), true)]), true),
       ],

@@ -16,7 +16,7 @@ export class BookingPayableHandler implements PayableHandler {
     private readonly mails: BookingMails,
   ) {}
 
-  async onPaid(m: EntityManager, referenceId: string): Promise<PaidOutcome> {
+  async onPaid(m: EntityManager, referenceId: string, _paymentId?: string): Promise<PaidOutcome> {
     const b = await m.findOne(Booking, {
       where: { id: referenceId },
       lock: { mode: 'pessimistic_write' },
@@ -45,14 +45,14 @@ export class BookingPayableHandler implements PayableHandler {
     return 'fulfilled';
   }
 
-  async onPaymentFailed(m: EntityManager, referenceId: string): Promise<void> {
+  async onPaymentFailed(m: EntityManager, referenceId: string, _paymentId?: string): Promise<void> {
     await m.query(
       `UPDATE bookings SET status = 'expired', updated_at = now() WHERE id = $1 AND status = 'pending_payment'`,
       [referenceId],
     );
   }
 
-  async onRefunded(m: EntityManager, referenceId: string): Promise<void> {
+  async onRefunded(m: EntityManager, referenceId: string, _paymentId?: string): Promise<void> {
     await m.query(
       `UPDATE bookings SET status = 'cancelled', cancelled_at = COALESCE(cancelled_at, now()), sequence = sequence + 1, updated_at = now()
        WHERE id = $1 AND status IN ('confirmed', 'pending_payment')`,

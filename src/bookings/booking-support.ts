@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { EntityManager, QueryFailedError } from 'typeorm';
-import { AccountsService } from '../accounts/accounts.service';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { User } from '../accounts/user.entity';
 import { DomainError, notFound } from '../common/errors';
 import { hashToken } from '../common/tokens';
@@ -32,7 +31,7 @@ export interface BookingAccess {
 export class BookingSupport {
   constructor(
     private readonly scheduling: SchedulingService,
-    private readonly accounts: AccountsService,
+    private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -95,18 +94,32 @@ export class BookingSupport {
     return null;
   }
 
-  async context(b: Booking, m?: EntityManager): Promise<BookingContext> {
-    // Inside a transaction every read goes through its manager: a second pool connection per
-    // transaction deadlocks the pool under load.
-    const type = await this.scheduling.sessionTypeById(b.sessionTypeId, m);
-    const settings = await this.scheduling.settings(b.coachId, m);
-    const coach = await this.accounts.findById(b.coachId, m);
+  async context(
+    b: Booking,
+    m: EntityManager = this.dataSource.manager,
+    knownType?: Pick<SessionType, 'name' | 'location'>,
+  ): Promise<BookingContext> {
+    // Everything through the caller's manager: a second pool connection inside a transaction can
+    // deadlock the pool when many transactions wait on one another (e.g. 100 racers on one slot).
+    const type = knownType ?? (await this.scheduling.sessionTypeById(b.sessionTypeId, m));
+    const [coach]: {
+      email: string;
+      name: string;
+      display_name: string | null;
+      time_zone: string | null;
+      notice: number | null;
+    }[] = await m.query(
+      `SELECT u.email, u.name, s.display_name, s.time_zone, s.cancellation_notice_hours AS notice
+       FROM users u LEFT JOIN coach_settings s ON s.coach_id = u.id WHERE u.id = $1`,
+      [b.coachId],
+    );
     return {
       typeName: type.name,
       location: type.location,
-      coachName: settings.displayName,
+      coachName: coach?.display_name ?? coach?.name ?? 'Your coach',
       coachEmail: coach?.email ?? this.config.mail.from,
-      cancellationNoticeHours: settings.cancellationNoticeHours,
+      coachTimeZone: coach?.time_zone ?? 'UTC',
+      cancellationNoticeHours: coach?.notice ?? 24,
       manageUrl: this.manageUrl(b.id),
       icsUrl: this.icsUrl(b.id),
     };

@@ -7,14 +7,21 @@ import { BookingMails } from './booking-mails';
 import { BookingPayableHandler } from './booking-payable.handler';
 import { BookingSupport } from './booking-support';
 import { BookingsController } from './bookings.controller';
+import { BookingsPagesController } from './bookings.pages.controller';
 import { BookingsDataRightsService } from './bookings-data-rights.service';
 import { BookingsService } from './bookings.service';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { CalendarFeedService } from './calendar-feed.service';
+import { CoachSessionsPagesController } from './coach-sessions.pages.controller';
 
 @Module({
   imports: [AccountsModule, SchedulingModule],
-  controllers: [BookingsController, CalendarFeedController],
+  controllers: [
+    BookingsController,
+    CalendarFeedController,
+    BookingsPagesController,
+    CoachSessionsPagesController,
+  ],
   providers: [
     BookingsService,
     BookingChangesService,
@@ -25,6 +32,11 @@ import { CalendarFeedService } from './calendar-feed.service';
     CalendarFeedService,
     BookingsDataRightsService,
   ],
-  exports: [BookingsService, BookingChangesService, BookingPayableHandler, BookingsDataRightsService],
+  exports: [
+    BookingsService,
+    BookingChangesService,
+    BookingPayableHandler,
+    BookingsDataRightsService,
+  ],
 })
 export class BookingsModule {}

@@ -152,7 +152,7 @@ export class BookingsService implements OnModuleInit {
           createdAt: now,
         });
         await m.insert(Booking, row);
-        if (!paid) await this.mails.confirmed(m, row, await this.support.context(row, m));
+        if (!paid) await this.mails.confirmed(m, row, await this.support.context(row, m, type));
         const out = this.support.toDto(row, type, { manageUrl: this.support.manageUrl(row.id) });
         if (key)
           await m.query(

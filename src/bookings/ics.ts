@@ -39,7 +39,9 @@ export function escapeText(s: string): string {
 
 /** A parameter value (e.g. CN): quoted, without characters a quoted value can't hold. */
 function paramValue(s: string): string {
-  const clean = [...s].filter((ch) => ch !== '"' && ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f).join('');
+  const clean = [...s]
+    .filter((ch) => ch !== '"' && ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f)
+    .join('');
   return `"${clean}"`;
 }
 

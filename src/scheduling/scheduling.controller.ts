@@ -12,7 +12,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, CurrentUser } from '../accounts/auth.decorators';
+import { Auth, CurrentUser, Viewer } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
 import { AvailabilityDto } from './dto/availability.dto';
 import {
@@ -73,10 +73,11 @@ export class SchedulingController {
   }
 
   @Get('session-types')
-  @ApiOperation({ summary: 'Active session types (public)' })
+  @ApiOperation({ summary: 'Active session types (public); the coach also sees her hidden ones' })
   @ApiResponse({ status: 200, type: [SessionTypeOutDto] })
-  listSessionTypes(): Promise<SessionTypeOutDto[]> {
-    return this.scheduling.listSessionTypes(null, false);
+  listSessionTypes(@Viewer() viewer: User | null): Promise<SessionTypeOutDto[]> {
+    const coach = viewer?.role === 'coach' ? viewer.id : null;
+    return this.scheduling.listSessionTypes(coach, coach !== null);
   }
 
   @Post('session-types')

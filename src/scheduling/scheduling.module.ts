@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { SchedulingController } from './scheduling.controller';
+import { SchedulingPagesController } from './scheduling.pages.controller';
 import { SchedulingService } from './scheduling.service';
 
 @Module({
   imports: [AccountsModule],
-  controllers: [SchedulingController],
+  controllers: [SchedulingController, SchedulingPagesController],
   providers: [SchedulingService],
   exports: [SchedulingService],
 })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Temporal } from 'temporal-polyfill';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { AccountsService } from '../accounts/accounts.service';
+import { User } from '../accounts/user.entity';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors';
 import { hashToken, newToken } from '../common/tokens';
@@ -20,48 +20,31 @@ import { SessionType } from './session-type.entity';
 import { computeSlots, isValidTimeZone, localDateWindow, Slot } from './slots';
 import { TimeOff } from './time-off.entity';
 
-const DAY = 86_400_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import {
+  SchedulingSettings,
+  SETTINGS_COLUMNS,
+  SettingsRow,
+  settingsFromRow,
+  SlotType,
+  toSessionTypeDto,
+  TypeRow,
+} from './scheduling-rows';
 
-export function toSessionTypeDto(s: SessionType): SessionTypeOutDto {
-  return {
-    id: s.id,
-    name: s.name,
-    slug: s.slug,
-    description: s.description,
-    durationMinutes: s.durationMinutes,
-    price: s.price,
-    currency: s.currency,
-    bufferBeforeMinutes: s.bufferBeforeMinutes,
-    bufferAfterMinutes: s.bufferAfterMinutes,
-    minimumNoticeMinutes: s.minimumNoticeMinutes,
-    bookingWindowDays: s.bookingWindowDays,
-    slotIntervalMinutes: s.slotIntervalMinutes,
-    location: s.location,
-    active: s.active,
-  };
-}
+export { toSessionTypeDto };
+export type { SchedulingSettings, SlotType };
+
+const DAY = 86_400_000;
+const EPOCH_MS = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::float8`;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function isUniqueViolation(e: unknown): boolean {
   return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505';
-}
-
-/** A coach's settings as the rest of the app sees them (defaults when never saved). */
-export interface SchedulingSettings {
-  coachId: string;
-  displayName: string;
-  timeZone: string;
-  weekly: CoachSettings['weekly'];
-  overrides: CoachSettings['overrides'];
-  cancellationNoticeHours: number;
-  maxSessionsPerDay: number | null;
 }
 
 @Injectable()
 export class SchedulingService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly accounts: AccountsService,
     private readonly clock: Clock,
   ) {}
 
@@ -71,9 +54,14 @@ export class SchedulingService {
     coachId: string,
     m: EntityManager = this.dataSource.manager,
   ): Promise<SchedulingSettings> {
-    const row = await m.findOne(CoachSettings, { where: { coachId } });
-    if (row) return row;
-    const coach = await this.accounts.findById(coachId, m);
+    // Raw SQL: this is on the slots hot path, and TypeORM's entity loading costs more than the query.
+    const [row]: SettingsRow[] = await m.query(
+      `SELECT ${SETTINGS_COLUMNS} FROM coach_settings s WHERE s.coach_id = $1`,
+      [coachId],
+    );
+    if (row) return settingsFromRow(coachId, row);
+    // Inside a caller's transaction every query goes through its manager (never a second connection).
+    const coach = await m.findOne(User, { where: { id: coachId } });
     return {
       coachId,
       displayName: coach?.name ?? 'Your coach',
@@ -235,7 +223,10 @@ export class SchedulingService {
     return row;
   }
 
-  async sessionTypeById(id: string, m: EntityManager = this.dataSource.manager): Promise<SessionType> {
+  async sessionTypeById(
+    id: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<SessionType> {
     return m.findOneByOrFail(SessionType, { id });
   }
 
@@ -287,8 +278,29 @@ export class SchedulingService {
   // ---- slots ----
 
   async slots(slug: string, from: string, to: string, timeZone?: string): Promise<SlotsOutDto> {
-    const type = await this.sessionTypeBySlug(slug);
-    const settings = await this.settings(type.coachId);
+    const rows: (SettingsRow & TypeRow)[] =
+      typeof slug === 'string' && slug.length <= 80
+        ? await this.dataSource.query(
+            `SELECT t.coach_id, t.duration_minutes, t.slot_interval_minutes, t.buffer_before_minutes, t.buffer_after_minutes,
+                    t.minimum_notice_minutes, t.booking_window_days, ${SETTINGS_COLUMNS}
+             FROM session_types t LEFT JOIN coach_settings s ON s.coach_id = t.coach_id
+             WHERE t.slug = $1 AND t.active`,
+            [slug],
+          )
+        : [];
+    if (!rows.length) throw notFound('Session type');
+    const r = rows[0];
+    const type: SlotType = {
+      coachId: r.coach_id,
+      durationMinutes: r.duration_minutes,
+      slotIntervalMinutes: r.slot_interval_minutes,
+      bufferBeforeMinutes: r.buffer_before_minutes,
+      bufferAfterMinutes: r.buffer_after_minutes,
+      minimumNoticeMinutes: r.minimum_notice_minutes,
+      bookingWindowDays: r.booking_window_days,
+    };
+    const settings =
+      r.time_zone === null ? await this.settings(type.coachId) : settingsFromRow(type.coachId, r);
     const zone = timeZone ?? settings.timeZone;
     if (!isValidTimeZone(zone))
       throw validationFailed({ timeZone: ['timeZone must be a known IANA time zone'] });
@@ -326,7 +338,7 @@ export class SchedulingService {
    * daily limit are ignored (a start that passes that test but loses to a booking is SLOT_TAKEN).
    */
   async isOffered(
-    type: SessionType,
+    type: SlotType,
     start: Date,
     withBookings: boolean,
     m: EntityManager = this.dataSource.manager,
@@ -338,7 +350,7 @@ export class SchedulingService {
   }
 
   private async offered(
-    type: SessionType,
+    type: SlotType,
     s: SchedulingSettings,
     window: { start: number; end: number },
     withBookings: boolean,
@@ -347,20 +359,19 @@ export class SchedulingService {
     const now = this.clock.now();
     const lo = new Date(window.start - 2 * DAY);
     const hi = new Date(window.end + 2 * DAY);
-    const [timeOff, bookings] = await Promise.all([
-      m.query(
-        `SELECT start_at, end_at FROM time_off WHERE coach_id = $1 AND end_at > $2 AND start_at < $3`,
-        [type.coachId, lo, hi],
-      ) as Promise<{ start_at: Date; end_at: Date }[]>,
-      withBookings
-        ? (m.query(
-            `SELECT start_at, busy_start, busy_end FROM bookings
-             WHERE coach_id = $1 AND busy_start > $2 AND busy_start < $3
-               AND (status = 'confirmed' OR (status = 'pending_payment' AND hold_expires_at > $4))`,
-            [type.coachId, new Date(lo.getTime() - DAY), hi, now],
-          ) as Promise<{ start_at: Date; busy_start: Date; busy_end: Date }[]>)
-        : Promise.resolve([]),
-    ]);
+    // Epoch milliseconds as float8: parsing hundreds of timestamptz strings into Dates costs more
+    // than the query itself.
+    const busy: { kind: number; a: number; b: number; c: number | null }[] = await m.query(
+      `SELECT 0 AS kind, ${EPOCH_MS('start_at')} AS a, ${EPOCH_MS('end_at')} AS b, NULL::float8 AS c FROM time_off
+        WHERE coach_id = $1 AND end_at > $2 AND start_at < $3
+       UNION ALL
+       SELECT 1, ${EPOCH_MS('busy_start')}, ${EPOCH_MS('busy_end')}, ${EPOCH_MS('start_at')} FROM bookings
+        WHERE $5 AND coach_id = $1 AND busy_start > $4 AND busy_start < $3
+          AND (status = 'confirmed' OR (status = 'pending_payment' AND hold_expires_at > $6))`,
+      [type.coachId, lo, hi, new Date(lo.getTime() - DAY), withBookings, now],
+    );
+    const timeOff = busy.filter((x) => x.kind === 0);
+    const bookings = busy.filter((x) => x.kind === 1);
     return computeSlots({
       coachTimeZone: s.timeZone,
       weekly: s.weekly,
@@ -368,11 +379,11 @@ export class SchedulingService {
       rules: type,
       window,
       now: now.getTime(),
-      timeOff: timeOff.map((r) => ({ start: r.start_at.getTime(), end: r.end_at.getTime() })),
+      timeOff: timeOff.map((r) => ({ start: r.a, end: r.b })),
       bookings: bookings.map((b) => ({
-        start: b.start_at.getTime(),
-        busyStart: b.busy_start.getTime(),
-        busyEnd: b.busy_end.getTime(),
+        start: b.c!,
+        busyStart: b.a,
+        busyEnd: b.b,
       })),
       maxSessionsPerDay: withBookings ? s.maxSessionsPerDay : null,
     });

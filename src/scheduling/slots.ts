@@ -79,13 +79,18 @@ export function assertTimeZone(zone: string): void {
   Temporal.Now.instant().toZonedDateTimeISO(zone);
 }
 
+const knownZones = new Set<string>();
+
 export function isValidTimeZone(zone: string): boolean {
+  if (knownZones.has(zone)) return true;
   try {
     assertTimeZone(zone);
-    return true;
   } catch {
     return false;
   }
+  // Only real zones are remembered, so made-up names can't grow the set.
+  if (knownZones.size < 1000) knownZones.add(zone);
+  return true;
 }
 
 /** Minutes since midnight of "HH:MM" (24:00 allowed). */
@@ -95,7 +100,22 @@ export function wallMinutes(hhmm: string): number {
 }
 
 /** Rule 1: the instant of a coach-local wall time, `compatible` disambiguation. */
+// Zone rules don't change while the process runs, so a resolved wall time can be remembered
+// (a profile of the slots endpoint showed these conversions as its largest single cost).
+const resolved = new Map<string, number>();
+
 export function wallToInstant(date: Temporal.PlainDate, hhmm: string, zone: string): number {
+  const key = `${zone}|${date.toString()}|${hhmm}`;
+  let ms = resolved.get(key);
+  if (ms === undefined) {
+    ms = resolveWallTime(date, hhmm, zone);
+    if (resolved.size >= 100_000) resolved.clear();
+    resolved.set(key, ms);
+  }
+  return ms;
+}
+
+function resolveWallTime(date: Temporal.PlainDate, hhmm: string, zone: string): number {
   const minutes = wallMinutes(hhmm);
   const day = minutes >= 24 * 60 ? date.add({ days: 1 }) : date;
   const m = minutes % (24 * 60);

@@ -8,6 +8,9 @@ import {
 } from '../support/app';
 import { dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
+// Jest's per-project testTimeout is not applied to a single-file run; these tests start apps and race.
+jest.setTimeout(60_000);
+
 describe('Scheduling API (coach setup and slots)', () => {
   let t: TestApp;
   let coach: string;
@@ -145,6 +148,11 @@ describe('Scheduling API (coach setup and slots)', () => {
       .expect(200);
     const pub = await t.http().get('/api/session-types').expect(200);
     expect(pub.body.map((s: { slug: string }) => s.slug)).not.toContain('walk');
+    const mine = await t.http().get('/api/session-types').set(auth()).expect(200);
+    expect(mine.body.find((s: { slug: string }) => s.slug === 'walk')).toMatchObject({
+      active: false,
+      durationMinutes: 50,
+    });
     await t
       .http()
       .patch('/api/session-types/00000000-0000-4000-8000-000000000000')

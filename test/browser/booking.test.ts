@@ -1,0 +1,156 @@
+import { Browser } from 'playwright-core';
+import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
+import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
+import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
+
+jest.setTimeout(60_000);
+
+describe('Browser: a visitor books a session and the coach sees it', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+    const coach = await setUpCoach(t, 'intro-call', {
+      name: 'Intro call',
+      durationMinutes: 30,
+      minimumNoticeMinutes: 60,
+    });
+    // No notice limit, so the visitor may move a session that starts soon.
+    await t
+      .http()
+      .put('/api/coach/settings')
+      .set('authorization', `Bearer ${coach}`)
+      .send({ displayName: 'Dana', cancellationNoticeHours: 0, maxSessionsPerDay: null })
+      .expect(200);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('books in the visitor’s own zone, then manages it; the coach sees it upcoming', async () => {
+    const context = await browser.newContext({
+      timezoneId: 'Asia/Kolkata',
+      viewport: { width: 360, height: 740 },
+    });
+    const page = await context.newPage();
+    await page.goto(t.baseUrl + '/book');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: /See open times.*Intro call/ }).click();
+    // The small script switches to the browser's zone.
+    // (Chromium names it by its older alias, Asia/Calcutta; both are the same IANA zone.)
+    await page.waitForURL(/tz=Asia%2F(Kolkata|Calcutta)/);
+    expect(await page.getByLabel('Times are shown in').inputValue()).toMatch(
+      /^Asia\/(Kolkata|Calcutta)$/,
+    );
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'book-times-phone');
+    const firstTime = page.locator('.time-list a').first();
+    const label = (await firstTime.textContent())!.trim();
+    // Coach hours are 09:00–17:00 UTC = 14:30–22:30 in Kolkata.
+    expect(label).toMatch(/:(00|30) (AM|PM)$/);
+    await firstTime.click();
+    await page.getByRole('heading', { name: 'Your details' }).waitFor();
+    await page.getByRole('button', { name: 'Confirm booking' }).click();
+    await page.getByText('name is required').waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.getByLabel('Your name').fill('Priya Visitor');
+    await page.getByLabel(/^Email/).fill('priya@example.com');
+    await page.getByRole('button', { name: 'Confirm booking' }).click();
+    await page.waitForURL(/\/bookings\/manage\?token=.*booked=1/);
+    await page
+      .getByText('You’re booked', { exact: false })
+      .or(page.getByText("You're booked", { exact: false }))
+      .first()
+      .waitFor();
+    expect(await page.getByText(/GMT\+5:30/).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: /Add to calendar/ }).getAttribute('href')).toMatch(
+      /\/api\/bookings\/.+\/ics\?token=/,
+    );
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'booking-done-phone');
+    const manageUrl = page.url().replace('&booked=1', '');
+
+    // The coach sees it in her upcoming sessions.
+    const coachPage = await browser.newPage();
+    await coachPage.goto(t.baseUrl + '/login');
+    await coachPage.getByLabel('Email').fill(COACH_EMAIL);
+    await coachPage.getByLabel('Password').fill(COACH_PASSWORD);
+    await coachPage.getByRole('button', { name: 'Sign in' }).click();
+    await coachPage.waitForURL(/\/coach$/);
+    await coachPage.getByRole('link', { name: 'See your sessions' }).click();
+    await coachPage.getByRole('cell', { name: /^Priya Visitor </ }).waitFor();
+    expect(await seriousA11yViolations(coachPage)).toEqual([]);
+    await screenshot(coachPage, 'coach-sessions');
+
+    // Back to the manage link: move it, then cancel it.
+    await page.goto(manageUrl);
+    await page.getByLabel(/Move to another time/).selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Move my session' }).click();
+    await page.getByText('Your session has moved').waitFor();
+    await page.getByRole('button', { name: 'Cancel my session' }).click();
+    await page.getByText('Your session is cancelled').waitFor();
+    await coachPage.reload();
+    expect(await coachPage.getByText('Priya Visitor').count()).toBe(0);
+    // The coach cancels a session from her list.
+    const [slot] = await openSlots(t, 'intro-call', dayFromNow(3));
+    await t
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('intro-call', slot.start, 'kim@example.com', { name: 'Kim Client' }))
+      .expect(201);
+    await coachPage.reload();
+    await coachPage.getByRole('button', { name: /Cancel Kim Client/ }).click();
+    await coachPage.waitForURL(/\/coach\/sessions$/);
+    await coachPage.getByRole('heading', { name: 'Upcoming sessions' }).waitFor();
+    expect(await coachPage.getByText('Kim Client').count()).toBe(0);
+    const [row] = await t.dataSource.query(
+      `SELECT status FROM bookings WHERE client_email = 'kim@example.com'`,
+    );
+    expect(row.status).toBe('cancelled');
+    await context.close();
+    await coachPage.close();
+  });
+
+  it('lets the coach edit weekly hours, time off, session types and settings', async () => {
+    const page = await browser.newPage();
+    await page.goto(t.baseUrl + '/login');
+    await page.getByLabel('Email').fill(COACH_EMAIL);
+    await page.getByLabel('Password').fill(COACH_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/coach$/);
+    await page.goto(t.baseUrl + '/coach/availability');
+    expect(await page.getByLabel('Monday').inputValue()).toBe('09:00-17:00');
+    await page.getByLabel('Monday').fill('09:00-12:00, 11:00-13:00');
+    await page.getByRole('button', { name: 'Save hours' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Monday').fill('09:00-12:00, 13:00-17:00');
+    await page.getByLabel('Date overrides', { exact: false }).fill('2030-12-25 off');
+    await page.getByRole('button', { name: 'Save hours' }).click();
+    await page.getByText('Saved.', { exact: false }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.goto(t.baseUrl + '/coach/time-off');
+    await page.getByLabel('From').fill('2030-01-01T09:00');
+    await page.getByLabel('Until').fill('2030-01-03T17:00');
+    await page.getByRole('button', { name: 'Add time off' }).click();
+    await page.getByRole('button', { name: 'Remove' }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.goto(t.baseUrl + '/coach/session-types');
+    await page.getByLabel('Name', { exact: true }).fill('Deep dive');
+    await page.getByLabel(/slug/).fill('deep-dive');
+    await page.getByLabel(/Length in minutes/).fill('90');
+    await page.getByLabel(/Price/).fill('150.00');
+    await page.getByRole('button', { name: 'Create session type' }).click();
+    await page.getByRole('heading', { name: /Deep dive/ }).waitFor();
+    expect(await page.getByText(/150\.00 USD/).count()).toBe(1);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.goto(t.baseUrl + '/coach/settings');
+    await page.getByLabel(/Most sessions a day/).fill('4');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect(await page.getByLabel(/Most sessions a day/).inputValue()).toBe('4');
+    await page.close();
+  });
+});

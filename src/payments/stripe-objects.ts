@@ -22,3 +22,14 @@ export function isPaidSession(session: Stripe.Checkout.Session): boolean {
 export function sessionPaymentId(session: Stripe.Checkout.Session): string | null {
   return session.metadata?.paymentId ?? null;
 }
+
+/** A short, log-safe reason (never a request body or a key). */
+export function describeStripeFailure(e: unknown): string {
+  if (e instanceof Stripe.errors.StripeError)
+    return `${e.type}${e.statusCode ? ` ${e.statusCode}` : ''}: ${e.message}`.slice(0, 300);
+  return e instanceof Error ? e.message.slice(0, 300) : 'unknown error';
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock';
 import { CheckoutRequest, PAYMENTS, PaymentsPort } from '../../src/payments/payable';
+import { CheckoutReturnsService } from '../../src/payments/checkout-returns.service';
 import { PaymentsService } from '../../src/payments/payments.service';
 import {
   COACH_EMAIL,
@@ -471,7 +472,7 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     fake.completeSession(await sessionOf(paymentId)); // the event is never delivered
     t.app.get(Clock).advance(50 * 60_000);
     try {
-      await t.app.get(PaymentsService).reconcile();
+      await t.app.get(CheckoutReturnsService).reconcile();
     } finally {
       t.app.get(Clock).reset();
     }

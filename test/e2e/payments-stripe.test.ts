@@ -525,6 +525,7 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
       createdAt: expect.any(String),
       paidAt: null,
       refundedAt: null,
+      failureReason: expect.anything(),
     });
     const statuses = new Set((res.body as { status: string }[]).map((p) => p.status));
     expect(statuses).toEqual(new Set(['pending', 'succeeded', 'failed', 'expired', 'refunded']));

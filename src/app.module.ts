@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { CommonModule } from './common/common.module';
+import { ContentModule } from './content/content.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -44,6 +45,7 @@ export class AppModule {
         MailModule,
         AccountsModule,
         PaymentsModule,
+        ContentModule,
         HealthModule,
         SchedulingModule,
         BookingsModule,

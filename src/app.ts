@@ -15,7 +15,12 @@ import { AppConfig } from './config/config';
 import { requestId } from './logging';
 
 /** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
-const CSRF_EXEMPT = [/^\/api(\/|$)/, /^\/health/];
+const CSRF_EXEMPT = [
+  /^\/api(\/|$)/,
+  /^\/health/,
+  // RFC 8058 one-click unsubscribe: mail clients POST it without a session; its signed token authenticates it.
+  /^\/newsletter\/unsubscribe$/,
+];
 
 /**
  * Everything that makes the production app what it is — plugins, security headers, CSRF, pipes,

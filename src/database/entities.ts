@@ -4,6 +4,11 @@ import { User } from '../accounts/user.entity';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity';
 import { Booking } from '../bookings/booking.entity';
 import { IdempotencyKey } from '../bookings/idempotency-key.entity';
+import { Comment } from '../content/comments/comment.entity';
+import { NewsletterDelivery } from '../content/newsletter/newsletter-delivery.entity';
+import { NewsletterSubscriber } from '../content/newsletter/subscriber.entity';
+import { Post } from '../content/posts/post.entity';
+import { PostRating } from '../content/ratings/post-rating.entity';
 import { OutboxMail } from '../mail/outbox-mail.entity';
 import { Payment } from '../payments/payment.entity';
 import { StripeEvent } from '../payments/stripe-event.entity';
@@ -12,4 +17,9 @@ import { SessionType } from '../scheduling/session-type.entity';
 import { TimeOff } from '../scheduling/time-off.entity';
 
 /** Every entity, for the app's DataSource and the TypeORM CLI alike (one list, so they agree). */
-export const ENTITIES = [User, AuthSession, PasswordResetToken, RateLimitCounter, OutboxMail, CoachSettings, TimeOff, SessionType, Booking, IdempotencyKey, Payment, StripeEvent];
+export const ENTITIES = [
+  User, AuthSession, PasswordResetToken, RateLimitCounter, OutboxMail,
+  CoachSettings, TimeOff, SessionType, Booking, IdempotencyKey,
+  Payment, StripeEvent,
+  Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery,
+];

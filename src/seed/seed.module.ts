@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ContentModule } from '../content/content.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SeedService } from './seed.service';
 
-@Module({ imports: [AccountsModule, SchedulingModule], providers: [SeedService], exports: [SeedService] })
+@Module({ imports: [AccountsModule, SchedulingModule, ContentModule], providers: [SeedService], exports: [SeedService] })
 export class SeedModule {}

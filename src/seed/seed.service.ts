@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import { SchedulingService } from '../scheduling/scheduling.service';
+import { ContentSeedService } from '../content/content-seed.service';
 
 export interface SeedReport {
   coachCreated: boolean;
@@ -18,12 +19,14 @@ export class SeedService {
   constructor(
     private readonly accounts: AccountsService,
     private readonly scheduling: SchedulingService,
+    private readonly content: ContentSeedService,
   ) {}
 
   async run(): Promise<SeedReport> {
     const coach = await this.accounts.ensureCoach();
     const coachUser = await this.accounts.coach();
     if (coachUser && (await this.scheduling.seedDemo(coachUser.id))) this.logger.log('demo scheduling seeded');
+    await this.content.seedDemo();
     return { coachCreated: coach.created, coachPasswordFile: coach.passwordFile };
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ContentModule } from '../content/content.module';
 import { CoachPagesController } from './coach.pages.controller';
 import { HomePagesController } from './home.pages.controller';
 
-@Module({ controllers: [HomePagesController, CoachPagesController] })
+@Module({ imports: [ContentModule], controllers: [HomePagesController, CoachPagesController] })
 export class WebModule {}

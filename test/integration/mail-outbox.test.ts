@@ -21,7 +21,12 @@ describe('Mail outbox', () => {
     await t.dataSource.transaction((m) => service.enqueue(m, { kind: 'test', to: 'one@example.com', subject: 'Committed', text: 'hello' }));
     const got = await mail.waitFor((x) => x.subject === 'Committed');
     expect(got.text.trim()).toBe('hello');
-    const [row] = await t.dataSource.query(`SELECT status, attempts FROM mail_outbox WHERE subject = 'Committed'`);
+    // The SMTP server has the mail a moment before the worker's transaction commits.
+    let row: { status: string; attempts: number } | undefined;
+    for (let i = 0; i < 100 && row?.status !== 'sent'; i++) {
+      [row] = await t.dataSource.query(`SELECT status, attempts FROM mail_outbox WHERE subject = 'Committed'`);
+      if (row?.status !== 'sent') await new Promise((r) => setTimeout(r, 50));
+    }
     expect(row).toEqual({ status: 'sent', attempts: 1 });
   });
 

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CommentsController } from './comments/comments.controller';
+import { Comment } from './comments/comment.entity';
+import { CommentsService } from './comments/comments.service';
+import { FeedsController } from './feeds/feeds.controller';
+import { NewsletterController } from './newsletter/newsletter.controller';
+import { NewsletterDelivery } from './newsletter/newsletter-delivery.entity';
+import { NewsletterService } from './newsletter/newsletter.service';
+import { NewsletterSubscriber } from './newsletter/subscriber.entity';
+import { Post } from './posts/post.entity';
+import { PostsController } from './posts/posts.controller';
+import { PostsRepository } from './posts/posts.repository';
+import { PostsService } from './posts/posts.service';
+import { PostRating } from './ratings/post-rating.entity';
+import { RatingsService } from './ratings/ratings.service';
+import { CoachContentPagesController } from './coach-content.pages.controller';
+import { ContentSeedService } from './content-seed.service';
+import { NewsletterPagesController } from './newsletter/newsletter.pages.controller';
+import { BlogPagesController } from './posts/blog.pages.controller';
+
+/** The coach's writing: posts, comments, ratings, the newsletter and the feeds. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery])],
+  controllers: [
+    PostsController,
+    CommentsController,
+    NewsletterController,
+    FeedsController,
+    BlogPagesController,
+    NewsletterPagesController,
+    CoachContentPagesController,
+  ],
+  providers: [PostsRepository, PostsService, CommentsService, RatingsService, NewsletterService, ContentSeedService],
+  exports: [PostsService, ContentSeedService],
+})
+export class ContentModule {}

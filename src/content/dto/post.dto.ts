@@ -1,0 +1,176 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { SLUG_PATTERN } from '../posts/slug';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const normalizeTags = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value) ? value.map((t) => (typeof t === 'string' ? t.trim().toLowerCase() : t)) : value;
+
+export class CreatePostDto {
+  @ApiProperty({ example: 'Repair Over Perfection', maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'title is required' })
+  @MaxLength(200)
+  title: string;
+
+  @ApiPropertyOptional({ description: 'Made from the title when left out; lower-case words joined by dashes.', example: 'repair-over-perfection' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(120)
+  @Matches(SLUG_PATTERN, { message: 'slug may hold only lower-case letters, digits and single dashes' })
+  slug?: string;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'Made from the body when left out.' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  excerpt?: string;
+
+  @ApiProperty({ description: 'Markdown', maxLength: 100000 })
+  @IsString()
+  @MaxLength(100_000)
+  body: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['repair', 'rest'] })
+  @IsOptional()
+  @Transform(normalizeTags)
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(40, { each: true })
+  @Matches(/^[a-z0-9][a-z0-9 -]*$/, { each: true, message: 'tags may hold letters, digits, spaces and dashes' })
+  tags?: string[];
+
+  @ApiPropertyOptional({ example: 'https://example.com/cover.jpg', nullable: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'coverImageUrl must be an http(s) URL' })
+  @MaxLength(2000)
+  coverImageUrl?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 300, nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(300)
+  coverImageAlt?: string | null;
+}
+
+export class UpdatePostDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'title is required' })
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(120)
+  @Matches(SLUG_PATTERN, { message: 'slug may hold only lower-case letters, digits and single dashes' })
+  slug?: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  excerpt?: string;
+
+  @ApiPropertyOptional({ description: 'Markdown' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100_000)
+  body?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @Transform(normalizeTags)
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(40, { each: true })
+  @Matches(/^[a-z0-9][a-z0-9 -]*$/, { each: true, message: 'tags may hold letters, digits, spaces and dashes' })
+  tags?: string[];
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'coverImageUrl must be an http(s) URL' })
+  @MaxLength(2000)
+  coverImageUrl?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(300)
+  coverImageAlt?: string | null;
+}
+
+export class PublishPostDto {
+  @ApiPropertyOptional({ default: false, description: 'Mail every confirmed subscriber (once per post, ever).' })
+  @IsOptional()
+  @IsBoolean()
+  notifySubscribers?: boolean;
+}
+
+export class ListPostsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  page?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  tag?: string;
+
+  @ApiPropertyOptional({ enum: ['published', 'draft', 'all'], description: 'draft and all: the coach only' })
+  @IsOptional()
+  @IsIn(['published', 'draft', 'all'])
+  status?: 'published' | 'draft' | 'all';
+}
+
+export class RatingSummaryDto {
+  @ApiProperty({ nullable: true, example: 4.5, description: 'One decimal; null when nobody has rated yet.' }) average: number | null;
+  @ApiProperty() count: number;
+}
+
+export class PostSummaryDto {
+  @ApiProperty() id: string;
+  @ApiProperty() slug: string;
+  @ApiProperty() title: string;
+  @ApiProperty() excerpt: string;
+  @ApiProperty({ type: [String] }) tags: string[];
+  @ApiProperty({ nullable: true }) coverImageUrl: string | null;
+  @ApiProperty({ nullable: true }) coverImageAlt: string | null;
+  @ApiProperty({ enum: ['draft', 'published'] }) status: 'draft' | 'published';
+  @ApiProperty({ nullable: true }) publishedAt: string | null;
+  @ApiProperty() updatedAt: string;
+  @ApiProperty({ type: RatingSummaryDto }) rating: RatingSummaryDto;
+  @ApiProperty({ description: 'Approved comments' }) commentCount: number;
+}
+
+export class PostDto extends PostSummaryDto {
+  @ApiProperty({ description: 'Markdown source' }) body: string;
+  @ApiProperty({ description: 'Sanitised HTML rendered from the Markdown' }) html: string;
+  @ApiProperty({ nullable: true, description: 'When subscribers were (or are being) mailed' }) notifiedAt: string | null;
+}
+
+export class PostListDto {
+  @ApiProperty({ type: [PostSummaryDto] }) posts: PostSummaryDto[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+  @ApiProperty() totalPages: number;
+}

@@ -1,0 +1,53 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
+import { PostsService } from '../posts/posts.service';
+import { renderRss, renderSitemap } from './xml';
+
+@ApiExcludeController()
+@Controller()
+export class FeedsController {
+  constructor(
+    private readonly posts: PostsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('feed.xml')
+  async feed(@Res() reply: FastifyReply): Promise<void> {
+    const base = this.config.publicUrl;
+    const posts = await this.posts.publishedForFeed(20);
+    const xml = renderRss({
+      title: 'Mend — writing',
+      link: `${base}/blog`,
+      selfLink: `${base}/feed.xml`,
+      description: 'Writing on trauma recovery: repair over perfection.',
+      language: 'en',
+      items: posts.map((p) => ({
+        title: p.title,
+        link: `${base}/blog/${p.slug}`,
+        guid: `mend-post-${p.id}`,
+        description: p.excerpt,
+        contentHtml: p.body_html,
+        publishedAt: p.published_at ?? p.updated_at,
+        categories: p.tags,
+      })),
+    });
+    await reply.header('content-type', 'application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);
+  }
+
+  @Get('sitemap.xml')
+  async sitemap(@Res() reply: FastifyReply): Promise<void> {
+    const base = this.config.publicUrl;
+    const posts = await this.posts.publishedForFeed(1000);
+    const xml = renderSitemap([
+      { loc: `${base}/` },
+      { loc: `${base}/blog`, lastmod: posts[0]?.updated_at },
+      { loc: `${base}/book` },
+      { loc: `${base}/program` },
+      ...posts.map((p) => ({ loc: `${base}/blog/${p.slug}`, lastmod: p.updated_at })),
+    ]);
+    await reply.header('content-type', 'application/xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);
+  }
+}

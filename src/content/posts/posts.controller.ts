@@ -1,0 +1,77 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, CurrentUser, Viewer } from '../../accounts/auth.decorators';
+import { User } from '../../accounts/user.entity';
+import { RateDto } from '../dto/comment.dto';
+import { CreatePostDto, ListPostsQueryDto, PostDto, PostListDto, PublishPostDto, UpdatePostDto } from '../dto/post.dto';
+import { RatingResult, RatingsService } from '../ratings/ratings.service';
+import { PostsService } from './posts.service';
+
+@ApiTags('content')
+@ApiBearerAuth()
+@Controller('api/posts')
+export class PostsController {
+  constructor(
+    private readonly posts: PostsService,
+    private readonly ratings: RatingsService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Published posts, newest first, 10 a page (the coach may ask for status=draft|all)' })
+  @ApiResponse({ status: 200, type: PostListDto })
+  list(@Query() query: ListPostsQueryDto, @Viewer() viewer: User | null): Promise<PostListDto> {
+    return this.posts.list(query, viewer);
+  }
+
+  @Get(':slug')
+  @ApiOperation({ summary: 'One post (a draft is 404 except to the coach)' })
+  @ApiResponse({ status: 200, type: PostDto })
+  one(@Param('slug') slug: string, @Viewer() viewer: User | null): Promise<PostDto> {
+    return this.posts.bySlug(slug, viewer);
+  }
+
+  @Post()
+  @Auth('coach')
+  @ApiResponse({ status: 201, type: PostDto })
+  create(@Body() dto: CreatePostDto, @CurrentUser() coach: User): Promise<PostDto> {
+    return this.posts.create(dto, coach);
+  }
+
+  @Patch(':id')
+  @Auth('coach')
+  @ApiResponse({ status: 200, type: PostDto })
+  update(@Param('id') id: string, @Body() dto: UpdatePostDto): Promise<PostDto> {
+    return this.posts.update(id, dto);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Auth('coach')
+  @ApiOperation({ summary: 'Publish; notifySubscribers mails confirmed subscribers once per post, ever' })
+  @ApiResponse({ status: 200, type: PostDto })
+  publish(@Param('id') id: string, @Body() dto: PublishPostDto): Promise<PostDto> {
+    return this.posts.publish(id, dto.notifySubscribers ?? false);
+  }
+
+  @Post(':id/unpublish')
+  @HttpCode(200)
+  @Auth('coach')
+  @ApiResponse({ status: 200, type: PostDto })
+  unpublish(@Param('id') id: string): Promise<PostDto> {
+    return this.posts.unpublish(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Auth('coach')
+  remove(@Param('id') id: string): Promise<void> {
+    return this.posts.remove(id);
+  }
+
+  @Put(':slug/rating')
+  @Auth()
+  @ApiOperation({ summary: 'Rate a post 1–5 stars (one rating per person; rating again changes it)' })
+  rate(@Param('slug') slug: string, @Body() dto: RateDto, @CurrentUser() user: User): Promise<RatingResult> {
+    return this.ratings.rate(slug, dto.stars, user);
+  }
+}

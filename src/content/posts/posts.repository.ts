@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PostStatus } from './post.entity';
+
+/** A post row with its rating summary and approved-comment count, computed in one query. */
+export interface PostRow {
+  id: string;
+  slug: string;
+  title: string;
+  excerpt: string;
+  tags: string[];
+  cover_image_url: string | null;
+  cover_image_alt: string | null;
+  status: PostStatus;
+  published_at: Date | null;
+  updated_at: Date;
+  rating_average: number | null;
+  rating_count: number;
+  comment_count: number;
+}
+
+export interface PostDetailRow extends PostRow {
+  body: string;
+  body_html: string;
+  rendered_with: number;
+  notify_requested_at: Date | null;
+}
+
+const SUMMARY_COLUMNS = `p.id, p.slug, p.title, p.excerpt, p.tags, p.cover_image_url, p.cover_image_alt, p.status,
+  p.published_at, p.updated_at, r.average AS rating_average, r.count AS rating_count, c.count AS comment_count`;
+
+const AGGREGATES = `
+  LEFT JOIN LATERAL (
+    SELECT round(avg(pr.stars)::numeric, 1)::float8 AS average, count(*)::int AS count
+    FROM post_ratings pr WHERE pr.post_id = p.id
+  ) r ON true
+  LEFT JOIN LATERAL (
+    SELECT count(*)::int AS count FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'
+  ) c ON true`;
+
+export type StatusFilter = 'published' | 'draft' | 'all';
+
+/** Every query about posts that is more than a primary-key lookup. */
+@Injectable()
+export class PostsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One page of posts, newest first (drafts, having no date, before them for the coach). */
+  async page(filter: { status: StatusFilter; tag: string | null; limit: number; offset: number }): Promise<{ rows: PostRow[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status !== 'all') {
+      params.push(filter.status);
+      where.push(`p.status = $${params.length}`);
+    }
+    if (filter.tag) {
+      params.push([filter.tag]);
+      where.push(`p.tags @> $${params.length}::text[]`);
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM posts p ${whereSql}`, params)) as { total: number }[];
+    params.push(filter.limit, filter.offset);
+    const rows = (await this.dataSource.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM posts p ${AGGREGATES} ${whereSql}
+       ORDER BY p.published_at DESC NULLS FIRST, p.created_at DESC, p.id
+       LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    )) as PostRow[];
+    return { rows, total };
+  }
+
+  async detailBySlug(slug: string): Promise<PostDetailRow | null> {
+    return this.detail('p.slug = $1', slug);
+  }
+
+  async detailById(id: string): Promise<PostDetailRow | null> {
+    return this.detail('p.id = $1', id);
+  }
+
+  private async detail(condition: string, value: string): Promise<PostDetailRow | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${SUMMARY_COLUMNS}, p.body, p.body_html, p.rendered_with, p.notify_requested_at
+       FROM posts p ${AGGREGATES} WHERE ${condition}`,
+      [value],
+    )) as PostDetailRow[];
+    return rows[0] ?? null;
+  }
+
+  /** Slugs equal to `base` or `base-N`, to pick a free one. */
+  async slugsLike(base: string): Promise<Set<string>> {
+    const rows = (await this.dataSource.query(`SELECT slug FROM posts WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`])) as { slug: string }[];
+    return new Set(rows.map((r) => r.slug));
+  }
+
+  /** Tags of published posts with how many posts carry each. */
+  async publishedTags(): Promise<{ tag: string; count: number }[]> {
+    return (await this.dataSource.query(
+      `SELECT t.tag, count(*)::int AS count FROM posts p, unnest(p.tags) AS t(tag)
+       WHERE p.status = 'published' GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 30`,
+    )) as { tag: string; count: number }[];
+  }
+
+  async storeRendering(id: string, html: string, version: number): Promise<void> {
+    await this.dataSource.query(`UPDATE posts SET body_html = $2, rendered_with = $3 WHERE id = $1`, [id, html, version]);
+  }
+}

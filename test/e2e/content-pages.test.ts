@@ -1,0 +1,96 @@
+import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
+
+/** The HTML forms: CSRF on every POST, validation shown on the page, coach pages guarded. */
+describe('Content pages', () => {
+  let t: TestApp;
+  let coach: string;
+  let reader: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+    coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+    reader = await signup(t, 'pages@example.com', 'Page Reader');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Loads a page (as `session`, if given) and returns the cookie header and CSRF token its forms use. */
+  async function formContext(path: string, session?: string): Promise<{ cookie: string; csrf: string }> {
+    const req = t.http().get(path);
+    if (session) req.set('cookie', `mend_session=${session}`);
+    const res = await req.expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(res.text)![1];
+    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]);
+    return { cookie: [...setCookie, ...(session ? [`mend_session=${session}`] : [])].join('; '), csrf };
+  }
+
+  it('shows the seeded demo posts on the home page, the blog and the feed', async () => {
+    const home = await t.http().get('/').expect(200);
+    expect(home.text).toContain('href="/blog/repair-over-perfection"');
+    const blog = await t.http().get('/blog').expect(200);
+    expect(blog.text).toContain('Rest Is Not a Reward');
+    expect((await t.http().get('/feed.xml').expect(200)).text).toContain('<title>Repair Over Perfection</title>');
+  });
+
+  it('refuses a comment form without a CSRF token, accepts one with it, and shows validation errors', async () => {
+    await t.http().post('/blog/repair-over-perfection/comments').type('form').send({ name: 'A', body: 'hi' }).expect(403);
+    const { cookie, csrf } = await formContext('/blog/repair-over-perfection');
+    const ok = await t.http().post('/blog/repair-over-perfection/comments').set('cookie', cookie).type('form').send({ _csrf: csrf, name: 'Kim', body: 'Line one\nLine two', website: '' }).expect(303);
+    expect(ok.headers.location).toBe('/blog/repair-over-perfection?comment=pending#comments');
+    const [row] = await t.dataSource.query(`SELECT author_name, body, status FROM comments WHERE author_name = 'Kim'`);
+    expect(row).toEqual({ author_name: 'Kim', body: 'Line one\nLine two', status: 'pending' });
+
+    const tooLong = await t.http().post('/blog/repair-over-perfection/comments').set('cookie', cookie).type('form').send({ _csrf: csrf, name: 'Kim', body: 'x'.repeat(5001) }).expect(400);
+    expect(tooLong.text).toContain('body must be at most 5000 characters');
+    expect(tooLong.text).toContain('aria-invalid="true"');
+    await t.http().post('/blog/no-such-post/comments').set('cookie', cookie).type('form').send({ _csrf: csrf, name: 'Kim', body: 'hi' }).expect(404);
+  });
+
+  it('asks signed-out readers to sign in before rating, and validates stars', async () => {
+    const anon = await formContext('/blog/repair-over-perfection');
+    const res = await t.http().post('/blog/repair-over-perfection/rating').set('cookie', anon.cookie).type('form').send({ _csrf: anon.csrf, stars: '5' }).expect(303);
+    expect(res.headers.location).toBe('/login?next=%2Fblog%2Frepair-over-perfection');
+    const signedIn = await formContext('/blog/repair-over-perfection', reader);
+    await t.http().post('/blog/repair-over-perfection/rating').set('cookie', signedIn.cookie).type('form').send({ _csrf: signedIn.csrf, stars: '9' }).expect(400);
+    await t.http().post('/blog/repair-over-perfection/rating').set('cookie', signedIn.cookie).type('form').send({ _csrf: signedIn.csrf, stars: '5' }).expect(303);
+    const api = await t.http().get('/api/posts/repair-over-perfection').expect(200);
+    expect(api.body.rating).toEqual({ average: 5, count: 1 });
+  });
+
+  it('lets only the coach use the editor, moderation and subscriber pages', async () => {
+    for (const path of ['/coach/posts', '/coach/posts/new', '/coach/comments', '/coach/subscribers', '/coach/subscribers.csv']) {
+      await t.http().get(path).set('cookie', `mend_session=${reader}`).expect(403);
+      const anon = await t.http().get(path).expect(303);
+      expect(anon.headers.location).toMatch(/^\/login/);
+    }
+    const { cookie, csrf } = await formContext('/coach/posts/new', coach);
+    const bad = await t.http().post('/coach/posts').set('cookie', cookie).type('form').send({ _csrf: csrf, title: '', body: 'x', slug: 'Not A Slug' }).expect(400);
+    expect(bad.text).toContain('slug may hold only');
+    const created = await t.http().post('/coach/posts').set('cookie', cookie).type('form').send({ _csrf: csrf, title: 'Made in the editor', body: '*Hi*', tags: 'one, Two' }).expect(303);
+    const id = /\/coach\/posts\/([0-9a-f-]{36})/.exec(created.headers.location)![1];
+    const dup = await t.http().post(`/coach/posts/${id}`).set('cookie', cookie).type('form').send({ _csrf: csrf, title: 'Made in the editor', slug: 'repair-over-perfection', body: '*Hi*' }).expect(409);
+    expect(dup.text).toContain('Another post already uses this slug');
+    await t.http().post(`/coach/posts/${id}/publish`).set('cookie', cookie).type('form').send({ _csrf: csrf, notifySubscribers: 'on' }).expect(303);
+    const post = await t.http().get('/api/posts/made-in-the-editor').expect(200);
+    expect(post.body).toMatchObject({ status: 'published', tags: ['one', 'two'], html: '<p><em>Hi</em></p>\n', notifiedAt: expect.any(String) });
+    const editor = await t.http().get(`/coach/posts/${id}`).set('cookie', `mend_session=${coach}`).expect(200);
+    expect(editor.text).toContain('Subscribers were mailed');
+    const csv = await t.http().get('/coach/subscribers.csv').set('cookie', `mend_session=${coach}`).expect(200);
+    expect(csv.text.startsWith('"email","status"')).toBe(true);
+    const comments = await t.http().get('/coach/comments').set('cookie', `mend_session=${coach}`).expect(200);
+    expect(comments.text).toContain('Line one\nLine two');
+    await t.http().post(`/coach/posts/${id}/delete`).set('cookie', cookie).type('form').send({ _csrf: csrf }).expect(303);
+    await t.http().get('/blog/made-in-the-editor').expect(404);
+  });
+
+  it('shows newsletter pages: a bad unsubscribe link and a bad confirmation are explained, not crashed', async () => {
+    const bad = await t.http().get('/newsletter/unsubscribe?token=nope').expect(400);
+    expect(bad.text).toContain('not valid');
+    const { cookie, csrf } = await formContext('/newsletter/confirm?token=abc');
+    const res = await t.http().post('/newsletter/confirm').set('cookie', cookie).type('form').send({ _csrf: csrf, token: 'abc' }).expect(400);
+    expect(res.text).toContain('expired');
+    const sub = await t.http().post('/newsletter/subscribe').set('cookie', cookie).type('form').send({ _csrf: csrf, email: 'nope' }).expect(400);
+    expect(sub.text).toContain('valid email');
+  });
+});

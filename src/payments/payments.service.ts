@@ -18,7 +18,7 @@ import {
 } from './payable';
 import { Payment } from './payment.entity';
 import { PaymentFulfilment, REFUND_QUEUE, RefundJob } from './payment-fulfilment.service';
-import { describeStripeFailure, sessionPaymentIntentId } from './stripe-objects';
+import { describeStripeFailure, sessionPaymentIntentId, stripeExpiresAt } from './stripe-objects';
 import { STRIPE } from './stripe-client';
 import { PaymentView, toPaymentView } from './payment-view';
 
@@ -104,7 +104,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
           },
         },
       ],
-      expires_at: Math.floor(payment.expiresAt.getTime() / 1000),
+      expires_at: stripeExpiresAt(payment.expiresAt, this.clock.now()),
       success_url: `${this.config.publicUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${this.config.publicUrl}/checkout/cancelled?payment=${payment.id}`,
     };
@@ -126,7 +126,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       );
       throw new DomainError(
         'PAYMENT_PROVIDER_ERROR',
-        'Our payment provider did not answer in time, so nothing was charged and the time was not held. Please try again in a moment.',
+        'We could not start the payment with our payment provider, so nothing was charged. Please try again in a moment.',
       );
     }
     if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL');

@@ -143,6 +143,31 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     expect(await mails('payment_receipt', 'ten@example.com')).toBe(1);
   });
 
+  it('the same event delivered to two app instances at once is applied once', async () => {
+    const second = await startTestApp({
+      databaseUrl: t.databaseUrl,
+      env: { ...fake.env(), STRIPE_TIMEOUT_MS: '400' },
+      workers: false,
+      seed: false,
+    });
+    try {
+      const recorder = new RecordingPayable(t);
+      second.app.get<PaymentsPort>(PAYMENTS).registerHandler('booking', recorder);
+      const req = request({ customerEmail: 'two@example.com' });
+      const { paymentId } = await port.createCheckout(req);
+      const event = fake.completeSession(await sessionOf(paymentId));
+      const results = await Promise.all(
+        [0, 1, 2, 3].map((i) => send(i % 2 ? second.http : t.http, event)),
+      );
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(results.filter((r) => r.body.outcome === 'processed')).toHaveLength(1);
+      expect(await payable.calls(req.referenceId)).toEqual(['paid']);
+      expect(await mails('payment_receipt', 'two@example.com')).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('expired → the hold is released; an expiry after payment is ignored (never backwards)', async () => {
     const req = request();
     const { paymentId } = await port.createCheckout(req);

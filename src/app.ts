@@ -43,7 +43,8 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // https: so the coach's posts can show cover and inline images hosted elsewhere.
+        imgSrc: ["'self'", 'data:', 'https:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         formAction: ["'self'", 'https://checkout.stripe.com'],

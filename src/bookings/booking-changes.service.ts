@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { PAYMENTS, PaymentsPort, RefundSummary } from '../payments/payable';
@@ -9,7 +9,7 @@ import { BookingMails } from './booking-mails';
 import { BookingAccess, BookingSupport, pgCode } from './booking-support';
 import { Booking } from './booking.entity';
 import { BookingOutDto, CancelResultDto } from './dto/booking.dto';
-import { refundDue, withinNotice } from './policy';
+import { Actor, refundDue, withinNotice } from './policy';
 
 const NO_REFUND: RefundSummary = { status: 'none', amount: 0, currency: null };
 
@@ -34,50 +34,63 @@ export class BookingChangesService {
 
   async cancel(id: string, access: BookingAccess, reason?: string): Promise<CancelResultDto> {
     return this.dataSource.transaction(async (m) => {
-      const { booking: b, actor } = await this.support.load(m, id, access, true);
-      if (b.status === 'cancelled') return { status: 'cancelled' as const, refund: NO_REFUND };
-      if (b.status === 'expired')
-        throw new DomainError(
-          'CONFLICT',
-          'This booking was never completed, so there is nothing to cancel.',
-        );
-      const now = this.clock.now();
-      const settings = await this.scheduling.settings(b.coachId, m);
-      const wasConfirmed = b.status === 'confirmed';
-      let refund = NO_REFUND;
-      if (
-        wasConfirmed &&
-        b.price > 0 &&
-        this.payments &&
-        refundDue(actor, b.startAt, now, settings.cancellationNoticeHours)
-      ) {
-        refund = await this.payments.requestRefund(
-          m,
-          'booking',
-          b.id,
-          actor === 'coach' ? 'cancelled by the coach' : 'cancelled by the client in time',
-        );
-      }
-      b.status = 'cancelled';
-      b.cancelledAt = now;
-      b.cancelReason = reason?.trim() || null;
-      b.sequence += 1;
-      await m.update(
-        Booking,
-        { id: b.id },
-        { status: b.status, cancelledAt: now, cancelReason: b.cancelReason, sequence: b.sequence },
-      );
-      if (wasConfirmed) {
-        const refundText =
-          refund.status === 'none'
-            ? b.price > 0
-              ? 'This cancellation is inside the notice period, so it is not refunded automatically; write to your coach if you need to.'
-              : ''
-            : `${money(refund.amount, refund.currency ?? b.currency)} will be refunded to your card; it can take a few days to show.`;
-        await this.mails.cancelled(m, b, await this.support.context(b, m), refundText);
-      }
-      return { status: 'cancelled' as const, refund };
+      const { booking, actor } = await this.support.load(m, id, access, true);
+      return this.cancelLoaded(m, booking, actor, reason);
     });
+  }
+
+  /**
+   * Cancels a booking already loaded (and locked) inside the caller's transaction: refund per
+   * policy, a rising SEQUENCE, mails to both sides. Also used when an account is deleted.
+   */
+  async cancelLoaded(
+    m: EntityManager,
+    b: Booking,
+    actor: Actor,
+    reason?: string,
+  ): Promise<CancelResultDto> {
+    if (b.status === 'cancelled') return { status: 'cancelled' as const, refund: NO_REFUND };
+    if (b.status === 'expired')
+      throw new DomainError(
+        'CONFLICT',
+        'This booking was never completed, so there is nothing to cancel.',
+      );
+    const now = this.clock.now();
+    const settings = await this.scheduling.settings(b.coachId, m);
+    const wasConfirmed = b.status === 'confirmed';
+    let refund = NO_REFUND;
+    if (
+      wasConfirmed &&
+      b.price > 0 &&
+      this.payments &&
+      refundDue(actor, b.startAt, now, settings.cancellationNoticeHours)
+    ) {
+      refund = await this.payments.requestRefund(
+        m,
+        'booking',
+        b.id,
+        actor === 'coach' ? 'cancelled by the coach' : 'cancelled by the client in time',
+      );
+    }
+    b.status = 'cancelled';
+    b.cancelledAt = now;
+    b.cancelReason = reason?.trim() || null;
+    b.sequence += 1;
+    await m.update(
+      Booking,
+      { id: b.id },
+      { status: b.status, cancelledAt: now, cancelReason: b.cancelReason, sequence: b.sequence },
+    );
+    if (wasConfirmed) {
+      const refundText =
+        refund.status === 'none'
+          ? b.price > 0
+            ? 'This cancellation is inside the notice period, so it is not refunded automatically; write to your coach if you need to.'
+            : ''
+          : `${money(refund.amount, refund.currency ?? b.currency)} will be refunded to your card; it can take a few days to show.`;
+      await this.mails.cancelled(m, b, await this.support.context(b, m), refundText);
+    }
+    return { status: 'cancelled' as const, refund };
   }
 
   async reschedule(id: string, access: BookingAccess, startIso: string): Promise<BookingOutDto> {

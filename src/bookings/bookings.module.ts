@@ -7,6 +7,7 @@ import { BookingMails } from './booking-mails';
 import { BookingPayableHandler } from './booking-payable.handler';
 import { BookingSupport } from './booking-support';
 import { BookingsController } from './bookings.controller';
+import { BookingsDataRightsService } from './bookings-data-rights.service';
 import { BookingsService } from './bookings.service';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { CalendarFeedService } from './calendar-feed.service';
@@ -22,7 +23,8 @@ import { CalendarFeedService } from './calendar-feed.service';
     BookingPayableHandler,
     BookingSupport,
     CalendarFeedService,
+    BookingsDataRightsService,
   ],
-  exports: [BookingsService, BookingChangesService, BookingPayableHandler],
+  exports: [BookingsService, BookingChangesService, BookingPayableHandler, BookingsDataRightsService],
 })
 export class BookingsModule {}

@@ -15,6 +15,7 @@ import { PostsService } from './posts/posts.service';
 import { PostRating } from './ratings/post-rating.entity';
 import { RatingsService } from './ratings/ratings.service';
 import { CoachContentPagesController } from './coach-content.pages.controller';
+import { ContentDataRightsService } from './content-data-rights.service';
 import { ContentSeedService } from './content-seed.service';
 import { NewsletterPagesController } from './newsletter/newsletter.pages.controller';
 import { BlogPagesController } from './posts/blog.pages.controller';
@@ -31,7 +32,7 @@ import { BlogPagesController } from './posts/blog.pages.controller';
     NewsletterPagesController,
     CoachContentPagesController,
   ],
-  providers: [PostsRepository, PostsService, CommentsService, RatingsService, NewsletterService, ContentSeedService],
-  exports: [PostsService, ContentSeedService],
+  providers: [PostsRepository, PostsService, CommentsService, RatingsService, NewsletterService, ContentSeedService, ContentDataRightsService],
+  exports: [PostsService, ContentSeedService, ContentDataRightsService],
 })
 export class ContentModule {}

@@ -102,4 +102,61 @@ describe('Browser: writing, commenting and moderating', () => {
     expect(row.status).toBe('pending');
     await page.close();
   });
+
+  it('serves RSS and a sitemap that a real XML parser (Chromium’s DOMParser) accepts', async () => {
+    const page = await browser.newPage();
+    await page.goto(t.baseUrl + '/blog');
+    const result = await page.evaluate(async () => {
+      const parse = async (path: string) => new DOMParser().parseFromString(await (await fetch(path)).text(), 'application/xml');
+      const rss = await parse('/feed.xml');
+      const sitemap = await parse('/sitemap.xml');
+      return {
+        rssErrors: rss.getElementsByTagName('parsererror').length,
+        root: rss.documentElement.nodeName,
+        version: rss.documentElement.getAttribute('version'),
+        channelTitle: rss.querySelector('channel > title')?.textContent,
+        channelLink: rss.querySelector('channel > link')?.textContent,
+        items: [...rss.querySelectorAll('channel > item')].map((i) => ({
+          title: i.querySelector('title')?.textContent,
+          link: i.querySelector('link')?.textContent,
+          pubDate: i.querySelector('pubDate')?.textContent,
+          content: i.getElementsByTagNameNS('http://purl.org/rss/1.0/modules/content/', 'encoded')[0]?.textContent ?? '',
+        })),
+        sitemapErrors: sitemap.getElementsByTagName('parsererror').length,
+        locs: [...sitemap.getElementsByTagName('loc')].map((l) => l.textContent),
+      };
+    });
+    expect(result.rssErrors).toBe(0);
+    expect(result.root).toBe('rss');
+    expect(result.version).toBe('2.0');
+    expect(result.channelTitle).toBe('Mend — writing');
+    expect(result.channelLink).toMatch(/\/blog$/);
+    expect(result.items.map((i) => i.title)).toEqual(expect.arrayContaining(['Repair Over Perfection', 'Rest Is Not a Reward', 'Small Steps Count']));
+    for (const item of result.items) {
+      expect(item.link).toMatch(/^https?:\/\/[^/]+\/blog\/[a-z0-9-]+$/);
+      expect(Number.isNaN(Date.parse(item.pubDate ?? ''))).toBe(false);
+      expect(item.content).not.toMatch(/<script/i);
+    }
+    // The escaped HTML comes back out of the XML as the post's HTML.
+    expect(result.items.find((i) => i.title === 'Small Steps Count')?.content).toContain('<em>another</em>');
+    expect(result.sitemapErrors).toBe(0);
+    expect(result.locs).toEqual(expect.arrayContaining([expect.stringMatching(/\/blog\/small-steps-count$/), expect.stringMatching(/\/blog$/)]));
+    await page.close();
+  });
+
+  it('keeps the coach’s post list and subscriber pages accessible', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(t.baseUrl + '/login');
+    await page.getByLabel('Email').fill(COACH_EMAIL);
+    await page.getByLabel('Password').fill(COACH_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/coach$/);
+    for (const path of ['/coach/posts', '/coach/subscribers']) {
+      await page.goto(t.baseUrl + path);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    }
+    await screenshot(page, 'coach-subscribers');
+    await ctx.close();
+  });
 });

@@ -1,3 +1,4 @@
+import { Clock } from '../../src/common/clock';
 import { NewsletterService } from '../../src/content/newsletter/newsletter.service';
 import { unsubscribeToken } from '../../src/content/newsletter/unsubscribe-token';
 import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
@@ -68,6 +69,20 @@ describe('Content: newsletter and feeds', () => {
     expect(mail.to('ann@example.com').filter((m) => /confirm/i.test(m.subject))).toHaveLength(1);
   });
 
+  it('sends at most one confirmation link per 15 minutes, so nobody can flood an inbox', async () => {
+    for (let i = 0; i < 5; i++) await subscribe('flood@example.com');
+    const count = async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE to_address = 'flood@example.com'`))[0].n;
+    expect(await count()).toBe(1);
+    const clock = t.app.get(Clock);
+    clock.advance(16 * 60_000);
+    try {
+      await subscribe('flood@example.com');
+      expect(await count()).toBe(2);
+    } finally {
+      clock.reset();
+    }
+  });
+
   it('stores only a hash of the confirmation token; a used or expired link fails', async () => {
     await subscribe('hash@example.com');
     const m = await mail.waitFor((x) => x.to.includes('hash@example.com'));
@@ -124,6 +139,7 @@ describe('Content: newsletter and feeds', () => {
     expect(rawHeader(letter, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     for (const m of newsletterMails('First Letter')) expect(rawHeader(m, 'List-Unsubscribe')).toMatch(/^<https:/);
     expect(letter.text).toContain('https://mend.example/blog/first-letter');
+    expect(letter.raw).toMatch(/Content-Type: text\/html/i);
 
     // One-click unsubscribe as a mail client does it: a POST with no cookie and no CSRF token.
     const url = new URL(listUnsubscribe.slice(1, -1));

@@ -246,6 +246,9 @@ describe('Content API: posts, comments, ratings', () => {
 
   it('mails the coach one daily digest of pending comments, and none when nothing waits', async () => {
     const service = t.app.get(CommentsService);
+    // The digest runs from a pg-boss cron schedule (once per tick across instances).
+    const schedules = await t.dataSource.query(`SELECT cron, timezone FROM pgboss.schedule WHERE name = 'content-comment-digest'`);
+    expect(schedules).toEqual([{ cron: '0 7 * * *', timezone: 'UTC' }]);
     await t.dataSource.query(`UPDATE comments SET status = 'approved' WHERE status = 'pending'`);
     expect(await service.sendDigest()).toBe(false);
     await t.http().post('/api/posts/post-9/comments').send({ name: 'Dana', body: 'A question about rest.' }).expect(202);

@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { ContentDataRightsService } from '../../src/content/content-data-rights.service';
 import { RENDERER_VERSION } from '../../src/content/posts/markdown';
 import { PostsService } from '../../src/content/posts/posts.service';
 import { startTestApp, TestApp } from '../support/app';
@@ -65,5 +66,36 @@ describe('Content: database invariants', () => {
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`);
       expect(n).toBe(0);
     }
+  });
+});
+
+describe('Content: data rights (export and erasure of one person)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ workers: false, seed: false });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('exports and then erases a person’s comments, ratings and subscription, leaving others alone', async () => {
+    const [{ id: me }] = await t.dataSource.query(`INSERT INTO users (email, name) VALUES ('me@example.com', 'Me') RETURNING id`);
+    const [{ id: other }] = await t.dataSource.query(`INSERT INTO users (email, name) VALUES ('other@example.com', 'Other') RETURNING id`);
+    const [{ id: post }] = await t.dataSource.query(`INSERT INTO posts (title, slug) VALUES ('On Rest', 'on-rest') RETURNING id`);
+    await t.dataSource.query(`INSERT INTO comments (post_id, user_id, author_name, body, status) VALUES ($1, $2, 'Me', 'Mine', 'approved'), ($1, $3, 'Other', 'Theirs', 'approved')`, [post, me, other]);
+    await t.dataSource.query(`INSERT INTO post_ratings (post_id, user_id, stars) VALUES ($1, $2, 4), ($1, $3, 2)`, [post, me, other]);
+    await t.dataSource.query(`INSERT INTO newsletter_subscribers (email, status, confirmed_at) VALUES ('me@example.com', 'confirmed', now()), ('other@example.com', 'confirmed', now())`);
+    const rights = t.app.get(ContentDataRightsService);
+
+    const data = await rights.exportFor({ id: me, email: 'Me@Example.com' });
+    expect(data.comments).toEqual([{ post: 'On Rest', name: 'Me', body: 'Mine', status: 'approved', createdAt: expect.any(String) }]);
+    expect(data.ratings).toEqual([{ post: 'On Rest', stars: 4, updatedAt: expect.any(String) }]);
+    expect(data.newsletter).toMatchObject({ email: 'me@example.com', status: 'confirmed' });
+
+    await t.dataSource.transaction((m) => rights.eraseFor(m, { id: me, email: 'me@example.com' }));
+    expect(await rights.exportFor({ id: me, email: 'me@example.com' })).toEqual({ comments: [], ratings: [], newsletter: null });
+    const others = await rights.exportFor({ id: other, email: 'other@example.com' });
+    expect([others.comments.length, others.ratings.length, others.newsletter?.status]).toEqual([1, 1, 'confirmed']);
   });
 });

@@ -174,3 +174,8 @@ export class PostListDto {
   @ApiProperty() total: number;
   @ApiProperty() totalPages: number;
 }
+
+export class RatingResultDto {
+  @ApiProperty({ type: RatingSummaryDto }) rating: RatingSummaryDto;
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'The caller’s own rating' }) yours: number;
+}

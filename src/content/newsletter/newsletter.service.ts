@@ -11,10 +11,12 @@ import { MailService } from '../../mail/mail.service';
 import { SubscriberDto } from '../dto/comment.dto';
 import { NEWSLETTER_QUEUE } from '../posts/posts.service';
 import { toCsv } from './csv';
+import { newsletterHtml } from './newsletter-mail';
 import { NewsletterSubscriber } from './subscriber.entity';
 import { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token';
 
 const CONFIRM_TTL_MS = 7 * 86_400_000;
+const CONFIRM_RESEND_MS = 15 * 60_000;
 
 function toDto(s: NewsletterSubscriber): SubscriberDto {
   return {
@@ -51,25 +53,27 @@ export class NewsletterService implements OnModuleInit {
   /**
    * Double opt-in. The caller always gets the same answer: whether the address is new, pending,
    * confirmed or unsubscribed is never revealed. New, pending and unsubscribed addresses get a
-   * fresh confirmation link; a confirmed one gets nothing.
+   * fresh confirmation link (at most one per 15 minutes); a confirmed one gets nothing.
    */
   async subscribe(rawEmail: string, ip: string): Promise<void> {
     await this.rateLimit.consume('subscribe', ip);
     const email = normalizeEmail(rawEmail);
-    const { token, hash } = newToken();
-    const expires = new Date(this.clock.now().getTime() + CONFIRM_TTL_MS);
+    const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      const rows = (await m.query(
-        `INSERT INTO newsletter_subscribers (email, status, confirm_token_hash, confirm_expires_at)
-         VALUES ($1, 'pending', $2, $3)
-         ON CONFLICT (email) DO UPDATE SET
-           status = CASE WHEN newsletter_subscribers.status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
-           confirm_token_hash = CASE WHEN newsletter_subscribers.status = 'confirmed' THEN newsletter_subscribers.confirm_token_hash ELSE EXCLUDED.confirm_token_hash END,
-           confirm_expires_at = CASE WHEN newsletter_subscribers.status = 'confirmed' THEN newsletter_subscribers.confirm_expires_at ELSE EXCLUDED.confirm_expires_at END
-         RETURNING status`,
-        [email, hash, expires],
-      )) as { status: string }[];
-      if (rows[0].status === 'confirmed') return;
+      await m.query(`INSERT INTO newsletter_subscribers (email, status) VALUES ($1, 'pending') ON CONFLICT (email) DO NOTHING`, [email]);
+      const [row] = (await m.query(
+        `SELECT id, status, confirm_token_hash, confirm_sent_at FROM newsletter_subscribers WHERE email = $1 FOR UPDATE`,
+        [email],
+      )) as { id: string; status: string; confirm_token_hash: string | null; confirm_sent_at: Date | null }[];
+      if (row.status === 'confirmed') return;
+      // A link sent minutes ago is still on its way: don't let anyone flood an inbox with them.
+      const recent = row.confirm_sent_at && now.getTime() - row.confirm_sent_at.getTime() < CONFIRM_RESEND_MS;
+      if (row.status === 'pending' && row.confirm_token_hash && recent) return;
+      const { token, hash } = newToken();
+      await m.query(
+        `UPDATE newsletter_subscribers SET status = 'pending', confirm_token_hash = $2, confirm_expires_at = $3, confirm_sent_at = $4 WHERE id = $1`,
+        [row.id, hash, new Date(now.getTime() + CONFIRM_TTL_MS), now],
+      );
       const link = `${this.config.publicUrl}/newsletter/confirm?token=${token}`;
       await this.mail.enqueue(m, {
         kind: 'newsletter_confirm',
@@ -132,9 +136,9 @@ export class NewsletterService implements OnModuleInit {
   async runBatch(postId: string): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const [post] = (await m.query(
-        `SELECT id, slug, title, excerpt, status, notify_requested_at FROM posts WHERE id = $1`,
+        `SELECT id, slug, title, excerpt, body_html, status, notify_requested_at FROM posts WHERE id = $1`,
         [postId],
-      )) as { id: string; slug: string; title: string; excerpt: string; status: string; notify_requested_at: Date | null }[];
+      )) as { id: string; slug: string; title: string; excerpt: string; body_html: string; status: string; notify_requested_at: Date | null }[];
       if (!post || post.status !== 'published' || !post.notify_requested_at) return 0;
       const inserted = (await m.query(
         `INSERT INTO newsletter_deliveries (post_id, subscriber_id)
@@ -158,7 +162,7 @@ export class NewsletterService implements OnModuleInit {
     });
   }
 
-  private async enqueuePostMail(m: EntityManager, post: { slug: string; title: string; excerpt: string }, s: { id: string; email: string }): Promise<void> {
+  private async enqueuePostMail(m: EntityManager, post: { slug: string; title: string; excerpt: string; body_html: string }, s: { id: string; email: string }): Promise<void> {
     const url = `${this.config.publicUrl}/blog/${post.slug}`;
     const unsubscribe = `${this.config.publicUrl}/newsletter/unsubscribe?token=${unsubscribeToken(this.config.encryptionKey, s.id)}`;
     await this.mail.enqueue(m, {
@@ -166,6 +170,8 @@ export class NewsletterService implements OnModuleInit {
       to: s.email,
       subject: post.title,
       text: `${post.title}\n\n${post.excerpt}\n\nRead it here:\n${url}\n\n— Mend · repair over perfection\n\nYou get this because you subscribed to Mend's writing. Unsubscribe with one click:\n${unsubscribe}\n`,
+      // The post's HTML was sanitised when it was saved; the rest is escaped here.
+      html: newsletterHtml(post.title, post.body_html, url, unsubscribe),
       headers: {
         'List-Unsubscribe': `<${unsubscribe}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

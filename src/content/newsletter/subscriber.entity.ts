@@ -27,6 +27,10 @@ export class NewsletterSubscriber {
   @Column({ name: 'confirm_expires_at', type: 'timestamptz', nullable: true })
   confirmExpiresAt: Date | null;
 
+  /** When the last confirmation mail went out (re-sent at most every 15 minutes). */
+  @Column({ name: 'confirm_sent_at', type: 'timestamptz', nullable: true })
+  confirmSentAt: Date | null;
+
   @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true })
   confirmedAt: Date | null;
 

@@ -6,6 +6,7 @@ import { clientIp } from '../../common/http';
 import { validateForm } from '../../common/validation';
 import { redirect, renderPage } from '../../web/page';
 import { CommentsService } from '../comments/comments.service';
+import { longDate } from '../dates';
 import { CreateCommentDto, RateDto } from '../dto/comment.dto';
 import { ListPostsQueryDto } from '../dto/post.dto';
 import { RatingsService } from '../ratings/ratings.service';
@@ -34,6 +35,7 @@ export class BlogPagesController {
       list,
       tags,
       tag,
+      longDate,
     });
   }
 
@@ -73,11 +75,8 @@ export class BlogPagesController {
 
   private async renderPost(req: FastifyRequest, reply: FastifyReply, slug: string, extra: Record<string, unknown>, status = 200): Promise<void> {
     const viewer = req.viewer ?? null;
-    const post = await this.posts.bySlug(slug, viewer);
-    const [comments, mine] = await Promise.all([
-      this.comments.approvedForPost(post.id),
-      viewer ? this.ratings.mine(post.id, viewer.id) : Promise.resolve(null),
-    ]);
-    await renderPage(req, reply, 'content/post', { title: post.title, description: post.excerpt, post, comments, myRating: mine, ...extra }, status);
+    const { post, comments } = await this.posts.page(slug, viewer);
+    const mine = viewer ? await this.ratings.mine(post.id, viewer.id) : null;
+    await renderPage(req, reply, 'content/post', { title: post.title, description: post.excerpt, post, comments, myRating: mine, longDate, ...extra }, status);
   }
 }

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { Auth, CurrentUser, Viewer } from '../../accounts/auth.decorators';
 import { User } from '../../accounts/user.entity';
 import { RateDto } from '../dto/comment.dto';
-import { CreatePostDto, ListPostsQueryDto, PostDto, PostListDto, PublishPostDto, UpdatePostDto } from '../dto/post.dto';
-import { RatingResult, RatingsService } from '../ratings/ratings.service';
+import { CreatePostDto, ListPostsQueryDto, PostDto, PostListDto, PublishPostDto, RatingResultDto, UpdatePostDto } from '../dto/post.dto';
+import { RatingsService } from '../ratings/ratings.service';
 import { PostsService } from './posts.service';
 
 @ApiTags('content')
@@ -71,7 +71,8 @@ export class PostsController {
   @Put(':slug/rating')
   @Auth()
   @ApiOperation({ summary: 'Rate a post 1–5 stars (one rating per person; rating again changes it)' })
-  rate(@Param('slug') slug: string, @Body() dto: RateDto, @CurrentUser() user: User): Promise<RatingResult> {
+  @ApiResponse({ status: 200, type: RatingResultDto })
+  rate(@Param('slug') slug: string, @Body() dto: RateDto, @CurrentUser() user: User): Promise<RatingResultDto> {
     return this.ratings.rate(slug, dto.stars, user);
   }
 }

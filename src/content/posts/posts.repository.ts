@@ -38,6 +38,19 @@ const AGGREGATES = `
     SELECT count(*)::int AS count FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'
   ) c ON true`;
 
+/** An approved comment as the post page shows it. */
+export interface PageComment {
+  id: string;
+  name: string;
+  body: string;
+  createdAt: string;
+  byCoach: boolean;
+}
+
+export interface PostPageRow extends PostDetailRow {
+  comments: PageComment[];
+}
+
 export type StatusFilter = 'published' | 'draft' | 'all';
 
 /** Every query about posts that is more than a primary-key lookup. */
@@ -83,6 +96,29 @@ export class PostsRepository {
        FROM posts p ${AGGREGATES} WHERE ${condition}`,
       [value],
     )) as PostDetailRow[];
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The post page in one round trip: the post, its rating summary and its approved comments
+   * (oldest first, at most 500) as JSON.
+   */
+  async pageBySlug(slug: string): Promise<PostPageRow | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${SUMMARY_COLUMNS}, p.body, p.body_html, p.rendered_with, p.notify_requested_at, cl.comments
+       FROM posts p ${AGGREGATES}
+       LEFT JOIN LATERAL (
+         SELECT coalesce(json_agg(json_build_object(
+                  'id', cm.id, 'name', cm.author_name, 'body', cm.body,
+                  'createdAt', to_char(cm.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                  'byCoach', (u.role = 'coach') IS TRUE
+                ) ORDER BY cm.created_at, cm.id), '[]'::json) AS comments
+         FROM (SELECT * FROM comments WHERE post_id = p.id AND status = 'approved' ORDER BY created_at, id LIMIT 500) cm
+         LEFT JOIN users u ON u.id = cm.user_id
+       ) cl ON true
+       WHERE p.slug = $1`,
+      [slug],
+    )) as PostPageRow[];
     return rows[0] ?? null;
   }
 

@@ -7,7 +7,7 @@ import { JobsService } from '../../jobs/jobs.service';
 import { CreatePostDto, PostDto, PostListDto, PostSummaryDto, UpdatePostDto } from '../dto/post.dto';
 import { excerptFrom, renderMarkdown, RENDERER_VERSION } from './markdown';
 import { Post } from './post.entity';
-import { PostDetailRow, PostRow, PostsRepository, StatusFilter } from './posts.repository';
+import { PageComment, PostDetailRow, PostRow, PostsRepository, StatusFilter } from './posts.repository';
 import { firstFreeSlug, slugify } from './slug';
 
 export const PAGE_SIZE = 10;
@@ -77,6 +77,13 @@ export class PostsService {
     const row = await this.posts.detailBySlug(slug);
     if (!row || (row.status !== 'published' && !isCoach(viewer))) throw notFound('The post');
     return toDetail(await this.freshRendering(row));
+  }
+
+  /** What the post page shows, in one query: the post (drafts for the coach only) and its approved comments. */
+  async page(slug: string, viewer: User | null): Promise<{ post: PostDto; comments: PageComment[] }> {
+    const row = await this.posts.pageBySlug(slug);
+    if (!row || (row.status !== 'published' && !isCoach(viewer))) throw notFound('The post');
+    return { post: toDetail(await this.freshRendering(row)), comments: row.comments };
   }
 
   async byId(id: string): Promise<PostDto> {

@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { User } from '../../accounts/user.entity';
-import { RatingSummaryDto } from '../dto/post.dto';
+import { RatingResultDto, RatingSummaryDto } from '../dto/post.dto';
 import { PostsService } from '../posts/posts.service';
-
-export interface RatingResult {
-  rating: RatingSummaryDto;
-  yours: number;
-}
 
 @Injectable()
 export class RatingsService {
@@ -17,7 +12,7 @@ export class RatingsService {
   ) {}
 
   /** One rating per person per post (the primary key holds it); rating again changes it. */
-  async rate(slug: string, stars: number, user: User): Promise<RatingResult> {
+  async rate(slug: string, stars: number, user: User): Promise<RatingResultDto> {
     const post = await this.posts.publishedId(slug, user);
     await this.dataSource.query(
       `INSERT INTO post_ratings (post_id, user_id, stars) VALUES ($1, $2, $3)

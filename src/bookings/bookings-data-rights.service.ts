@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
+import { Clock } from '../common/clock';
+import { BookingChangesService } from './booking-changes.service';
+import { Booking } from './booking.entity';
+
+export interface BookingRecord {
+  id: string;
+  status: string;
+  sessionType: string;
+  start: string;
+  end: string;
+  timeZone: string;
+  price: number;
+  currency: string;
+  notes: string | null;
+  intake: Record<string, string> | null;
+  createdAt: string;
+  cancelledAt: string | null;
+}
+
+/** What the bookings module holds about one client, for the coach's client view, export and erasure. */
+@Injectable()
+export class BookingsDataRightsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly changes: BookingChangesService,
+    private readonly clock: Clock,
+  ) {}
+
+  async bookingsOf(clientId: string, m: EntityManager = this.dataSource.manager): Promise<BookingRecord[]> {
+    const rows = await m.find(Booking, { where: { clientId }, relations: { sessionType: true }, order: { startAt: 'DESC' } });
+    return rows.map((b) => ({
+      id: b.id,
+      status: b.status,
+      sessionType: b.sessionType?.name ?? '',
+      start: b.startAt.toISOString(),
+      end: b.endAt.toISOString(),
+      timeZone: b.clientTimeZone,
+      price: b.price,
+      currency: b.currency,
+      notes: b.notes,
+      intake: b.intake,
+      createdAt: b.createdAt.toISOString(),
+      cancelledAt: b.cancelledAt ? b.cancelledAt.toISOString() : null,
+    }));
+  }
+
+  /**
+   * Account deletion, inside the caller's transaction: future sessions are cancelled coach-side
+   * (so paid ones are refunded in full, and both sides are told); stored idempotent answers that
+   * repeat the person's details are dropped. The rows themselves go with the user (cascade).
+   */
+  async eraseFor(m: EntityManager, user: { id: string; email: string }): Promise<number> {
+    const future = await m.find(Booking, {
+      where: { clientId: user.id, status: In(['confirmed', 'pending_payment']), startAt: MoreThan(this.clock.now()) },
+      lock: { mode: 'pessimistic_write' },
+    });
+    for (const b of future) await this.changes.cancelLoaded(m, b, 'coach', 'The client deleted their account.');
+    await m.query(`DELETE FROM idempotency_keys WHERE response->>'email' = $1`, [user.email]);
+    return future.length;
+  }
+}

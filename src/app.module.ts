@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { BookingsModule } from './bookings/bookings.module';
+import { ClientsModule } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
 import { ContentModule } from './content/content.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
@@ -15,6 +16,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
 import { PaymentsModule } from './payments/payments.module';
+import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
 import { WebModule } from './web/web.module';
@@ -49,7 +51,9 @@ export class AppModule {
         HealthModule,
         SchedulingModule,
         BookingsModule,
+        ClientsModule,
         WebModule,
+        ProgramModule,
         SeedModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -93,8 +93,14 @@ export async function createApp(config: AppConfig, options: AppModuleOptions): P
     new FastifyAdapter({ trustProxy: config.nodeEnv === 'production', bodyLimit: 1_048_576, genReqId: requestId }),
     { rawBody: true, bufferLogs: true, abortOnError: false },
   );
-  await bootstrap(app, config);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  try {
+    await bootstrap(app, config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (e) {
+    // A start-up check failed (e.g. a wrong ENCRYPTION_KEY): release the pool and workers, then report.
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   return app;
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createApp } from './app';
+import { EncryptionKeyMismatchError } from './common/crypto/encryption.service';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { dataSourceOptions } from './database/data-source-options';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
@@ -55,7 +56,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = await createApp(config, { databaseUrl });
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(config, { databaseUrl });
+  } catch (e) {
+    // A start-up check (e.g. ENCRYPTION_KEY against the stored check value) failed: say so once and stop.
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    await stopEmbedded();
+    process.exit(e instanceof EncryptionKeyMismatchError ? 78 : 1);
+  }
   const seed = await app.get(SeedService).run();
   app.enableShutdownHooks([]);
   await app.listen({ port: config.port, host: '0.0.0.0' });

@@ -138,6 +138,29 @@ export class AccountsService {
     return m.findOneOrFail(User, { where: { email } });
   }
 
+  /** Clients (not the coach), newest first, optionally matching a name or email fragment. */
+  async searchClients(search: string | undefined, limit = 100): Promise<User[]> {
+    const q = this.users.createQueryBuilder('u').where(`u.role = 'client'`).orderBy('u.created_at', 'DESC').take(limit);
+    const term = search?.trim();
+    if (term) {
+      const like = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      q.andWhere(`(lower(u.name) LIKE :like OR u.email LIKE :like)`, { like });
+    }
+    return q.getMany();
+  }
+
+  /** Checks a signed-in person's password again (before erasing their account). */
+  async checkPassword(userId: string, password: string): Promise<boolean> {
+    const user = await this.users.findOne({ where: { id: userId } });
+    if (!user?.passwordHash) return false;
+    return verifyPassword(user.passwordHash, password);
+  }
+
+  /** Deletes a user inside the caller's transaction; sessions, tokens and their rows cascade. */
+  async deleteUser(m: EntityManager, userId: string): Promise<void> {
+    await m.delete(User, { id: userId });
+  }
+
   async coach(): Promise<User | null> {
     return this.users.findOne({ where: { role: 'coach' }, order: { createdAt: 'ASC' } });
   }
@@ -176,14 +199,22 @@ export class AccountsService {
     return token;
   }
 
-  private async sendPasswordLink(m: EntityManager, user: User, purpose: 'reset' | 'set'): Promise<void> {
+  /**
+   * Inside the caller's transaction: mails a passwordless person (e.g. someone the coach enrolled)
+   * a single-use link to choose a password, with the caller's words of introduction.
+   */
+  async sendSetPasswordLink(m: EntityManager, user: User, intro: string): Promise<void> {
+    await this.sendPasswordLink(m, user, 'set', intro);
+  }
+
+  private async sendPasswordLink(m: EntityManager, user: User, purpose: 'reset' | 'set', customIntro?: string): Promise<void> {
     const { token, hash } = newToken();
     await m.insert(PasswordResetToken, { userId: user.id, tokenHash: hash, expiresAt: new Date(Date.now() + RESET_TTL_MS), usedAt: null });
     const link = `${this.config.publicUrl}/password-reset?token=${token}`;
     const subject = purpose === 'set' ? 'Set your Mend password' : 'Reset your Mend password';
-    const intro = purpose === 'set'
+    const intro = customIntro ?? (purpose === 'set'
       ? 'Someone (hopefully you) asked to create an account with this email. You have booked with us before, so we only need you to choose a password.'
-      : 'Someone (hopefully you) asked to reset the password of your Mend account.';
+      : 'Someone (hopefully you) asked to reset the password of your Mend account.');
     await this.mail.enqueue(m, {
       kind: purpose === 'set' ? 'password_set' : 'password_reset',
       to: user.email,

@@ -43,6 +43,7 @@ describe('loadConfig', () => {
     [{ COACH_EMAIL: 'nope' }, 'COACH_EMAIL'],
     [{ COACH_PASSWORD: 'short' }, 'COACH_PASSWORD'],
     [{ ENCRYPTION_KEY: 'dG9vIHNob3J0' }, 'ENCRYPTION_KEY'],
+    [{ ENCRYPTION_KEY_PREVIOUS: 'dG9vIHNob3J0' }, 'ENCRYPTION_KEY_PREVIOUS'],
     [{ STRIPE_SECRET_KEY: 'pk_test_123' }, 'STRIPE_SECRET_KEY'],
     [{ STRIPE_SECRET_KEY: 'sk_test_123' }, 'STRIPE_WEBHOOK_SECRET'],
     [{ MAIL_URL: 'http://mail' }, 'MAIL_URL'],

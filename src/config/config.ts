@@ -26,6 +26,8 @@ export interface AppConfig {
   mail: { url: string | null; from: string };
   /** 32-byte key for AES-256-GCM. */
   encryptionKey: Buffer;
+  /** Keys being rotated out (ENCRYPTION_KEY_PREVIOUS): still read, never written. */
+  previousEncryptionKeys: Buffer[];
   rateLimitPerMinute: number;
   logPretty: boolean;
   /** Log level; tests keep the logs quiet. */
@@ -90,6 +92,19 @@ function encryptionKeyVar(env: Env, nodeEnv: NodeEnv, dataDir: string): Buffer {
   return key;
 }
 
+function previousKeysVar(env: Env): Buffer[] {
+  const raw = env.ENCRYPTION_KEY_PREVIOUS;
+  if (!raw) return [];
+  return raw.split(',').map((part) => {
+    const text = part.trim();
+    const key = Buffer.from(text, 'base64');
+    if (key.length !== 32 || key.toString('base64') !== text) {
+      throw new ConfigError('ENCRYPTION_KEY_PREVIOUS', 'must be a comma-separated list of 32-byte keys encoded as base64');
+    }
+    return key;
+  });
+}
+
 /** Reads and validates the whole configuration once; nothing else reads process.env. */
 export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
   const rawEnv = env.NODE_ENV ?? 'development';
@@ -152,6 +167,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     stripe: { secretKey, webhookSecret, apiUrl: stripeApiUrl, timeoutMs: intVar(env, 'STRIPE_TIMEOUT_MS', 20000, 100, 80000) },
     mail: { url: mailUrl, from: mailFrom },
     encryptionKey: encryptionKeyVar(env, nodeEnv, dataDir),
+    previousEncryptionKeys: previousKeysVar(env),
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
     logPretty: boolVar(env, 'LOG_PRETTY', false),
     logLevel,

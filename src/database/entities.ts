@@ -1,6 +1,8 @@
 import { AuthSession } from '../accounts/auth-session.entity';
 import { PasswordResetToken } from '../accounts/password-reset-token.entity';
 import { User } from '../accounts/user.entity';
+import { EncryptionKeyCheck } from '../common/crypto/encryption-key-check.entity';
+import { ClientNote } from '../clients/client-note.entity';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity';
 import { Booking } from '../bookings/booking.entity';
 import { IdempotencyKey } from '../bookings/idempotency-key.entity';
@@ -12,6 +14,9 @@ import { PostRating } from '../content/ratings/post-rating.entity';
 import { OutboxMail } from '../mail/outbox-mail.entity';
 import { Payment } from '../payments/payment.entity';
 import { StripeEvent } from '../payments/stripe-event.entity';
+import { Enrollment, EnrollmentStep } from '../program/enrollment.entity';
+import { Program, ProgramStep } from '../program/program.entity';
+import { Reflection } from '../program/reflection.entity';
 import { CoachSettings } from '../scheduling/coach-settings.entity';
 import { SessionType } from '../scheduling/session-type.entity';
 import { TimeOff } from '../scheduling/time-off.entity';
@@ -22,4 +27,8 @@ export const ENTITIES = [
   CoachSettings, TimeOff, SessionType, Booking, IdempotencyKey,
   Payment, StripeEvent,
   Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery,
+  // the key check for encrypted private writing; the 12 Steps program
+  EncryptionKeyCheck, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
+  // the coach's private notes about clients
+  ClientNote,
 ];

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
+import { ProgramService } from '../program/program.service';
 import { SchedulingService } from '../scheduling/scheduling.service';
 import { ContentSeedService } from '../content/content-seed.service';
 
@@ -18,12 +19,14 @@ export class SeedService {
 
   constructor(
     private readonly accounts: AccountsService,
+    private readonly program: ProgramService,
     private readonly scheduling: SchedulingService,
     private readonly content: ContentSeedService,
   ) {}
 
   async run(): Promise<SeedReport> {
     const coach = await this.accounts.ensureCoach();
+    if (await this.program.seedDemo()) this.logger.log('demo program seeded: The Humble Pie 12 Steps');
     const coachUser = await this.accounts.coach();
     if (coachUser && (await this.scheduling.seedDemo(coachUser.id))) this.logger.log('demo scheduling seeded');
     await this.content.seedDemo();

@@ -33,6 +33,9 @@ export interface TestAppOptions {
   seed?: boolean;
 }
 
+/** One ENCRYPTION_KEY per test database, so a second instance on the same database uses the same key. */
+const keysByDatabase = new Map<string, string>();
+
 /** The production app (same bootstrap as main.ts) on a fresh database of its own. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.databaseUrl ? null : await createTestDatabase();
@@ -40,12 +43,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'mend-test-data-')),
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ENCRYPTION_KEY: keysByDatabase.get(databaseUrl) ?? randomBytes(32).toString('base64'),
     COACH_EMAIL,
     COACH_PASSWORD,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...options.env,
   });
+  if (!keysByDatabase.has(databaseUrl)) keysByDatabase.set(databaseUrl, config.encryptionKey.toString('base64'));
   const app = await createApp(config, { databaseUrl, workers: options.workers ?? true, poolSize: 10 });
   if (options.seed !== false) {
     await app.get(SeedService).run();

@@ -34,6 +34,8 @@ export default async function globalSetup(): Promise<void> {
   await ds.destroy();
   // Create pg-boss's schema once in the template, so each test app starts its queue quickly.
   const boss = new PgBoss({ connectionString: pg.url, max: 2, supervise: false, schedule: false });
+  // Without a listener, an idle connection ended by the terminate below crashed the whole run.
+  boss.on('error', () => undefined);
   await boss.start();
   await boss.stop({ graceful: false, wait: true });
   const admin = new Client({ connectionString: `${base}/postgres` });

@@ -1,0 +1,88 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { Auth, CurrentUser } from '../accounts/auth.decorators';
+import { clearSessionCookie } from '../accounts/session-cookie';
+import { User } from '../accounts/user.entity';
+import { DomainError } from '../common/errors';
+import { redirect, renderPage } from '../web/page';
+import { ClientNotesService } from './client-notes.service';
+import { ClientsService } from './clients.service';
+import { DataRightsService } from './data-rights.service';
+import { ClientNoteInDto } from './dto/clients.dto';
+import { validateForm } from '../common/validation';
+
+@ApiExcludeController()
+@Controller()
+export class ClientsPagesController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly dataRights: DataRightsService,
+    private readonly notes: ClientNotesService,
+  ) {}
+
+  @Get('coach/clients')
+  @Auth('coach')
+  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('search') search?: string): Promise<void> {
+    const term = typeof search === 'string' ? search.slice(0, 100) : '';
+    await renderPage(req, reply, 'clients/list', { title: 'Clients', search: term, clients: await this.clients.list(term) });
+  }
+
+  @Get('coach/clients/:id')
+  @Auth('coach')
+  async detail(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.renderDetail(id, req, reply);
+  }
+
+  @Post('coach/clients/:id/notes')
+  @Auth('coach')
+  async addNote(
+    @Param('id') id: string,
+    @CurrentUser() coach: User,
+    @Body() body: Record<string, string | undefined>,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const form = await validateForm(ClientNoteInDto, { text: body.text });
+    if (!form.ok) return this.renderDetail(id, req, reply, { noteError: 'Write something first (at most 20 000 characters).', draft: body.text ?? '' }, 400);
+    await this.notes.add(id, coach.id, form.value.text);
+    redirect(reply, `/coach/clients/${encodeURIComponent(id)}#notes-h`);
+  }
+
+  private async renderDetail(id: string, req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
+    const client = await this.clients.detail(id);
+    const notes = await this.notes.list(id);
+    await renderPage(req, reply, 'clients/detail', { title: client.profile.name, client, notes, ...extra }, status);
+  }
+
+  /** The same export as GET /api/me/export, as a download for the signed-in page session. */
+  @Get('account/export.json')
+  @Auth()
+  async export(@CurrentUser() user: User, @Res() reply: FastifyReply): Promise<void> {
+    const data = await this.dataRights.exportFor(user);
+    await reply
+      .header('content-disposition', 'attachment; filename="mend-my-data.json"')
+      .header('cache-control', 'no-store')
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(data, null, 2));
+  }
+
+  @Get('account/delete')
+  @Auth()
+  async deletePage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await renderPage(req, reply, 'clients/delete-account', { title: 'Delete your account' });
+  }
+
+  @Post('account/delete')
+  @Auth()
+  async delete(@CurrentUser() user: User, @Body() body: Record<string, string | undefined>, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      await this.dataRights.erase(user, typeof body.password === 'string' ? body.password : '');
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      return renderPage(req, reply, 'clients/delete-account', { title: 'Delete your account', error: e.message }, e.status);
+    }
+    clearSessionCookie(reply);
+    redirect(reply, '/?deleted=1');
+  }
+}

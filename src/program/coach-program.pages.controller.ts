@@ -1,0 +1,137 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { Auth } from '../accounts/auth.decorators';
+import { DomainError } from '../common/errors';
+import { validateForm } from '../common/validation';
+import { redirect, renderPage } from '../web/page';
+import { GrantDto, UnlockDto, UpdateProgramDto, UpdateStepDto } from './dto/program.dto';
+import { EnrollmentsService } from './enrollments.service';
+import { parseStepNumber, ProgramService } from './program.service';
+import { formatDate, formatMoney } from './view-format';
+
+type Form = Record<string, string | undefined>;
+
+/** The coach's program editor and members' progress (as far as members share it). */
+@ApiExcludeController()
+@Controller('coach')
+@Auth('coach')
+export class CoachProgramPagesController {
+  constructor(
+    private readonly program: ProgramService,
+    private readonly enrollments: EnrollmentsService,
+  ) {}
+
+  @Get('program')
+  async programPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('saved') saved?: string): Promise<void> {
+    const program = await this.program.publicProgram();
+    await renderPage(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, values: program, saved: saved === '1', errors: null });
+  }
+
+  @Post('program')
+  async saveProgram(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const values = { title: body.title, description: body.description ?? '', price: body.price, currency: body.currency, dripDays: body.dripDays };
+    const form = await validateForm(UpdateProgramDto, values);
+    if (!form.ok) {
+      const program = await this.program.publicProgram();
+      return renderPage(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, values, saved: false, errors: form.errors }, 400);
+    }
+    await this.program.update({ ...form.value, description: body.description ?? '' });
+    redirect(reply, '/coach/program?saved=1');
+  }
+
+  @Get('program/steps/:n')
+  async stepPage(@Param('n') n: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('saved') saved?: string): Promise<void> {
+    const step = await this.program.fullStep(parseStepNumber(n));
+    await renderPage(req, reply, 'coach/program-step', { title: `Edit step ${step.number}`, step, values: { ...step, prompts: step.prompts.join('\n') }, saved: saved === '1', errors: null });
+  }
+
+  @Post('program/steps/:n')
+  async saveStep(@Param('n') n: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const number = parseStepNumber(n);
+    const values = { title: body.title ?? '', summary: body.summary ?? '', body: body.body ?? '', prompts: body.prompts ?? '' };
+    const dto = Object.assign(new UpdateStepDto(), {
+      title: values.title, summary: values.summary, body: values.body,
+      prompts: values.prompts.split(/\r?\n/).map((p) => p.trim()).filter(Boolean),
+    });
+    const form = await validateForm(UpdateStepDto, { ...dto, summary: dto.summary || ' ', body: dto.body || ' ' });
+    if (!form.ok) {
+      return renderPage(req, reply, 'coach/program-step', { title: `Edit step ${number}`, step: { number }, values, saved: false, errors: form.errors }, 400);
+    }
+    await this.program.putStep(number, dto);
+    redirect(reply, `/coach/program/steps/${number}?saved=1`);
+  }
+
+  @Get('members')
+  async members(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('notice') notice?: string): Promise<void> {
+    await this.renderMembers(req, reply, notice === 'granted' ? 'Enrolled. They have a welcome mail (and a link to set a password if they were new).' : notice === 'unlocked' ? 'Step opened for that member.' : null);
+  }
+
+  @Post('members/grant')
+  async grant(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const form = await validateForm(GrantDto, { email: body.email });
+    if (!form.ok) return this.renderMembers(req, reply, null, 'Please enter a valid email address.', body.email, 400);
+    try {
+      await this.enrollments.grant(form.value.email);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      return this.renderMembers(req, reply, null, e.message, body.email, e.status);
+    }
+    redirect(reply, '/coach/members?notice=granted');
+  }
+
+  @Get('members/:id')
+  async member(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('refunded') refunded?: string): Promise<void> {
+    await this.renderMember(id, req, reply, null, 200, refunded === '1' ? 'Refunded. Their access to the steps has ended; their reflections remain theirs.' : null);
+  }
+
+  private async renderMember(id: string, req: FastifyRequest, reply: FastifyReply, error: string | null, status = 200, notice: string | null = null): Promise<void> {
+    const reflections = await this.enrollments.sharedReflections(id);
+    const [row] = await this.enrollments.coachList([id]);
+    await renderPage(req, reply, 'coach/member', {
+      title: row ? `${row.member.name}: shared reflections` : 'Shared reflections',
+      member: row ?? null,
+      reflections: reflections.map((r) => ({ ...r, updatedLabel: formatDate(r.updatedAt, null) })),
+      error,
+      notice,
+    }, status);
+  }
+
+  @Post('members/:id/refund')
+  async refund(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (body.confirm !== 'yes') return this.renderMember(id, req, reply, 'Please tick the box to confirm the refund.', 400);
+    try {
+      await this.enrollments.refund(id);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      return this.renderMember(id, req, reply, e.message, e.status);
+    }
+    redirect(reply, `/coach/members/${id}?refunded=1`);
+  }
+
+  @Post('members/:id/unlock')
+  async unlock(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const form = await validateForm(UnlockDto, { step: body.step });
+    if (!form.ok) return this.renderMembers(req, reply, null, 'Choose a step between 1 and 12.', '', 400);
+    try {
+      await this.enrollments.unlock(id, form.value.step);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      return this.renderMembers(req, reply, null, e.message, '', e.status);
+    }
+    redirect(reply, '/coach/members?notice=unlocked');
+  }
+
+  private async renderMembers(req: FastifyRequest, reply: FastifyReply, notice: string | null, error: string | null = null, email = '', status = 200): Promise<void> {
+    const list = await this.enrollments.coachList();
+    const program = await this.program.publicProgram();
+    await renderPage(req, reply, 'coach/members', {
+      title: 'Members of the 12 Steps',
+      members: list.map((m) => ({ ...m, activatedLabel: formatDate(m.activatedAt, null) })),
+      price: formatMoney(program.price, program.currency),
+      notice,
+      error,
+      email,
+    }, status);
+  }
+}

@@ -1,0 +1,256 @@
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service';
+import { User } from '../accounts/user.entity';
+import { Clock } from '../common/clock';
+import { EncryptionService } from '../common/crypto/encryption.service';
+import { DomainError, notFound } from '../common/errors';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { MailService } from '../mail/mail.service';
+import { PaidOutcome, PayableHandler, PAYMENTS, PaymentsPort, RefundSummary } from '../payments/payable';
+import { CoachEnrollmentDto, EnrollmentCreatedDto, SharedReflectionDto } from './dto/program.dto';
+import { Enrollment, EnrollmentStep } from './enrollment.entity';
+import { ProgramService } from './program.service';
+import { reflectionContext } from './progress.service';
+import { Reflection } from './reflection.entity';
+import { STEP_COUNT } from './unlocking';
+
+/** How long a checkout holds an enrollment open (Stripe needs ≥ 30 minutes). */
+const CHECKOUT_MINUTES = 35;
+
+const alreadyEnrolled = (): DomainError => new DomainError('ALREADY_ENROLLED', 'You are already enrolled in the program.');
+
+function isUniqueViolation(e: unknown): boolean {
+  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505';
+}
+
+/**
+ * Enrollment: paid (through the payments module's checkout) or granted by the coach; activation,
+ * refunds, and the coach's view of members (progress only where shared, reflections only shared).
+ */
+@Injectable()
+export class EnrollmentsService implements OnModuleInit, PayableHandler {
+  private readonly logger = new Logger(EnrollmentsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly program: ProgramService,
+    private readonly accounts: AccountsService,
+    private readonly encryption: EncryptionService,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
+  ) {}
+
+  onModuleInit(): void {
+    this.payments?.registerHandler('enrollment', this);
+  }
+
+  /** Starts a paid enrollment: a pending row, then a checkout after it commits. */
+  async enroll(user: User): Promise<EnrollmentCreatedDto> {
+    if (!this.payments) throw new DomainError('SERVICE_UNAVAILABLE', 'Enrollment by payment is not available yet. Please try again later.');
+    if (user.role === 'coach') throw new DomainError('BAD_REQUEST', 'The coach can’t enroll in her own program.');
+    const program = await this.program.settings();
+    let enrollment: Enrollment;
+    try {
+      enrollment = await this.dataSource.transaction(async (m) => {
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [user.id]);
+        if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } })) throw alreadyEnrolled();
+        // A checkout left open earlier is replaced by this one (paying the old one still counts: see onPaid).
+        await m.update(Enrollment, { userId: user.id, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
+        return m.save(m.create(Enrollment, { userId: user.id, status: 'pending_payment', source: 'payment', shareProgress: true }));
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw alreadyEnrolled();
+      throw e;
+    }
+    try {
+      const checkout = await this.payments.createCheckout({
+        kind: 'enrollment',
+        referenceId: enrollment.id,
+        amount: program.price,
+        currency: program.currency,
+        description: program.title,
+        customerEmail: user.email,
+        expiresAt: new Date(this.clock.now().getTime() + CHECKOUT_MINUTES * 60_000),
+        successPath: '/program/steps',
+        cancelPath: '/program',
+      });
+      await this.dataSource.manager.update(Enrollment, { id: enrollment.id }, { paymentId: checkout.paymentId });
+      return { id: enrollment.id, status: 'pending_payment', checkoutUrl: checkout.checkoutUrl };
+    } catch (e) {
+      await this.dataSource.manager.update(Enrollment, { id: enrollment.id, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
+      throw e;
+    }
+  }
+
+  /** The coach enrolls someone without payment; a person new to Mend gets an account and a set-password link. */
+  async grant(rawEmail: string): Promise<CoachEnrollmentDto> {
+    await this.program.settings();
+    const id = await this.dataSource
+      .transaction(async (m) => {
+        const email = rawEmail.trim().toLowerCase();
+        const user = await this.accounts.findOrCreateClient(m, email, email.split('@')[0]);
+        if (user.role === 'coach') throw new DomainError('BAD_REQUEST', 'The coach can’t be enrolled as a member.');
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [user.id]);
+        if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } })) throw alreadyEnrolled();
+        await m.update(Enrollment, { userId: user.id, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
+        const enrollment = await m.save(m.create(Enrollment, { userId: user.id, status: 'pending_payment', source: 'grant', shareProgress: true }));
+        await this.activate(m, enrollment, user, null);
+        if (!user.passwordHash) {
+          await this.accounts.sendSetPasswordLink(
+            m,
+            user,
+            'Your coach has enrolled you in The Humble Pie 12 Steps on Mend. To begin, choose a password for your account.',
+          );
+        }
+        return enrollment.id;
+      })
+      .catch((e: unknown) => {
+        if (isUniqueViolation(e)) throw alreadyEnrolled();
+        throw e;
+      });
+    return (await this.coachList([id]))[0];
+  }
+
+  // ---- PayableHandler: each runs inside the payments transaction that records the Stripe event ----
+
+  async onPaid(m: EntityManager, referenceId: string, paymentId: string): Promise<PaidOutcome> {
+    const enrollment = await m.findOne(Enrollment, { where: { id: referenceId }, lock: { mode: 'pessimistic_write' } });
+    if (!enrollment) return 'refund';
+    if (enrollment.status === 'active' || enrollment.status === 'refunded') return 'fulfilled';
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [enrollment.userId]);
+    if (await m.findOne(Enrollment, { where: { userId: enrollment.userId, status: 'active' } })) {
+      // Already a member (e.g. two checkouts paid): don't charge twice; payments refunds it in full.
+      await m.update(Enrollment, { id: enrollment.id }, { status: 'expired', paymentId, endedAt: this.clock.now() });
+      const user = await m.findOneOrFail(User, { where: { id: enrollment.userId } });
+      const program = await this.program.settings();
+      await this.mail.enqueue(m, {
+        kind: 'program_duplicate_refund',
+        to: user.email,
+        subject: `Your second payment for ${program.title} is being refunded`,
+        text:
+          `Hello ${user.name},\n\nYou are already enrolled in ${program.title}, so we are refunding the payment you just made, in full. ` +
+          `Depending on your bank it can take a few days to appear.\n\nYour steps are here, as before:\n${this.config.publicUrl}/program/steps\n\n— Mend`,
+      });
+      return 'refund';
+    }
+    // A paid checkout is honoured even if a newer one replaced it; the newer one is closed.
+    await m.update(Enrollment, { userId: enrollment.userId, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
+    const user = await m.findOneOrFail(User, { where: { id: enrollment.userId } });
+    await this.activate(m, enrollment, user, paymentId);
+    return 'fulfilled';
+  }
+
+  async onPaymentFailed(m: EntityManager, referenceId: string, _paymentId: string): Promise<void> {
+    void _paymentId;
+    await m.update(Enrollment, { id: referenceId, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
+  }
+
+  async onRefunded(m: EntityManager, referenceId: string, _paymentId: string): Promise<void> {
+    void _paymentId;
+    // Access to the steps ends; the member's reflections stay theirs.
+    await m.update(Enrollment, { id: referenceId, status: In(['active', 'pending_payment', 'expired']) }, { status: 'refunded', endedAt: this.clock.now() });
+  }
+
+  // ---- coach ----
+
+  /**
+   * The coach refunds a paid enrollment: access ends now, the payment is refunded in full through
+   * the payments module (its refund event later changes nothing twice). The reflections stay the member's.
+   */
+  async refund(enrollmentId: string): Promise<{ id: string; status: string; refund: RefundSummary }> {
+    const payments = this.payments;
+    if (!payments) throw new DomainError('SERVICE_UNAVAILABLE', 'Refunds are not available yet. Please try again later.');
+    await this.findEnrollment(enrollmentId);
+    return this.dataSource.transaction(async (m) => {
+      const enrollment = await m.findOneOrFail(Enrollment, { where: { id: enrollmentId }, lock: { mode: 'pessimistic_write' } });
+      if (enrollment.source !== 'payment') throw new DomainError('CONFLICT', 'This enrollment was granted without payment, so there is nothing to refund.');
+      if (enrollment.status !== 'active' && enrollment.status !== 'refunded') throw new DomainError('CONFLICT', 'Only an active enrollment can be refunded.');
+      const refund = await payments.requestRefund(m, 'enrollment', enrollment.id, 'Refunded by the coach');
+      await m.update(Enrollment, { id: enrollment.id, status: 'active' }, { status: 'refunded', endedAt: this.clock.now() });
+      return { id: enrollment.id, status: 'refunded', refund };
+    });
+  }
+
+  /** Members (not abandoned checkouts), with progress only where the member shares it. */
+  async coachList(ids?: string[]): Promise<CoachEnrollmentDto[]> {
+    const rows: {
+      id: string; status: string; source: string; share_progress: boolean; activated_at: Date | null;
+      user_id: string; name: string; email: string; completed: string; shared: string;
+    }[] = await this.dataSource.query(
+      `SELECT e.id, e.status, e.source, e.share_progress, e.activated_at, u.id AS user_id, u.name, u.email,
+              (SELECT count(*) FROM enrollment_steps s WHERE s.enrollment_id = e.id AND s.completed_at IS NOT NULL) AS completed,
+              (SELECT count(*) FROM reflections r WHERE r.user_id = e.user_id AND r.shared_with_coach) AS shared
+       FROM enrollments e JOIN users u ON u.id = e.user_id
+       WHERE e.status IN ('active', 'refunded') AND ($1::uuid[] IS NULL OR e.id = ANY($1::uuid[]))
+       ORDER BY e.activated_at DESC NULLS LAST, e.created_at DESC`,
+      [ids ?? null],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      member: { id: r.user_id, name: r.name, email: r.email },
+      status: r.status,
+      source: r.source,
+      shareProgress: r.share_progress,
+      activatedAt: r.activated_at?.toISOString() ?? null,
+      progress: r.share_progress ? { completed: Number(r.completed), total: STEP_COUNT } : null,
+      sharedReflections: Number(r.shared),
+    }));
+  }
+
+  /** Only the reflections the member chose to share. */
+  async sharedReflections(enrollmentId: string): Promise<SharedReflectionDto[]> {
+    const enrollment = await this.findEnrollment(enrollmentId);
+    const rows = await this.dataSource.manager.find(Reflection, { where: { userId: enrollment.userId, sharedWithCoach: true }, order: { step: 'ASC' } });
+    return rows.map((r) => ({
+      step: r.step,
+      text: this.encryption.decrypt({ keyId: r.keyId, nonce: r.nonce, ciphertext: r.ciphertext }, reflectionContext(r.userId, r.step)),
+      updatedAt: r.updatedAt.toISOString(),
+    }));
+  }
+
+  /** The coach opens one step for one member, now (an opening already recorded stays as it was). */
+  async unlock(enrollmentId: string, step: number): Promise<{ step: number; openedAt: string }> {
+    const enrollment = await this.findEnrollment(enrollmentId);
+    if (enrollment.status !== 'active') throw new DomainError('CONFLICT', 'Only an active enrollment can have steps opened.');
+    await this.dataSource.query(
+      `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via) VALUES ($1, $2, $3, 'coach') ON CONFLICT DO NOTHING`,
+      [enrollment.id, step, this.clock.now()],
+    );
+    const row = await this.dataSource.manager.findOneOrFail(EnrollmentStep, { where: { enrollmentId: enrollment.id, step } });
+    return { step, openedAt: row.openedAt.toISOString() };
+  }
+
+  private async findEnrollment(id: string): Promise<Enrollment> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Enrollment');
+    const enrollment = await this.dataSource.manager.findOne(Enrollment, { where: { id } });
+    if (!enrollment) throw notFound('Enrollment');
+    return enrollment;
+  }
+
+  /** Active from now: step 1 opens, and a welcome mail is queued in the same transaction. */
+  private async activate(m: EntityManager, enrollment: Enrollment, user: User, paymentId: string | null): Promise<void> {
+    const now = this.clock.now();
+    await m.update(Enrollment, { id: enrollment.id }, { status: 'active', activatedAt: now, paymentId: paymentId ?? enrollment.paymentId, endedAt: null });
+    await m.query(
+      `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via) VALUES ($1, 1, $2, 'activation') ON CONFLICT DO NOTHING`,
+      [enrollment.id, now],
+    );
+    const program = await this.program.settings();
+    await this.mail.enqueue(m, {
+      kind: 'program_welcome',
+      to: user.email,
+      subject: `Welcome to ${program.title}`,
+      text:
+        `Hello ${user.name},\n\nWelcome to ${program.title}. Step 1 is open for you now:\n${this.config.publicUrl}/program/steps/1\n\n` +
+        `Go at your own pace. Each new step opens after you complete the one before it` +
+        (program.dripDays > 0 ? ` and ${program.dripDays} day${program.dripDays === 1 ? '' : 's'} have passed since it opened` : '') +
+        `.\n\nWhat you write is private and encrypted. Your coach sees a reflection only if you choose to share it, ` +
+        `and your progress only while you allow it (you can change that any time).\n\n— Mend`,
+    });
+    this.logger.log({ enrollmentId: enrollment.id }, 'enrollment active');
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { CoachProgramPagesController } from './coach-program.pages.controller';
+import { MyProgramController, ProgramController } from './program.controller';
+import { ProgramPagesController } from './program.pages.controller';
+import { ProgramDataRightsService } from './program-data-rights.service';
+import { EnrollmentsService } from './enrollments.service';
+import { ProgramService } from './program.service';
+import { ProgressService } from './progress.service';
+
+@Module({
+  imports: [AccountsModule],
+  controllers: [ProgramController, MyProgramController, ProgramPagesController, CoachProgramPagesController],
+  providers: [ProgramService, ProgressService, EnrollmentsService, ProgramDataRightsService],
+  exports: [ProgramService, ProgressService, EnrollmentsService, ProgramDataRightsService],
+})
+export class ProgramModule {}

@@ -1,0 +1,163 @@
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { Auth, CurrentUser, Viewer } from '../accounts/auth.decorators';
+import { User } from '../accounts/user.entity';
+import { DomainError } from '../common/errors';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { redirect, renderPage } from '../web/page';
+import { MemberStepDetailDto, MyProgramDto, REFLECTION_MAX } from './dto/program.dto';
+import { EnrollmentsService } from './enrollments.service';
+import { parseStepNumber, ProgramService } from './program.service';
+import { ProgressService } from './progress.service';
+import { formatDate, formatMoney } from './view-format';
+
+type Form = Record<string, string | undefined>;
+
+/** The public program page, the member's 12 Steps and the step pages (same services as the API). */
+@ApiExcludeController()
+@Controller('program')
+export class ProgramPagesController {
+  constructor(
+    private readonly program: ProgramService,
+    private readonly progress: ProgressService,
+    private readonly enrollments: EnrollmentsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  async index(@Viewer() viewer: User | null, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.renderIndex(viewer, req, reply);
+  }
+
+  private async renderIndex(viewer: User | null, req: FastifyRequest, reply: FastifyReply, error?: string, status = 200): Promise<void> {
+    const program = await this.program.publicProgram();
+    let membership: MyProgramDto | null = null;
+    if (viewer) membership = await this.progress.overview(viewer.id).catch((e: unknown) => {
+      if (e instanceof DomainError && e.code === 'NOT_ENROLLED') return null;
+      throw e;
+    });
+    const pending = viewer && !membership ? await this.progress.hasPendingEnrollment(viewer.id) : false;
+    await renderPage(req, reply, 'program/index', {
+      pending,
+      title: program.title,
+      description: program.description.slice(0, 160),
+      program,
+      price: formatMoney(program.price, program.currency),
+      active: membership?.enrollment.status === 'active',
+      error: error ?? null,
+    }, status);
+  }
+
+  @Get('enroll')
+  enrollGet(@Res() reply: FastifyReply): void {
+    redirect(reply, '/program');
+  }
+
+  @Post('enroll')
+  @Auth()
+  async enroll(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      const { checkoutUrl } = await this.enrollments.enroll(user);
+      // Mend's own test checkout page: follow it as a path (works behind any host name); Stripe's: as is.
+      if (checkoutUrl.startsWith(`${this.config.publicUrl}/`)) return redirect(reply, checkoutUrl.slice(this.config.publicUrl.length));
+      // The URL comes from the payments module (Stripe's hosted checkout), never from the request.
+      void reply.redirect(checkoutUrl, 303);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'ALREADY_ENROLLED') return redirect(reply, '/program/steps');
+      if (!(e instanceof DomainError)) throw e;
+      await this.renderIndex(user, req, reply, e.message, e.status);
+    }
+  }
+
+  @Get('steps')
+  @Auth()
+  async steps(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    let me: MyProgramDto;
+    try {
+      me = await this.progress.overview(user.id);
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'NOT_ENROLLED')) throw e;
+      // Back from a checkout before the payment's confirmation arrived: say so rather than offer to pay again.
+      if (await this.progress.hasPendingEnrollment(user.id)) {
+        return renderPage(req, reply, 'program/pending', { title: 'Confirming your payment' });
+      }
+      return redirect(reply, '/program');
+    }
+    const zone = user.timeZone;
+    const steps = me.steps.map((s) => ({ ...s, availableLabel: formatDate(s.availableAt, zone), completedLabel: formatDate(s.completedAt, zone) }));
+    const next = steps.find((s) => s.status === 'locked' && s.availableAt);
+    const program = await this.program.publicProgram();
+    await renderPage(req, reply, 'program/steps', {
+      title: 'Your 12 Steps',
+      programTitle: program.title,
+      dripDays: program.dripDays,
+      enrollment: me.enrollment,
+      progress: me.progress,
+      percent: Math.round((me.progress.completed / me.progress.total) * 100),
+      steps,
+      next: next ?? null,
+      waitingForCompletion: !next && steps.some((s) => s.status === 'available'),
+    });
+  }
+
+  @Post('share')
+  @Auth()
+  async share(@CurrentUser() user: User, @Body() body: Form, @Res() reply: FastifyReply): Promise<void> {
+    await this.progress.setShareProgress(user.id, body.shareProgress === 'on' || body.shareProgress === 'true');
+    redirect(reply, '/program/steps');
+  }
+
+  @Get('steps/:n')
+  @Auth()
+  async step(@CurrentUser() user: User, @Param('n') n: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const detail = await this.progress.stepDetail(user.id, parseStepNumber(n));
+    await this.renderStep(req, reply, user, detail, { text: detail.reflection?.text ?? '', shared: detail.reflection?.sharedWithCoach ?? false });
+  }
+
+  /** Saves the reflection (and, with action=complete, marks the step complete) in one form, so no text is ever left behind. */
+  @Post('steps/:n')
+  @Auth()
+  async save(@CurrentUser() user: User, @Param('n') n: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const number = parseStepNumber(n);
+    const autosave = req.headers['x-autosave'] === '1';
+    // A post without the field (a broken or stale form) must never blank a saved reflection.
+    if (typeof body.text !== 'string') {
+      if (autosave) return void reply.status(400).send({ code: 'VALIDATION_FAILED', message: 'text is required.' });
+      return redirect(reply, `/program/steps/${number}`);
+    }
+    const text = body.text.replace(/\r\n/g, '\n');
+    const shared = body.sharedWithCoach === 'true';
+    if (text.length > REFLECTION_MAX) {
+      if (autosave) return void reply.status(400).send({ code: 'VALIDATION_FAILED', message: `At most ${REFLECTION_MAX} characters.` });
+      const detail = await this.progress.stepDetail(user.id, number);
+      return this.renderStep(req, reply, user, detail, { text, shared }, `Your reflection is ${text.length.toLocaleString('en')} characters; the limit is ${REFLECTION_MAX.toLocaleString('en')}. Nothing was lost: your text is still below. Please shorten it and save again.`, 400);
+    }
+    const saved = await this.progress.saveReflection(user.id, number, { text, sharedWithCoach: shared });
+    if (autosave) return void reply.status(200).header('cache-control', 'no-store').send({ savedAt: saved.updatedAt });
+    if (body.action === 'complete') {
+      const me = await this.progress.complete(user.id, number);
+      const next = me.steps[number];
+      return redirect(reply, next && next.status === 'available' ? `/program/steps/${number + 1}?opened=1` : '/program/steps');
+    }
+    return redirect(reply, `/program/steps/${number}?saved=1`);
+  }
+
+  private async renderStep(
+    req: FastifyRequest, reply: FastifyReply, user: User, detail: MemberStepDetailDto,
+    form: { text: string; shared: boolean }, error?: string, status = 200,
+  ): Promise<void> {
+    const query = req.query as Record<string, string | undefined>;
+    await renderPage(req, reply, 'program/step', {
+      title: `Step ${detail.number}: ${detail.title}`,
+      step: detail,
+      form,
+      max: REFLECTION_MAX,
+      error: error ?? null,
+      saved: query.saved === '1' && !error,
+      opened: query.opened === '1',
+      savedLabel: detail.reflection ? formatDate(detail.reflection.updatedAt, user.timeZone) : null,
+    }, status);
+  }
+}

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { JobsService } from '../jobs/jobs.service';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { ClientNote } from './client-note.entity';
 import { ClientsService } from './clients.service';
@@ -9,13 +10,34 @@ import { ClientNoteDto } from './dto/clients.dto';
 /** Binds a note's ciphertext to its client, so a row copied onto another client won't decrypt. */
 const noteContext = (clientId: string): string => `client-note:${clientId}`;
 
+const REENCRYPT_QUEUE = 'client-notes-reencrypt';
+
 @Injectable()
-export class ClientNotesService {
+export class ClientNotesService implements OnModuleInit {
+  private readonly logger = new Logger(ClientNotesService.name);
+
   constructor(
     @InjectRepository(ClientNote) private readonly notes: Repository<ClientNote>,
     private readonly clients: ClientsService,
     private readonly encryption: EncryptionService,
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
   ) {}
+
+  /** Refuses to start when notes use a key that is not configured; re-encrypts after a rotation. */
+  async onModuleInit(): Promise<void> {
+    const used: { key_id: string }[] = await this.dataSource.query(`SELECT DISTINCT key_id FROM client_notes`);
+    this.encryption.assertKeysConfigured(used.map((r) => r.key_id), 'client notes');
+    this.jobs.register(REENCRYPT_QUEUE, async () => {
+      const count = await this.reencrypt();
+      if (count) this.logger.log({ count }, 'client notes re-encrypted under the current key');
+    }, { retryLimit: 2, retryDelay: 60 });
+    this.jobs.schedule(REENCRYPT_QUEUE, '*/10 * * * *');
+  }
+
+  reencrypt(batch = 200): Promise<number> {
+    return this.encryption.reencryptTable<{ client_id: string }>('client_notes', ['client_id'], (r) => noteContext(r.client_id), batch);
+  }
 
   async add(clientId: string, authorId: string, text: string): Promise<ClientNoteDto> {
     const client = await this.clients.client(clientId);

@@ -9,7 +9,7 @@ import { redirect, renderPage } from '../web/page';
 import { CommentsService } from './comments/comments.service';
 import { CreatePostDto, UpdatePostDto } from './dto/post.dto';
 import { NewsletterService } from './newsletter/newsletter.service';
-import { renderMarkdown } from './posts/markdown';
+import { renderMarkdown } from '../common/markdown';
 import { PostsService } from './posts/posts.service';
 
 type Form = Record<string, string | undefined>;

@@ -157,23 +157,12 @@ export class ProgressService implements OnModuleInit {
    * Once it reports 0 the old key can be removed from the configuration.
    */
   async reencryptReflections(batch = 200): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const done = await this.dataSource.transaction(async (m) => {
-        const rows: { id: string; user_id: string; step: number; key_id: string; nonce: Buffer; ciphertext: Buffer }[] = await m.query(
-          `SELECT id, user_id, step, key_id, nonce, ciphertext FROM reflections WHERE key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [this.encryption.keyId, batch],
-        );
-        for (const r of rows) {
-          const context = reflectionContext(r.user_id, r.step);
-          const sealed = this.encryption.encrypt(this.encryption.decrypt({ keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext }, context), context);
-          await m.query(`UPDATE reflections SET key_id = $2, nonce = $3, ciphertext = $4 WHERE id = $1`, [r.id, sealed.keyId, sealed.nonce, sealed.ciphertext]);
-        }
-        return rows.length;
-      });
-      total += done;
-      if (done < batch) break;
-    }
+    const total = await this.encryption.reencryptTable<{ user_id: string; step: number }>(
+      'reflections',
+      ['user_id', 'step'],
+      (r) => reflectionContext(r.user_id, r.step),
+      batch,
+    );
     if (total) this.logger.log({ count: total }, 'reflections re-encrypted under the current key');
     return total;
   }

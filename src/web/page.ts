@@ -7,7 +7,8 @@ let eta: Eta | null = null;
 
 /** Eta with auto-escaping on: `<%= x %>` escapes; only `<%~ %>` of pre-sanitised HTML does not. */
 export function views(): Eta {
-  eta ??= new Eta({ views: join(projectRoot(), 'views'), autoEscape: true, cache: process.env.NODE_ENV === 'production' });
+  // Templates are compiled once per process (restart, or `npm run start:dev`, to see edits).
+  eta ??= new Eta({ views: join(projectRoot(), 'views'), autoEscape: true, cache: true });
   return eta;
 }
 

@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 import { ContentDataRightsService } from '../../src/content/content-data-rights.service';
-import { RENDERER_VERSION } from '../../src/content/posts/markdown';
+import { RENDERER_VERSION } from '../../src/common/markdown';
 import { PostsService } from '../../src/content/posts/posts.service';
 import { startTestApp, TestApp } from '../support/app';
 

@@ -1,3 +1,4 @@
+import { ClientNotesService } from '../../src/clients/client-notes.service';
 import { EntityManager } from 'typeorm';
 import { Enrollment } from '../../src/program/enrollment.entity';
 import { EnrollmentsService } from '../../src/program/enrollments.service';
@@ -179,7 +180,7 @@ describe('Reflections are encrypted at rest; enrollment payment handler', () => 
 });
 
 describe('Rotating ENCRYPTION_KEY', () => {
-  it('reads old reflections with the previous key, re-encrypts them, then runs on the new key alone', async () => {
+  it('reads old reflections and client notes with the previous key, re-encrypts them, then runs on the new key alone', async () => {
     const { randomBytes } = await import('node:crypto');
     const oldKey = randomBytes(32).toString('base64');
     const newKey = randomBytes(32).toString('base64');
@@ -188,6 +189,8 @@ describe('Rotating ENCRYPTION_KEY', () => {
     const [u] = await a.dataSource.query(`INSERT INTO users (email, name, role) VALUES ('rotate@example.com', 'R', 'client') RETURNING id`);
     await a.app.get(EnrollmentsService).grant('rotate@example.com');
     await a.app.get(ProgressService).saveReflection(u.id, 1, { text: 'Written under the old key.' });
+    const [coach] = await a.dataSource.query(`SELECT id FROM users WHERE role = 'coach'`);
+    await a.app.get(ClientNotesService).add(u.id, coach.id, 'A note under the old key.');
     const [before] = await a.dataSource.query(`SELECT key_id FROM reflections`);
 
     // The new key alone is refused while data is under the old one…
@@ -200,12 +203,18 @@ describe('Rotating ENCRYPTION_KEY', () => {
     await expect(startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: newKey } })).rejects.toThrow(/reflections are encrypted under key .* ENCRYPTION_KEY_PREVIOUS/);
     expect(await progressB.reencryptReflections()).toBe(1);
     expect(await progressB.reencryptReflections()).toBe(0);
+    // Client notes were still under the old key: dropping it now is refused for them too.
+    await expect(startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: newKey } })).rejects.toThrow(/client notes are encrypted under key/);
+    expect((await b.app.get(ClientNotesService).list(u.id))[0].text).toBe('A note under the old key.');
+    expect(await b.app.get(ClientNotesService).reencrypt()).toBe(1);
+    expect(await b.app.get(ClientNotesService).reencrypt()).toBe(0);
     const [after] = await b.dataSource.query(`SELECT key_id FROM reflections`);
     expect(after.key_id).not.toBe(before.key_id);
     await b.app.close();
 
     const c = await startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: newKey } });
     expect((await c.app.get(ProgressService).reflectionsOf(u.id))[0].text).toBe('Written under the old key.');
+    expect((await c.app.get(ClientNotesService).list(u.id))[0].text).toBe('A note under the old key.');
     await c.app.close();
     await expect(startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ENCRYPTION_KEY_PREVIOUS: randomBytes(32).toString('base64') } })).rejects.toThrow(/ENCRYPTION_KEY/);
     await a.close();

@@ -107,4 +107,36 @@ export class EncryptionService implements OnModuleInit {
       throw e;
     }
   }
+
+  /**
+   * After a key rotation: re-encrypts the rows of `table` written under an old key (one in
+   * ENCRYPTION_KEY_PREVIOUS) under ENCRYPTION_KEY, in batches locked with SKIP LOCKED so that
+   * instances share the work. The table has `id`, `key_id`, `nonce`, `ciphertext` and the
+   * `contextColumns` that `context` binds each value to. Once it returns 0 the old key can go.
+   */
+  async reencryptTable<Row extends Record<string, unknown>>(
+    table: string,
+    contextColumns: (keyof Row & string)[],
+    context: (row: Row) => string,
+    batch = 200,
+  ): Promise<number> {
+    const columns = ['id', 'key_id', 'nonce', 'ciphertext', ...contextColumns].map((c) => `"${c}"`).join(', ');
+    let total = 0;
+    for (;;) {
+      const done = await this.dataSource.transaction(async (m) => {
+        const rows: (Row & { id: string; key_id: string; nonce: Buffer; ciphertext: Buffer })[] = await m.query(
+          `SELECT ${columns} FROM "${table}" WHERE key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [this.keyId, batch],
+        );
+        for (const r of rows) {
+          const ctx = context(r);
+          const sealed = this.encrypt(this.decrypt({ keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext }, ctx), ctx);
+          await m.query(`UPDATE "${table}" SET key_id = $2, nonce = $3, ciphertext = $4 WHERE id = $1`, [r.id, sealed.keyId, sealed.nonce, sealed.ciphertext]);
+        }
+        return rows.length;
+      });
+      total += done;
+      if (done < batch) return total;
+    }
+  }
 }

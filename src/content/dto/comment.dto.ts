@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
@@ -48,28 +48,4 @@ export class CommentDto extends PublicCommentDto {
   @ApiProperty() postId: string;
   @ApiProperty() postSlug: string;
   @ApiProperty() postTitle: string;
-}
-
-export class RateDto {
-  @ApiProperty({ minimum: 1, maximum: 5 })
-  @IsIn([1, 2, 3, 4, 5], { message: 'stars must be a whole number from 1 to 5' })
-  stars: number;
-}
-
-export class SubscribeDto {
-  @ApiProperty({ example: 'reader@example.com' })
-  @Transform(trim)
-  @IsString()
-  @MaxLength(254)
-  @Matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'email must be an email address' })
-  email: string;
-}
-
-export class SubscriberDto {
-  @ApiProperty() id: string;
-  @ApiProperty() email: string;
-  @ApiProperty({ enum: ['pending', 'confirmed', 'unsubscribed'] }) status: string;
-  @ApiProperty() createdAt: string;
-  @ApiProperty({ nullable: true }) confirmedAt: string | null;
-  @ApiProperty({ nullable: true }) unsubscribedAt: string | null;
 }

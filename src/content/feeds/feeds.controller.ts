@@ -29,8 +29,8 @@ export class FeedsController {
         link: `${base}/blog/${p.slug}`,
         guid: `mend-post-${p.id}`,
         description: p.excerpt,
-        contentHtml: p.body_html,
-        publishedAt: p.published_at ?? p.updated_at,
+        contentHtml: p.html,
+        publishedAt: p.publishedAt,
         categories: p.tags,
       })),
     });
@@ -43,10 +43,10 @@ export class FeedsController {
     const posts = await this.posts.publishedForFeed(1000);
     const xml = renderSitemap([
       { loc: `${base}/` },
-      { loc: `${base}/blog`, lastmod: posts[0]?.updated_at },
+      { loc: `${base}/blog`, lastmod: posts[0]?.updatedAt },
       { loc: `${base}/book` },
       { loc: `${base}/program` },
-      ...posts.map((p) => ({ loc: `${base}/blog/${p.slug}`, lastmod: p.updated_at })),
+      ...posts.map((p) => ({ loc: `${base}/blog/${p.slug}`, lastmod: p.updatedAt })),
     ]);
     await reply.header('content-type', 'application/xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);
   }

@@ -1,4 +1,4 @@
-import { escapeHtml, newsletterHtml } from './newsletter-mail';
+import { absolutizeLinks, escapeHtml, newsletterHtml } from './newsletter-mail';
 
 describe('newsletter mail HTML', () => {
   it('escapes the title and links, and keeps the sanitised body', () => {
@@ -7,5 +7,11 @@ describe('newsletter mail HTML', () => {
     expect(html).toContain('<p>Hi</p>');
     expect(html).toContain('href="https://m.example/blog/a?x=1&amp;y=&quot;2&quot;"');
     expect(escapeHtml(`'`)).toBe('&#39;');
+  });
+
+  it('makes site-relative links absolute and leaves others alone', () => {
+    expect(absolutizeLinks('<a href="/book">b</a> <img src="/public/x.png" /> <a href="https://e.co/x">e</a> <a href="//evil">p</a>', 'https://m.example')).toBe(
+      '<a href="https://m.example/book">b</a> <img src="https://m.example/public/x.png" /> <a href="https://e.co/x">e</a> <a href="//evil">p</a>',
+    );
   });
 });

@@ -3,6 +3,11 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/** Site-relative links and images (`/book`) made absolute, since a mail has no site to be relative to. */
+export function absolutizeLinks(html: string, publicUrl: string): string {
+  return html.replace(/\b(href|src)="\/(?!\/)/g, (_m, attr: string) => `${attr}="${escapeHtml(publicUrl)}/`);
+}
+
 /** A calm, simple HTML newsletter: the post's sanitised HTML between an escaped title and footer. */
 export function newsletterHtml(title: string, sanitisedBodyHtml: string, postUrl: string, unsubscribeUrl: string): string {
   return `<!doctype html>

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTag
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../../accounts/auth.decorators';
 import { clientIp } from '../../common/http';
-import { SubscribeDto, SubscriberDto } from '../dto/comment.dto';
+import { SubscribeDto, SubscriberDto } from '../dto/newsletter.dto';
 import { NewsletterService } from './newsletter.service';
 
 @ApiTags('content')

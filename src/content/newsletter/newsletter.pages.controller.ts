@@ -5,7 +5,7 @@ import { DomainError } from '../../common/errors';
 import { clientIp } from '../../common/http';
 import { validateForm } from '../../common/validation';
 import { renderPage } from '../../web/page';
-import { SubscribeDto } from '../dto/comment.dto';
+import { SubscribeDto } from '../dto/newsletter.dto';
 import { NewsletterService } from './newsletter.service';
 
 type Form = Record<string, string | undefined>;

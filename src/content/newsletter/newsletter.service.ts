@@ -8,10 +8,10 @@ import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { JobsService } from '../../jobs/jobs.service';
 import { MailService } from '../../mail/mail.service';
-import { SubscriberDto } from '../dto/comment.dto';
+import { SubscriberDto } from '../dto/newsletter.dto';
 import { NEWSLETTER_QUEUE } from '../posts/posts.service';
 import { toCsv } from './csv';
-import { newsletterHtml } from './newsletter-mail';
+import { absolutizeLinks, newsletterHtml } from './newsletter-mail';
 import { NewsletterSubscriber } from './subscriber.entity';
 import { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token';
 
@@ -171,7 +171,7 @@ export class NewsletterService implements OnModuleInit {
       subject: post.title,
       text: `${post.title}\n\n${post.excerpt}\n\nRead it here:\n${url}\n\n— Mend · repair over perfection\n\nYou get this because you subscribed to Mend's writing. Unsubscribe with one click:\n${unsubscribe}\n`,
       // The post's HTML was sanitised when it was saved; the rest is escaped here.
-      html: newsletterHtml(post.title, post.body_html, url, unsubscribe),
+      html: newsletterHtml(post.title, absolutizeLinks(post.body_html, this.config.publicUrl), url, unsubscribe),
       headers: {
         'List-Unsubscribe': `<${unsubscribe}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser, Viewer } from '../../accounts/auth.decorators';
 import { User } from '../../accounts/user.entity';
-import { RateDto } from '../dto/comment.dto';
+import { RateDto } from '../dto/rating.dto';
 import { CreatePostDto, ListPostsQueryDto, PostDto, PostListDto, PublishPostDto, RatingResultDto, UpdatePostDto } from '../dto/post.dto';
 import { RatingsService } from '../ratings/ratings.service';
 import { PostsService } from './posts.service';

@@ -5,12 +5,24 @@ import { Clock } from '../../common/clock';
 import { DomainError, notFound } from '../../common/errors';
 import { JobsService } from '../../jobs/jobs.service';
 import { CreatePostDto, PostDto, PostListDto, PostSummaryDto, UpdatePostDto } from '../dto/post.dto';
-import { excerptFrom, renderMarkdown, RENDERER_VERSION } from './markdown';
+import { excerptFrom, renderMarkdown, RENDERER_VERSION } from '../../common/markdown';
 import { Post } from './post.entity';
 import { PageComment, PostDetailRow, PostRow, PostsRepository, StatusFilter } from './posts.repository';
 import { firstFreeSlug, slugify } from './slug';
 
 export const PAGE_SIZE = 10;
+
+export interface FeedPost {
+  id: string;
+  slug: string;
+  title: string;
+  excerpt: string;
+  tags: string[];
+  /** Sanitised HTML. */
+  html: string;
+  publishedAt: Date;
+  updatedAt: Date;
+}
 export const NEWSLETTER_QUEUE = 'content-newsletter-batch';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -180,13 +192,23 @@ export class PostsService {
   }
 
   /** Published posts for the feed and the sitemap, newest first. */
-  async publishedForFeed(limit: number): Promise<PostDetailRow[]> {
+  async publishedForFeed(limit: number): Promise<FeedPost[]> {
     const rows = (await this.dataSource.query(
       `SELECT p.id, p.slug, p.title, p.excerpt, p.tags, p.body_html, p.rendered_with, p.body, p.published_at, p.updated_at
        FROM posts p WHERE p.status = 'published' ORDER BY p.published_at DESC, p.id LIMIT $1`,
       [limit],
     )) as PostDetailRow[];
-    return Promise.all(rows.map((r) => this.freshRendering(r)));
+    const fresh = await Promise.all(rows.map((r) => this.freshRendering(r)));
+    return fresh.map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      title: r.title,
+      excerpt: r.excerpt,
+      tags: r.tags,
+      html: r.body_html,
+      publishedAt: r.published_at ?? r.updated_at,
+      updatedAt: r.updated_at,
+    }));
   }
 
   private async lockPost(m: EntityManager, id: string): Promise<Post> {

@@ -3,13 +3,17 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
 import { redirect, renderPage } from '../web/page';
+import { CheckoutReturnsService } from './checkout-returns.service';
 import { PaymentsService } from './payments.service';
 
 /** The pay step's returns, the local test-mode checkout, and the coach's payments page. */
 @ApiExcludeController()
 @Controller()
 export class CheckoutPagesController {
-  constructor(private readonly payments: PaymentsService) {}
+  constructor(
+    private readonly payments: PaymentsService,
+    private readonly returns: CheckoutReturnsService,
+  ) {}
 
   /** Stripe sends the payer here with `session_id`; test mode with `payment`. Re-fetches and fulfils if paid. */
   @Get('checkout/success')
@@ -19,7 +23,7 @@ export class CheckoutPagesController {
     @Query('session_id') sessionId?: string,
     @Query('payment') paymentId?: string,
   ): Promise<void> {
-    const payment = await this.payments.checkoutReturn({
+    const payment = await this.returns.checkoutReturn({
       sessionId: typeof sessionId === 'string' ? sessionId : undefined,
       paymentId: typeof paymentId === 'string' ? paymentId : undefined,
     });
@@ -35,7 +39,7 @@ export class CheckoutPagesController {
     @Res() reply: FastifyReply,
     @Query('payment') paymentId?: string,
   ): Promise<void> {
-    const payment = await this.payments.checkoutReturn({
+    const payment = await this.returns.checkoutReturn({
       paymentId: typeof paymentId === 'string' ? paymentId : undefined,
     });
     await renderPage(req, reply, 'payments/cancelled', { title: 'Payment not completed', payment });
@@ -44,7 +48,7 @@ export class CheckoutPagesController {
   /** The payer gives up: the checkout is expired at Stripe and the held time released. */
   @Post('checkout/:id/release')
   async release(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
-    const payment = await this.payments.abandon(id);
+    const payment = await this.returns.abandon(id);
     redirect(reply, `/checkout/cancelled?payment=${payment.id}`);
   }
 
@@ -54,7 +58,7 @@ export class CheckoutPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const payment = await this.payments.testCheckout(id);
+    const payment = await this.returns.testCheckout(id);
     await renderPage(req, reply, 'payments/test-checkout', {
       title: 'Checkout (local test mode)',
       payment,
@@ -63,7 +67,7 @@ export class CheckoutPagesController {
 
   @Post('checkout/test/:id/pay')
   async testPay(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
-    const payment = await this.payments.testModePay(id);
+    const payment = await this.returns.testModePay(id);
     redirect(
       reply,
       payment.status === 'expired'
@@ -74,7 +78,7 @@ export class CheckoutPagesController {
 
   @Post('checkout/test/:id/cancel')
   async testCancel(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
-    const payment = await this.payments.testModeCancel(id);
+    const payment = await this.returns.testModeCancel(id);
     redirect(reply, `/checkout/cancelled?payment=${payment.id}`);
   }
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { stripeExpiresAt } from './stripe-objects';
 import {
   formatMoney,
   isLatePayment,
@@ -82,5 +83,19 @@ describe('payment state machine', () => {
   it('formats money in minor units', () => {
     expect(formatMoney(9500, 'usd')).toBe('$95.00');
     expect(formatMoney(5000, 'jpy')).toBe('¥5,000');
+  });
+});
+
+describe('stripeExpiresAt', () => {
+  const now = new Date('2026-12-01T12:00:00Z');
+  it('is the hold when Stripe accepts it, else the nearest time it accepts', () => {
+    const hold = new Date('2026-12-01T12:35:00Z');
+    expect(stripeExpiresAt(hold, now)).toBe(hold.getTime() / 1000);
+    expect(stripeExpiresAt(new Date('2026-12-01T12:10:00Z'), now)).toBe(
+      Date.parse('2026-12-01T12:31:00Z') / 1000,
+    );
+    expect(stripeExpiresAt(new Date('2026-12-03T12:00:00Z'), now)).toBe(
+      Date.parse('2026-12-02T11:55:00Z') / 1000,
+    );
   });
 });

@@ -23,6 +23,8 @@ export interface PaymentView {
   createdAt: Date;
   paidAt: Date | null;
   refundedAt: Date | null;
+  /** Why it failed, or why a refund is stuck (no personal text). */
+  failureReason: string | null;
 }
 
 export function toPaymentView(p: Payment, now: Date): PaymentView {
@@ -46,5 +48,6 @@ export function toPaymentView(p: Payment, now: Date): PaymentView {
     createdAt: p.createdAt,
     paidAt: p.paidAt,
     refundedAt: p.refundedAt,
+    failureReason: p.failureReason,
   };
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { CheckoutPagesController } from './checkout.pages.controller';
+import { CheckoutReturnsService } from './checkout-returns.service';
 import { PAYMENTS } from './payable';
 import { Payment } from './payment.entity';
 import { PaymentFulfilment } from './payment-fulfilment.service';
@@ -30,6 +31,7 @@ import { WebhookController } from './webhook.controller';
     },
     PaymentFulfilment,
     PaymentsService,
+    CheckoutReturnsService,
     StripeWebhookService,
     { provide: PAYMENTS, useExisting: PaymentsService },
   ],

@@ -22,3 +22,25 @@ export function isPaidSession(session: Stripe.Checkout.Session): boolean {
 export function sessionPaymentId(session: Stripe.Checkout.Session): string | null {
   return session.metadata?.paymentId ?? null;
 }
+
+/** A short, log-safe reason (never a request body or a key). */
+export function describeStripeFailure(e: unknown): string {
+  if (e instanceof Stripe.errors.StripeError)
+    return `${e.type}${e.statusCode ? ` ${e.statusCode}` : ''}: ${e.message}`.slice(0, 300);
+  return e instanceof Error ? e.message.slice(0, 300) : 'unknown error';
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/**
+ * The session's `expires_at` in seconds: the hold, kept inside what Stripe accepts (30 minutes to
+ * 24 hours from now). A session that outlives a slightly shorter hold is safe: a payment after the
+ * hold is a late payment, confirmed if still possible and refunded otherwise.
+ */
+export function stripeExpiresAt(hold: Date, now: Date): number {
+  const min = now.getTime() + 31 * 60_000;
+  const max = now.getTime() + 23 * 3600_000 + 55 * 60_000;
+  return Math.floor(Math.min(max, Math.max(min, hold.getTime())) / 1000);
+}

@@ -1,5 +1,5 @@
 import { Controller, Headers, HttpCode, Post, RawBodyRequest, Req } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { StripeWebhookService } from './stripe-webhook.service';
 
@@ -14,7 +14,13 @@ export class WebhookController {
    */
   @Post('webhook')
   @HttpCode(200)
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: "Stripe's webhook (signed; each event applied once)" })
+  @ApiHeader({ name: 'Stripe-Signature', required: true })
+  @ApiResponse({
+    status: 200,
+    description: 'Processed, a duplicate, or a type Mend does not handle',
+  })
+  @ApiResponse({ status: 400, description: 'Missing, bad or stale signature: nothing changed' })
   async receive(
     @Req() req: RawBodyRequest<FastifyRequest>,
     @Headers('stripe-signature') signature: string | undefined,

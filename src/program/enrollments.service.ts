@@ -126,7 +126,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
       // Already a member (e.g. two checkouts paid): don't charge twice; payments refunds it in full.
       await m.update(Enrollment, { id: enrollment.id }, { status: 'expired', paymentId, endedAt: this.clock.now() });
       const user = await m.findOneOrFail(User, { where: { id: enrollment.userId } });
-      const program = await this.program.settings();
+      const program = await this.program.settings(m);
       await this.mail.enqueue(m, {
         kind: 'program_duplicate_refund',
         to: user.email,
@@ -239,7 +239,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
       `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via) VALUES ($1, 1, $2, 'activation') ON CONFLICT DO NOTHING`,
       [enrollment.id, now],
     );
-    const program = await this.program.settings();
+    const program = await this.program.settings(m);
     await this.mail.enqueue(m, {
       kind: 'program_welcome',
       to: user.email,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/errors';
 import { renderMarkdown } from '../common/markdown';
 import { DEMO_PROGRAM, DEMO_STEPS } from './demo-program';
@@ -28,8 +28,9 @@ export interface StepContent {
 export class ProgramService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async settings(): Promise<Program> {
-    const program = await this.dataSource.manager.findOne(Program, { where: { id: 1 } });
+  /** Pass the transaction's manager when inside one (a second pool connection can deadlock the pool). */
+  async settings(m: EntityManager = this.dataSource.manager): Promise<Program> {
+    const program = await m.findOne(Program, { where: { id: 1 } });
     if (!program) throw notFound('The program');
     return program;
   }

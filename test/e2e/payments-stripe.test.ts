@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../src/common/clock';
 import { CheckoutRequest, PAYMENTS, PaymentsPort } from '../../src/payments/payable';
+import { CheckoutReturnsService } from '../../src/payments/checkout-returns.service';
 import { PaymentsService } from '../../src/payments/payments.service';
 import {
   COACH_EMAIL,
@@ -140,6 +141,31 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     expect(await eventCount()).toBe(before + 1);
     expect(await payable.calls(req.referenceId)).toEqual(['paid']);
     expect(await mails('payment_receipt', 'ten@example.com')).toBe(1);
+  });
+
+  it('the same event delivered to two app instances at once is applied once', async () => {
+    const second = await startTestApp({
+      databaseUrl: t.databaseUrl,
+      env: { ...fake.env(), STRIPE_TIMEOUT_MS: '400' },
+      workers: false,
+      seed: false,
+    });
+    try {
+      const recorder = new RecordingPayable(t);
+      second.app.get<PaymentsPort>(PAYMENTS).registerHandler('booking', recorder);
+      const req = request({ customerEmail: 'two@example.com' });
+      const { paymentId } = await port.createCheckout(req);
+      const event = fake.completeSession(await sessionOf(paymentId));
+      const results = await Promise.all(
+        [0, 1, 2, 3].map((i) => send(i % 2 ? second.http : t.http, event)),
+      );
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(results.filter((r) => r.body.outcome === 'processed')).toHaveLength(1);
+      expect(await payable.calls(req.referenceId)).toEqual(['paid']);
+      expect(await mails('payment_receipt', 'two@example.com')).toBe(1);
+    } finally {
+      await second.close();
+    }
   });
 
   it('expired → the hold is released; an expiry after payment is ignored (never backwards)', async () => {
@@ -471,7 +497,7 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     fake.completeSession(await sessionOf(paymentId)); // the event is never delivered
     t.app.get(Clock).advance(50 * 60_000);
     try {
-      await t.app.get(PaymentsService).reconcile();
+      await t.app.get(CheckoutReturnsService).reconcile();
     } finally {
       t.app.get(Clock).reset();
     }
@@ -524,6 +550,7 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
       createdAt: expect.any(String),
       paidAt: null,
       refundedAt: null,
+      failureReason: expect.anything(),
     });
     const statuses = new Set((res.body as { status: string }[]).map((p) => p.status));
     expect(statuses).toEqual(new Set(['pending', 'succeeded', 'failed', 'expired', 'refunded']));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/common/clock';
 import { CheckoutRequest, PAYMENTS, PaymentsPort } from '../../src/payments/payable';
-import { PaymentsService } from '../../src/payments/payments.service';
+import { CheckoutReturnsService } from '../../src/payments/checkout-returns.service';
 import { startTestApp, TestApp } from '../support/app';
 import { eventually, RecordingPayable } from '../support/test-payable';
 
@@ -135,7 +135,7 @@ describe('Payments in local test mode', () => {
       const other = await port.createCheckout(
         request({ expiresAt: new Date(Date.now() + 31 * 60_000) }),
       );
-      await t.app.get(PaymentsService).reconcile();
+      await t.app.get(CheckoutReturnsService).reconcile();
       expect(await status(other.paymentId)).toBe('expired');
     } finally {
       clock.reset();
@@ -145,7 +145,7 @@ describe('Payments in local test mode', () => {
   it('refunds without Stripe, through the same job', async () => {
     const req = request();
     const { paymentId } = await port.createCheckout(req);
-    await t.app.get(PaymentsService).testModePay(paymentId);
+    await t.app.get(CheckoutReturnsService).testModePay(paymentId);
     const summary = await t.dataSource.transaction((m) =>
       port.requestRefund(m, 'enrollment', req.referenceId, 'coach refunded'),
     );
@@ -157,7 +157,7 @@ describe('Payments in local test mode', () => {
   it("lists a customer's payments and anonymises them on account deletion (the records stay)", async () => {
     const req = request({ customerEmail: 'Leaving@Example.com' });
     const { paymentId } = await port.createCheckout(req);
-    await t.app.get(PaymentsService).testModePay(paymentId);
+    await t.app.get(CheckoutReturnsService).testModePay(paymentId);
     const mine = await port.listForCustomer('leaving@example.com');
     expect(mine).toEqual([
       expect.objectContaining({

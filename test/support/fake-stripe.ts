@@ -239,7 +239,9 @@ export class FakeStripe {
     if (method === 'POST' && path === '/v1/checkout/sessions') return this.createSession(body);
     if (method === 'GET' && path === '/v1/checkout/sessions') {
       const pi = url.searchParams.get('payment_intent');
-      const data = [...this.sessions.values()].filter((s) => !pi || s.payment_intent === pi);
+      const data = [...this.sessions.values()]
+        .filter((s) => !pi || s.payment_intent === pi)
+        .map((s) => this.publicSession(s));
       return {
         status: 200,
         body: { object: 'list', data, has_more: false, url: '/v1/checkout/sessions' },
@@ -248,7 +250,7 @@ export class FakeStripe {
     if (method === 'GET' && (m = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) {
       const s = this.sessions.get(m[1]);
       return s
-        ? { status: 200, body: s }
+        ? { status: 200, body: this.publicSession(s) }
         : stripeError(
             404,
             'invalid_request_error',
@@ -272,7 +274,7 @@ export class FakeStripe {
           'Only Checkout Sessions with a status in ["open"] can be expired.',
         );
       s.status = 'expired';
-      return { status: 200, body: s };
+      return { status: 200, body: this.publicSession(s) };
     }
     if (method === 'POST' && path === '/v1/refunds') return this.createRefund(body);
     if (method === 'GET' && (m = path.match(/^\/v1\/payment_intents\/([^/]+)$/))) {

@@ -41,6 +41,13 @@ export class PaymentDto {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   refundedAt: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why it failed, or why a refund is stuck.',
+  })
+  failureReason: string | null;
 }
 
 export function toPaymentDto(v: PaymentView): PaymentDto {
@@ -58,5 +65,6 @@ export function toPaymentDto(v: PaymentView): PaymentDto {
     createdAt: v.createdAt.toISOString(),
     paidAt: v.paidAt ? v.paidAt.toISOString() : null,
     refundedAt: v.refundedAt ? v.refundedAt.toISOString() : null,
+    failureReason: v.failureReason,
   };
 }

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { Auth, CurrentUser } from '../accounts/auth.decorators';
+import { User } from '../accounts/user.entity';
 import { DomainError } from '../common/errors';
 import { clientIp } from '../common/http';
 import { Clock } from '../common/clock';
@@ -32,6 +34,22 @@ export class BookingsPagesController {
     private readonly changes: BookingChangesService,
     private readonly clock: Clock,
   ) {}
+
+  /** The member's own sessions: upcoming first, then past, in their own time zone. */
+  @Get('account/sessions')
+  @Auth()
+  async mySessions(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const zone = user.timeZone && isValidTimeZone(user.timeZone) ? user.timeZone : 'UTC';
+    const now = this.clock.now().toISOString();
+    const all = (await this.bookings.listForClient(user)).map((b) => ({
+      ...b,
+      when: whenIn(b.start, b.timeZone || zone),
+      priceLabel: b.price > 0 ? money(b.price, b.currency) : 'Free',
+    }));
+    const upcoming = all.filter((b) => b.end >= now && (b.status === 'confirmed' || b.status === 'pending_payment'));
+    const past = all.filter((b) => !upcoming.includes(b)).reverse();
+    await renderPage(req, reply, 'bookings/my-sessions', { title: 'Your sessions', upcoming, past });
+  }
 
   @Get('book')
   async types(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

@@ -254,8 +254,10 @@ export class BookingsService implements OnModuleInit {
     return this.list(where, 1000);
   }
 
+  /** The signed-in client's own bookings, each with its manage link (they are its owner). */
   async listForClient(user: User): Promise<BookingOutDto[]> {
-    return this.list({ clientId: user.id }, 500);
+    const rows = await this.list({ clientId: user.id }, 500);
+    return rows.map((b) => ({ ...b, manageUrl: this.support.manageUrl(b.id) }));
   }
 
   /** The coach's upcoming active sessions (the coach pages and the calendar feed). */

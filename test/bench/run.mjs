@@ -59,7 +59,8 @@ async function startInstance(extra = {}) {
     LOG_LEVEL: 'warn',
     ...extra,
   };
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   instances.push(child);
   await waitHealthy(base, child);
   return { base, pid: child.pid, stop: () => stopChild(child) };
@@ -87,7 +88,8 @@ try {
   const health = await load({ url: `${main.base}/health`, connections: 32, seconds });
   console.log(`GET /health: ${fmt(health)}`);
   ctx.health = health;
-  for (const scenario of scenarios) {
+  const only = process.env.BENCH_ONLY; // run only scenarios whose name contains this
+  for (const scenario of scenarios.filter((x) => !only || x.name.includes(only))) {
     console.log(`\n# ${scenario.name}`);
     try {
       await scenario.run(ctx);

@@ -4,12 +4,12 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
-import { DomainError } from '../common/errors';
+import { DomainError, notFound } from '../common/errors';
 import { validateForm } from '../common/validation';
 import { redirect, renderPage } from '../web/page';
 import { AvailabilityDto } from './dto/availability.dto';
 import { CoachSettingsDto } from './dto/settings.dto';
-import { CreateSessionTypeDto } from './dto/session-type.dto';
+import { CreateSessionTypeDto, UpdateSessionTypeDto } from './dto/session-type.dto';
 import { formatDayIntervals, parseAvailabilityForm } from './availability-form';
 import { SchedulingService } from './scheduling.service';
 
@@ -17,6 +17,19 @@ type Form = Record<string, string | undefined>;
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** The coach's scheduling pages: weekly hours and overrides, time off, session types, settings. */
+/** A session-type form as the DTO expects it: the price in minor units, numbers where nullable. */
+function sessionTypeForm(body: Form): Record<string, unknown> {
+  const price = body.price ? Math.round(Number(body.price) * 100) : 0;
+  const raw: Record<string, unknown> = {
+    ...body,
+    price: Number.isFinite(price) ? String(price) : body.price,
+  };
+  delete raw._csrf;
+  // `number | null` fields get no implicit conversion from the form's strings.
+  raw.slotIntervalMinutes = body.slotIntervalMinutes ? Number(body.slotIntervalMinutes) : null;
+  return raw;
+}
+
 @ApiExcludeController()
 @Controller('coach')
 @Auth('coach')
@@ -179,15 +192,10 @@ export class SchedulingPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const price = body.price ? Math.round(Number(body.price) * 100) : 0;
-    const raw: Record<string, unknown> = {
-      ...body,
-      price: Number.isFinite(price) ? String(price) : body.price,
+    const form = await validateForm(CreateSessionTypeDto, {
+      ...sessionTypeForm(body),
       active: 'true',
-    };
-    // `number | null` fields get no implicit conversion from the form's strings.
-    if (body.slotIntervalMinutes) raw.slotIntervalMinutes = Number(body.slotIntervalMinutes);
-    const form = await validateForm(CreateSessionTypeDto, raw);
+    });
     if (!form.ok)
       return this.sessionTypes(coach, req, reply, { values: body, errors: form.errors }, 400);
     try {
@@ -199,6 +207,61 @@ export class SchedulingPagesController {
         req,
         reply,
         { values: body, errors: { slug: [e.message] } },
+        e.status,
+      );
+    }
+    redirect(reply, '/coach/session-types');
+  }
+
+  @Get('session-types/:id/edit')
+  async editSessionType(
+    @CurrentUser() coach: User,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const type = (await this.scheduling.listSessionTypes(coach.id, true)).find((t) => t.id === id);
+    if (!type) throw notFound('Session type');
+    const values = {
+      ...type,
+      price: (type.price / 100).toFixed(2),
+      slotIntervalMinutes: type.slotIntervalMinutes ?? '',
+    };
+    await renderPage(req, reply, 'coach/session-type-edit', {
+      title: `Edit ${type.name}`,
+      id,
+      name: type.name,
+      values,
+    });
+  }
+
+  @Post('session-types/:id')
+  async updateSessionType(
+    @CurrentUser() coach: User,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const page = { title: 'Edit session type', id, name: body.name ?? '', values: body };
+    const form = await validateForm(UpdateSessionTypeDto, sessionTypeForm(body));
+    if (!form.ok)
+      return renderPage(
+        req,
+        reply,
+        'coach/session-type-edit',
+        { ...page, errors: form.errors },
+        400,
+      );
+    try {
+      await this.scheduling.updateSessionType(coach.id, id, form.value);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      return renderPage(
+        req,
+        reply,
+        'coach/session-type-edit',
+        { ...page, error: e.message },
         e.status,
       );
     }

@@ -1,4 +1,4 @@
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
+import { COACH_EMAIL, COACH_PASSWORD, loginAs, pageForm, signup, startTestApp, TestApp } from '../support/app';
 
 /** The HTML forms: CSRF on every POST, validation shown on the page, coach pages guarded. */
 describe('Content pages', () => {
@@ -15,15 +15,7 @@ describe('Content pages', () => {
     await t?.close();
   });
 
-  /** Loads a page (as `session`, if given) and returns the cookie header and CSRF token its forms use. */
-  async function formContext(path: string, session?: string): Promise<{ cookie: string; csrf: string }> {
-    const req = t.http().get(path);
-    if (session) req.set('cookie', `mend_session=${session}`);
-    const res = await req.expect(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(res.text)![1];
-    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]);
-    return { cookie: [...setCookie, ...(session ? [`mend_session=${session}`] : [])].join('; '), csrf };
-  }
+  const formContext = (path: string, session?: string) => pageForm(t, path, session);
 
   it('shows the seeded demo posts on the home page, the blog and the feed', async () => {
     const home = await t.http().get('/').expect(200);

@@ -83,3 +83,13 @@ export async function signup(t: TestApp, email: string, name = 'Test Person', pa
   const res = await t.http().post('/api/auth/signup').send({ email, password, name }).expect(201);
   return (res.body as { token: string }).token;
 }
+
+/** Loads a page (as `session`, if given) and returns the cookie header and CSRF token its forms use. */
+export async function pageForm(t: TestApp, path: string, session?: string): Promise<{ cookie: string; csrf: string }> {
+  const req = t.http().get(path);
+  if (session) req.set('cookie', `mend_session=${session}`);
+  const res = await req.expect(200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(res.text)![1];
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]);
+  return { cookie: [...setCookie, ...(session ? [`mend_session=${session}`] : [])].join('; '), csrf };
+}

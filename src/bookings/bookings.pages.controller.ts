@@ -41,7 +41,7 @@ export class BookingsPagesController {
   async mySessions(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const zone = user.timeZone && isValidTimeZone(user.timeZone) ? user.timeZone : 'UTC';
     const now = this.clock.now().toISOString();
-    const all = (await this.bookings.listForClient(user)).map((b) => ({
+    const all = (await this.bookings.listForClient(user, { withManageLinks: true })).map((b) => ({
       ...b,
       when: whenIn(b.start, b.timeZone || zone),
       priceLabel: b.price > 0 ? money(b.price, b.currency) : 'Free',

@@ -254,10 +254,13 @@ export class BookingsService implements OnModuleInit {
     return this.list(where, 1000);
   }
 
-  /** The signed-in client's own bookings, each with its manage link (they are its owner). */
-  async listForClient(user: User): Promise<BookingOutDto[]> {
+  /**
+   * The signed-in client's own bookings. The API leaves manage links out (the session is enough to
+   * manage them there); the member's sessions page asks for them, to link each to its manage page.
+   */
+  async listForClient(user: User, opts: { withManageLinks?: boolean } = {}): Promise<BookingOutDto[]> {
     const rows = await this.list({ clientId: user.id }, 500);
-    return rows.map((b) => ({ ...b, manageUrl: this.support.manageUrl(b.id) }));
+    return opts.withManageLinks ? rows.map((b) => ({ ...b, manageUrl: this.support.manageUrl(b.id) })) : rows;
   }
 
   /** The coach's upcoming active sessions (the coach pages and the calendar feed). */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { LinkSigner } from '../common/crypto/link-signer';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { User } from '../accounts/user.entity';
 import { DomainError, notFound } from '../common/errors';
@@ -33,16 +34,16 @@ export class BookingSupport {
     private readonly scheduling: SchedulingService,
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly links: LinkSigner,
   ) {}
 
   /**
-   * The manage token of a booking: an HMAC of its id under the server key, so mails sent later
-   * (after a payment, a reminder) can carry the link; the database keeps only its SHA-256 hash.
+   * The manage token of a booking: an HMAC of its id under the app's link-signing secret (which
+   * survives ENCRYPTION_KEY rotations), so mails sent later (after a payment, a reminder) can
+   * carry the link; the database keeps only its SHA-256 hash.
    */
   manageToken(bookingId: string): string {
-    return createHmac('sha256', this.config.encryptionKey)
-      .update(`booking-manage:${bookingId}`)
-      .digest('base64url');
+    return this.links.sign('booking-manage', bookingId);
   }
 
   manageUrl(bookingId: string): string {

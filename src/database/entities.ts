@@ -3,6 +3,7 @@ import { PasswordResetToken } from '../accounts/password-reset-token.entity';
 import { User } from '../accounts/user.entity';
 import { EncryptionKeyCheck } from '../common/crypto/encryption-key-check.entity';
 import { ClientNote } from '../clients/client-note.entity';
+import { AppSecret } from '../common/crypto/app-secret.entity';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity';
 import { Booking } from '../bookings/booking.entity';
 import { IdempotencyKey } from '../bookings/idempotency-key.entity';
@@ -28,7 +29,7 @@ export const ENTITIES = [
   Payment, StripeEvent,
   Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery,
   // the key check for encrypted private writing; the 12 Steps program
-  EncryptionKeyCheck, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
+  EncryptionKeyCheck, AppSecret, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
   // the coach's private notes about clients
   ClientNote,
 ];

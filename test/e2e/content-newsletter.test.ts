@@ -1,3 +1,4 @@
+import { LinkSigner } from '../../src/common/crypto/link-signer';
 import { Clock } from '../../src/common/clock';
 import { NewsletterService } from '../../src/content/newsletter/newsletter.service';
 import { unsubscribeToken } from '../../src/content/newsletter/unsubscribe-token';
@@ -115,7 +116,7 @@ describe('Content: newsletter and feeds', () => {
     await subscribe('gone@example.com');
     await confirmFromMail('gone@example.com');
     const [gone] = await t.dataSource.query(`SELECT id FROM newsletter_subscribers WHERE email = 'gone@example.com'`);
-    await t.http().post(`/newsletter/unsubscribe?token=${unsubscribeToken(t.config.encryptionKey, gone.id)}`).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    await t.http().post(`/newsletter/unsubscribe?token=${unsubscribeToken(t.app.get(LinkSigner).key, gone.id)}`).type('form').send('List-Unsubscribe=One-Click').expect(200);
     // The batch size is lowered so this post goes out in several batch jobs.
     t.app.get(NewsletterService).batchSize = 1;
 

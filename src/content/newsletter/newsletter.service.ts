@@ -13,6 +13,7 @@ import { NEWSLETTER_QUEUE } from '../posts/posts.service';
 import { toCsv } from './csv';
 import { absolutizeLinks, newsletterHtml } from './newsletter-mail';
 import { NewsletterSubscriber } from './subscriber.entity';
+import { LinkSigner } from '../../common/crypto/link-signer';
 import { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token';
 
 const CONFIRM_TTL_MS = 7 * 86_400_000;
@@ -42,6 +43,7 @@ export class NewsletterService implements OnModuleInit {
     private readonly rateLimit: RateLimitService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly links: LinkSigner,
   ) {}
 
   onModuleInit(): void {
@@ -97,7 +99,7 @@ export class NewsletterService implements OnModuleInit {
 
   /** One-click unsubscribe from a mail's link; safe to repeat. */
   async unsubscribe(token: string): Promise<void> {
-    const id = verifyUnsubscribeToken(this.config.encryptionKey, token);
+    const id = verifyUnsubscribeToken(this.links.key, token);
     if (!id) throw new DomainError('INVALID_TOKEN', 'This unsubscribe link is not valid.');
     await this.dataSource.query(
       `UPDATE newsletter_subscribers SET status = 'unsubscribed', unsubscribed_at = $2, confirm_token_hash = NULL
@@ -107,7 +109,7 @@ export class NewsletterService implements OnModuleInit {
   }
 
   isValidUnsubscribeToken(token: string): boolean {
-    return verifyUnsubscribeToken(this.config.encryptionKey, token) !== null;
+    return verifyUnsubscribeToken(this.links.key, token) !== null;
   }
 
   async list(): Promise<SubscriberDto[]> {
@@ -164,7 +166,7 @@ export class NewsletterService implements OnModuleInit {
 
   private async enqueuePostMail(m: EntityManager, post: { slug: string; title: string; excerpt: string; body_html: string }, s: { id: string; email: string }): Promise<void> {
     const url = `${this.config.publicUrl}/blog/${post.slug}`;
-    const unsubscribe = `${this.config.publicUrl}/newsletter/unsubscribe?token=${unsubscribeToken(this.config.encryptionKey, s.id)}`;
+    const unsubscribe = `${this.config.publicUrl}/newsletter/unsubscribe?token=${unsubscribeToken(this.links.key, s.id)}`;
     await this.mail.enqueue(m, {
       kind: 'newsletter_post',
       to: s.email,

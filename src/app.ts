@@ -1,6 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,6 +8,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { projectRoot } from './common/paths';
+import { helmetHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
@@ -37,24 +37,32 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
     cookieKey: 'mend_csrf',
     cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', secure: config.publicUrl.startsWith('https://'), signed: false },
   });
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        // https: so the coach's posts can show cover and inline images hosted elsewhere.
-        imgSrc: ["'self'", 'data:', 'https:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'", 'https://checkout.stripe.com'],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        upgradeInsecureRequests: null,
+  // @fastify/helmet's headers, computed once (see helmetHeaders) and set on every response from onRequest,
+  // where the plugin would set them.
+  const securityHeaders = Object.entries(
+    await helmetHeaders({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          // https: so the coach's posts can show cover and inline images hosted elsewhere.
+          imgSrc: ["'self'", 'data:', 'https:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'", 'https://checkout.stripe.com'],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
       },
-    },
-    crossOriginEmbedderPolicy: false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  fastify.addHook('onRequest', (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    for (const [name, value] of securityHeaders) if (value !== undefined) reply.raw.setHeader(name, value);
+    done();
   });
   // Swagger UI needs inline scripts and styles; relax the policy for the docs page only.
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {

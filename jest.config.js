@@ -27,6 +27,7 @@ const base = {
 };
 const withDb = {
   ...base,
+  setupFiles: ['<rootDir>/test/support/pg-boss-timers.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };

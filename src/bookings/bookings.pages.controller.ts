@@ -38,7 +38,11 @@ export class BookingsPagesController {
   /** The member's own sessions: upcoming first, then past, in their own time zone. */
   @Get('account/sessions')
   @Auth()
-  async mySessions(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async mySessions(
+    @CurrentUser() user: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const zone = user.timeZone && isValidTimeZone(user.timeZone) ? user.timeZone : 'UTC';
     const now = this.clock.now().toISOString();
     const all = (await this.bookings.listForClient(user, { withManageLinks: true })).map((b) => ({
@@ -46,9 +50,15 @@ export class BookingsPagesController {
       when: whenIn(b.start, b.timeZone || zone),
       priceLabel: b.price > 0 ? money(b.price, b.currency) : 'Free',
     }));
-    const upcoming = all.filter((b) => b.end >= now && (b.status === 'confirmed' || b.status === 'pending_payment'));
+    const upcoming = all.filter(
+      (b) => b.end >= now && (b.status === 'confirmed' || b.status === 'pending_payment'),
+    );
     const past = all.filter((b) => !upcoming.includes(b)).reverse();
-    await renderPage(req, reply, 'bookings/my-sessions', { title: 'Your sessions', upcoming, past });
+    await renderPage(req, reply, 'bookings/my-sessions', {
+      title: 'Your sessions',
+      upcoming,
+      past,
+    });
   }
 
   @Get('book')
@@ -60,9 +70,9 @@ export class BookingsPagesController {
     await renderPage(req, reply, 'bookings/types', { title: 'Book a session', types });
   }
 
-  private async zoneFor(slug: string, tz: string | undefined): Promise<string> {
+  /** The visitor's chosen zone, else the coach's (for a session type already loaded). */
+  private async zoneFor(type: { coachId: string }, tz: string | undefined): Promise<string> {
     if (tz && isValidTimeZone(tz)) return tz;
-    const type = await this.scheduling.sessionTypeBySlug(slug);
     return (await this.scheduling.settings(type.coachId)).timeZone;
   }
 
@@ -74,7 +84,7 @@ export class BookingsPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const type = await this.scheduling.sessionTypeBySlug(slug);
-    const zone = await this.zoneFor(slug, q.tz);
+    const zone = await this.zoneFor(type, q.tz);
     const from = /^\d{4}-\d{2}-\d{2}$/.test(q.from ?? '')
       ? q.from!
       : todayIn(zone, this.clock.now());
@@ -110,7 +120,7 @@ export class BookingsPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const type = await this.scheduling.sessionTypeBySlug(slug);
-    const zone = await this.zoneFor(slug, q.tz);
+    const zone = await this.zoneFor(type, q.tz);
     const start =
       q.start && !Number.isNaN(Date.parse(q.start)) ? new Date(q.start).toISOString() : null;
     if (!start) return redirect(reply, `/book/${slug}`);
@@ -160,7 +170,7 @@ export class BookingsPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const zone = await this.zoneFor(slug, body.timeZone);
+    const zone = await this.zoneFor(await this.scheduling.sessionTypeBySlug(slug), body.timeZone);
     const start = body.start ?? '';
     const values = { name: body.name, email: body.email, notes: body.notes };
     const form = await validateForm(CreateBookingDto, {
@@ -193,7 +203,8 @@ export class BookingsPagesController {
         // Mend's own test checkout: a same-site path, so the CSP's form-action never blocks the
         // redirect when the page was reached at another host than PUBLIC_URL (e.g. 127.0.0.1).
         const checkout = new URL(booking.checkoutUrl);
-        if (checkout.pathname.startsWith('/checkout/test/')) return redirect(reply, checkout.pathname);
+        if (checkout.pathname.startsWith('/checkout/test/'))
+          return redirect(reply, checkout.pathname);
         void reply.redirect(booking.checkoutUrl, 303);
         return;
       }

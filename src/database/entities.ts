@@ -1,3 +1,4 @@
+import { AuditEvent } from '../audit/audit-event.entity';
 import { AuthSession } from '../accounts/auth-session.entity';
 import { PasswordResetToken } from '../accounts/password-reset-token.entity';
 import { User } from '../accounts/user.entity';
@@ -32,4 +33,6 @@ export const ENTITIES = [
   EncryptionKeyCheck, AppSecret, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
   // the coach's private notes about clients
   ClientNote,
+  // the append-only audit trail
+  AuditEvent,
 ];

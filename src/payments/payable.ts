@@ -71,7 +71,14 @@ export interface PaymentSummary {
   /** Minor units. */
   amount: number;
   currency: string;
-  status: 'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded';
+  status:
+    | 'pending'
+    | 'succeeded'
+    | 'failed'
+    | 'expired'
+    | 'refund_pending'
+    | 'refunded'
+    | 'refund_failed';
   refundedAmount: number;
   /** ISO 8601 UTC. */
   createdAt: string;

@@ -85,6 +85,12 @@ export interface PaymentSummary {
   paidAt: string | null;
 }
 
+/**
+ * Anonymised payment records (the payer erased their account) are deleted this many years after
+ * the payment: long enough for the practice's accounts and taxes. Account deletion states it.
+ */
+export const PAYMENT_RECORD_RETENTION_YEARS = 7;
+
 /** Injection token for the payments module's service (PaymentsService implements PaymentsPort). */
 export const PAYMENTS = Symbol('PAYMENTS');
 

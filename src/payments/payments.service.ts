@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import Stripe from 'stripe';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThan, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors';
 import { AppConfig } from '../config/config';
@@ -14,8 +14,11 @@ import {
   PayableKind,
   PaymentsPort,
   PaymentSummary,
+  PAYMENT_RECORD_RETENTION_YEARS,
   RefundSummary,
 } from './payable';
+
+const RETENTION_QUEUE = 'payments-retention';
 import { Payment } from './payment.entity';
 import {
   PaymentFulfilment,
@@ -55,6 +58,26 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       retryLimit: 12,
       retryDelay: 30,
     });
+    this.jobs.register(RETENTION_QUEUE, async () => {
+      const count = await this.deleteExpiredAnonymised();
+      if (count) this.logger.log({ count }, 'anonymised payment records past retention deleted');
+    }, { retryLimit: 2, retryDelay: 600 });
+    this.jobs.schedule(RETENTION_QUEUE, '17 3 * * *');
+  }
+
+  /**
+   * Deletes anonymised payment records (no payer email left) older than the retention period,
+   * once nothing is still moving on them.
+   */
+  async deleteExpiredAnonymised(): Promise<number> {
+    const cutoff = new Date(this.clock.now());
+    cutoff.setUTCFullYear(cutoff.getUTCFullYear() - PAYMENT_RECORD_RETENTION_YEARS);
+    const result = await this.payments.delete({
+      customerEmail: IsNull(),
+      createdAt: LessThan(cutoff),
+      status: In(['succeeded', 'failed', 'expired', 'refunded']),
+    });
+    return result.affected ?? 0;
   }
 
   /** Local test mode: no Stripe secret key (refused in production by the config). */

@@ -5,7 +5,7 @@ import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { clearSessionCookie } from '../accounts/session-cookie';
 import { User } from '../accounts/user.entity';
 import { auditContextOf } from '../audit/audit-context';
-import { DELETION_SCOPE } from './deletion-scope';
+import { DELETION_SCOPE } from '../accounts/deletion-scope';
 import { DomainError } from '../common/errors';
 import { redirect, renderPage } from '../web/page';
 import { ClientNotesService } from './client-notes.service';

@@ -13,7 +13,7 @@ import { ContentDataRightsService, ContentExport } from '../content/content-data
 import { MailService } from '../mail/mail.service';
 import { PAYMENTS, PaymentsPort, PaymentSummary } from '../payments/payable';
 import { ProgramDataRightsService, ProgramExport } from '../program/program-data-rights.service';
-import { deletionScopeText } from './deletion-scope';
+import { deletionScopeText } from '../accounts/deletion-scope';
 
 export interface PersonalDataExport {
   generatedAt: string;

@@ -1,7 +1,7 @@
 /**
  * What erasing an account (DELETE /api/me) erases and what it keeps, stated once: the account page,
  * the delete page and the final mail show these words, and the README repeats them. Keep all of
- * them true to DataRightsService.erase and the modules' eraseFor methods.
+ * them true to DataRightsService.erase (src/clients) and the modules' eraseFor methods.
  */
 import { PAYMENT_RECORD_RETENTION_YEARS } from '../payments/payable';
 

@@ -172,7 +172,13 @@ export class BookingsPagesController {
   ): Promise<void> {
     const zone = await this.zoneFor(await this.scheduling.sessionTypeBySlug(slug), body.timeZone);
     const start = body.start ?? '';
-    const values = { name: body.name, email: body.email, notes: body.notes };
+    const values = {
+      name: body.name,
+      email: body.email,
+      notes: body.notes,
+      preferredName: body.preferredName,
+      pronouns: body.pronouns,
+    };
     const form = await validateForm(CreateBookingDto, {
       sessionType: slug,
       start,
@@ -180,6 +186,9 @@ export class BookingsPagesController {
       email: body.email,
       timeZone: zone,
       notes: body.notes,
+      // Optional: a blank field is "not given".
+      preferredName: body.preferredName?.trim() || undefined,
+      pronouns: body.pronouns?.trim() || undefined,
     });
     if (!form.ok)
       return this.renderDetails(

@@ -32,7 +32,7 @@ export const DELETION_SCOPE = {
       why: 'So that every access to private writing stays accountable.',
     },
     {
-      what: 'The last mails to you: the confirmation of this erasure, and notices of cancelled sessions. They are sent after the erasure, and Mend’s copy of each stays in its mail log.',
+      what: 'The last mails: the confirmation of this erasure, notices of cancelled sessions (to you and to the coach), and any mail about you that was still on its way. They are sent after the erasure, and Mend’s copy of each stays in its mail log.',
       howLong: 'Mend does not delete these copies automatically.',
       why: 'They are the record that you were told.',
     },

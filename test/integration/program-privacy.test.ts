@@ -157,7 +157,7 @@ describe('Reflections are encrypted at rest; enrollment payment handler', () => 
     await progress.complete(userId, 1);
     const data = await rights.exportFor({ id: userId });
     expect(data.enrollments).toEqual([
-      expect.objectContaining({ status: 'active', source: 'grant', shareProgress: true, steps: expect.arrayContaining([expect.objectContaining({ number: 1, completedAt: expect.any(String) })]) }),
+      expect.objectContaining({ status: 'active', source: 'grant', shareProgress: false, steps: expect.arrayContaining([expect.objectContaining({ number: 1, completedAt: expect.any(String) })]) }),
     ]);
     expect(data.reflections).toEqual([expect.objectContaining({ step: 1, text: 'Exported for me alone.', sharedWithCoach: false })]);
     await tx((m) => rights.eraseFor(m, { id: userId }));

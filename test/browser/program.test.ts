@@ -76,9 +76,8 @@ describe('Browser: the 12 Steps', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole('link', { name: /Step 1:/ }).click();
     await page.waitForURL(/\/program\/steps\/1$/);
-    // Autosave never shares: the reflection is still private.
-    await page.getByText('Only you.', { exact: true }).waitFor();
-    expect(await page.getByLabel(/I want my coach to read this reflection/).isChecked()).toBe(false);
+    // Private by default: nothing to share until a reflection is saved.
+    await page.getByText(/Only you\. Once you have saved a reflection/).waitFor();
     await page.getByLabel(/Write as much or as little/).fill('Today I noticed I was tired, and that was allowed.');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'program-step-1');

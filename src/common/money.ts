@@ -88,8 +88,8 @@ function exampleAmount(currency: string): string {
 
 const formats = new Map<string, Intl.NumberFormat>();
 
-/** For people: 9500 usd → "$95.00", 5000 jpy → "¥5,000", in the given locale (default en-GB). */
-export function formatMoney(minor: number, currency: string, locale = 'en-GB'): string {
+/** For people: 9500 usd → "$95.00", 5000 jpy → "¥5,000" (English symbols unless a locale is given). */
+export function formatMoney(minor: number, currency: string, locale = 'en'): string {
   const code = currency.toUpperCase();
   const exponent = currencyExponent(code);
   const key = `${locale}|${code}`;
@@ -111,6 +111,19 @@ export function formatMoney(minor: number, currency: string, locale = 'en-GB'): 
 }
 
 /** A price as a visitor reads it: "Free" for nothing, else the formatted amount. */
-export function formatPrice(minor: number, currency: string, locale = 'en-GB'): string {
+export function formatPrice(minor: number, currency: string, locale = 'en'): string {
   return minor === 0 ? 'Free' : formatMoney(minor, currency, locale);
+}
+
+/** A price field of a form: minor units, or the message to show beside the field. */
+export function readPriceField(
+  typed: string | undefined,
+  currency: string | undefined,
+): { ok: true; minor: number } | { ok: false; message: string } {
+  try {
+    return { ok: true, minor: typed?.trim() ? toMinorUnits(typed, currency || 'usd') : 0 };
+  } catch (e) {
+    if (e instanceof MoneyInputError) return { ok: false, message: e.message };
+    throw e;
+  }
 }

@@ -1,7 +1,8 @@
 import { PayableKind } from './payable';
 import { Payment } from './payment.entity';
+import { formatMoney } from '../common/money';
 import { refundFailureInWords } from './payment-fulfilment.service';
-import { formatMoney, PaymentStatus } from './payment-state';
+import { PaymentStatus } from './payment-state';
 
 /** What pages and the API may see of a payment (never the entity itself). */
 export interface PaymentView {

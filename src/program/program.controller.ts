@@ -110,7 +110,6 @@ export class ProgramController {
 @ApiTags('program')
 @Controller('api/me/program')
 @Auth()
-@ApiBearerAuth()
 export class MyProgramController {
   constructor(private readonly progress: ProgressService) {}
 

@@ -20,9 +20,16 @@ export interface AuditPageRow extends AuditEntryDto {
   actorLabel: string;
   actionLabel: string;
   /** The person the entry is about, if they still have an account (else null: erased). */
-  person: { id: string; name: string } | null;
+  person: { id: string; name: string; link: string | null } | null;
   personErased: boolean;
   subjectLabel: string;
+}
+
+/** Where the coach can see the record an entry is about (the coach's own account has no client page). */
+function linkFor(r: AuditRow): string | null {
+  if (r.subjectType === 'enrollment') return `/coach/members/${r.subjectId}`;
+  if (r.subjectType === 'client' || (r.subjectType === 'account' && r.actorRole === 'client')) return `/coach/clients/${r.personId}`;
+  return null;
 }
 
 function toDto(r: AuditRow): AuditEntryDto {
@@ -95,7 +102,7 @@ export class AuditService {
           ...toDto(r),
           actorLabel: r.actorRole === 'system' ? 'Mend (background job)' : r.actorRole === 'coach' ? 'You (coach)' : actorName ?? 'A person whose account is erased',
           actionLabel: ACTION_WORDS[r.action],
-          person: r.personId && personName ? { id: r.personId, name: personName } : null,
+          person: r.personId && personName ? { id: r.personId, name: personName, link: linkFor(r) } : null,
           personErased: r.personId !== null && personName === undefined,
           subjectLabel: r.subjectType === 'encrypted_table' ? r.subjectId.replace(':', ', key ') : `${r.subjectType} ${r.subjectId}`,
         };

@@ -164,6 +164,8 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
       const cases: [Record<string, unknown>, string][] = [
         [{ role: 'coach' }, 'role'],
         [{ name: '' }, 'name'],
+        [{ name: null }, 'name'],
+        [{ name: '   ' }, 'name'],
         [{ preferredName: 'Sam\r\nBcc: x@example.com' }, 'preferredName'],
         [{ pronouns: 'she\u0000her' }, 'pronouns'],
         [{ timeZone: 'Mars/Olympus' }, 'timeZone'],

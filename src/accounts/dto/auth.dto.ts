@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, IsTimeZone, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, IsTimeZone, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 /** No control characters (line breaks, NUL…) in names: they end up in mail subjects and calendar files. */
 const PLAIN_LINE = /^[^\p{Cc}]*$/u;
@@ -43,9 +43,11 @@ export class SignupDto {
 /** PATCH /api/me: only the fields given change; an empty preferredName or pronouns (or null) clears it. */
 export class UpdateProfileDto {
   @ApiPropertyOptional({ example: 'Samantha Rivera' })
-  @IsOptional()
+  // A name can change but not be cleared: null is refused like any non-string.
+  @ValidateIf((o: UpdateProfileDto) => o.name !== undefined)
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
+  @Matches(/\S/, { message: 'name must not be empty' })
   @MaxLength(120)
   @Matches(PLAIN_LINE, { message: 'name must be one line of text' })
   name?: string;

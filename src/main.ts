@@ -51,6 +51,12 @@ async function main(): Promise<void> {
       process.stderr.write(`${e.message}\n`);
       process.exit(78);
     }
+    const { code, path } = e as { code?: string; path?: string };
+    if (path && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'ENOTDIR')) {
+      const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'it is read-only' : 'it is not a folder you may write to';
+      process.stderr.write(`Mend can't keep its files in ${path} (${why}): set DATA_DIR to a folder you can write to.\n`);
+      process.exit(78);
+    }
     throw e;
   }
   const pretty = config.logPretty;

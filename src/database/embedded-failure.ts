@@ -55,7 +55,7 @@ export function describeEmbeddedFailure(f: EmbeddedFailure): string {
     return `The disk holding ${f.clusterDir} is full: free some space (or set DATA_DIR to a folder on another disk) and start Mend again.`;
   }
   if (code === 'EROFS' || /Read-only file system/i.test(text)) {
-    return `${errorPath(f.error) ?? f.clusterDir} is on a read-only file system: set DATA_DIR to a writable folder ${ADVICE_URL}.`;
+    return `The file system holding ${errorPath(f.error) ?? f.clusterDir} is read-only: set DATA_DIR to a writable folder ${ADVICE_URL}.`;
   }
   const incompatible = /initialized by PostgreSQL version (\d+)[^\n]*?compatible with this version (\d+)/i.exec(text);
   if (incompatible || /database files are incompatible with server/i.test(text)) {
@@ -74,7 +74,8 @@ export function describeEmbeddedFailure(f: EmbeddedFailure): string {
   }
   if (code === 'EACCES' || code === 'EPERM' || /Permission denied|Operation not permitted/i.test(text)) {
     const where = errorPath(f.error) ?? (f.step === 'binaries' ? 'the PostgreSQL programs in node_modules' : f.clusterDir);
-    if (f.step === 'binaries') {
+    const syscall = (f.error as { syscall?: unknown } | undefined)?.syscall;
+    if (f.step === 'binaries' || (typeof syscall === 'string' && syscall.startsWith('spawn'))) {
       return `${capitalize(who)} may not run ${where}: reinstall with npm ci, make node_modules readable (chmod -R a+rX node_modules), ${ADVICE_URL}.`;
     }
     return `${capitalize(who)} may not write to ${where}: give ${f.runAs ? `${f.runAs} access to it (chown -R ${f.runAs} ${where})` : 'yourself write access to it'}, set DATA_DIR to another folder, ${ADVICE_URL}.`;

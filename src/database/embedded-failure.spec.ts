@@ -1,3 +1,6 @@
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeEmbeddedFailure } from './embedded-failure';
 import { firstClosedFolder, systemHomeFor } from './embedded-location';
 
@@ -102,7 +105,18 @@ describe('systemHomeFor (where data goes when PostgreSQL’s user cannot reach D
 });
 
 describe('firstClosedFolder', () => {
-  it('names nothing for a path open to all, and the root of a path that does not exist', () => {
+  it('names nothing for a path open to all, else the first folder closed to others, the last one included', () => {
     expect(firstClosedFolder('/usr/bin')).toBeNull();
+    const open = mkdtempSync(join(tmpdir(), 'mend-closed-'));
+    chmodSync(open, 0o755);
+    mkdirSync(join(open, 'a', 'b'), { recursive: true });
+    chmodSync(join(open, 'a'), 0o755);
+    chmodSync(join(open, 'a', 'b'), 0o700);
+    expect(firstClosedFolder(join(open, 'a'))).toBeNull();
+    expect(firstClosedFolder(join(open, 'a', 'b'))).toBe(join(open, 'a', 'b'));
+    chmodSync(join(open, 'a'), 0o711);
+    expect(firstClosedFolder(join(open, 'a', 'b'))).toBe(join(open, 'a', 'b'));
+    chmodSync(join(open, 'a'), 0o750);
+    expect(firstClosedFolder(join(open, 'a', 'b'))).toBe(join(open, 'a'));
   });
 });

@@ -82,16 +82,16 @@ export function canReach(path: string, runAs: RunAs | null): boolean {
   return r.status === 0;
 }
 
-/** The first folder on the way to `path` that others may not enter (for an error sentence). */
+/** The first folder on the way to `path`, itself included, that others may not enter (for an error sentence). */
 export function firstClosedFolder(path: string): string | null {
   let dir = '/';
-  for (const part of resolve(path).split('/').filter(Boolean)) {
+  for (const part of ['', ...resolve(path).split('/').filter(Boolean)]) {
+    dir = join(dir, part);
     try {
       if ((lstatSync(dir).mode & 0o001) === 0) return dir;
     } catch {
       return dir;
     }
-    dir = join(dir, part);
   }
   return null;
 }

@@ -157,13 +157,15 @@ describe('The app process (what npm start runs)', () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'mend-oldmajor-'));
       chmodSync(dataDir, 0o755);
       const cluster = join(dataDir, 'postgres', 'cluster');
-      mkdirSync(cluster, { recursive: true, mode: 0o700 });
+      mkdirSync(cluster, { recursive: true });
+      chmodSync(cluster, 0o700);
+      // Enough of a PostgreSQL 16 cluster for the server to read its version and refuse it.
       writeFileSync(join(cluster, 'PG_VERSION'), '16\n');
+      writeFileSync(join(cluster, 'postgresql.conf'), '');
       writeFileSync(join(dataDir, 'postgres', 'password'), 'x'.repeat(24), { mode: 0o600 });
       if (asRoot) {
         const id = (flag: string) => Number(execSync(`id ${flag} postgres`).toString());
-        chownSync(cluster, id('-u'), id('-g'));
-        chownSync(join(cluster, 'PG_VERSION'), id('-u'), id('-g'));
+        for (const path of [cluster, join(cluster, 'PG_VERSION'), join(cluster, 'postgresql.conf')]) chownSync(path, id('-u'), id('-g'));
       }
       const app = spawnApp({ PORT: String(await freePort()), DATA_DIR: dataDir });
       expect(await app.exited).toBe(1);

@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       databaseUrl = pg.url;
       clusterDir = pg.clusterDir;
     } catch (e) {
+      if (stopping) return; // Ctrl-C during the first start interrupts initdb: nothing more to say
       if (e instanceof EmbeddedDatabaseError) return fail(e.message);
       return fail(`The embedded PostgreSQL could not start: ${e instanceof Error ? e.message : String(e)}`);
     }

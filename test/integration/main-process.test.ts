@@ -173,6 +173,32 @@ describe('The app process (what npm start runs)', () => {
       rmSync(dataDir, { recursive: true, force: true });
     });
 
+    // A real full disk: a 3 MB tmpfs (root can mount one here; elsewhere the test is skipped, and says so).
+    const tinyDisk = (() => {
+      if (!asRoot) return null;
+      const dir = mkdtempSync(join(tmpdir(), 'mend-tiny-disk-'));
+      try {
+        execSync(`mount -t tmpfs -o size=3m,mode=755 tmpfs ${dir}`, { stdio: 'ignore' });
+        return dir;
+      } catch {
+        rmSync(dir, { recursive: true, force: true });
+        return null;
+      }
+    })();
+    afterAll(() => {
+      if (!tinyDisk) return;
+      execSync(`umount ${tinyDisk}`);
+      rmSync(tinyDisk, { recursive: true, force: true });
+    });
+    (tinyDisk ? it : it.skip)('when the disk is full (a 3 MB file system; needs root and mount)', async () => {
+      const dataDir = join(tinyDisk!, 'data');
+      const app = spawnApp({ PORT: String(await freePort()), DATA_DIR: dataDir });
+      expect(await app.exited).toBe(1);
+      expectOneSentence(app.output(), new RegExp(`^The disk holding ${dataDir}/postgres/cluster is full: free some space .* and start Mend again\\.$`));
+      // No half-made cluster is left to be mistaken for a made one on the next start.
+      expect(existsSync(join(dataDir, 'postgres', 'cluster', 'PG_VERSION'))).toBe(false);
+    });
+
     it('when the HTTP port is taken (before any PostgreSQL starts)', async () => {
       const port = await freePort();
       const holder: Server = createServer();

@@ -14,6 +14,11 @@ import { ImageType } from './image.entity';
  * - variants at VARIANT_WIDTHS narrower than the image, plus the image itself (at most
  *   MAX_STORED_WIDTH wide), each in WebP and in the original type.
  */
+// libvips' operation cache only helps repeated work on the same input; uploads never repeat, and the
+// cache would hold up to 50 MB per instance. One thread per encode keeps uploads from starving requests.
+sharp.cache(false);
+sharp.concurrency(1);
+
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 export const MAX_PIXELS = 40_000_000;
 export const VARIANT_WIDTHS = [480, 960, 1600];

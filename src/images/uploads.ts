@@ -33,7 +33,7 @@ export async function registerUploads(fastify: FastifyInstance): Promise<void> {
   });
   await fastify.register(fastifyMultipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 3, fields: 40, fieldSize: 1_000_000, parts: 45, headerPairs: 50 },
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 2, fields: 40, fieldSize: 1_000_000, parts: 45, headerPairs: 50 },
     // Read each file into memory (at most MAX_UPLOAD_BYTES), refusing a bigger one clearly.
     async onFile(part: FilePart) {
       const chunks: Buffer[] = [];

@@ -48,6 +48,7 @@ export class FeedsController {
       { loc: `${base}/blog`, lastmod: posts[0]?.updatedAt },
       { loc: `${base}/book` },
       { loc: `${base}/program` },
+      { loc: `${base}/about` },
       ...posts.map((p) => ({ loc: `${base}/blog/${p.slug}`, lastmod: p.updatedAt })),
     ]);
     await reply.header('content-type', 'application/xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);

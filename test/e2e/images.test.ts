@@ -111,6 +111,13 @@ describe('Images', () => {
     expect(await count()).toBe(before + 1);
   });
 
+  it('documents the upload as multipart/form-data in OpenAPI', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    const content = doc.paths['/api/images'].post.requestBody.content;
+    expect(Object.keys(content)).toEqual(['multipart/form-data']);
+    expect(doc.paths['/api/site'].put).toBeDefined();
+  });
+
   it('answers 415 to a multipart body sent to a route that takes JSON', async () => {
     const res = await t.http().post('/api/posts').auth(coach, { type: 'bearer' }).field('title', 'x').field('body', 'y').expect(415);
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');

@@ -39,6 +39,8 @@ describe('Site settings', () => {
     const bad = await t.http().put('/api/site').auth(coach, { type: 'bearer' }).send({ ...body, name: '', links: [{ label: 'x', url: 'javascript:alert(1)' }] }).expect(400);
     expect(Object.keys(bad.body.details).sort()).toEqual(['links.0.url', 'name']);
     await t.http().put('/api/site').auth(coach, { type: 'bearer' }).send({ ...body, photoImageId: '6dcd9d6b-ecfb-453c-bdf6-84a554cb6f4e' }).expect(400);
+    const injected = await t.http().put('/api/site').auth(coach, { type: 'bearer' }).send({ ...body, name: 'Evil\r\nBcc: x@y.test' }).expect(400);
+    expect(injected.body.details.name).toEqual(['name must be one line of text']);
     const saved = (await t.http().put('/api/site').auth(coach, { type: 'bearer' }).send(body).expect(200)).body;
     expect(saved.footer).toMatch(/crisis care/); // an empty footer falls back to the note
 

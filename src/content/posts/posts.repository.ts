@@ -142,19 +142,21 @@ export class PostsRepository {
     )) as { tag: string; count: number }[];
   }
 
-  /** The published posts just before (older) and after (newer) this one. */
+  /** The published posts just before (older) and after (newer) this one, in one round trip. */
   async neighbours(publishedAt: Date, id: string): Promise<{ previous: NeighbourRow | null; next: NeighbourRow | null }> {
-    const [previous] = (await this.dataSource.query(
-      `SELECT slug, title FROM posts WHERE status = 'published' AND (published_at, id) < ($1, $2)
-       ORDER BY published_at DESC, id DESC LIMIT 1`,
+    const rows = (await this.dataSource.query(
+      `(SELECT 'previous' AS side, slug, title FROM posts WHERE status = 'published' AND (published_at, id) < ($1, $2)
+        ORDER BY published_at DESC, id DESC LIMIT 1)
+       UNION ALL
+       (SELECT 'next' AS side, slug, title FROM posts WHERE status = 'published' AND (published_at, id) > ($1, $2)
+        ORDER BY published_at, id LIMIT 1)`,
       [publishedAt, id],
-    )) as NeighbourRow[];
-    const [next] = (await this.dataSource.query(
-      `SELECT slug, title FROM posts WHERE status = 'published' AND (published_at, id) > ($1, $2)
-       ORDER BY published_at, id LIMIT 1`,
-      [publishedAt, id],
-    )) as NeighbourRow[];
-    return { previous: previous ?? null, next: next ?? null };
+    )) as (NeighbourRow & { side: 'previous' | 'next' })[];
+    const pick = (side: string): NeighbourRow | null => {
+      const row = rows.find((r) => r.side === side);
+      return row ? { slug: row.slug, title: row.title } : null;
+    };
+    return { previous: pick('previous'), next: pick('next') };
   }
 
   /**

@@ -3,6 +3,9 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+/** One line of text: no line breaks or other control characters (these go into mail headers and <title>). */
+const ONE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+const oneLine = (field: string) => Matches(ONE_LINE, { message: `${field} must be one line of text` });
 
 export class SiteLinkDto {
   @ApiProperty({ example: 'Instagram', maxLength: 60 })
@@ -10,6 +13,7 @@ export class SiteLinkDto {
   @IsString()
   @MinLength(1, { message: 'label is required' })
   @MaxLength(60)
+  @oneLine('label')
   label: string;
 
   @ApiProperty({ example: 'https://example.com/me' })
@@ -28,6 +32,7 @@ export class UpdateSiteDto {
   @IsString()
   @MinLength(1, { message: 'name is required' })
   @MaxLength(80)
+  @oneLine('name')
   name: string;
 
   @ApiPropertyOptional({ example: 'Repair over perfection.', maxLength: 160 })
@@ -35,6 +40,7 @@ export class UpdateSiteDto {
   @Transform(trim)
   @IsString()
   @MaxLength(160)
+  @oneLine('tagline')
   tagline?: string;
 
   @ApiProperty({ example: 'Ruth Calder', maxLength: 80 })
@@ -42,6 +48,7 @@ export class UpdateSiteDto {
   @IsString()
   @MinLength(1, { message: 'coachName is required' })
   @MaxLength(80)
+  @oneLine('coachName')
   coachName: string;
 
   @ApiPropertyOptional({ maxLength: 1000, description: 'The short note under each post' })

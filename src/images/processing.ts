@@ -78,22 +78,23 @@ export async function processImage(input: Buffer): Promise<ProcessedImage> {
   if (!type || !meta.width || !meta.height) throw unsupported();
   if (meta.width * meta.height > MAX_PIXELS) throw tooManyPixels();
 
-  let base: { data: Buffer; info: sharp.OutputInfo };
+  // Every variant is decoded and re-encoded from the upload by libvips (streaming, with JPEG/WebP
+  // shrink-on-load), never copied: only pixels survive. Upright first, then the size.
+  const upright = sharp(input, options).rotate();
+  const swap = (meta.orientation ?? 1) >= 5; // orientations 5–8 turn the picture a quarter
+  const width = swap ? meta.height : meta.width;
+  const height = swap ? meta.width : meta.height;
+  const variants: ProcessedVariant[] = [];
   try {
-    // Decode once (upright), into raw pixels: every variant is made from these, never from the upload.
-    base = await sharp(input, options).rotate().raw().toBuffer({ resolveWithObject: true });
+    for (const w of variantWidths(width)) {
+      for (const t of type === 'webp' ? (['webp'] as const) : (['webp', type] as const)) {
+        const { data, info } = await encode(upright.clone().resize({ width: w, withoutEnlargement: true }), t).toBuffer({ resolveWithObject: true });
+        variants.push({ width: info.width, height: info.height, type: t, bytes: data, etag: etagOf(data) });
+      }
+    }
   } catch (e) {
     if (e instanceof Error && /pixel limit/i.test(e.message)) throw tooManyPixels();
-    throw unsupported();
-  }
-  const { width, height, channels } = base.info;
-  const raw = { width, height, channels };
-  const variants: ProcessedVariant[] = [];
-  for (const w of variantWidths(width)) {
-    for (const t of type === 'webp' ? (['webp'] as const) : (['webp', type] as const)) {
-      const { data, info } = await encode(sharp(base.data, { raw }).resize({ width: w, withoutEnlargement: true }), t).toBuffer({ resolveWithObject: true });
-      variants.push({ width: info.width, height: info.height, type: t, bytes: data, etag: etagOf(data) });
-    }
+    throw unsupported(); // truncated or corrupt data that only fails when decoded in full
   }
   return { type, width, height, variants };
 }

@@ -85,6 +85,11 @@ describe('Images', () => {
     expect(bombRes.body).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
     expect(bombRes.body.message).toMatch(/megapixels/);
 
+    // A real JPEG header with half its data missing: it only fails once decoded.
+    const full = await sharp({ create: { width: 800, height: 600, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+    const cut = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', full.subarray(0, full.length >> 1), 'cut.jpg').expect(415);
+    expect(cut.body.code).toBe('UNSUPPORTED_IMAGE');
+
     const huge = Buffer.alloc(30 * 1024 * 1024, 1);
     const hugeRes = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', huge, 'huge.jpg');
     expect(hugeRes.status).toBe(413);

@@ -86,7 +86,7 @@ describe('Images', () => {
     expect(bombRes.body.message).toMatch(/megapixels/);
 
     // A real JPEG header with half its data missing: it only fails once decoded.
-    const full = await sharp({ create: { width: 800, height: 600, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+    const full = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
     const cut = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', full.subarray(0, full.length >> 1), 'cut.jpg').expect(415);
     expect(cut.body.code).toBe('UNSUPPORTED_IMAGE');
 

@@ -126,7 +126,7 @@ export class CoachContentPagesController {
   @Post('posts/:id/autosave')
   async autosave(@Param('id') id: string, @Body() body: Form, @Res() reply: FastifyReply): Promise<void> {
     const saved = await this.posts.autosave(id, { title: text(body.title), body: text(body.body) });
-    await reply.header('cache-control', 'no-store').send(saved);
+    await reply.status(200).header('cache-control', 'no-store').send(saved);
   }
 
   @Post('posts/:id/publish')

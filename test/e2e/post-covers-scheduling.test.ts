@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { PostsService } from '../../src/content/posts/posts.service';
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, startTestApp, TestApp } from '../support/app';
+import { COACH_EMAIL, COACH_PASSWORD, loginAs, pageForm, startTestApp, TestApp } from '../support/app';
 
 /** Covers need alt text, scheduled posts go out once, and the post page carries its metadata. */
 describe('Post covers, scheduling and the post page', () => {
@@ -89,5 +89,45 @@ describe('Post covers, scheduling and the post page', () => {
     expect(tagPage).toContain('href="/blog/quiet-morning"');
     expect(tagPage).toContain('alt="Steam over a cup"');
     expect((await t.http().get('/').expect(200)).text).toContain('alt="Steam over a cup" loading="lazy"');
+  });
+
+  it('the editor without JavaScript: a picture previewed inline, a cover uploaded, the draft saved; autosave keeps drafts only', async () => {
+    const picture = await sharp({ create: { width: 700, height: 400, channels: 3, background: '#9fb8ad' } }).jpeg().toBuffer();
+    const { cookie, csrf } = await pageForm(t, '/coach/posts/new', coach);
+    const preview = await t.http().post('/coach/posts/preview').set('cookie', cookie)
+      .field('_csrf', csrf).field('title', 'Inline Pictures').field('body', 'Before.').field('inlineAlt', 'A [green] field')
+      .attach('inlineImage', picture, 'field.jpg').expect(200);
+    const md = /!\[A \\\[green\\\] field\]\((\/images\/[0-9a-f-]+\/700\.jpg)\)/.exec(preview.text);
+    expect(md).not.toBeNull();
+    expect(preview.text).toContain(`<img src="${md![1]}" alt="A [green] field" />`); // in the server-rendered preview
+
+    const saved = await t.http().post('/coach/posts').set('cookie', cookie)
+      .field('_csrf', csrf).field('title', 'Inline Pictures').field('body', `Before.\n\n![A field](${md![1]})`).field('coverAlt', 'Hills at dawn')
+      .attach('cover', picture, 'cover.jpg').expect(303);
+    const id = /\/coach\/posts\/([0-9a-f-]+)\?saved=1/.exec(saved.headers.location)![1];
+    const post = (await t.http().get(`/api/posts/${id}`).set(auth()).expect(200)).body;
+    expect(post).toMatchObject({ status: 'draft', coverAlt: 'Hills at dawn' });
+    expect(post.coverImageId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Autosave: the page's CSRF token is required; a draft's text is saved; a published post's is not.
+    await t.http().post(`/coach/posts/${id}/autosave`).set('cookie', cookie).type('form').send({ title: 'X', body: 'Y' }).expect(403);
+    const auto = await t.http().post(`/coach/posts/${id}/autosave`).set('cookie', cookie).type('form').send({ _csrf: csrf, title: 'Inline Pictures', body: 'Typed, not saved yet.' }).expect(200);
+    expect(auto.body).toMatchObject({ saved: true });
+    expect((await t.http().get(`/api/posts/${id}`).set(auth()).expect(200)).body.body).toBe('Typed, not saved yet.');
+    await t.http().post(`/api/posts/${id}/publish`).set(auth()).send({}).expect(200);
+    const refused = await t.http().post(`/coach/posts/${id}/autosave`).set('cookie', cookie).type('form').send({ _csrf: csrf, title: 'Inline Pictures', body: 'Half a sente' }).expect(200);
+    expect(refused.body).toMatchObject({ saved: false, reason: 'published' });
+    expect((await t.http().get(`/api/posts/${id}`).set(auth()).expect(200)).body.body).toBe('Typed, not saved yet.');
+  });
+
+  it('the editor schedules in the coach’s own zone and shows it', async () => {
+    const post = (await t.http().post('/api/posts').set(auth()).send({ title: 'Zoned', body: 'x' }).expect(201)).body;
+    const { cookie, csrf } = await pageForm(t, `/coach/posts/${post.id}`, coach);
+    await t.http().post(`/coach/posts/${post.id}/publish`).set('cookie', cookie).type('form').send({ _csrf: csrf, publishAt: 'someday' }).expect(400);
+    await t.http().post(`/coach/posts/${post.id}/publish`).set('cookie', cookie).type('form').send({ _csrf: csrf, publishAt: '2099-07-04T09:30' }).expect(303);
+    const after = (await t.http().get(`/api/posts/${post.id}`).set(auth()).expect(200)).body;
+    expect(after).toMatchObject({ status: 'draft', publishAt: '2099-07-04T13:30:00.000Z' }); // the demo coach is in New York (EDT)
+    const page = (await t.http().get(`/coach/posts/${post.id}`).set('cookie', cookie).expect(200)).text;
+    expect(page).toContain('It will be published on <strong>2099-07-04 at 09:30</strong> (America/New_York).');
   });
 });

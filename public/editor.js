@@ -84,7 +84,10 @@
     changed();
   }
 
+  var MAX_BYTES = 10 * 1024 * 1024;
+
   function upload(file) {
+    if (file.size > MAX_BYTES) { say(file.name + ' is larger than 10 MB. Please save a smaller copy and drop that.'); return; }
     var alt = (form.querySelector('[name="inlineAlt"]') || {}).value || '';
     var data = new FormData();
     data.append('_csrf', csrf.value);
@@ -92,7 +95,11 @@
     data.append('file', file);
     say('Uploading ' + file.name + '…');
     fetch('/coach/images', { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' }, body: data })
-      .then(function (res) { return res.json().then(function (json) { return { ok: res.ok, json: json }; }); })
+      .then(function (res) {
+        return res.json()
+          .catch(function () { return { message: 'The upload failed (' + res.status + '). Please try the picture field instead.' }; })
+          .then(function (json) { return { ok: res.ok, json: json }; });
+      })
       .then(function (r) {
         if (!r.ok) throw new Error(r.json.message || 'The upload failed.');
         insertAtCursor('\n\n![' + alt.replace(/[[\]\\]/g, '\\$&') + '](' + r.json.url + ')\n');

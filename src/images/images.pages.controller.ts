@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
 import { DomainError } from '../common/errors';
+import { toErrorBody } from '../common/http-exception.filter';
 import { redirect, renderPage } from '../web/page';
 import { ImagesService } from './images.service';
 import { TakesUploads } from './uploads';
@@ -31,7 +32,9 @@ export class ImagesPagesController {
       if (wantsJson) return void (await reply.status(201).header('cache-control', 'no-store').send(image));
       redirect(reply, `/coach/images?uploaded=${image.id}`);
     } catch (e) {
-      if (!(e instanceof DomainError) || wantsJson) throw e;
+      if (!(e instanceof DomainError)) throw e;
+      // The editor's drag and drop reads the reason as JSON, like the API's.
+      if (wantsJson) return void (await reply.status(e.status).send(toErrorBody(e)));
       await this.render(req, reply, { error: e.message }, e.status);
     }
   }

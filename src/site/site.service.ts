@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { renderMarkdown } from '../common/markdown';
@@ -24,6 +24,7 @@ const CACHE_MS = 5_000;
 
 @Injectable()
 export class SiteService implements OnModuleInit {
+  private readonly logger = new Logger(SiteService.name);
   private cached: { view: SiteView; until: number } | null = null;
   private readonly listeners: SiteChangeListener[] = [];
 
@@ -87,7 +88,14 @@ export class SiteService implements OnModuleInit {
     });
     this.cached = null;
     const view = await this.current();
-    for (const listener of this.listeners) await listener(view);
+    for (const listener of this.listeners) {
+      // The settings are saved; a listener that fails (a cache it couldn't clear) is logged, not the coach's problem.
+      try {
+        await listener(view);
+      } catch (e) {
+        this.logger.warn({ err: { message: e instanceof Error ? e.message : String(e) } }, 'a site-change listener failed');
+      }
+    }
     return toDto(view);
   }
 

@@ -114,6 +114,11 @@ describe('Images', () => {
     const ok = await t.http().post('/coach/images').set('cookie', cookie).field('_csrf', csrf).field('alt', 'Tiny').attach('file', file, 'a.jpg').expect(303);
     expect(ok.headers.location).toMatch(/^\/coach\/images\?uploaded=/);
     expect(await count()).toBe(before + 1);
+    // The editor's drag and drop asks for JSON, and gets the reason as JSON too.
+    const json = await t.http().post('/coach/images').set('cookie', cookie).set('accept', 'application/json').field('_csrf', csrf).attach('file', file, 'b.jpg').expect(201);
+    expect(json.body.url).toMatch(/^\/images\//);
+    const bad = await t.http().post('/coach/images').set('cookie', cookie).set('accept', 'application/json').field('_csrf', csrf).attach('file', Buffer.from('<svg/>'), 'c.jpg').expect(415);
+    expect(bad.body.code).toBe('UNSUPPORTED_IMAGE');
   });
 
   it('documents the upload as multipart/form-data in OpenAPI', async () => {

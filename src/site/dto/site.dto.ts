@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUUID, Matches, 
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 /** One line of text: no line breaks or other control characters (these go into mail headers and <title>). */
-const ONE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+const ONE_LINE = /^\P{Cc}*$/u;
 const oneLine = (field: string) => Matches(ONE_LINE, { message: `${field} must be one line of text` });
 
 export class SiteLinkDto {

@@ -123,8 +123,7 @@ export class PostsService implements OnModuleInit {
 
   /** A post by slug: drafts exist only for the coach (404 to everyone else). */
   async bySlug(slug: string, viewer: User | null): Promise<PostDto> {
-    // SPEC: the one path parameter takes an id or a slug (an id wins).
-    const row = (UUID.test(slug) ? await this.posts.detailById(slug) : null) ?? (await this.posts.detailBySlug(slug));
+    const row = await this.posts.detailBySlug(slug);
     if (!row || (row.status !== 'published' && !isCoach(viewer))) throw notFound('The post');
     return this.detail(await this.freshRendering(row));
   }

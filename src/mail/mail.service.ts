@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
+import { MAIL_IDENTITY, MailIdentity, signMail } from './mail-identity';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 import { MailMessage } from './mail.types';
 import { OutboxMail } from './outbox-mail.entity';
@@ -34,6 +35,7 @@ export class MailService implements OnModuleInit {
     @InjectRepository(OutboxMail) private readonly outbox: Repository<OutboxMail>,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(MAIL_IDENTITY) private readonly identity: MailIdentity | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -79,11 +81,13 @@ export class MailService implements OnModuleInit {
       }
       mail.attempts += 1;
       try {
-        await this.transport.send(this.config.mail.from, {
+        const from = this.identity ? await this.identity.mailFrom() : this.config.mail.from;
+        const signature = this.identity ? await this.identity.mailSignature() : null;
+        await this.transport.send(from, {
           kind: mail.kind,
           to: mail.to,
           subject: mail.subject,
-          text: mail.text,
+          text: signature ? signMail(mail.text, signature) : mail.text,
           html: mail.html ?? undefined,
           headers: mail.headers,
           attachments: mail.attachments,

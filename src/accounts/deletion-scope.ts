@@ -18,7 +18,7 @@ export const DELETION_SCOPE = {
     'The coach’s private notes about you.',
     'Your 12 Steps enrollment, progress and reflections, shared or not.',
     'Your comments, star ratings and newsletter subscription.',
-    'Mend’s copies of the mails sent to you, or that mention your email address.',
+    'Our copies of the mails sent to you, or that mention your email address.',
   ],
   kept: [
     {
@@ -28,19 +28,19 @@ export const DELETION_SCOPE = {
     },
     {
       what: 'Audit entries: that the coach read your notes or shared reflections, that you exported your data, and that you erased your account, with the time. They hold a random identifier, never your name, email or anything you wrote, and once your account is gone nothing links that identifier to you.',
-      howLong: 'As long as the practice uses Mend. Nobody can change or delete them.',
+      howLong: 'As long as the practice keeps its records here. Nobody can change or delete them.',
       why: 'So that every access to private writing stays accountable.',
     },
     {
-      what: 'The last mails: the confirmation of this erasure, notices of cancelled sessions (to you and to the coach), and any mail about you that was still on its way. They are sent after the erasure, and Mend’s copy of each stays in its mail log.',
-      howLong: 'Mend does not delete these copies automatically.',
+      what: 'The last mails: the confirmation of this erasure, notices of cancelled sessions (to you and to the coach), and any mail about you that was still on its way. They are sent after the erasure, and our copy of each stays in the mail log.',
+      howLong: 'These copies are not deleted automatically.',
       why: 'They are the record that you were told.',
     },
   ] satisfies KeptItem[],
   enrollment:
     'A paid 12 Steps enrollment ends with your account: your access stops and your reflections are erased. It is not refunded automatically. If you would like a refund, ask the coach before you delete your account.',
   outside:
-    'Outside Mend: Stripe, the payment processor, keeps its own record of your payments (including card details) under its privacy policy, and mails already delivered to the coach’s own mailbox stay there.',
+    'Outside this site: Stripe, the payment processor, keeps its own record of your payments (including card details) under its privacy policy, and mails already delivered to the coach’s own mailbox stay there.',
 } as const;
 
 /** The same statement as plain text, for the final mail. */

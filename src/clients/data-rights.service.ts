@@ -97,7 +97,7 @@ export class DataRightsService {
       await this.mail.enqueue(m, {
         kind: 'account_erased',
         to: user.email,
-        subject: 'Your Mend account is deleted',
+        subject: 'Your account is deleted',
         text: `Hello ${addressName(user)},\n\nAs you asked, your account and your personal data are erased. This is the last mail you will get from us about it.\n\n${deletionScopeText()}\n\nThank you for the time you spent with us. Take good care.\n\n— Mend`,
       });
     });

@@ -261,7 +261,7 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
 
       await t.http().get(`/api/clients/${m.id}/notes`).set(bearer(coach)).expect(200);
       await t.http().delete('/api/me').set(bearer(m.token)).set('x-request-id', 'req-erase-1').send({ password: 'a-long-password' }).expect(204);
-      const last = await mail.waitFor((x) => x.to.includes('goodbye@example.com') && x.subject === 'Your Mend account is deleted');
+      const last = await mail.waitFor((x) => x.to.includes('goodbye@example.com') && x.subject === 'Your account is deleted');
       expect(last.text).toContain('Hello G,');
       expect(last.text).toContain('What was erased:');
       expect(last.text).toContain('7 years from the payment');

@@ -2,6 +2,16 @@ import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 
+/**
+ * The app's pool, sized for web traffic and the workers together: requests hold a connection for
+ * one query or one short transaction; the workers (mail claims and records, job handlers) never
+ * hold one across a network call, so a small share is enough for them. pg-boss keeps its own pool
+ * (JOBS_POOL_SIZE, 4) and each instance one LISTEN connection: 20 + 8 + 4 + 1 = 33 connections per
+ * instance, so PostgreSQL's default max_connections (100) serves three instances.
+ */
+export const WEB_POOL_SIZE = 20;
+export const WORKER_POOL_SIZE = 8;
+
 /** The single description of Mend's database, used by the app, the TypeORM CLI and the tests. */
 export function dataSourceOptions(url: string, overrides: { poolSize?: number } = {}): DataSourceOptions {
   return {
@@ -13,7 +23,7 @@ export function dataSourceOptions(url: string, overrides: { poolSize?: number } 
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    poolSize: overrides.poolSize ?? 20,
+    poolSize: overrides.poolSize ?? WEB_POOL_SIZE + WORKER_POOL_SIZE,
     extra: { connectionTimeoutMillis: 5000 },
   };
 }

@@ -12,6 +12,8 @@ import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 export const MAIL_CONCURRENCY = 8;
 /** Slots bulk mail may never take, so a transactional mail starts at once even mid-newsletter. */
 const TRANSACTIONAL_RESERVE = 2;
+/** Claim again once this many slots are free (claims in batches, not one per finished send). */
+const MIN_CLAIM = 3;
 /** Bulk mail is claimed at least this many at a time while some is in flight. */
 const MIN_BULK_CLAIM = 3;
 
@@ -30,6 +32,8 @@ export class MailDelivery implements OnModuleInit, OnApplicationShutdown {
   /** After the SMTP server was unreachable: pause claiming until then (one probe, not a burst of failures). */
   private pausedUntil = 0;
   private pauseMs = 0;
+  private sentToRecord: string[] = [];
+  private recording: Promise<void> | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -67,7 +71,8 @@ export class MailDelivery implements OnModuleInit, OnApplicationShutdown {
     const pause = this.pausedUntil - Date.now();
     if (pause > 0) return pause;
     const free = MAIL_CONCURRENCY - this.inFlight.size;
-    if (free <= 0) return null;
+    // Refill in batches (a claim per finished send would double the queries); woken as sends finish.
+    if (free < MIN_CLAIM) return null;
     const bulkInFlight = [...this.inFlight.values()].filter((f) => f.lane === 'bulk').length;
     const workerId = this.jobs.workerId;
     const claimed = await this.dataSource.transaction(async (m) => {
@@ -109,8 +114,29 @@ export class MailDelivery implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     this.pauseMs = 0;
-    await this.persist(() => this.outbox.markSent(mail.id));
+    await this.recordSent(mail.id);
     this.logger.log({ outboxId: mail.id, kind: mail.kind, attempts: mail.attempts }, 'mail sent');
+  }
+
+  /**
+   * Marks sends as recorded, coalescing: while one UPDATE runs, the sends that finish meanwhile
+   * wait for the next (one query for many mails under load, at once when idle).
+   */
+  private recordSent(id: string): Promise<void> {
+    this.sentToRecord.push(id);
+    this.recording ??= this.flushSent();
+    return this.recording;
+  }
+
+  private async flushSent(): Promise<void> {
+    try {
+      while (this.sentToRecord.length) {
+        const ids = this.sentToRecord.splice(0);
+        await this.persist(() => this.outbox.markSent(ids));
+      }
+    } finally {
+      this.recording = null; // in the same step as the last check: no id is left behind
+    }
   }
 
   private async recordFailure(mail: ClaimedMail, e: unknown): Promise<void> {
@@ -118,7 +144,7 @@ export class MailDelivery implements OnModuleInit, OnApplicationShutdown {
     const permanent = isPermanentSmtpError(e);
     const now = new Date();
     const giveUp = shouldGiveUp(mail.attempts, permanent, mail.createdAt, now);
-    if (isConnectionError(e)) {
+    if (isConnectionError(e) && Date.now() >= this.pausedUntil) {
       // The server is down: stop claiming for a while instead of failing every pending mail in turn.
       this.pauseMs = Math.min(Math.max(this.pauseMs * 2, 500), 30_000);
       this.pausedUntil = Date.now() + this.pauseMs;

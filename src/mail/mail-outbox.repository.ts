@@ -123,11 +123,11 @@ export class MailOutboxRepository {
     return { lastMinute: row.minute, lastSecond: row.second };
   }
 
-  async markSent(id: string): Promise<void> {
+  async markSent(ids: string[]): Promise<void> {
     await this.dataSource.query(
       `UPDATE mail_outbox SET status = 'sent', sent_at = now(), last_error = NULL, claimed_by = NULL, claim_expires_at = NULL
-       WHERE id = $1 AND status = 'pending'`,
-      [id],
+       WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [ids],
     );
   }
 

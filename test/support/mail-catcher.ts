@@ -20,8 +20,11 @@ export class MailCatcher {
   refuse = false;
   port = 0;
 
-  async start(): Promise<string> {
+  /** Starts listening (again, on the same port when given: a server coming back after an outage). */
+  async start(port = 0): Promise<string> {
     this.server = new SMTPServer({
+      // Going down closes open connections after 200 ms (the default grace is 30 s).
+      closeTimeout: 200,
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
@@ -51,7 +54,7 @@ export class MailCatcher {
         });
       },
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return `smtp://127.0.0.1:${this.port}`;
   }
@@ -79,7 +82,9 @@ export class MailCatcher {
   }
 
   async stop(): Promise<void> {
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 

@@ -9,13 +9,13 @@ import { ClaimedMail, MAIL_LOOP, MailOutboxRepository } from './mail-outbox.repo
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 
 /** Sends in flight at once in one instance (the SMTP pool has as many connections). */
-export const MAIL_CONCURRENCY = 8;
+export const MAIL_CONCURRENCY = 10;
 /** Slots bulk mail may never take, so a transactional mail starts at once even mid-newsletter. */
 const TRANSACTIONAL_RESERVE = 2;
-/** Claim again once this many slots are free (claims in batches, not one per finished send). */
-const MIN_CLAIM = 3;
+/** Finished sends wake the loop once this many slots are free (claims in batches, not one per send). */
+const MIN_CLAIM = 4;
 /** Bulk mail is claimed at least this many at a time while some is in flight. */
-const MIN_BULK_CLAIM = 3;
+const MIN_BULK_CLAIM = 4;
 
 /**
  * Delivers the outbox: claim (one short transaction, committed), send (no transaction, lock or
@@ -71,8 +71,7 @@ export class MailDelivery implements OnModuleInit, OnApplicationShutdown {
     const pause = this.pausedUntil - Date.now();
     if (pause > 0) return pause;
     const free = MAIL_CONCURRENCY - this.inFlight.size;
-    // Refill in batches (a claim per finished send would double the queries); woken as sends finish.
-    if (free < MIN_CLAIM) return null;
+    if (free <= 0) return null; // woken again as sends finish
     const bulkInFlight = [...this.inFlight.values()].filter((f) => f.lane === 'bulk').length;
     const workerId = this.jobs.workerId;
     const claimed = await this.dataSource.transaction(async (m) => {
@@ -96,7 +95,8 @@ export class MailDelivery implements OnModuleInit, OnApplicationShutdown {
   private start(mail: ClaimedMail): void {
     const done = this.send(mail).finally(() => {
       this.inFlight.delete(mail.id);
-      this.jobs.wake(MAIL_LOOP);
+      // Refill in batches, not with a claim per finished send (new mail wakes the loop by NOTIFY).
+      if (MAIL_CONCURRENCY - this.inFlight.size >= MIN_CLAIM) this.jobs.wake(MAIL_LOOP);
     });
     this.inFlight.set(mail.id, { lane: mail.lane, done });
   }

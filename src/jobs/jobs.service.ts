@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { EntityManager } from 'typeorm';
@@ -37,7 +37,7 @@ const JOB_EXPIRE_SECONDS = 5 * 60;
  * instance; the poll interval only catches retries coming due and lost notifications.
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
   private readonly registrations = new Map<string, Registration>();
   private readonly customRounds = new Map<string, Round>();
@@ -108,6 +108,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     await this.wakeups.start();
     for (const loop of this.loops.values()) loop.start();
     for (const s of this.schedules) await boss.schedule(s.queue, s.cron, {}, { tz: 'UTC' });
+  }
+
+  /** Before any connection closes: stop taking work and let the rounds in progress finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stopLoops();
   }
 
   async onApplicationShutdown(): Promise<void> {

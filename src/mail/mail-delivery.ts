@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -24,7 +24,7 @@ const MIN_BULK_CLAIM = 4;
  * has slots of its own; newsletters are paced by NEWSLETTER_MAX_PER_MINUTE across all instances.
  */
 @Injectable()
-export class MailDelivery implements OnModuleInit, OnApplicationShutdown {
+export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailDelivery.name);
   private readonly inFlight = new Map<string, { lane: string; done: Promise<void> }>();
   /** First retry delay (doubling); tests lower it. */
@@ -47,7 +47,8 @@ export class MailDelivery implements OnModuleInit, OnApplicationShutdown {
     this.jobs.registerLoop(MAIL_LOOP, () => this.round());
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pool closes: no new claims, the sends in flight finish and are recorded. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.jobs.stopLoops();
     await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
     this.transport?.close();
@@ -160,11 +161,11 @@ export class MailDelivery implements OnModuleInit, OnApplicationShutdown {
       try {
         return await write();
       } catch (e) {
-        if (attempt >= 6) {
+        if (attempt >= 5) {
           this.logger.error({ error: e instanceof Error ? e.message : String(e) }, 'could not record a mail delivery; its claim will lapse and it may be sent again');
           return;
         }
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
       }
     }
   }

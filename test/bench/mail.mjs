@@ -6,6 +6,7 @@
 // ctx needs: databaseUrl (any database of the bench's PostgreSQL), sql(text, params) on it, and
 // startInstance(extraEnv) → { base, stop() } (the harness's app launcher).
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 

@@ -90,13 +90,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     await boss.start();
     this.boss = boss;
     for (const [queue, reg] of this.registrations) {
-      await boss.createQueue(queue, {
-        name: queue,
-        retryLimit: reg.retryLimit,
-        retryDelay: reg.retryDelay,
-        retryBackoff: true,
-        expireInSeconds: JOB_EXPIRE_SECONDS,
-      });
+      const settings = { name: queue, retryLimit: reg.retryLimit, retryDelay: reg.retryDelay, retryBackoff: true, expireInSeconds: JOB_EXPIRE_SECONDS };
+      await boss.createQueue(queue, settings);
+      await boss.updateQueue(queue, settings); // createQueue leaves an existing queue's settings alone
     }
     if (!this.options.workers) return;
     const pollMs = this.options.pollingIntervalSeconds * 1000;

@@ -77,7 +77,6 @@ describe('Restarts and crashes (the real process)', () => {
       COACH_EMAIL: 'coach@example.test',
       COACH_PASSWORD: 'a-coach-password',
       MAIL_URL: await mail.start(),
-      // 100 a second: fast enough for the test, slow enough to be caught halfway.
       NEWSLETTER_MAX_PER_MINUTE: '6000',
       RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'warn',
@@ -96,6 +95,9 @@ describe('Restarts and crashes (the real process)', () => {
        SELECT 'reader' || g || '@example.com', 'confirmed', now() - interval '1 day' FROM generate_series(1, $1) AS g`,
       [SUBSCRIBERS],
     );
+    // A server that answers each mail 100 ms after taking it: sends are always in flight, and a
+    // kill lands between "the server has it" and "the app recorded it" for several of them.
+    mail.acceptDelayMs = 100;
     await start();
     const token = await coachToken();
     const post = await api('POST', '/api/posts', { title: 'A Letter Worth Keeping', body: 'To every reader.' }, token);
@@ -112,12 +114,14 @@ describe('Restarts and crashes (the real process)', () => {
     const [{ in_flight: inFlight }] = (
       await sql.query(`SELECT count(*)::int AS in_flight FROM mail_outbox WHERE kind = 'newsletter_post' AND status = 'pending' AND claimed_by IS NOT NULL`)
     ).rows as { in_flight: number }[];
+    expect(inFlight).toBeGreaterThan(0); // the kill really caught sends in flight
     expect(inFlight).toBeLessThanOrEqual(MAIL_CONCURRENCY);
     // Nothing is marked sent that the server did not receive.
     const sentRows = (await sql.query(`SELECT to_address FROM mail_outbox WHERE kind = 'newsletter_post' AND status = 'sent'`)).rows as { to_address: string }[];
     const received = new Set(letters().map((m) => m.to[0]));
     for (const r of sentRows) expect(received.has(r.to_address)).toBe(true);
 
+    mail.acceptDelayMs = 0;
     await start();
     await until('every subscriber', () => new Set(letters().map((m) => m.to[0])).size >= SUBSCRIBERS, 120_000);
     await until('every outbox row recorded', async () => {

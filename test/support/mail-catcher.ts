@@ -18,6 +18,11 @@ export class MailCatcher {
   private waiters: (() => void)[] = [];
   /** Set to make the server refuse mail (to test retries). */
   refuse = false;
+  /**
+   * Keeps each mail (it counts as received) but answers the sender only this much later, like a
+   * slow server: a sender that dies meanwhile never learns it was delivered.
+   */
+  acceptDelayMs = 0;
   port = 0;
 
   /** Starts listening (again, on the same port when given: a server coming back after an outage). */
@@ -48,7 +53,8 @@ export class MailCatcher {
               const w = this.waiters;
               this.waiters = [];
               w.forEach((f) => f());
-              callback();
+              if (this.acceptDelayMs > 0) setTimeout(() => callback(), this.acceptDelayMs);
+              else callback();
             })
             .catch((e: Error) => callback(e));
         });

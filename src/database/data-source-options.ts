@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 
@@ -12,6 +13,21 @@ import { ENTITIES } from './entities';
 export const WEB_POOL_SIZE = 20;
 export const WORKER_POOL_SIZE = 8;
 
+/**
+ * A pg Client that always has an 'error' listener. When PostgreSQL terminates a connection that
+ * was just handed out, its ReadyForQuery and the FATAL error can arrive in one packet: pg-pool has
+ * removed its idle listener and TypeORM attaches its own one microtask later, so the 'error' event
+ * found no listener and crashed the process. The error still reaches everyone who needs it (the
+ * query that was running is rejected, TypeORM releases the runner, the pool drops the client);
+ * this listener only keeps the process alive.
+ */
+export class ResilientClient extends Client {
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
+
 /** The single description of Mend's database, used by the app, the TypeORM CLI and the tests. */
 export function dataSourceOptions(url: string, overrides: { poolSize?: number } = {}): DataSourceOptions {
   return {
@@ -24,6 +40,6 @@ export function dataSourceOptions(url: string, overrides: { poolSize?: number } 
     migrationsRun: false,
     logging: false,
     poolSize: overrides.poolSize ?? WEB_POOL_SIZE + WORKER_POOL_SIZE,
-    extra: { connectionTimeoutMillis: 5000 },
+    extra: { connectionTimeoutMillis: 5000, Client: ResilientClient },
   };
 }

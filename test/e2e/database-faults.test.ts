@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import { JobsService } from '../../src/jobs/jobs.service';
+import { WORKER_APP_PREFIX } from '../../src/jobs/wakeups';
 import { MailService } from '../../src/mail/mail.service';
 import { signup, startTestApp, TestApp } from '../support/app';
 import { MailCatcher } from '../support/mail-catcher';
@@ -85,7 +87,15 @@ describe('Database connections terminated mid-request', () => {
     }
     expect(status).toBe(200);
     await t.http().get('/health/ready').expect(200);
-    // The mail worker lost its LISTEN connection too: it reconnects, and mail flows again.
+    // The worker lost its LISTEN connection too (its liveness mark for claimed mail): it reconnects.
+    const mark = WORKER_APP_PREFIX + t.app.get(JobsService).workerId;
+    let listening = 0;
+    for (let i = 0; i < 100 && !listening; i++) {
+      listening = ((await t.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [mark])) as { n: number }[])[0].n;
+      if (!listening) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(listening).toBe(1);
+    // And mail flows again.
     await t.dataSource.transaction((m) => t.app.get(MailService).enqueue(m, { kind: 'test', to: 'after@example.com', subject: 'After the cut', text: 'still here' }));
     await mail.waitFor((m) => m.subject === 'After the cut', 30_000);
   });

@@ -60,8 +60,9 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * One round of the delivery loop: claim what the free slots allow and start sending it. Every
-   * finished send wakes the loop again, so slots are refilled at once while work remains.
+   * One round of the delivery loop: claim what the free slots allow (transactional first) and
+   * start sending it. Finished sends wake the loop as soon as MIN_CLAIM slots are free, and new
+   * mail wakes it by NOTIFY, so slots are refilled at once while work remains.
    */
   async round(): Promise<RoundResult> {
     if (!this.transport) {

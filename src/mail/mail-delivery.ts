@@ -1,10 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
 import { RoundResult } from '../jobs/loop';
 import { bulkBudget, isConnectionError, isPermanentSmtpError, messageIdFor, retryDelayMs, shouldGiveUp } from './delivery-rules';
+import { MAIL_IDENTITY, MailIdentity, signMail } from './mail-identity';
 import { ClaimedMail, MAIL_LOOP, MailOutboxRepository } from './mail-outbox.repository';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 
@@ -41,6 +42,7 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
     private readonly outbox: MailOutboxRepository,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(MAIL_IDENTITY) private readonly identity: MailIdentity | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -106,9 +108,12 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
   private async send(mail: ClaimedMail): Promise<void> {
     const transport = this.transport!;
     try {
+      // Who it is from and how it is signed: the practice's own name (cached by the site module).
+      const from = this.identity ? await this.identity.mailFrom() : this.config.mail.from;
+      const signature = this.identity ? await this.identity.mailSignature() : null;
       await transport.send(
-        this.config.mail.from,
-        { kind: mail.kind, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? undefined, headers: mail.headers, attachments: mail.attachments },
+        from,
+        { kind: mail.kind, to: mail.to, subject: mail.subject, text: signature ? signMail(mail.text, signature) : mail.text, html: mail.html ?? undefined, headers: mail.headers, attachments: mail.attachments },
         { messageId: messageIdFor(mail.id, this.config.mail.from) },
       );
     } catch (e) {

@@ -34,8 +34,11 @@ function toDto(s: NewsletterSubscriber): SubscriberDto {
 @Injectable()
 export class NewsletterService implements OnModuleInit {
   private readonly logger = new Logger(NewsletterService.name);
-  /** Subscribers mailed per batch job (tests lower it to prove batching). */
-  batchSize = 100;
+  /**
+   * Subscribers written to the outbox per batch job (tests lower it to prove batching). Writing is
+   * fast; the pace of sending is the mail worker's (NEWSLETTER_MAX_PER_MINUTE).
+   */
+  batchSize = 500;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -175,6 +178,7 @@ export class NewsletterService implements OnModuleInit {
     const unsubscribe = `${this.config.publicUrl}/newsletter/unsubscribe?token=${unsubscribeToken(this.links.key, s.id)}`;
     await this.mail.enqueue(m, {
       kind: 'newsletter_post',
+      lane: 'bulk',
       to: s.email,
       subject: post.title,
       text: `${post.title}\n\n${post.excerpt}\n\nRead it here:\n${url}\n\n— Mend\n\nYou get this because you subscribed to ${site.name}'s writing. Unsubscribe with one click:\n${unsubscribe}\n`,

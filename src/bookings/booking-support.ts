@@ -12,6 +12,7 @@ import { SessionType } from '../scheduling/session-type.entity';
 import { localDate, startOfLocalDate } from '../scheduling/slots';
 import { BookingContext } from './booking-mails';
 import { Booking } from './booking.entity';
+import { BookingsRepository } from './bookings.repository';
 import { BookingOutDto } from './dto/booking.dto';
 import { Actor } from './policy';
 
@@ -35,6 +36,7 @@ export class BookingSupport {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly links: LinkSigner,
+    private readonly bookings: BookingsRepository,
   ) {}
 
   /**
@@ -150,19 +152,8 @@ export class BookingSupport {
   }
 
   /** Expired holds overlapping a busy range stop blocking it (inside the caller's transaction). */
-  async releaseExpiredHolds(
-    m: EntityManager,
-    coachId: string,
-    busyStart: Date,
-    busyEnd: Date,
-    now: Date,
-  ): Promise<void> {
-    await m.query(
-      `UPDATE bookings SET status = 'expired', updated_at = now()
-       WHERE coach_id = $1 AND status = 'pending_payment' AND hold_expires_at <= $4
-         AND tstzrange(busy_start, busy_end, '[)') && tstzrange($2, $3, '[)')`,
-      [coachId, busyStart, busyEnd, now],
-    );
+  releaseExpiredHolds(m: EntityManager, coachId: string, busyStart: Date, busyEnd: Date, now: Date): Promise<void> {
+    return this.bookings.releaseExpiredHolds(m, coachId, busyStart, busyEnd, now);
   }
 
   /**
@@ -183,12 +174,7 @@ export class BookingSupport {
     const next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
     const dayEnd = new Date(startOfLocalDate(next, settings.timeZone));
     await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`booking-day:${coachId}:${date}`]);
-    const [{ count }]: { count: number }[] = await m.query(
-      `SELECT count(*)::int AS count FROM bookings
-       WHERE coach_id = $1 AND start_at >= $2 AND start_at < $3 AND ($5::uuid IS NULL OR id <> $5::uuid)
-         AND (status = 'confirmed' OR (status = 'pending_payment' AND hold_expires_at > $4))`,
-      [coachId, dayStart, dayEnd, now, exceptId],
-    );
+    const count = await this.bookings.countActiveStarting(m, coachId, dayStart, dayEnd, now, exceptId);
     if (count >= settings.maxSessionsPerDay)
       throw new DomainError('SLOT_TAKEN', 'That day is fully booked now. Please pick another day.');
   }

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { BookingsModule } from './bookings/bookings.module';
+import { CalendarsModule } from './calendars/calendars.module';
 import { ClientsModule } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
 import { ContentModule } from './content/content.module';
@@ -51,6 +52,7 @@ export class AppModule {
         HealthModule,
         SchedulingModule,
         BookingsModule,
+        CalendarsModule,
         ClientsModule,
         WebModule,
         ProgramModule,

@@ -33,8 +33,8 @@ describe('busyFromIcs', () => {
     expect(ranges(feed('outlook', MONDAY), w)).toEqual([
       [iso(at(D.TUE1, '09:00', NY)), iso(at(D.TUE1, '09:30', NY))],
       [iso(at(D.TUE1, '17:00', 'Europe/Berlin')), iso(at(D.TUE1, '18:00', 'Europe/Berlin'))],
-      [iso(at(D.FRI1, '07:00', zone)), iso(at(D.FRI1, '08:00', zone))],
-      [iso(at(D.SAT1, '07:00', zone)), iso(at(D.SAT1, '08:00', zone))],
+      [iso(at(D.FRI1, '09:00', zone)), iso(at(D.FRI1, '10:00', zone))],
+      [iso(at(D.SAT1, '09:00', zone)), iso(at(D.SAT1, '10:00', zone))],
     ]);
   });
 

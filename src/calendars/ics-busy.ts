@@ -146,7 +146,7 @@ function mergeRanges(ranges: { start: number; end: number }[]): { start: number;
 }
 
 export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
-  if (!/^\s*BEGIN:VCALENDAR/i.test(text)) throw new FeedFormatError('not an iCalendar feed');
+  if (!/^\s*BEGIN:VCALENDAR/i.test(text)) throw new FeedFormatError('the address does not give an iCalendar (.ics) feed');
   let parsed: ical.CalendarResponse;
   try {
     parsed = ical.sync.parseICS(pinFloatingTimes(text, w.zone));

@@ -21,6 +21,8 @@ import { Reflection } from '../program/reflection.entity';
 import { CoachSettings } from '../scheduling/coach-settings.entity';
 import { SessionType } from '../scheduling/session-type.entity';
 import { TimeOff } from '../scheduling/time-off.entity';
+import { CalendarBusyRange } from '../calendars/calendar-busy-range.entity';
+import { ExternalCalendar } from '../calendars/external-calendar.entity';
 
 /** Every entity, for the app's DataSource and the TypeORM CLI alike (one list, so they agree). */
 export const ENTITIES = [
@@ -32,4 +34,6 @@ export const ENTITIES = [
   EncryptionKeyCheck, AppSecret, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
   // the coach's private notes about clients
   ClientNote,
+  // the coach's external calendars and their busy ranges
+  ExternalCalendar, CalendarBusyRange,
 ];

@@ -239,6 +239,15 @@ export class SchedulingService {
     return m.findOneByOrFail(SessionType, { id });
   }
 
+  /** The longest booking window of the coach's active session types, in days (60 when none). */
+  async longestBookingWindowDays(coachId: string): Promise<number> {
+    const [row]: { days: number | null }[] = await this.dataSource.query(
+      `SELECT max(booking_window_days)::int AS days FROM session_types WHERE coach_id = $1 AND active`,
+      [coachId],
+    );
+    return row?.days ?? 60;
+  }
+
   /** Demo content on a fresh install: weekday hours and two session types (only when none exist). */
   async seedDemo(coachId: string): Promise<boolean> {
     const types = this.dataSource.getRepository(SessionType);

@@ -214,10 +214,21 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
       const start = timeProp(v, 'dtstart');
       if (!start) continue;
       if (!isOverride) eventCount++;
+      const allDay = start.time.isDate;
+      const recurring = !isOverride && (v.hasProperty('rrule') || v.hasProperty('rdate'));
+      const dtend = recurring ? null : timeProp(v, 'dtend');
+      if (dtend) {
+        // A single event with DTEND (most of a feed): no ical.js Event needed; DTEND keeps its own zone.
+        if (allDay) {
+          const s = startOfDate(dateOf(start.time), w.zone);
+          const e = startOfDate(dateOf(dtend.time), w.zone);
+          keep(s, e > s ? e : s + DAY);
+        } else keep(instants.of(start.time, start.tzid, start.utc), instants.of(dtend.time, dtend.tzid, dtend.utc));
+        continue;
+      }
       // Overrides are handled here; without `exceptions` ical.js would scan the whole feed per event.
       const event = new ICAL.Event(v, { exceptions: [] });
       const duration = event.duration;
-      const allDay = start.time.isDate;
       const occurrence = (t: ICAL.Time): Range => {
         const end = t.clone();
         end.addDuration(duration);

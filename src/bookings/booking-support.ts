@@ -13,6 +13,7 @@ import { localDate, startOfLocalDate } from '../scheduling/slots';
 import { BookingContext } from './booking-mails';
 import { Booking } from './booking.entity';
 import { BookingsRepository } from './bookings.repository';
+import { meetingInfo } from './meeting';
 import { BookingOutDto } from './dto/booking.dto';
 import { Actor } from './policy';
 
@@ -100,7 +101,7 @@ export class BookingSupport {
   async context(
     b: Booking,
     m: EntityManager = this.dataSource.manager,
-    knownType?: Pick<SessionType, 'name' | 'location'>,
+    knownType?: Pick<SessionType, 'name' | 'location' | 'meetingKind' | 'meetingValue'>,
   ): Promise<BookingContext> {
     // Everything through the caller's manager: a second pool connection inside a transaction can
     // deadlock the pool when many transactions wait on one another (e.g. 100 racers on one slot).
@@ -119,6 +120,7 @@ export class BookingSupport {
     return {
       typeName: type.name,
       location: type.location,
+      meeting: meetingInfo(type, b.meetingUrl),
       coachName: coach?.display_name ?? coach?.name ?? 'Your coach',
       coachEmail: coach?.email ?? this.config.mail.from,
       coachTimeZone: coach?.time_zone ?? 'UTC',
@@ -128,11 +130,17 @@ export class BookingSupport {
     };
   }
 
+  /**
+   * A booking as answered to someone allowed to see it (the coach, its client, the manage link).
+   * `details` false leaves out where it happens and the intake answers (the create answer).
+   */
   toDto(
     b: Booking,
-    type: Pick<SessionType, 'slug' | 'name'>,
+    type: Pick<SessionType, 'slug' | 'name' | 'meetingKind' | 'meetingValue'>,
     extra: Partial<BookingOutDto> = {},
+    details = true,
   ): BookingOutDto {
+    const meeting = details ? meetingInfo(type, b.meetingUrl) : null;
     return {
       id: b.id,
       status: b.status,
@@ -147,6 +155,13 @@ export class BookingSupport {
       currency: b.currency,
       notes: b.notes,
       holdExpiresAt: b.holdExpiresAt ? b.holdExpiresAt.toISOString() : null,
+      ...(details
+        ? {
+            meetingUrl: meeting?.url ?? null,
+            meeting: meeting ? { kind: meeting.kind, label: meeting.label, location: meeting.location } : null,
+            intake: b.intake ?? {},
+          }
+        : {}),
       ...extra,
     };
   }

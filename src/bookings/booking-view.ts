@@ -99,3 +99,41 @@ export function groupByDay(slots: { start: string }[], zone: string): DayOfSlots
   }
   return [...days.values()];
 }
+
+const icsStamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+/**
+ * "Add to Google Calendar / Outlook" links for the done and manage pages (Apple and others take
+ * the .ics). They carry the meeting place, so they are only on pages behind the manage link.
+ */
+export function calendarLinks(b: {
+  start: string;
+  end: string;
+  sessionTypeName: string;
+  manageUrl?: string;
+  meeting?: { location: string } | null;
+}): { google: string; outlook: string } {
+  const details = [b.meeting ? `Where: ${b.meeting.location}` : '', b.manageUrl ? `Manage or cancel: ${b.manageUrl}` : '']
+    .filter(Boolean)
+    .join('\n');
+  const google = new URLSearchParams({
+    action: 'TEMPLATE',
+    text: b.sessionTypeName,
+    dates: `${icsStamp(b.start)}/${icsStamp(b.end)}`,
+    details,
+    ...(b.meeting ? { location: b.meeting.location } : {}),
+  });
+  const outlook = new URLSearchParams({
+    path: '/calendar/action/compose',
+    rru: 'addevent',
+    subject: b.sessionTypeName,
+    startdt: b.start,
+    enddt: b.end,
+    body: details,
+    ...(b.meeting ? { location: b.meeting.location } : {}),
+  });
+  return {
+    google: `https://calendar.google.com/calendar/render?${google.toString()}`,
+    outlook: `https://outlook.live.com/calendar/0/deeplink/compose?${outlook.toString()}`,
+  };
+}

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { Auth, CurrentUser } from '../accounts/auth.decorators';
+import { Auth, CurrentUser, Viewer } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
 import { DomainError } from '../common/errors';
 import { clientIp } from '../common/http';
@@ -11,12 +11,13 @@ import { SchedulingService } from '../scheduling/scheduling.service';
 import { isValidTimeZone } from '../scheduling/slots';
 import { redirect, renderPage } from '../web/page';
 import { BookingChangesService } from './booking-changes.service';
-import { addDays, groupByDay, money, todayIn, whenIn, zonesWith } from './booking-view';
+import { addDays, calendarLinks, groupByDay, money, todayIn, whenIn, zonesWith } from './booking-view';
 import { BookingsService } from './bookings.service';
 import { CreateBookingDto } from './dto/booking.dto';
 import { policyInWords } from './policy';
 
 type Form = Record<string, string | undefined>;
+type FormValues = { name?: string; email?: string; notes?: string; intake?: Record<string, string> };
 const DAYS_SHOWN = 14;
 const DONE_MESSAGES: Record<string, string> = {
   cancelled: 'Your session is cancelled. We sent you a confirmation.',
@@ -116,6 +117,7 @@ export class BookingsPagesController {
   async details(
     @Param('slug') slug: string,
     @Query() q: Form,
+    @Viewer() viewer: User | null,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -124,7 +126,11 @@ export class BookingsPagesController {
     const start =
       q.start && !Number.isNaN(Date.parse(q.start)) ? new Date(q.start).toISOString() : null;
     if (!start) return redirect(reply, `/book/${slug}`);
-    await this.renderDetails(req, reply, type.slug, zone, start, {}, null, 200);
+    // A signed-in returning client starts from what they said last time.
+    const values: FormValues = viewer
+      ? { name: viewer.name, email: viewer.email, intake: await this.bookings.lastIntakeOf(viewer.id) }
+      : {};
+    await this.renderDetails(req, reply, type.slug, zone, start, values, null, 200);
   }
 
   private async renderDetails(
@@ -133,7 +139,7 @@ export class BookingsPagesController {
     slug: string,
     zone: string,
     start: string,
-    values: Form,
+    values: FormValues,
     error: string | null,
     status: number,
     errors?: Record<string, string[]>,
@@ -152,6 +158,7 @@ export class BookingsPagesController {
           priceLabel: money(type.price, type.currency),
           paid: type.price > 0,
         },
+        questions: type.intakeQuestions,
         zone,
         start,
         when: whenIn(start, zone),
@@ -172,7 +179,10 @@ export class BookingsPagesController {
   ): Promise<void> {
     const zone = await this.zoneFor(await this.scheduling.sessionTypeBySlug(slug), body.timeZone);
     const start = body.start ?? '';
-    const values = { name: body.name, email: body.email, notes: body.notes };
+    const intake: Record<string, string> = {};
+    for (const [k, v] of Object.entries(body))
+      if (k.startsWith('intake_') && typeof v === 'string') intake[k.slice('intake_'.length)] = v.slice(0, 4000);
+    const values: FormValues = { name: body.name, email: body.email, notes: body.notes, intake };
     const form = await validateForm(CreateBookingDto, {
       sessionType: slug,
       start,
@@ -180,6 +190,7 @@ export class BookingsPagesController {
       email: body.email,
       timeZone: zone,
       notes: body.notes,
+      intake,
     });
     if (!form.ok)
       return this.renderDetails(
@@ -278,6 +289,10 @@ export class BookingsPagesController {
         priceLabel: money(booking.price, booking.currency),
         policy: policyInWords(settings?.cancellationNoticeHours ?? 24, booking.price > 0),
         icsPath: `/api/bookings/${booking.id}/ics?token=${encodeURIComponent(token)}`,
+        addTo: calendarLinks(booking),
+        answers: (type?.intakeQuestions ?? [])
+          .filter((q) => booking.intake?.[q.id])
+          .map((q) => ({ label: q.label, answer: booking.intake![q.id] })),
         ...extra,
       },
       status,

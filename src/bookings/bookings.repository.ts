@@ -75,6 +75,15 @@ export class BookingsRepository {
     );
   }
 
+  /** The intake answers of the client's most recent booking that had any (prefill). */
+  async latestIntake(clientId: string): Promise<Record<string, string>> {
+    const [row]: { intake: Record<string, string> }[] = await this.dataSource.query(
+      `SELECT intake FROM bookings WHERE client_id = $1 AND intake IS NOT NULL ORDER BY created_at DESC LIMIT 1`,
+      [clientId],
+    );
+    return row?.intake ?? {};
+  }
+
   /** Expires every hold past its time; returns how many. */
   async expireAllHolds(now: Date): Promise<number> {
     // TypeORM answers UPDATE … RETURNING with [rows, affected].

@@ -16,6 +16,7 @@ import {
   UpdateSessionTypeDto,
 } from './dto/session-type.dto';
 import { CreateTimeOffDto, TimeOffOutDto } from './dto/time-off.dto';
+import { extrasColumns, intakeQuestionProblems, meetingProblems } from './session-type-extras';
 import { SessionType } from './session-type.entity';
 import { BusyRange, BusyTimeRegistry, BusyTimeSource } from './busy-time';
 import {
@@ -184,16 +185,20 @@ export class SchedulingService {
     const rows = await this.dataSource
       .getRepository(SessionType)
       .find({ where, order: { createdAt: 'ASC' } });
-    return rows.map(toSessionTypeDto);
+    return rows.map((r) => toSessionTypeDto(r, includeInactive && coachId !== null));
   }
 
   async createSessionType(coachId: string, dto: CreateSessionTypeDto): Promise<SessionTypeOutDto> {
+    const problems = { ...meetingProblems(dto.meeting), ...intakeQuestionProblems(dto.intakeQuestions) };
+    if (Object.keys(problems).length) throw validationFailed(problems);
+    const { meeting: _m, intakeQuestions: _q, ...plain } = dto;
     try {
       const row = await this.dataSource
         .getRepository(SessionType)
-        .save({ ...dto, description: dto.description ?? '', coachId });
+        .save({ ...plain, ...extrasColumns(dto), description: dto.description ?? '', coachId });
       return toSessionTypeDto(
         await this.dataSource.getRepository(SessionType).findOneByOrFail({ id: row.id }),
+        true,
       );
     } catch (e) {
       if (isUniqueViolation(e))
@@ -210,14 +215,17 @@ export class SchedulingService {
     const repo = this.dataSource.getRepository(SessionType);
     const row = await repo.findOne({ where: { id, coachId } });
     if (!row) throw notFound('Session type');
+    const problems = { ...meetingProblems(dto.meeting), ...intakeQuestionProblems(dto.intakeQuestions) };
+    if (Object.keys(problems).length) throw validationFailed(problems);
+    const { meeting: _m, intakeQuestions: _q, ...plain } = dto;
     try {
-      await repo.save({ ...row, ...dto });
+      await repo.save({ ...row, ...plain, ...extrasColumns(dto) });
     } catch (e) {
       if (isUniqueViolation(e))
         throw new DomainError('CONFLICT', 'Another session type already uses this slug.');
       throw e;
     }
-    return toSessionTypeDto(await repo.findOneByOrFail({ id }));
+    return toSessionTypeDto(await repo.findOneByOrFail({ id }), true);
   }
 
   async sessionTypeBySlug(

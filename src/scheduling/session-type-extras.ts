@@ -1,0 +1,67 @@
+import { IntakeQuestionDto, MeetingDto } from './dto/session-type.dto';
+import { IntakeQuestion, MeetingKind } from './session-type.entity';
+
+/**
+ * The rules for a session type's meeting place and intake questions beyond what the DTO checks:
+ * a value where the kind needs one (an https link, a phone number, an address), unique question
+ * ids, options for a choice question. Pure; answers per-field problems (empty when fine).
+ */
+export function meetingProblems(m: MeetingDto | undefined): Record<string, string[]> {
+  if (!m) return {};
+  const value = m.value?.trim() ?? '';
+  const needs: Partial<Record<MeetingKind, string>> = {
+    fixed_link: 'meeting.value must be the video link (https://…)',
+    phone: 'meeting.value must be the phone number',
+    in_person: 'meeting.value must be the address',
+  };
+  const need = needs[m.kind];
+  if (need && !value) return { 'meeting.value': [need] };
+  if (m.kind === 'fixed_link') {
+    let ok = false;
+    try {
+      const u = new URL(value);
+      ok = u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) return { 'meeting.value': [needs.fixed_link!] };
+  }
+  return {};
+}
+
+export function intakeQuestionProblems(qs: IntakeQuestionDto[] | undefined): Record<string, string[]> {
+  if (!qs) return {};
+  const problems: Record<string, string[]> = {};
+  const seen = new Set<string>();
+  qs.forEach((q, i) => {
+    if (seen.has(q.id)) problems[`intakeQuestions.${i}.id`] = [`id "${q.id}" is used twice`];
+    seen.add(q.id);
+    if (q.kind === 'choice' && !(q.options && q.options.length))
+      problems[`intakeQuestions.${i}.options`] = ['a choice question needs its options'];
+  });
+  return problems;
+}
+
+/** The entity columns for a validated meeting / question list (undefined: leave as is). */
+export function extrasColumns(dto: { meeting?: MeetingDto; intakeQuestions?: IntakeQuestionDto[] }): {
+  meetingKind?: MeetingKind;
+  meetingValue?: string | null;
+  intakeQuestions?: IntakeQuestion[];
+} {
+  const out: { meetingKind?: MeetingKind; meetingValue?: string | null; intakeQuestions?: IntakeQuestion[] } = {};
+  if (dto.meeting) {
+    out.meetingKind = dto.meeting.kind;
+    out.meetingValue =
+      dto.meeting.kind === 'generated_video' || dto.meeting.kind === 'none' ? null : (dto.meeting.value?.trim() ?? null);
+  }
+  if (dto.intakeQuestions) {
+    out.intakeQuestions = dto.intakeQuestions.map((q) => ({
+      id: q.id,
+      label: q.label.trim(),
+      kind: q.kind,
+      ...(q.kind === 'choice' ? { options: (q.options ?? []).map((o) => o.trim()) } : {}),
+      required: q.required,
+    }));
+  }
+  return out;
+}

@@ -17,16 +17,18 @@ export function meetingProblems(m: MeetingDto | undefined): Record<string, strin
   const need = needs[m.kind];
   if (need && !value) return { 'meeting.value': [need] };
   if (m.kind === 'fixed_link') {
-    let ok = false;
-    try {
-      const u = new URL(value);
-      ok = u.protocol === 'https:' || u.protocol === 'http:';
-    } catch {
-      ok = false;
-    }
-    if (!ok) return { 'meeting.value': [needs.fixed_link!] };
+    if (!isWebLink(value)) return { 'meeting.value': [needs.fixed_link!] };
   }
   return {};
+}
+
+function isWebLink(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 export function intakeQuestionProblems(qs: IntakeQuestionDto[] | undefined): Record<string, string[]> {

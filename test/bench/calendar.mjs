@@ -4,6 +4,7 @@
 // Exports the `calendar-sync` scenario: run(ctx) with ctx.base (the app's URL) answers
 // {name, rps, p50, p95, p99, errors} (times in ms).
 import { createServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 const COACH = { email: process.env.BENCH_COACH_EMAIL ?? 'coach@bench.test', password: process.env.BENCH_COACH_PASSWORD ?? 'bench-coach-password' };
 

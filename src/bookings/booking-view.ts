@@ -137,3 +137,39 @@ export function calendarLinks(b: {
     outlook: `https://outlook.live.com/calendar/0/deeplink/compose?${outlook.toString()}`,
   };
 }
+
+export interface MonthCell {
+  date: string;
+  day: number;
+  /** Open times that day (0: nothing to book). */
+  count: number;
+  label: string;
+}
+
+/** The month's weeks (Monday first) for the booking page's month view; null cells pad the edges. */
+export function monthGrid(month: string, days: DayOfSlots[]): (MonthCell | null)[][] {
+  const first = Temporal.PlainDate.from(`${month}-01`);
+  const counts = new Map(days.map((d) => [d.date, d.times.length]));
+  const weeks: (MonthCell | null)[][] = [];
+  let week: (MonthCell | null)[] = Array.from({ length: first.dayOfWeek - 1 }, () => null);
+  for (let d = first; d.month === first.month; d = d.add({ days: 1 })) {
+    const date = d.toString();
+    week.push({ date, day: d.day, count: counts.get(date) ?? 0, label: dayLabel(date) });
+    if (week.length === 7) {
+      weeks.push(week);
+      week = [];
+    }
+  }
+  if (week.length) weeks.push([...week, ...Array.from({ length: 7 - week.length }, () => null)]);
+  return weeks;
+}
+
+export function monthLabel(month: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
+    new Date(`${month}-15T12:00:00Z`),
+  );
+}
+
+export function addMonths(month: string, n: number): string {
+  return Temporal.PlainYearMonth.from(month).add({ months: n }).toString();
+}

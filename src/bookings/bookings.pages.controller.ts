@@ -11,7 +11,18 @@ import { SchedulingService } from '../scheduling/scheduling.service';
 import { isValidTimeZone } from '../scheduling/slots';
 import { redirect, renderPage } from '../web/page';
 import { BookingChangesService } from './booking-changes.service';
-import { addDays, calendarLinks, groupByDay, money, todayIn, whenIn, zonesWith } from './booking-view';
+import {
+  addDays,
+  addMonths,
+  calendarLinks,
+  groupByDay,
+  money,
+  monthGrid,
+  monthLabel,
+  todayIn,
+  whenIn,
+  zonesWith,
+} from './booking-view';
 import { BookingsService } from './bookings.service';
 import { CreateBookingDto } from './dto/booking.dto';
 import { policyInWords } from './policy';
@@ -86,12 +97,16 @@ export class BookingsPagesController {
   ): Promise<void> {
     const type = await this.scheduling.sessionTypeBySlug(slug);
     const zone = await this.zoneFor(type, q.tz);
-    const from = /^\d{4}-\d{2}-\d{2}$/.test(q.from ?? '')
-      ? q.from!
-      : todayIn(zone, this.clock.now());
-    const { slots } = await this.scheduling.slots(slug, from, addDays(from, DAYS_SHOWN - 1), zone);
+    const today = todayIn(zone, this.clock.now());
+    const isDate = (v?: string) => /^\d{4}-\d{2}-\d{2}$/.test(v ?? '');
+    const wanted = isDate(q.date) ? q.date! : isDate(q.from) ? q.from! : null;
+    let month = /^\d{4}-(0[1-9]|1[0-2])$/.test(q.month ?? '') ? q.month! : (wanted ?? today).slice(0, 7);
+    if (month < today.slice(0, 7)) month = today.slice(0, 7);
+    const first = `${month}-01`;
+    const last = addDays(`${addMonths(month, 1)}-01`, -1);
+    const { slots } = await this.scheduling.slots(slug, first < today ? today : first, last, zone);
     const days = groupByDay(slots, zone);
-    const selected = days.find((d) => d.date === q.date) ?? days[0] ?? null;
+    const selected = days.find((d) => d.date === wanted) ?? days[0] ?? null;
     await renderPage(req, reply, 'bookings/times', {
       title: `Book: ${type.name}`,
       type: {
@@ -107,9 +122,12 @@ export class BookingsPagesController {
       zoneGiven: Boolean(q.tz),
       days,
       selected,
-      from,
-      next: addDays(from, DAYS_SHOWN),
-      previous: from > todayIn(zone, this.clock.now()) ? addDays(from, -DAYS_SHOWN) : null,
+      month,
+      monthLabel: monthLabel(month),
+      weeks: monthGrid(month, days),
+      weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+      nextMonth: addMonths(month, 1),
+      previousMonth: month > today.slice(0, 7) ? addMonths(month, -1) : null,
     });
   }
 

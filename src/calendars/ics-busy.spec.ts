@@ -69,3 +69,42 @@ describe('busyFromIcs', () => {
     expect(ianaZone('Nowhere Standard Time')).toBeNull();
   });
 });
+
+describe('busyFromIcs edge cases', () => {
+  const wrap = (body: string) => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${body}\r\nEND:VCALENDAR\r\n`;
+  const w = { zone: 'Europe/London', from: Date.parse('2027-01-01T00:00:00Z'), to: Date.parse('2027-03-01T00:00:00Z') };
+
+  it('uses a custom VTIMEZONE when the TZID is not a known name', () => {
+    const text = wrap(
+      [
+        'BEGIN:VTIMEZONE', 'TZID:Customized Time Zone', 'BEGIN:STANDARD', 'DTSTART:16010101T000000', 'TZOFFSETFROM:+0300', 'TZOFFSETTO:+0300', 'END:STANDARD', 'END:VTIMEZONE',
+        'BEGIN:VEVENT', 'UID:c1', 'DTSTAMP:20270101T000000Z', 'DTSTART;TZID=Customized Time Zone:20270110T120000', 'DTEND;TZID=Customized Time Zone:20270110T130000', 'END:VEVENT',
+      ].join('\r\n'),
+    );
+    expect(busyFromIcs(text, w).ranges).toEqual([{ start: Date.parse('2027-01-10T09:00:00Z'), end: Date.parse('2027-01-10T10:00:00Z') }]);
+  });
+
+  it('stops a runaway rule and keeps the rest of the feed', () => {
+    const text = wrap(
+      [
+        'BEGIN:VEVENT', 'UID:r1', 'DTSTAMP:20270101T000000Z', 'DTSTART:20270101T000000Z', 'DURATION:PT1S', 'RRULE:FREQ=SECONDLY', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:ok', 'DTSTAMP:20270101T000000Z', 'DTSTART:20270201T100000Z', 'DTEND:20270201T110000Z', 'END:VEVENT',
+      ].join('\r\n'),
+    );
+    const { ranges } = busyFromIcs(text, w);
+    expect(ranges[ranges.length - 1]).toEqual({ start: Date.parse('2027-02-01T10:00:00Z'), end: Date.parse('2027-02-01T11:00:00Z') });
+  });
+
+  it('a DURATION event and a date-only event without DTEND (one day)', () => {
+    const text = wrap(
+      [
+        'BEGIN:VEVENT', 'UID:d1', 'DTSTAMP:20270101T000000Z', 'DTSTART:20270105T100000Z', 'DURATION:PT45M', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:d2', 'DTSTAMP:20270101T000000Z', 'DTSTART;VALUE=DATE:20270107', 'END:VEVENT',
+      ].join('\r\n'),
+    );
+    expect(busyFromIcs(text, w).ranges).toEqual([
+      { start: Date.parse('2027-01-05T10:00:00Z'), end: Date.parse('2027-01-05T10:45:00Z') },
+      { start: Date.parse('2027-01-07T00:00:00Z'), end: Date.parse('2027-01-08T00:00:00Z') },
+    ]);
+  });
+});

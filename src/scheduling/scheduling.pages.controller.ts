@@ -12,6 +12,8 @@ import { CoachSettingsDto } from './dto/settings.dto';
 import { CreateSessionTypeDto, UpdateSessionTypeDto } from './dto/session-type.dto';
 import { formatDayIntervals, parseAvailabilityForm } from './availability-form';
 import { SchedulingService } from './scheduling.service';
+import { parseQuestionLines, questionLines } from './session-type-extras';
+import { IntakeQuestion } from './session-type.entity';
 
 type Form = Record<string, string | undefined>;
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -25,6 +27,10 @@ function sessionTypeForm(body: Form): Record<string, unknown> {
     price: Number.isFinite(price) ? String(price) : body.price,
   };
   delete raw._csrf;
+  delete raw.meetingKind;
+  delete raw.meetingValue;
+  if (body.meetingKind) raw.meeting = { kind: body.meetingKind, ...(body.meetingValue?.trim() ? { value: body.meetingValue.trim() } : {}) };
+  raw.intakeQuestions = parseQuestionLines(body.intakeQuestions ?? '');
   // `number | null` fields get no implicit conversion from the form's strings.
   raw.slotIntervalMinutes = body.slotIntervalMinutes ? Number(body.slotIntervalMinutes) : null;
   return raw;
@@ -206,7 +212,7 @@ export class SchedulingPagesController {
         coach,
         req,
         reply,
-        { values: body, errors: { slug: [e.message] } },
+        { values: body, errors: e.details ?? { slug: [e.message] } },
         e.status,
       );
     }
@@ -226,6 +232,9 @@ export class SchedulingPagesController {
       ...type,
       price: (type.price / 100).toFixed(2),
       slotIntervalMinutes: type.slotIntervalMinutes ?? '',
+      meetingKind: type.meeting.kind,
+      meetingValue: type.meeting.value ?? '',
+      intakeQuestions: questionLines(type.intakeQuestions as IntakeQuestion[]),
     };
     await renderPage(req, reply, 'coach/session-type-edit', {
       title: `Edit ${type.name}`,
@@ -261,7 +270,7 @@ export class SchedulingPagesController {
         req,
         reply,
         'coach/session-type-edit',
-        { ...page, error: e.message },
+        { ...page, error: e.message, errors: e.details },
         e.status,
       );
     }

@@ -67,3 +67,30 @@ export function extrasColumns(dto: { meeting?: MeetingDto; intakeQuestions?: Int
   }
   return out;
 }
+
+/**
+ * The coach's page writes questions one per line: `id | Label | kind | required | A; B; C`
+ * (kind: short_text, long_text, choice, checkbox; required or optional; options for a choice).
+ */
+export function parseQuestionLines(text: string): Record<string, unknown>[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [id = '', label = '', kind = 'short_text', required = 'optional', options = ''] = line
+        .split('|')
+        .map((p) => p.trim());
+      const q: Record<string, unknown> = { id, label, kind, required: /^(required|yes|true)$/i.test(required) };
+      if (kind === 'choice') q.options = options.split(';').map((o) => o.trim()).filter(Boolean);
+      return q;
+    });
+}
+
+export function questionLines(qs: IntakeQuestion[]): string {
+  return qs
+    .map((q) =>
+      [q.id, q.label, q.kind, q.required ? 'required' : 'optional', ...(q.kind === 'choice' ? [(q.options ?? []).join('; ')] : [])].join(' | '),
+    )
+    .join('\n');
+}

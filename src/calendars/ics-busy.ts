@@ -229,7 +229,21 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
       // Overrides are handled here; without `exceptions` ical.js would scan the whole feed per event.
       const event = new ICAL.Event(v, { exceptions: [] });
       const duration = event.duration;
+      // RFC 5545: a DTEND (or a DURATION in hours and minutes) gives every instance the same exact
+      // length; a DURATION in days is nominal (wall-clock), so only that needs date arithmetic.
+      const masterEnd = timeProp(v, 'dtend');
+      const exactMs = allDay
+        ? null
+        : masterEnd
+          ? instants.of(masterEnd.time, masterEnd.tzid, masterEnd.utc) - instants.of(start.time, start.tzid, start.utc)
+          : duration.days || duration.weeks
+            ? null
+            : duration.toSeconds() * 1000;
       const occurrence = (t: ICAL.Time): Range => {
+        if (exactMs !== null) {
+          const s = instants.of(t, start.tzid, start.utc);
+          return { start: s, end: s + exactMs };
+        }
         const end = t.clone();
         end.addDuration(duration);
         if (allDay) {

@@ -11,7 +11,7 @@ const COACH = { email: process.env.BENCH_COACH_EMAIL ?? 'coach@bench.test', pass
 async function api(base, method, path, body, token) {
   const res = await fetch(base + path, {
     method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();

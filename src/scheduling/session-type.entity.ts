@@ -102,7 +102,7 @@ export class SessionType {
   meetingValue: string | null;
 
   /** Questions asked at booking (at most 10). */
-  @Column({ name: 'intake_questions', type: 'jsonb', default: () => `'[]'::jsonb` })
+  @Column({ name: 'intake_questions', type: 'jsonb', default: () => `'[]'` })
   intakeQuestions: IntakeQuestion[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

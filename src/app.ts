@@ -7,12 +7,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
+import { completeOpenApi } from './common/openapi';
 import { projectRoot } from './common/paths';
 import { helmetHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
-import { requestId } from './logging';
+import { QuietFrameworkLogger, requestId } from './logging';
 
 /** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
 const CSRF_EXEMPT = [
@@ -27,7 +28,7 @@ const CSRF_EXEMPT = [
  * the error handler, OpenAPI — shared by main.ts and the tests, so tests exercise the real thing.
  */
 export async function bootstrap(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
 
@@ -82,7 +83,7 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
 
   app.useGlobalPipes(createValidationPipe());
 
-  const document = SwaggerModule.createDocument(
+  const document = completeOpenApi(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Mend API')
@@ -90,7 +91,7 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  );
+  ), config.publicUrl);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
 

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser, Viewer } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
+import { formatPrice } from '../common/money';
 import { DomainError } from '../common/errors';
 import { clientIp } from '../common/http';
 import { Clock } from '../common/clock';
@@ -16,7 +17,6 @@ import {
   addMonths,
   calendarLinks,
   groupByDay,
-  money,
   monthGrid,
   monthLabel,
   todayIn,
@@ -60,7 +60,7 @@ export class BookingsPagesController {
     const all = (await this.bookings.listForClient(user, { withManageLinks: true })).map((b) => ({
       ...b,
       when: whenIn(b.start, b.timeZone || zone),
-      priceLabel: b.price > 0 ? money(b.price, b.currency) : 'Free',
+      priceLabel: formatPrice(b.price, b.currency),
     }));
     const upcoming = all.filter(
       (b) => b.end >= now && (b.status === 'confirmed' || b.status === 'pending_payment'),
@@ -77,7 +77,7 @@ export class BookingsPagesController {
   async types(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const types = (await this.scheduling.listSessionTypes(null, false)).map((t) => ({
       ...t,
-      priceLabel: money(t.price, t.currency),
+      priceLabel: formatPrice(t.price, t.currency),
     }));
     await renderPage(req, reply, 'bookings/types', { title: 'Book a session', types });
   }
@@ -114,7 +114,7 @@ export class BookingsPagesController {
         slug: type.slug,
         description: type.description,
         durationMinutes: type.durationMinutes,
-        priceLabel: money(type.price, type.currency),
+        priceLabel: formatPrice(type.price, type.currency),
         location: type.location,
       },
       zone,
@@ -173,7 +173,7 @@ export class BookingsPagesController {
           name: type.name,
           slug: type.slug,
           durationMinutes: type.durationMinutes,
-          priceLabel: money(type.price, type.currency),
+          priceLabel: formatPrice(type.price, type.currency),
           paid: type.price > 0,
         },
         questions: type.intakeQuestions,
@@ -304,7 +304,7 @@ export class BookingsPagesController {
         active,
         days,
         when: whenIn(booking.start, booking.timeZone),
-        priceLabel: money(booking.price, booking.currency),
+        priceLabel: formatPrice(booking.price, booking.currency),
         policy: policyInWords(settings?.cancellationNoticeHours ?? 24, booking.price > 0),
         icsPath: `/api/bookings/${booking.id}/ics?token=${encodeURIComponent(token)}`,
         addTo: calendarLinks(booking),

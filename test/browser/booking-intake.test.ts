@@ -1,6 +1,6 @@
 import { Browser } from 'playwright-core';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
-import { startTestApp, TestApp } from '../support/app';
+import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
 import { MailCatcher } from '../support/mail-catcher';
 import { setUpCoach } from '../support/scheduling';
 
@@ -82,5 +82,26 @@ describe('Browser: booking a session with intake questions and a private video r
     const pub = await t.http().get('/book/first-session').expect(200);
     expect(pub.text).not.toContain(room);
     await context.close();
+  });
+
+  it('shows the coach her other calendars with their state, readable and accessible', async () => {
+    const page = await browser.newPage();
+    await page.goto(t.baseUrl + '/login');
+    await page.getByLabel('Email').fill(COACH_EMAIL);
+    await page.getByLabel('Password').fill(COACH_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/coach$/);
+    await page.getByRole('link', { name: 'Your other calendars' }).click();
+    await page.getByLabel('Name').fill('Dentist and family');
+    // A feed address that answers 404: kept, with its error in plain words.
+    await page.getByLabel('Secret iCal address').fill(`${t.baseUrl}/no-such-feed/basic.ics`);
+    await page.getByRole('button', { name: 'Add calendar' }).click();
+    await page.getByText(/not found at this address \(HTTP 404\)/).waitFor();
+    expect(await page.getByText('/no-such-feed/').count()).toBe(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'coach-calendars');
+    await page.getByRole('button', { name: /Remove Dentist and family/ }).click();
+    await page.getByText('No calendars yet.').waitFor();
+    await page.close();
   });
 });

@@ -20,6 +20,8 @@ import { PaymentsModule } from './payments/payments.module';
 import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
+import { ImagesModule } from './images/images.module';
+import { SiteModule } from './site/site.module';
 import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
@@ -46,6 +48,8 @@ export class AppModule {
         }),
         CommonModule,
         MailModule,
+        ImagesModule,
+        SiteModule,
         AccountsModule,
         PaymentsModule,
         ContentModule,

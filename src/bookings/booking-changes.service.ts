@@ -13,6 +13,18 @@ import { BookingOutDto, CancelResultDto } from './dto/booking.dto';
 import { Actor, refundDue, withinNotice } from './policy';
 
 const NO_REFUND: RefundSummary = { status: 'none', amount: 0, currency: null };
+const HOUR = 3_600_000;
+
+/** What the visitor holding a manage link may still do, and whom to write to otherwise. */
+export interface ChangeOptions {
+  /** Confirmed and outside the notice window: it can be moved or cancelled online. */
+  canChange: boolean;
+  noticeHours: number;
+  /** Cancelling now refunds this much in full (0 for a free session or none due). */
+  refundOnCancel: { due: boolean; amountText: string | null };
+  coachName: string;
+  coachEmail: string;
+}
 
 /** Cancelling and rescheduling: each one transaction, with mails to both sides. */
 @Injectable()
@@ -25,6 +37,35 @@ export class BookingChangesService {
     private readonly clock: Clock,
     @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
   ) {}
+
+  /** What the manage page may offer for a booking (by its manage token), by the same rules as cancel and reschedule. */
+  async changeOptions(token: string): Promise<ChangeOptions> {
+    const b = await this.support.byToken(this.dataSource.manager, token);
+    const now = this.clock.now();
+    const ctx = await this.support.context(b);
+    // The same setting cancel and reschedule read.
+    const noticeHours = (await this.scheduling.settings(b.coachId)).cancellationNoticeHours;
+    const canChange =
+      b.status === 'confirmed' && withinNotice('client', b.startAt, now, noticeHours);
+    const due =
+      canChange && b.price > 0 && refundDue('client', b.startAt, now, noticeHours);
+    return {
+      canChange,
+      noticeHours,
+      refundOnCancel: { due, amountText: due ? formatMoney(b.price, b.currency) : null },
+      coachName: ctx.coachName,
+      coachEmail: ctx.coachEmail,
+    };
+  }
+
+  /**
+   * Times a booking may move to: the offered slots (the slot engine's own rules) that also lie
+   * outside the notice window, so a move never lands where it could no longer be changed.
+   */
+  movableSlots<T extends { start: string }>(slots: T[], noticeHours: number): T[] {
+    const earliest = this.clock.now().getTime() + noticeHours * HOUR;
+    return slots.filter((s) => Date.parse(s.start) >= earliest);
+  }
 
   async cancel(id: string, access: BookingAccess, reason?: string): Promise<CancelResultDto> {
     return this.dataSource.transaction(async (m) => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { formatWhen as formatWhenIn } from '../common/dates';
 import { MailService } from '../mail/mail.service';
 import { Booking } from './booking.entity';
 import { MeetingInfo } from './meeting';
@@ -26,26 +27,9 @@ export interface BookingContext {
   clientLabel: string;
 }
 
-/** "Tuesday, December 1, 2026 at 5:00 PM GMT" in the reader's zone. */
-const whenFormats = new Map<string, Intl.DateTimeFormat>();
-
+/** "Tuesday 1 December 2026 at 17:00 GMT" in the reader's zone (src/common/dates: one format for pages and mails). */
 export function formatWhen(d: Date, timeZone: string): string {
-  // Building an Intl formatter costs far more than using one: keep one per zone (zones are validated).
-  let f = whenFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'long',
-      year: 'numeric',
-      month: 'long',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    });
-    if (whenFormats.size < 1000) whenFormats.set(timeZone, f);
-  }
-  return f.format(d);
+  return formatWhenIn(d, timeZone);
 }
 
 export function bookingEvent(

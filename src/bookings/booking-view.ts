@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { DEFAULT_LOCALE, formatLocalDay, formatTime, formatWhen } from '../common/dates';
 
 /** Presentation helpers for the booking pages (times in the reader's zone). */
 
@@ -18,45 +19,25 @@ export const COMMON_ZONES = [
   'Asia/Tokyo',
   'Australia/Sydney',
   'Pacific/Auckland',
-  'UTC',
 ];
 
 export function zonesWith(zone: string): string[] {
   return COMMON_ZONES.includes(zone) ? COMMON_ZONES : [zone, ...COMMON_ZONES];
 }
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "9:00 AM" in a zone (one cached formatter per zone: building them is the slow part). */
-export function timeIn(iso: string, zone: string): string {
-  let f = timeFormats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit' });
-    if (timeFormats.size < 1000) timeFormats.set(zone, f);
-  }
-  return f.format(new Date(iso));
+/** "16:40" (en-GB) or "4:40 PM" (en-US) in a zone. */
+export function timeIn(iso: string, zone: string, locale = DEFAULT_LOCALE): string {
+  return formatTime(iso, zone, locale);
 }
 
-export function dayLabel(date: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone: 'UTC',
-    weekday: 'long',
-    month: 'long',
-    day: 'numeric',
-  }).format(new Date(`${date}T12:00:00Z`));
+/** A local date as a heading: "Tuesday 8 December" (en-GB) or "Tuesday, December 8" (en-US). */
+export function dayLabel(date: string, locale = DEFAULT_LOCALE): string {
+  return formatLocalDay(date, locale);
 }
 
-export function whenIn(iso: string, zone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    weekday: 'long',
-    month: 'long',
-    day: 'numeric',
-    year: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+/** "Tuesday 8 December 2026 at 16:40 GMT" in the reader's zone and language. */
+export function whenIn(iso: string, zone: string, locale = DEFAULT_LOCALE): string {
+  return formatWhen(iso, zone, locale);
 }
 
 export function todayIn(zone: string, now: Date): string {
@@ -77,16 +58,20 @@ export interface DayOfSlots {
 }
 
 /** Groups slots by their local date in `zone`. */
-export function groupByDay(slots: { start: string }[], zone: string): DayOfSlots[] {
+export function groupByDay(
+  slots: { start: string }[],
+  zone: string,
+  locale = DEFAULT_LOCALE,
+): DayOfSlots[] {
   const days = new Map<string, DayOfSlots>();
   for (const s of slots) {
     const date = Temporal.Instant.from(s.start).toZonedDateTimeISO(zone).toPlainDate().toString();
     let d = days.get(date);
     if (!d) {
-      d = { date, label: dayLabel(date), times: [] };
+      d = { date, label: dayLabel(date, locale), times: [] };
       days.set(date, d);
     }
-    d.times.push({ start: s.start, label: timeIn(s.start, zone) });
+    d.times.push({ start: s.start, label: timeIn(s.start, zone, locale) });
   }
   return [...days.values()];
 }
@@ -138,14 +123,18 @@ export interface MonthCell {
 }
 
 /** The month's weeks (Monday first) for the booking page's month view; null cells pad the edges. */
-export function monthGrid(month: string, days: DayOfSlots[]): (MonthCell | null)[][] {
+export function monthGrid(
+  month: string,
+  days: DayOfSlots[],
+  locale = DEFAULT_LOCALE,
+): (MonthCell | null)[][] {
   const first = Temporal.PlainDate.from(`${month}-01`);
   const counts = new Map(days.map((d) => [d.date, d.times.length]));
   const weeks: (MonthCell | null)[][] = [];
   let week: (MonthCell | null)[] = Array.from({ length: first.dayOfWeek - 1 }, () => null);
   for (let d = first; d.month === first.month; d = d.add({ days: 1 })) {
     const date = d.toString();
-    week.push({ date, day: d.day, count: counts.get(date) ?? 0, label: dayLabel(date) });
+    week.push({ date, day: d.day, count: counts.get(date) ?? 0, label: dayLabel(date, locale) });
     if (week.length === 7) {
       weeks.push(week);
       week = [];
@@ -155,8 +144,8 @@ export function monthGrid(month: string, days: DayOfSlots[]): (MonthCell | null)
   return weeks;
 }
 
-export function monthLabel(month: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
+export function monthLabel(month: string, locale = DEFAULT_LOCALE): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
     new Date(`${month}-15T12:00:00Z`),
   );
 }

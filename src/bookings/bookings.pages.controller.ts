@@ -7,6 +7,8 @@ import { formatPrice } from '../common/money';
 import { DomainError } from '../common/errors';
 import { clientIp } from '../common/http';
 import { Clock } from '../common/clock';
+import { pickLocale } from '../common/dates';
+import { SiteService } from '../site/site.service';
 import { validateForm } from '../common/validation';
 import { SchedulingService } from '../scheduling/scheduling.service';
 import { isValidTimeZone } from '../scheduling/slots';
@@ -16,6 +18,7 @@ import {
   addDays,
   addMonths,
   calendarLinks,
+  DayOfSlots,
   groupByDay,
   monthGrid,
   monthLabel,
@@ -36,7 +39,20 @@ type FormValues = {
   pronouns?: string;
   intake?: Record<string, string>;
 };
-const DAYS_SHOWN = 14;
+
+/** The day/time picker's month, shared by booking and moving a booking. */
+interface Picker {
+  days: DayOfSlots[];
+  selected: DayOfSlots | null;
+  month: string;
+  monthLabel: string;
+  weeks: ReturnType<typeof monthGrid>;
+  weekdays: string[];
+  nextMonth: string;
+  previousMonth: string | null;
+}
+const isDate = (v?: string) => /^\d{4}-\d{2}-\d{2}$/.test(v ?? '');
+const localeOf = (req: FastifyRequest) => pickLocale(req.headers['accept-language']);
 const DONE_MESSAGES: Record<string, string> = {
   cancelled: 'Your session is cancelled. We sent you a confirmation.',
   refunded: 'Your session is cancelled, and a full refund is on its way.',
@@ -52,7 +68,39 @@ export class BookingsPagesController {
     private readonly bookings: BookingsService,
     private readonly changes: BookingChangesService,
     private readonly clock: Clock,
+    private readonly site: SiteService,
   ) {}
+
+  /**
+   * One month of a type's open times in `zone` (from today), with the wanted day selected, else
+   * the first day with times, so the first page already shows times. `keep` filters the slots.
+   */
+  private async picker(
+    slug: string,
+    zone: string,
+    q: Form,
+    locale: string,
+    keep: <T extends { start: string }>(slots: T[]) => T[] = (slots) => slots,
+  ): Promise<Picker> {
+    const today = todayIn(zone, this.clock.now());
+    const wanted = isDate(q.date) ? q.date! : isDate(q.from) ? q.from! : null;
+    let month = /^\d{4}-(0[1-9]|1[0-2])$/.test(q.month ?? '') ? q.month! : (wanted ?? today).slice(0, 7);
+    if (month < today.slice(0, 7)) month = today.slice(0, 7);
+    const first = `${month}-01`;
+    const last = addDays(`${addMonths(month, 1)}-01`, -1);
+    const { slots } = await this.scheduling.slots(slug, first < today ? today : first, last, zone);
+    const days = groupByDay(keep(slots), zone, locale);
+    return {
+      days,
+      selected: days.find((d) => d.date === wanted) ?? days[0] ?? null,
+      month,
+      monthLabel: monthLabel(month, locale),
+      weeks: monthGrid(month, days, locale),
+      weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+      nextMonth: addMonths(month, 1),
+      previousMonth: month > today.slice(0, 7) ? addMonths(month, -1) : null,
+    };
+  }
 
   /** The member's own sessions: upcoming first, then past, in their own time zone. */
   @Get('account/sessions')
@@ -66,7 +114,7 @@ export class BookingsPagesController {
     const now = this.clock.now().toISOString();
     const all = (await this.bookings.listForClient(user, { withManageLinks: true })).map((b) => ({
       ...b,
-      when: whenIn(b.start, b.timeZone || zone),
+      when: whenIn(b.start, b.timeZone || zone, localeOf(req)),
       priceLabel: formatPrice(b.price, b.currency),
     }));
     const upcoming = all.filter(
@@ -104,16 +152,6 @@ export class BookingsPagesController {
   ): Promise<void> {
     const type = await this.scheduling.sessionTypeBySlug(slug);
     const zone = await this.zoneFor(type, q.tz);
-    const today = todayIn(zone, this.clock.now());
-    const isDate = (v?: string) => /^\d{4}-\d{2}-\d{2}$/.test(v ?? '');
-    const wanted = isDate(q.date) ? q.date! : isDate(q.from) ? q.from! : null;
-    let month = /^\d{4}-(0[1-9]|1[0-2])$/.test(q.month ?? '') ? q.month! : (wanted ?? today).slice(0, 7);
-    if (month < today.slice(0, 7)) month = today.slice(0, 7);
-    const first = `${month}-01`;
-    const last = addDays(`${addMonths(month, 1)}-01`, -1);
-    const { slots } = await this.scheduling.slots(slug, first < today ? today : first, last, zone);
-    const days = groupByDay(slots, zone);
-    const selected = days.find((d) => d.date === wanted) ?? days[0] ?? null;
     await renderPage(req, reply, 'bookings/times', {
       title: `Book: ${type.name}`,
       type: {
@@ -127,14 +165,7 @@ export class BookingsPagesController {
       zone,
       zones: zonesWith(zone),
       zoneGiven: Boolean(q.tz),
-      days,
-      selected,
-      month,
-      monthLabel: monthLabel(month),
-      weeks: monthGrid(month, days),
-      weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
-      nextMonth: addMonths(month, 1),
-      previousMonth: month > today.slice(0, 7) ? addMonths(month, -1) : null,
+      ...(await this.picker(type.slug, zone, q, localeOf(req))),
     });
   }
 
@@ -186,7 +217,7 @@ export class BookingsPagesController {
         questions: type.intakeQuestions,
         zone,
         start,
-        when: whenIn(start, zone),
+        when: whenIn(start, zone, localeOf(req)),
         values,
         error,
         errors,
@@ -272,14 +303,18 @@ export class BookingsPagesController {
     }
   }
 
+  /**
+   * The manage page (`booked=1`: the "You're booked" page). It offers only what the POSTs accept:
+   * times outside the notice window, cancelling after one confirmation step (`step=cancel`) that
+   * states the refund; inside the window, how to reach the coach instead of buttons.
+   */
   @Get('bookings/manage')
   async manage(
     @Query() q: Form,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.renderManage(req, reply, q.token ?? '', {
-      booked: q.booked === '1',
+    await this.renderManage(req, reply, q.token ?? '', q, {
       notice: DONE_MESSAGES[q.done ?? ''] ?? null,
     });
   }
@@ -288,46 +323,53 @@ export class BookingsPagesController {
     req: FastifyRequest,
     reply: FastifyReply,
     token: string,
-    extra: { booked?: boolean; notice?: string | null; error?: string },
+    q: Form,
+    extra: { notice?: string | null; error?: string },
     status = 200,
   ) {
     const booking = await this.bookings.byToken(token);
+    const locale = localeOf(req);
+    const zone = booking.timeZone;
+    const options = await this.changes.changeOptions(token);
     const type = await this.scheduling.sessionTypeBySlug(booking.sessionType).catch(() => null);
-    const settings = type ? await this.scheduling.settings(type.coachId) : null;
     const active = booking.status === 'confirmed';
-    let days: ReturnType<typeof groupByDay> = [];
-    if (active && type) {
-      const from = todayIn(booking.timeZone, this.clock.now());
-      days = groupByDay(
-        (
-          await this.scheduling.slots(
-            type.slug,
-            from,
-            addDays(from, DAYS_SHOWN - 1),
-            booking.timeZone,
+    const contactEmail = (await this.site.current()).contactEmail || options.coachEmail;
+    const tokenQuery = `token=${encodeURIComponent(token)}`;
+    const common = {
+      booking,
+      token,
+      tokenQuery,
+      active,
+      options,
+      contactEmail,
+      when: whenIn(booking.start, zone, locale),
+      priceLabel: formatPrice(booking.price, booking.currency),
+      policy: policyInWords(options.noticeHours, booking.price > 0),
+      icsPath: `/api/bookings/${booking.id}/ics?${tokenQuery}`,
+      addTo: calendarLinks(booking),
+    };
+    if (q.booked === '1' && active && !extra.error)
+      return renderPage(req, reply, 'bookings/booked', { title: "You're booked", ...common }, status);
+    const confirmCancel = q.step === 'cancel' && options.canChange;
+    const picker =
+      options.canChange && type && !confirmCancel
+        ? await this.picker(type.slug, zone, q, locale, (slots) =>
+            this.changes.movableSlots(slots, options.noticeHours),
           )
-        ).slots,
-        booking.timeZone,
-      );
-    }
+        : null;
     await renderPage(
       req,
       reply,
       'bookings/manage',
       {
-        title: 'Your session',
-        booking,
-        token,
-        active,
-        days,
-        when: whenIn(booking.start, booking.timeZone),
-        priceLabel: formatPrice(booking.price, booking.currency),
-        policy: policyInWords(settings?.cancellationNoticeHours ?? 24, booking.price > 0),
-        icsPath: `/api/bookings/${booking.id}/ics?token=${encodeURIComponent(token)}`,
-        addTo: calendarLinks(booking),
+        title: confirmCancel ? 'Cancel your session?' : 'Your session',
+        ...common,
+        confirmCancel,
+        picker,
+        zoneLabel: zone.replace(/_/g, ' '),
         answers: (type?.intakeQuestions ?? [])
-          .filter((q) => booking.intake?.[q.id])
-          .map((q) => ({ label: q.label, answer: booking.intake![q.id] })),
+          .filter((iq) => booking.intake?.[iq.id])
+          .map((iq) => ({ label: iq.label, answer: booking.intake![iq.id] })),
         ...extra,
       },
       status,
@@ -342,6 +384,24 @@ export class BookingsPagesController {
   ): Promise<void> {
     const token = body.token ?? '';
     const booking = await this.bookings.byToken(token);
+    // The confirmation stated a refund: if the notice window has closed since, say so instead
+    // of cancelling on other terms than the ones shown.
+    if (booking.status === 'cancelled')
+      return redirect(reply, `/bookings/manage?token=${encodeURIComponent(token)}&done=cancelled`);
+    const options = await this.changes.changeOptions(token);
+    const stated = body.refund === undefined ? null : body.refund === 'full';
+    if (
+      booking.status === 'confirmed' &&
+      (!options.canChange || (stated !== null && stated !== options.refundOnCancel.due))
+    )
+      return this.renderManage(
+        req,
+        reply,
+        token,
+        {},
+        { error: 'The notice period has passed since that page was shown, so nothing was cancelled.' },
+        409,
+      );
     const result = await this.changes.cancel(
       booking.id,
       { viewer: null, token },
@@ -367,7 +427,7 @@ export class BookingsPagesController {
       redirect(reply, `/bookings/manage?token=${encodeURIComponent(token)}&done=moved`);
     } catch (e) {
       if (!(e instanceof DomainError) || e.code === 'NOT_FOUND') throw e;
-      await this.renderManage(req, reply, token, { error: e.message }, e.status);
+      await this.renderManage(req, reply, token, {}, { error: e.message }, e.status);
     }
   }
 }

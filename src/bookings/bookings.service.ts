@@ -12,6 +12,7 @@ import {
 import { AccountsService } from '../accounts/accounts.service';
 import { User } from '../accounts/user.entity';
 import { Clock } from '../common/clock';
+import { formatShort, zoneAbbreviation } from '../common/dates';
 import { DomainError } from '../common/errors';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { hashToken, normalizeEmail } from '../common/tokens';
@@ -213,10 +214,12 @@ export class BookingsService implements OnModuleInit {
         referenceId: b.id,
         amount: b.price,
         currency: b.currency,
-        description: `${type.name}, ${b.startAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+        // In the client's own zone: this is what the checkout page and the receipt show them.
+        description: `${type.name}, ${formatShort(b.startAt, b.clientTimeZone)} ${zoneAbbreviation(b.startAt, b.clientTimeZone)}`,
         customerEmail: b.clientEmail,
         expiresAt: b.holdExpiresAt!,
-        successPath: `/bookings/manage?token=${token}`,
+        // The "You're booked" page, paid or free.
+        successPath: `/bookings/manage?token=${token}&booked=1`,
         cancelPath: `/book/${type.slug}`,
       });
       const out = { ...body, checkoutUrl };

@@ -89,3 +89,9 @@ export function formatTime(value: string | Date, zone: string, locale = DEFAULT_
 export function formatLocalDay(isoDate: string, locale = DEFAULT_LOCALE): string {
   return formatter('day', 'UTC', locale).format(toDate(`${isoDate}T12:00:00Z`));
 }
+
+/** The zone's short name at an instant ("GMT", "BST", "EST", or "GMT+5:30" where there is none). */
+export function zoneAbbreviation(value: string | Date, zone: string, locale = DEFAULT_LOCALE): string {
+  const parts = formatter('when', zone, locale).formatToParts(toDate(value));
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+}

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
+import { Clock } from '../common/clock';
 import { redirect, renderPage } from '../web/page';
 import { CheckoutReturnsService } from './checkout-returns.service';
 import { PaymentsService } from './payments.service';
@@ -13,6 +14,7 @@ export class CheckoutPagesController {
   constructor(
     private readonly payments: PaymentsService,
     private readonly returns: CheckoutReturnsService,
+    private readonly clock: Clock,
   ) {}
 
   /** Stripe sends the payer here with `session_id`; test mode with `payment`. Re-fetches and fulfils if paid. */
@@ -27,6 +29,9 @@ export class CheckoutPagesController {
       sessionId: typeof sessionId === 'string' ? sessionId : undefined,
       paymentId: typeof paymentId === 'string' ? paymentId : undefined,
     });
+    // A paid booking lands on its "You're booked" page, the same one a free booking shows.
+    if (payment.status === 'succeeded' && payment.kind === 'booking')
+      return redirect(reply, payment.successPath);
     await renderPage(req, reply, 'payments/success', {
       title: payment.status === 'succeeded' ? 'Payment received' : 'Your payment',
       payment,
@@ -62,6 +67,11 @@ export class CheckoutPagesController {
     await renderPage(req, reply, 'payments/test-checkout', {
       title: 'Checkout (local test mode)',
       payment,
+      // In minutes, not as a clock time: this page doesn't know the payer's zone.
+      minutesLeft: Math.max(
+        1,
+        Math.ceil((payment.expiresAt.getTime() - this.clock.now().getTime()) / 60_000),
+      ),
     });
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager, FindOptionsWhere } from 'typeorm';
 import { Clock } from '../common/clock';
+import { formatDate } from '../common/dates';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
@@ -230,10 +231,9 @@ export class PaymentFulfilment {
   private async mailReceipt(manager: EntityManager, payment: Payment): Promise<void> {
     if (!payment.customerEmail) return;
     const amount = formatMoney(payment.amount, payment.currency);
-    const paidAt = (payment.paidAt ?? this.clock.now())
-      .toISOString()
-      .replace('T', ' ')
-      .slice(0, 16);
+    // The date only: payments doesn't know the payer's zone, and a UTC clock time reads as wrong
+    // (what was bought, e.g. a session's time in the client's zone, is in the description).
+    const paidOn = formatDate(payment.paidAt ?? this.clock.now(), 'UTC');
     await this.mail.enqueue(manager, {
       kind: 'payment_receipt',
       to: payment.customerEmail,
@@ -243,7 +243,7 @@ export class PaymentFulfilment {
         '',
         `For: ${payment.description}`,
         `Amount: ${amount}`,
-        `Paid: ${paidAt} UTC`,
+        `Paid on: ${paidOn}`,
         `Reference: ${payment.id}`,
         payment.testMode ? '\nThis was paid in local test mode: no money moved.' : '',
         '',

@@ -347,6 +347,9 @@ export class BookingsPagesController {
       policy: policyInWords(options.noticeHours, booking.price > 0),
       icsPath: `/api/bookings/${booking.id}/ics?${tokenQuery}`,
       addTo: calendarLinks(booking),
+      answers: (type?.intakeQuestions ?? [])
+        .filter((iq) => booking.intake?.[iq.id])
+        .map((iq) => ({ label: iq.label, answer: booking.intake![iq.id] })),
     };
     if (q.booked === '1' && active && !extra.error)
       return renderPage(req, reply, 'bookings/booked', { title: "You're booked", ...common }, status);
@@ -367,9 +370,6 @@ export class BookingsPagesController {
         confirmCancel,
         picker,
         zoneLabel: zone.replace(/_/g, ' '),
-        answers: (type?.intakeQuestions ?? [])
-          .filter((iq) => booking.intake?.[iq.id])
-          .map((iq) => ({ label: iq.label, answer: booking.intake![iq.id] })),
         ...extra,
       },
       status,

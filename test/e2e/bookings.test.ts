@@ -363,10 +363,10 @@ describe('Bookings API: book → mail with invite → reschedule → cancel', ()
     const day = dayFromNow(12);
     const coachZone = await t.http().get(`/book/talk?from=${day}`).expect(200);
     expect(coachZone.text).toContain('<option value="UTC" selected>');
-    expect(coachZone.text).toContain('09:00');
+    expect(coachZone.text).toContain('>9:00<');
     const kolkata = await t.http().get(`/book/talk?tz=Asia/Kolkata&from=${day}`).expect(200);
     expect(kolkata.text).toContain('<option value="Asia/Kolkata" selected>');
-    expect(kolkata.text).toContain('14:30');
+    expect(kolkata.text).toContain('>14:30<');
     const us = await t.http().get(`/book/talk?tz=Asia/Kolkata&from=${day}`).set('accept-language', 'en-US,en;q=0.9').expect(200);
     expect(us.text).toContain('2:30 PM');
     await t.http().get('/book/no-such-type').expect(404);

@@ -1,17 +1,24 @@
-// Progressive enhancement for /book/:slug: when the visitor hasn't chosen a zone yet, show the
-// times in the zone their browser reports. Without JavaScript the page uses the coach's zone and
-// the select still works.
+// Progressive enhancement for the booking pages: show times in the zone the visitor's browser
+// reports. On /book the "See open times" links carry that zone (no extra page load); on
+// /book/:slug reached without one, the zone form is submitted once. Without JavaScript the pages
+// use the coach's zone and the select still works.
 (function () {
-  var form = document.getElementById('zone-form');
-  if (!form || form.getAttribute('data-zone-given') === '1') return;
   var zone;
   try {
     zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   } catch (e) {
     return;
   }
+  if (!zone) return;
+  Array.prototype.forEach.call(document.querySelectorAll('a[data-add-zone]'), function (a) {
+    var url = new URL(a.getAttribute('href'), window.location.href);
+    url.searchParams.set('tz', zone);
+    a.setAttribute('href', url.pathname + url.search);
+  });
+  var form = document.getElementById('zone-form');
+  if (!form || form.getAttribute('data-zone-given') === '1') return;
   var select = document.getElementById('tz');
-  if (!zone || !select || select.value === zone) return;
+  if (!select || select.value === zone) return;
   var option = Array.prototype.find.call(select.options, function (o) { return o.value === zone; });
   if (!option) {
     option = document.createElement('option');

@@ -87,10 +87,11 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
 
     // Back to the manage link: move it, then cancel it.
     await page.goto(manageUrl);
-    await page.getByLabel(/Move to another time/).selectOption({ index: 1 });
-    await page.getByRole('button', { name: 'Move my session' }).click();
+    await page.locator('form[action="/bookings/manage/reschedule"] button').nth(1).click();
     await page.getByText('Your session has moved').waitFor();
-    await page.getByRole('button', { name: 'Cancel my session' }).click();
+    await page.getByRole('link', { name: 'Cancel my session…' }).click();
+    await page.getByText('This session is free, so there is nothing to refund.').waitFor();
+    await page.getByRole('button', { name: 'Yes, cancel my session' }).click();
     await page.getByText('Your session is cancelled').waitFor();
     await coachPage.reload();
     expect(await coachPage.getByText('Priya Visitor').count()).toBe(0);

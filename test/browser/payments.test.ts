@@ -75,9 +75,9 @@ describe('Browser: paying in local test mode', () => {
       .first()
       .waitFor();
     await page.getByRole('button', { name: 'Pay $95.00 (test)' }).click();
-    await page.getByRole('heading', { name: 'Payment received' }).waitFor();
-    const next = await page.getByRole('link', { name: 'Continue' }).getAttribute('href');
-    expect(next).toBe(`/bookings/manage?token=${token}`);
+    // A paid booking lands on its "You're booked" page.
+    await page.waitForURL(`${t.baseUrl}/bookings/manage?token=${token}&booked=1`);
+    await page.getByRole('heading', { name: "You're booked" }).waitFor();
     await screenshot(page, 'payments-booking-paid');
     const booking = await t.http().get(`/api/bookings/${res.body.id}?token=${token}`).expect(200);
     expect(booking.body.status).toBe('confirmed');

@@ -481,9 +481,9 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     const { paymentId } = await port.createCheckout(req);
     const sessionId = await sessionOf(paymentId);
     const event = fake.completeSession(sessionId);
-    const page = await t.http().get(`/checkout/success?session_id=${sessionId}`).expect(200);
-    expect(page.text).toContain('Payment received');
-    expect(page.text).toContain('/bookings/manage?token=abc');
+    // A paid booking goes on to its "You're booked" page (the payment's success path).
+    const page = await t.http().get(`/checkout/success?session_id=${sessionId}`).expect(303);
+    expect(page.headers.location).toBe('/bookings/manage?token=abc');
     expect((await payment(paymentId)).status).toBe('succeeded');
     await send(t.http, event).expect(200);
     expect(await payable.calls(req.referenceId)).toEqual(['paid']);

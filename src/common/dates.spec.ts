@@ -1,4 +1,4 @@
-import { formatDate, formatLocalDay, formatShort, formatTime, formatWhen, pickLocale } from './dates';
+import { formatDate, formatLocalDay, formatShort, formatTime, formatWhen, pickLocale, zoneAbbreviation } from './dates';
 
 describe('dates for people', () => {
   it('picks the reader’s language from Accept-Language, en-GB by default', () => {
@@ -24,5 +24,11 @@ describe('dates for people', () => {
 
   it('refuses an invalid instant instead of printing "Invalid Date"', () => {
     expect(() => formatWhen('not a date', 'UTC')).toThrow(RangeError);
+  });
+
+  it('names the zone at an instant the way the reader knows it (summer and winter time)', () => {
+    expect(zoneAbbreviation('2026-12-08T16:40:00Z', 'Europe/London')).toBe('GMT');
+    expect(zoneAbbreviation('2026-07-08T16:40:00Z', 'Europe/London')).toBe('BST');
+    expect(zoneAbbreviation('2026-12-08T16:40:00Z', 'Asia/Kolkata')).toBe('GMT+5:30');
   });
 });

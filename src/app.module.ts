@@ -16,6 +16,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
 import { PaymentsModule } from './payments/payments.module';
+import { PublicCacheModule } from './public-cache/public-cache.module';
 import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
@@ -44,6 +45,7 @@ export class AppModule {
           pollingIntervalSeconds: config.nodeEnv === 'test' ? 0.5 : 2,
         }),
         CommonModule,
+        PublicCacheModule,
         MailModule,
         AccountsModule,
         PaymentsModule,

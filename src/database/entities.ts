@@ -18,6 +18,7 @@ import { StripeEvent } from '../payments/stripe-event.entity';
 import { Enrollment, EnrollmentStep } from '../program/enrollment.entity';
 import { Program, ProgramStep } from '../program/program.entity';
 import { Reflection } from '../program/reflection.entity';
+import { PublicContentVersion } from '../public-cache/public-content-version.entity';
 import { CoachSettings } from '../scheduling/coach-settings.entity';
 import { SessionType } from '../scheduling/session-type.entity';
 import { TimeOff } from '../scheduling/time-off.entity';
@@ -32,4 +33,6 @@ export const ENTITIES = [
   EncryptionKeyCheck, AppSecret, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
   // the coach's private notes about clients
   ClientNote,
+  // the version of what public pages show (the shared public page cache)
+  PublicContentVersion,
 ];

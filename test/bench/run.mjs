@@ -9,7 +9,8 @@
 //
 // Environment: BENCH_SECONDS, BENCH_WARMUP (seconds, default 2), BENCH_ONLY (comma-separated
 // scenario names or parts of them; `health` always runs, ratios need it), BENCH_NODE_ARGS (node
-// flags for the app processes, e.g. "--cpu-prof --cpu-prof-dir=bench/profiles").
+// flags for the app processes, e.g. "--cpu-prof --cpu-prof-dir=bench/profiles"), BENCH_BUILD=0 (skip
+// `nest build` when dist/ is current).
 //
 // Scenario modules of other features plug in without changes here: PLUGINS below lists the file
 // and the scenario names it should provide. A module exports async functions named after its
@@ -51,8 +52,10 @@ async function pluginScenarios() {
   return out;
 }
 
-console.log('building…');
-build();
+if (process.env.BENCH_BUILD !== '0') {
+  console.log('building…');
+  build();
+}
 const db = await startDatabase();
 const rows = [];
 let race = null;

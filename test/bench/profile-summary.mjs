@@ -36,8 +36,9 @@ function place(frame) {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   if (url.startsWith('node:')) return 'node (internals)';
+  // Our code, as compiled: line numbers below are those of dist/src/….js.
   const src = url.indexOf('/dist/src/');
-  if (src >= 0) return `src/${url.slice(src + '/dist/src/'.length).replace(/\.js$/, '.ts')}`;
+  if (src >= 0) return `dist/src/${url.slice(src + '/dist/src/'.length)}`;
   return url.replace(/^file:\/\//, '');
 }
 

@@ -45,8 +45,10 @@ async function pluginScenarios() {
       if (e.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes(plugin.file.slice(2))) throw e;
     }
     for (const name of plugin.names) {
-      const fn = mod?.[camel(name)];
-      out.push(typeof fn === 'function' ? { name, run: (ctx) => fn(ctx) } : { name, unavailable: mod ? `${plugin.file} has no ${camel(name)}()` : `${plugin.file} not present` });
+      // A function, or a {name, run(ctx)} object, exported under the camelCase name (or as the default export).
+      const entry = mod?.[camel(name)] ?? (mod?.default?.name === name ? mod.default : undefined);
+      const run = typeof entry === 'function' ? (ctx) => entry(ctx) : typeof entry?.run === 'function' ? (ctx) => entry.run(ctx) : null;
+      out.push(run ? { name, run } : { name, unavailable: mod ? `${plugin.file} has no ${camel(name)}` : `${plugin.file} not present` });
     }
   }
   return out;
@@ -57,6 +59,15 @@ if (process.env.BENCH_BUILD !== '0') {
   build();
 }
 const db = await startDatabase();
+// Ctrl-C or SIGTERM: stop the app instances and PostgreSQL rather than leave them running.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.log(`\n${signal}: stopping…`);
+    stopAllInstances()
+      .then(() => db.stop())
+      .finally(() => process.exit(130));
+  });
+}
 const rows = [];
 let race = null;
 let rssPeak = null;

@@ -102,13 +102,19 @@ export class RssPeak {
     this.pid = pid;
     this.peak = 0;
   }
+  /** Runs fn while sampling; `last` is the peak during this call alone. */
   async during(fn) {
-    const timer = setInterval(() => (this.peak = Math.max(this.peak, rssMb(this.pid) || 0)), 250);
+    this.last = 0;
+    const sample = () => {
+      this.last = Math.max(this.last, rssMb(this.pid) || 0);
+      this.peak = Math.max(this.peak, this.last);
+    };
+    const timer = setInterval(sample, 250);
     try {
       return await fn();
     } finally {
       clearInterval(timer);
-      this.peak = Math.max(this.peak, rssMb(this.pid) || 0);
+      sample();
     }
   }
 }

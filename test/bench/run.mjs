@@ -112,8 +112,8 @@ try {
     try {
       const out = await rssPeak.during(() => scenario.run(ctx));
       for (const r of [out].flat()) {
-        if (r.race) race = r.race;
-        else rows.push(r);
+        if (r.race) race = { ...r.race, rssMB: Math.round(rssPeak.last) };
+        else rows.push({ ...r, rssMB: Math.round(rssPeak.last) });
       }
       console.log('done');
       if (scenario.name === 'health') ctx.health = rows.find((r) => r.name === 'health');
@@ -133,23 +133,23 @@ const rssMB = rssPeak ? Math.round(rssPeak.peak) : null;
 const scenarios = rows.map((r) =>
   r.unavailable
     ? { name: r.name, rps: null, p50: null, p95: null, p99: null, errors: null, ratioToHealth: null, note: `not available: ${r.unavailable}` }
-    : { name: r.name, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors, ratioToHealth: ratio(r), ...(r.note ? { note: r.note } : {}), ...(r.inProcess ? { inProcess: true } : {}) },
+    : { name: r.name, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors, ratioToHealth: ratio(r), rssMB: r.rssMB, ...(r.note ? { note: r.note } : {}), ...(r.inProcess ? { inProcess: true } : {}) },
 );
 const raceOut = race ? { attempts: race.one.attempts, created: race.one.created, conflicts: race.one.conflicts, errors: race.one.errors, twoInstances: { attempts: race.two.attempts, created: race.two.created, conflicts: race.two.conflicts, errors: race.two.errors } } : null;
 const budgets = [...evaluateBudgets({ scenarios, race: raceOut, rssMB, ran: wanted }), ...extraBudgets];
 
 const cell = (v, digits = 1) => (v === null || v === undefined ? '—' : typeof v === 'number' ? v.toFixed(digits) : String(v));
 const table = [
-  `| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | × /health |`,
-  `|---|---:|---:|---:|---:|---:|---:|`,
-  ...scenarios.map((s) => (s.rps === null ? `| ${s.name} | ${s.note} ||||||` : `| ${s.name}${s.inProcess ? ' (in-process load)' : ''} | ${cell(s.rps, 0)} | ${cell(s.p50)} | ${cell(s.p95)} | ${cell(s.p99)} | ${s.errors} | ${cell(s.ratioToHealth, 2)} |`)),
+  `| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | × /health | app RSS MB |`,
+  `|---|---:|---:|---:|---:|---:|---:|---:|`,
+  ...scenarios.map((s) => (s.rps === null ? `| ${s.name} | ${s.note} |||||||` : `| ${s.name}${s.inProcess ? ' (in-process load)' : ''} | ${cell(s.rps, 0)} | ${cell(s.p50)} | ${cell(s.p95)} | ${cell(s.p99)} | ${s.errors} | ${cell(s.ratioToHealth, 2)} | ${cell(s.rssMB, 0)} |`)),
 ];
 if (raceOut) {
-  table.push(`| race, 1 instance | 201×${raceOut.created}, 409×${raceOut.conflicts}, other×${raceOut.errors} of ${raceOut.attempts} ||||||`);
+  table.push(`| race, 1 instance | 201×${raceOut.created}, 409×${raceOut.conflicts}, other×${raceOut.errors} of ${raceOut.attempts} |||||| ${race.rssMB} |`);
   const two = raceOut.twoInstances;
-  table.push(`| race, 2 instances | 201×${two.created}, 409×${two.conflicts}, other×${two.errors} of ${two.attempts} ||||||`);
+  table.push(`| race, 2 instances | 201×${two.created}, 409×${two.conflicts}, other×${two.errors} of ${two.attempts} |||||||`);
 }
-table.push(`| app RSS (peak) | ${cell(rssMB, 0)} MB ||||||`);
+table.push(`| app RSS, peak of the run ||||||| ${cell(rssMB, 0)} |`);
 console.log(`\n${seconds} s measured after ${warmupSeconds} s of warm-up per scenario; load from autocannon in its own process.\n`);
 console.log(table.join('\n'));
 console.log('\nBudgets (SPEC "Performance and scale budgets"):');

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
+import { formatPrice } from '../common/money';
 import { DomainError } from '../common/errors';
 import { clientIp } from '../common/http';
 import { Clock } from '../common/clock';
@@ -11,7 +12,7 @@ import { SchedulingService } from '../scheduling/scheduling.service';
 import { isValidTimeZone } from '../scheduling/slots';
 import { redirect, renderPage } from '../web/page';
 import { BookingChangesService } from './booking-changes.service';
-import { addDays, groupByDay, money, todayIn, whenIn, zonesWith } from './booking-view';
+import { addDays, groupByDay, todayIn, whenIn, zonesWith } from './booking-view';
 import { BookingsService } from './bookings.service';
 import { CreateBookingDto } from './dto/booking.dto';
 import { policyInWords } from './policy';
@@ -48,7 +49,7 @@ export class BookingsPagesController {
     const all = (await this.bookings.listForClient(user, { withManageLinks: true })).map((b) => ({
       ...b,
       when: whenIn(b.start, b.timeZone || zone),
-      priceLabel: b.price > 0 ? money(b.price, b.currency) : 'Free',
+      priceLabel: formatPrice(b.price, b.currency),
     }));
     const upcoming = all.filter(
       (b) => b.end >= now && (b.status === 'confirmed' || b.status === 'pending_payment'),
@@ -65,7 +66,7 @@ export class BookingsPagesController {
   async types(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const types = (await this.scheduling.listSessionTypes(null, false)).map((t) => ({
       ...t,
-      priceLabel: money(t.price, t.currency),
+      priceLabel: formatPrice(t.price, t.currency),
     }));
     await renderPage(req, reply, 'bookings/types', { title: 'Book a session', types });
   }
@@ -98,7 +99,7 @@ export class BookingsPagesController {
         slug: type.slug,
         description: type.description,
         durationMinutes: type.durationMinutes,
-        priceLabel: money(type.price, type.currency),
+        priceLabel: formatPrice(type.price, type.currency),
         location: type.location,
       },
       zone,
@@ -149,7 +150,7 @@ export class BookingsPagesController {
           name: type.name,
           slug: type.slug,
           durationMinutes: type.durationMinutes,
-          priceLabel: money(type.price, type.currency),
+          priceLabel: formatPrice(type.price, type.currency),
           paid: type.price > 0,
         },
         zone,
@@ -275,7 +276,7 @@ export class BookingsPagesController {
         active,
         days,
         when: whenIn(booking.start, booking.timeZone),
-        priceLabel: money(booking.price, booking.currency),
+        priceLabel: formatPrice(booking.price, booking.currency),
         policy: policyInWords(settings?.cancellationNoticeHours ?? 24, booking.price > 0),
         icsPath: `/api/bookings/${booking.id}/ics?token=${encodeURIComponent(token)}`,
         ...extra,

@@ -7,7 +7,8 @@ import { JobsService } from '../jobs/jobs.service';
 import { MailService } from '../mail/mail.service';
 import { PayableHandler, PayableKind } from './payable';
 import { Payment } from './payment.entity';
-import { formatMoney, isLatePayment, nextStatus } from './payment-state';
+import { formatMoney } from '../common/money';
+import { isLatePayment, nextStatus } from './payment-state';
 
 export const REFUND_QUEUE = 'payments-refund';
 

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { stripeExpiresAt } from './stripe-objects';
 import {
-  formatMoney,
   isLatePayment,
   moneyReceived,
   nextStatus,
@@ -78,11 +77,6 @@ describe('payment state machine', () => {
         },
       ),
     );
-  });
-
-  it('formats money in minor units', () => {
-    expect(formatMoney(9500, 'usd')).toBe('$95.00');
-    expect(formatMoney(5000, 'jpy')).toBe('¥5,000');
   });
 });
 

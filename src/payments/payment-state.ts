@@ -46,38 +46,3 @@ export function isLatePayment(current: PaymentStatus): boolean {
 export function moneyReceived(status: PaymentStatus): boolean {
   return status === 'succeeded' || status === 'refund_pending' || status === 'refunded';
 }
-
-/** Formats minor units for people, e.g. 9500 usd → "$95.00". */
-export function formatMoney(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency: code }).format(
-      amount / minorUnitDivisor(code),
-    );
-  } catch {
-    return `${(amount / 100).toFixed(2)} ${code}`;
-  }
-}
-
-const ZERO_DECIMAL = new Set([
-  'BIF',
-  'CLP',
-  'DJF',
-  'GNF',
-  'JPY',
-  'KMF',
-  'KRW',
-  'MGA',
-  'PYG',
-  'RWF',
-  'UGX',
-  'VND',
-  'VUV',
-  'XAF',
-  'XOF',
-  'XPF',
-]);
-
-function minorUnitDivisor(code: string): number {
-  return ZERO_DECIMAL.has(code) ? 1 : 100;
-}

@@ -1,6 +1,7 @@
 import { PayableKind } from './payable';
 import { Payment } from './payment.entity';
-import { formatMoney, PaymentStatus } from './payment-state';
+import { formatMoney } from '../common/money';
+import { PaymentStatus } from './payment-state';
 
 /** What pages and the API may see of a payment (never the entity itself). */
 export interface PaymentView {

@@ -6,12 +6,13 @@ import { User } from '../accounts/user.entity';
 import { DomainError } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { formatMoney } from '../common/money';
 import { redirect, renderPage } from '../web/page';
 import { MemberStepDetailDto, MyProgramDto, REFLECTION_MAX } from './dto/program.dto';
 import { EnrollmentsService } from './enrollments.service';
 import { parseStepNumber, ProgramService } from './program.service';
 import { ProgressService } from './progress.service';
-import { formatDate, formatMoney } from './view-format';
+import { formatDate } from './view-format';
 
 type Form = Record<string, string | undefined>;
 

@@ -5,7 +5,7 @@ describe('public cache rules', () => {
 
   it('keys only anonymous GETs of the public pages', () => {
     for (const url of ['/', '/blog', '/blog?page=2', '/blog/tag/rest', '/blog/some-post', '/feed.xml', '/sitemap.xml', '/book', '/api/session-types']) {
-      expect(publicCacheKey(get(url))).toBe(url);
+      expect(publicCacheKey(get(url))).toBe(`en-GB ${url}`);
     }
     for (const url of ['/blog/some-post/comments', '/book/intro', '/account', '/coach', '/api/posts', '/blog/tag', '/login', '/program']) {
       expect(publicCacheKey(get(url))).toBeNull();
@@ -14,7 +14,12 @@ describe('public cache rules', () => {
     expect(publicCacheKey({ method: 'HEAD', url: '/blog', headers: {} })).toBeNull();
     expect(publicCacheKey(get('/blog', { cookie: 'mend_csrf=x; mend_session=abc' }))).toBeNull();
     expect(publicCacheKey(get('/blog', { authorization: 'Bearer abc' }))).toBeNull();
-    expect(publicCacheKey(get('/blog', { cookie: 'mend_csrf=x' }))).toBe('/blog');
+    expect(publicCacheKey(get('/blog', { cookie: 'mend_csrf=x' }))).toBe('en-GB /blog');
+  });
+
+  it('keeps a page per language the pages are formatted in', () => {
+    expect(publicCacheKey(get('/blog', { 'accept-language': 'en-US,en;q=0.9' }))).toBe('en-US /blog');
+    expect(publicCacheKey(get('/blog', { 'accept-language': 'de-DE, fr' }))).toBe('en-GB /blog');
   });
 
   it('recognises the session cookie only by its exact name', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pickLocale } from '../common/dates';
 
 /**
  * Which requests may be answered from the shared public cache, and how a cached answer is
@@ -10,6 +11,8 @@ import { createHash } from 'node:crypto';
  *    nothing personal; the cached render is also made without a CSRF token or any cookie.
  * 2. Only a 200 that set no cookie is stored (a page that wanted to set one is personal).
  * 3. An entry is used only while the public content version it was rendered at is current.
+ * 4. Pages format dates in the reader's language (src/common/dates.ts, from `Accept-Language`), so
+ *    the key holds the locale that header picks (a handful of values), and CDNs are told to vary on it.
  */
 const CACHEABLE_PATHS: RegExp[] = [
   /^\/$/,
@@ -27,7 +30,7 @@ export const SESSION_COOKIE_NAME = 'mend_session';
 /** What browsers and CDNs are told about a shared page: browsers revalidate (ETag → 304), CDNs may keep it a minute. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=600';
 /** A shared page differs by these request headers (a CDN must not hand it to a signed-in visitor). */
-export const PUBLIC_VARY = 'Cookie, Authorization';
+export const PUBLIC_VARY = 'Cookie, Authorization, Accept-Language';
 
 export function isCacheablePath(path: string): boolean {
   return CACHEABLE_PATHS.some((re) => re.test(path));
@@ -39,14 +42,14 @@ export interface RequestShape {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** The cache key (the URL, query included) when this request may be served from the shared cache, else null. */
+/** The cache key (the locale and the URL, query included) when this request may be served from the shared cache, else null. */
 export function publicCacheKey(req: RequestShape): string | null {
   if (req.method !== 'GET') return null;
   if (req.headers.authorization !== undefined) return null;
   if (hasSessionCookie(req.headers.cookie)) return null;
   const path = req.url.split('?')[0];
   if (!isCacheablePath(path)) return null;
-  return req.url;
+  return `${pickLocale(req.headers['accept-language'])} ${req.url}`;
 }
 
 export function hasSessionCookie(cookie: string | string[] | undefined): boolean {

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { bookingScenarios } from './bookings.mjs';
 import { contentScenarios } from './content.mjs';
 import { evaluateBudgets } from './budgets.mjs';
-import { RssPeak, api, build, load, requireTs, root, startDatabase, startInstance, stopAllInstances } from './harness.mjs';
+import { RssPeak, api, build, load, requireTs, root, rssMb, startDatabase, startInstance, stopAllInstances } from './harness.mjs';
 import { fmt, load as inProcessLoad } from './in-process-load.mjs';
 
 const PLUGINS = [
@@ -71,9 +71,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 const rows = [];
 let race = null;
 let rssPeak = null;
+let rssIdle;
 const extraBudgets = [];
 try {
   const main = await startInstance(db);
+  rssIdle = Math.round(rssMb(main.pid));
   rssPeak = new RssPeak(main.pid);
   let coachToken = null;
   const ctx = {
@@ -149,6 +151,7 @@ if (raceOut) {
   const two = raceOut.twoInstances;
   table.push(`| race, 2 instances | 201×${two.created}, 409×${two.conflicts}, other×${two.errors} of ${two.attempts} |||||||`);
 }
+table.push(`| app RSS, idle after start-up ||||||| ${cell(rssIdle, 0)} |`);
 table.push(`| app RSS, peak of the run ||||||| ${cell(rssMB, 0)} |`);
 console.log(`\n${seconds} s measured after ${warmupSeconds} s of warm-up per scenario; load from autocannon in its own process.\n`);
 console.log(table.join('\n'));
@@ -156,5 +159,5 @@ console.log('\nBudgets (SPEC "Performance and scale budgets"):');
 for (const b of budgets) console.log(`  ${b.ok === null ? 'n/a ' : b.ok ? 'MET ' : 'MISS'}  ${b.budget} — ${b.detail}`);
 
 mkdirSync(join(root, 'bench'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ at: new Date().toISOString(), seconds, warmupSeconds, scenarios, race: raceOut, rssMB, budgets }, null, 2) + '\n');
+writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ at: new Date().toISOString(), seconds, warmupSeconds, scenarios, race: raceOut, rssMB, rssIdleMB: rssIdle, budgets }, null, 2) + '\n');
 console.log('\nwrote bench/results.json');

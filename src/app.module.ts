@@ -20,6 +20,8 @@ import { PublicCacheModule } from './public-cache/public-cache.module';
 import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
+import { ImagesModule } from './images/images.module';
+import { SiteModule } from './site/site.module';
 import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
@@ -47,6 +49,8 @@ export class AppModule {
         CommonModule,
         PublicCacheModule,
         MailModule,
+        ImagesModule,
+        SiteModule,
         AccountsModule,
         PaymentsModule,
         ContentModule,

@@ -14,7 +14,8 @@ import { helmetHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
-import { requestId } from './logging';
+import { QuietFrameworkLogger, requestId } from './logging';
+import { registerUploads } from './images/uploads';
 import { hasSessionCookie } from './public-cache/public-cache.rules';
 
 /** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
@@ -30,7 +31,7 @@ const CSRF_EXEMPT = [
  * the error handler, OpenAPI — shared by main.ts and the tests, so tests exercise the real thing.
  */
 export async function bootstrap(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
 
@@ -40,6 +41,8 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
     cookieKey: 'mend_csrf',
     cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', secure: config.publicUrl.startsWith('https://'), signed: false },
   });
+  // multipart/form-data only for routes marked @TakesUploads() (image uploads); 415 elsewhere.
+  await registerUploads(fastify);
   // @fastify/helmet's headers, computed once (see helmetHeaders) and set on every response from onRequest,
   // where the plugin would set them.
   const securityHeaders = Object.entries(

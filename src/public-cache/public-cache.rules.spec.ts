@@ -4,7 +4,7 @@ describe('public cache rules', () => {
   const get = (url: string, headers: Record<string, string> = {}) => ({ method: 'GET', url, headers });
 
   it('keys only anonymous GETs of the public pages', () => {
-    for (const url of ['/', '/blog', '/blog?page=2', '/blog/tag/rest', '/blog/some-post', '/feed.xml', '/sitemap.xml', '/book', '/api/session-types']) {
+    for (const url of ['/', '/about', '/blog', '/blog?page=2', '/blog/tag/rest', '/blog/some-post', '/feed.xml', '/sitemap.xml', '/book', '/api/session-types']) {
       expect(publicCacheKey(get(url))).toBe(`en-GB ${url}`);
     }
     for (const url of ['/blog/some-post/comments', '/book/intro', '/account', '/coach', '/api/posts', '/blog/tag', '/login', '/program']) {

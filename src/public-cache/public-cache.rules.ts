@@ -16,6 +16,7 @@ import { pickLocale } from '../common/dates';
  */
 const CACHEABLE_PATHS: RegExp[] = [
   /^\/$/,
+  /^\/about$/,
   /^\/blog$/,
   /^\/blog\/tag\/[^/]+$/,
   /^\/blog\/(?!tag$)[^/]+$/,

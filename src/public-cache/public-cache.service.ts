@@ -15,7 +15,7 @@ import { CachedPage, PageStore, etagFor } from './public-cache.rules';
  * of them within that interval.
  *
  * What bumps the version: triggers on posts (any change but the lazily re-rendered HTML), approved
- * comments, ratings and session types. Anything else that public pages show must call
+ * comments, ratings, session types and the site's settings. Anything else that public pages show must call
  * `bump(reason)` (in its transaction, when it has one).
  */
 @Injectable()
@@ -28,6 +28,7 @@ export class PublicCache {
   private generation = 0;
   private checkedGeneration = -1;
   private inFlight: { generation: number; promise: Promise<number> } | null = null;
+  private readonly versionListeners: (() => void)[] = [];
 
   constructor(
     private readonly repository: PublicCacheRepository,
@@ -43,6 +44,15 @@ export class PublicCache {
     await this.repository.bump(manager);
     this.logger.debug(`public pages out of date: ${reason}`);
     this.markDirty();
+  }
+
+  /**
+   * Runs `listener` whenever this instance learns that the version moved (before it renders
+   * again): a module that keeps its own short-lived copy of something public pages show (the
+   * site's settings) drops it here, so a fresh render never uses a stale copy.
+   */
+  onVersionChange(listener: () => void): void {
+    this.versionListeners.push(listener);
   }
 
   /** Something may have changed (a write request just finished): re-read the version before the next hit. */
@@ -63,7 +73,10 @@ export class PublicCache {
     const startedAt = Date.now();
     const promise = this.repository.currentVersion().then(
       (version) => {
-        if (this.version !== version) this.pages.clear();
+        if (this.version !== version) {
+          this.pages.clear();
+          if (this.version !== null) for (const listener of this.versionListeners) listener();
+        }
         this.version = version;
         if (this.generation === generation) {
           this.checkedAt = startedAt;

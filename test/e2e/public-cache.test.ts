@@ -142,7 +142,23 @@ describe('Public pages from memory', () => {
     expect((await b.http().get('/book').expect(200)).text).toContain('Hidden pilot');
   });
 
-  it('keeps pages rendered when nothing changed: a pending comment or a booking leaves the cache alone', async () => {
+  it('shows a change to the site’s settings on every instance, and its About page', async () => {
+    // b renders (and keeps its own short-lived copy of the site) before the change…
+    await b.http().get('/').expect(200);
+    await b.http().get('/about').expect(200);
+    expect((await b.http().get('/about').expect(200)).headers['x-mend-cache']).toBe('hit');
+    const site = (await a.http().get('/api/site').expect(200)).body as Record<string, unknown>;
+    const { photoUrl: _photoUrl, ...writable } = site;
+    await a.http().put('/api/site').set(auth(coach)).send({ ...writable, photoImageId: null, name: 'Quiet Harbour Coaching', aboutMarkdown: 'About the **harbour**.' }).expect(200);
+    // …and shows the new one at once, on both instances. (b first: both apps live in this one
+    // process, where the layout's site provider — a module global — is b's SiteService.)
+    for (const t of [b, a]) {
+      expect((await t.http().get('/').expect(200)).text).toContain('Quiet Harbour Coaching');
+      expect((await t.http().get('/about').expect(200)).text).toContain('<strong>harbour</strong>');
+    }
+  });
+
+  it('keeps pages rendered when nothing changed: a pending comment leaves the cache alone', async () => {
     await b.http().get('/').expect(200);
     expect((await b.http().get('/').expect(200)).headers['x-mend-cache']).toBe('hit');
     await b.http().post(`/api/posts/${SLUG}/comments`).send({ name: 'Pat', body: 'Pending for now.' }).expect(202);

@@ -132,10 +132,11 @@ try {
 const health = rows.find((r) => r.name === 'health' && !r.unavailable);
 const ratio = (r) => (health && r.rps !== undefined && !r.unavailable ? Math.round((r.rps / health.rps) * 1000) / 1000 : null);
 const rssMB = rssPeak ? Math.round(rssPeak.peak) : null;
+const round2 = (x) => (typeof x === 'number' ? Math.round(x * 100) / 100 : (x ?? null));
 const scenarios = rows.map((r) =>
   r.unavailable
     ? { name: r.name, rps: null, p50: null, p95: null, p99: null, errors: null, ratioToHealth: null, note: `not available: ${r.unavailable}` }
-    : { name: r.name, rps: r.rps, p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors, ratioToHealth: ratio(r), rssMB: r.rssMB, ...(r.note ? { note: r.note } : {}), ...(r.inProcess ? { inProcess: true } : {}) },
+    : { name: r.name, rps: round2(r.rps), p50: round2(r.p50), p95: round2(r.p95), p99: round2(r.p99), errors: r.errors, ratioToHealth: ratio(r), rssMB: r.rssMB, ...(r.note ? { note: r.note } : {}), ...(r.inProcess ? { inProcess: true } : {}) },
 );
 const raceOut = race ? { attempts: race.one.attempts, created: race.one.created, conflicts: race.one.conflicts, errors: race.one.errors, twoInstances: { attempts: race.two.attempts, created: race.two.created, conflicts: race.two.conflicts, errors: race.two.errors } } : null;
 const budgets = [...evaluateBudgets({ scenarios, race: raceOut, rssMB, ran: wanted }), ...extraBudgets];

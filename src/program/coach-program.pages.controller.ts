@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
+import { auditContextOf } from '../audit/audit-context';
 import { DomainError } from '../common/errors';
 import { formatMoney, readPriceField, toMajorInput } from '../common/money';
 import { validateForm } from '../common/validation';
@@ -90,10 +91,10 @@ export class CoachProgramPagesController {
   }
 
   private async renderMember(id: string, req: FastifyRequest, reply: FastifyReply, error: string | null, status = 200, notice: string | null = null): Promise<void> {
-    const reflections = await this.enrollments.sharedReflections(id);
+    const reflections = await this.enrollments.sharedReflections(id, auditContextOf(req));
     const [row] = await this.enrollments.coachList([id]);
     await renderPage(req, reply, 'coach/member', {
-      title: row ? `${row.member.name}: shared reflections` : 'Shared reflections',
+      title: row ? `${row.member.displayName}: shared reflections` : 'Shared reflections',
       member: row ?? null,
       reflections: reflections.map((r) => ({ ...r, updatedLabel: formatDate(r.updatedAt, null) })),
       error,

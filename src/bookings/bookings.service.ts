@@ -18,7 +18,7 @@ import { hashToken, normalizeEmail } from '../common/tokens';
 import { validationFailed } from '../common/validation';
 import { PAYMENTS, PaymentsPort } from '../payments/payable';
 import { SchedulingService } from '../scheduling/scheduling.service';
-import { SessionType } from '../scheduling/session-type.entity';
+import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { busyRange, isValidTimeZone } from '../scheduling/slots';
 import { BookingMails, bookingIcs } from './booking-mails';
 import { BookingAccess, BookingSupport, pgCode } from './booking-support';
@@ -201,7 +201,7 @@ export class BookingsService implements OnModuleInit {
   /** After the hold committed: create the checkout; if that fails, release the hold. */
   private async startCheckout(
     b: Booking,
-    type: SessionType,
+    type: SessionTypeRecord,
     body: BookingOutDto,
     key: string | null,
   ): Promise<BookingOutDto> {

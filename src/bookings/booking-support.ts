@@ -8,7 +8,7 @@ import { hashToken } from '../common/tokens';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { SchedulingService } from '../scheduling/scheduling.service';
-import { SessionType } from '../scheduling/session-type.entity';
+import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { localDate, startOfLocalDate } from '../scheduling/slots';
 import { BookingContext } from './booking-mails';
 import { Booking } from './booking.entity';
@@ -101,7 +101,7 @@ export class BookingSupport {
   async context(
     b: Booking,
     m: EntityManager = this.dataSource.manager,
-    knownType?: Pick<SessionType, 'name' | 'location' | 'meetingKind' | 'meetingValue'>,
+    knownType?: Pick<SessionTypeRecord, 'name' | 'location' | 'meetingKind' | 'meetingValue'>,
   ): Promise<BookingContext> {
     // Everything through the caller's manager: a second pool connection inside a transaction can
     // deadlock the pool when many transactions wait on one another (e.g. 100 racers on one slot).
@@ -143,7 +143,7 @@ export class BookingSupport {
    */
   toDto(
     b: Booking,
-    type: Pick<SessionType, 'slug' | 'name' | 'meetingKind' | 'meetingValue'>,
+    type: Pick<SessionTypeRecord, 'slug' | 'name' | 'meetingKind' | 'meetingValue'>,
     extra: Partial<BookingOutDto> = {},
     details = true,
   ): BookingOutDto {

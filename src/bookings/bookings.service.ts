@@ -12,14 +12,14 @@ import {
 import { AccountsService } from '../accounts/accounts.service';
 import { User } from '../accounts/user.entity';
 import { Clock } from '../common/clock';
-import { formatShort, zoneAbbreviation } from '../common/dates';
+import { formatMoment } from '../common/dates';
 import { DomainError } from '../common/errors';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { hashToken, normalizeEmail } from '../common/tokens';
 import { validationFailed } from '../common/validation';
 import { PAYMENTS, PaymentsPort } from '../payments/payable';
 import { SchedulingService } from '../scheduling/scheduling.service';
-import { SessionType } from '../scheduling/session-type.entity';
+import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { busyRange, isValidTimeZone } from '../scheduling/slots';
 import { BookingMails, bookingIcs } from './booking-mails';
 import { BookingAccess, BookingSupport, pgCode } from './booking-support';
@@ -202,7 +202,7 @@ export class BookingsService implements OnModuleInit {
   /** After the hold committed: create the checkout; if that fails, release the hold. */
   private async startCheckout(
     b: Booking,
-    type: SessionType,
+    type: SessionTypeRecord,
     body: BookingOutDto,
     key: string | null,
   ): Promise<BookingOutDto> {
@@ -215,7 +215,7 @@ export class BookingsService implements OnModuleInit {
         amount: b.price,
         currency: b.currency,
         // In the client's own zone: this is what the checkout page and the receipt show them.
-        description: `${type.name}, ${formatShort(b.startAt, b.clientTimeZone)} ${zoneAbbreviation(b.startAt, b.clientTimeZone)}`,
+        description: `${type.name}, ${formatMoment(b.startAt, b.clientTimeZone)}`,
         customerEmail: b.clientEmail,
         expiresAt: b.holdExpiresAt!,
         // The "You're booked" page, paid or free.

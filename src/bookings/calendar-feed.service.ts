@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { SchedulingService } from '../scheduling/scheduling.service';
 import { bookingEvent } from './booking-mails';
 import { meetingInfo } from './meeting';
-import { SessionType } from '../scheduling/session-type.entity';
+import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { BookingSupport } from './booking-support';
 import { Booking } from './booking.entity';
 import { buildCalendar } from './ics';
@@ -45,7 +45,7 @@ export class CalendarFeedService {
     });
     const events = [];
     const contexts = new Map<string, Awaited<ReturnType<BookingSupport['context']>>>();
-    const types = new Map<string, SessionType>();
+    const types = new Map<string, SessionTypeRecord>();
     for (const b of rows) {
       let ctx = contexts.get(b.sessionTypeId);
       let type = types.get(b.sessionTypeId);

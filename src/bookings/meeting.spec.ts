@@ -1,4 +1,4 @@
-import { IntakeQuestion } from '../scheduling/session-type.entity';
+import { IntakeQuestion } from '../scheduling/session-type-record';
 import { checkIntake, meetingInfo, newMeetingRoom } from './meeting';
 
 const QS: IntakeQuestion[] = [

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { IntakeQuestion, MeetingKind } from '../scheduling/session-type.entity';
+import { IntakeQuestion, MeetingKind } from '../scheduling/session-type-record';
 
 /** Where a booked session happens, as the client and the coach see it (never on public pages). */
 export interface MeetingInfo {

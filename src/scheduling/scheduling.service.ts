@@ -18,6 +18,7 @@ import {
 import { CreateTimeOffDto, TimeOffOutDto } from './dto/time-off.dto';
 import { extrasColumns, intakeQuestionProblems, meetingProblems } from './session-type-extras';
 import { SessionType } from './session-type.entity';
+import { SessionTypeRecord } from './session-type-record';
 import { BusyRange, BusyTimeRegistry, BusyTimeSource } from './busy-time';
 import {
   computeSlots,
@@ -231,7 +232,7 @@ export class SchedulingService {
   async sessionTypeBySlug(
     slug: string,
     m: EntityManager = this.dataSource.manager,
-  ): Promise<SessionType> {
+  ): Promise<SessionTypeRecord> {
     const row =
       typeof slug === 'string' && slug.length <= 80
         ? await m.findOne(SessionType, { where: { slug, active: true } })
@@ -243,7 +244,7 @@ export class SchedulingService {
   async sessionTypeById(
     id: string,
     m: EntityManager = this.dataSource.manager,
-  ): Promise<SessionType> {
+  ): Promise<SessionTypeRecord> {
     return m.findOneByOrFail(SessionType, { id });
   }
 

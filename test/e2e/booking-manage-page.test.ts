@@ -121,4 +121,19 @@ describe('Manage page: nothing offered is refused', () => {
       t.app.get(Clock).reset();
     }
   });
+
+  it("the You're booked page speaks the reader's zone and language, never UTC", async () => {
+    const b = await book(dayFromNow(7), 'reader@example.com');
+    const path = `/bookings/manage?token=${b.token}&booked=1`;
+    const gb = await t.http().get(path).expect(200);
+    expect(gb.text).toContain("You're booked");
+    expect(gb.text).toContain('Change or cancel this booking');
+    expect(gb.text).toMatch(/\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} GMT/);
+    const us = await t.http().get(path).set('accept-language', 'en-US,en;q=0.9').expect(200);
+    expect(us.text).toMatch(/[A-Z][a-z]+ \d{1,2}, \d{4} at \d{1,2}:\d{2} (AM|PM) GMT/);
+    for (const page of [gb.text, us.text]) expect(page).not.toContain('UTC');
+    // Somebody else's token learns nothing.
+    await t.http().get('/bookings/manage?token=not-a-token&booked=1').expect(404);
+    await t.http().get('/bookings/manage?token=not-a-token&step=cancel').expect(404);
+  });
 });

@@ -101,6 +101,7 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
     await page.getByRole('link', { name: 'Change or cancel this booking' }).click();
     await page.getByRole('heading', { name: 'Move it to another time' }).waitFor();
     await checkPage(page, texts);
+    await screenshot(page, 'visitor-manage');
     expect(await page.locator('select#start').count()).toBe(0);
     const offered = page.locator('form[action="/bookings/manage/reschedule"] button[name="start"]');
     const target = await offered.last().getAttribute('value');

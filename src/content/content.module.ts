@@ -33,6 +33,6 @@ import { BlogPagesController } from './posts/blog.pages.controller';
     CoachContentPagesController,
   ],
   providers: [PostsRepository, PostsService, CommentsService, RatingsService, NewsletterService, ContentSeedService, ContentDataRightsService],
-  exports: [PostsService, ContentSeedService, ContentDataRightsService],
+  exports: [PostsService, ContentSeedService, ContentDataRightsService, CommentsService, NewsletterService],
 })
 export class ContentModule {}

@@ -3,10 +3,11 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { SchedulingController } from './scheduling.controller';
 import { SchedulingPagesController } from './scheduling.pages.controller';
 import { SchedulingService } from './scheduling.service';
+import { SessionTypesPagesController } from './session-types.pages.controller';
 
 @Module({
   imports: [AccountsModule],
-  controllers: [SchedulingController, SchedulingPagesController],
+  controllers: [SchedulingController, SchedulingPagesController, SessionTypesPagesController],
   providers: [SchedulingService],
   exports: [SchedulingService],
 })

@@ -6,7 +6,15 @@
  */
 import type { FieldSpecs, FormBody, RawErrors } from '../web/forms';
 
-export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+export const WEEKDAYS = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+];
 export const MAX_ROWS_PER_DAY = 6;
 
 export interface HoursRow {
@@ -40,7 +48,9 @@ const hhmm = (t: string | undefined) => (t ?? '').trim().slice(0, 5);
 
 export function rowsFromAvailability(weekly: Weekly[]): WeekRows {
   return WEEKDAYS.map((_, i) =>
-    weekly.filter((w) => w.weekday === i + 1).map((w) => ({ start: w.start, end: toPicker(w.end) })),
+    weekly
+      .filter((w) => w.weekday === i + 1)
+      .map((w) => ({ start: w.start, end: toPicker(w.end) })),
   );
 }
 
@@ -66,7 +76,11 @@ export function rowAction(body: FormBody, rows: WeekRows): WeekRows | null {
     const day = next[Number(add[1]) - 1];
     if (day.length < MAX_ROWS_PER_DAY) {
       const last = day[day.length - 1];
-      day.push(last?.end && TIME.test(last.end) ? { start: '', end: '' } : { start: '09:00', end: '17:00' });
+      day.push(
+        last?.end && TIME.test(last.end)
+          ? { start: '', end: '' }
+          : { start: '09:00', end: '17:00' },
+      );
     }
     return next;
   }
@@ -81,14 +95,19 @@ export function rowAction(body: FormBody, rows: WeekRows): WeekRows | null {
 /** Field specs of the weekly form: one per row (its messages point at the row's end picker). */
 export function weeklyFieldSpecs(rows: WeekRows): FieldSpecs {
   const specs: FieldSpecs = {
-    timeZone: 'Pick your city or region from the list (a fixed offset such as EST has no daylight saving).',
+    timeZone:
+      'Pick your city or region from the list (a fixed offset such as EST has no daylight saving).',
   };
   rows.forEach((day, d) => {
     const name = WEEKDAYS[d];
-    specs[`day${d + 1}`] = { id: `day${d + 1}-start-0`, message: `${name}’s hours overlap: make each one end before the next starts.` };
+    specs[`day${d + 1}`] = {
+      id: `day${d + 1}-start-0`,
+      message: `${name}’s hours overlap: make each one end before the next starts.`,
+    };
     day.forEach((_, i) => {
       specs[`day${d + 1}-start-${i}`] = `${name}: choose a start time, or remove these hours.`;
-      specs[`day${d + 1}-end-${i}`] = `${name}: the end must be after the start (00:00 means midnight).`;
+      specs[`day${d + 1}-end-${i}`] =
+        `${name}: the end must be after the start (00:00 means midnight).`;
     });
   });
   return specs;
@@ -145,7 +164,9 @@ export function formatDayIntervals(intervals: { start: string; end: string }[]):
 }
 
 /** Reads the "different hours on one date" form (date and time pickers). */
-export function readOverrideForm(body: FormBody): { ok: true; value: Override } | { ok: false; errors: RawErrors } {
+export function readOverrideForm(
+  body: FormBody,
+): { ok: true; value: Override } | { ok: false; errors: RawErrors } {
   const errors: RawErrors = {};
   const date = (body.date ?? '').trim();
   const start = hhmm(body.start);

@@ -31,7 +31,9 @@ export function daysOffView(
     if (isMidnight(start) && isMidnight(end)) {
       const last = end.toPlainDate().subtract({ days: 1 });
       const first = formatLocalDay(start.toPlainDate().toString());
-      label = last.equals(start.toPlainDate()) ? first : `${first} to ${formatLocalDay(last.toString())}`;
+      label = last.equals(start.toPlainDate())
+        ? first
+        : `${first} to ${formatLocalDay(last.toString())}`;
       detail = last.equals(start.toPlainDate()) ? 'Day off' : 'Days off';
       if (last.year !== start.year || start.year !== Temporal.Now.plainDateISO(zone).year)
         label += ` ${last.year}`;
@@ -42,13 +44,18 @@ export function daysOffView(
     return { kind: 'time-off', key: t.id, sortKey: t.start, label, detail, reason: t.reason };
   });
   for (const o of overrides) {
-    const noon = Temporal.PlainDate.from(o.date).toZonedDateTime({ timeZone: zone, plainTime: '12:00' });
+    const noon = Temporal.PlainDate.from(o.date).toZonedDateTime({
+      timeZone: zone,
+      plainTime: '12:00',
+    });
     items.push({
       kind: 'override',
       key: o.date,
       sortKey: noon.toInstant().toString(),
       label: formatDate(noon.toInstant().toString(), zone),
-      detail: o.intervals.length ? `Only ${formatDayIntervals(o.intervals)} (instead of the weekly hours)` : 'Day off',
+      detail: o.intervals.length
+        ? `Only ${formatDayIntervals(o.intervals)} (instead of the weekly hours)`
+        : 'Day off',
       reason: null,
     });
   }
@@ -56,7 +63,11 @@ export function daysOffView(
 }
 
 /** Whole days from `from` to `until` (inclusive) in the zone, as instants for the API. */
-export function wholeDays(zone: string, from: string, until: string): { start: string; end: string } {
+export function wholeDays(
+  zone: string,
+  from: string,
+  until: string,
+): { start: string; end: string } {
   const first = Temporal.PlainDate.from(from, { overflow: 'reject' });
   const last = Temporal.PlainDate.from(until || from, { overflow: 'reject' });
   const start = first.toZonedDateTime({ timeZone: zone }).toInstant().toString();

@@ -63,31 +63,59 @@ export class SchedulingPagesController {
       rows,
       zoneGroups: zoneGroups(this.clock.now()),
       // A zone saved before the picker (or through the API) that it doesn't offer stays visible.
-      otherZone: zone && !isPlaceZone(zone) ? { value: zone, label: `${zone} (no daylight saving: pick your city)` } : null,
+      otherZone:
+        zone && !isPlaceZone(zone)
+          ? { value: zone, label: `${zone} (no daylight saving: pick your city)` }
+          : null,
       firstVisit,
       zoneAliases: JSON.stringify(ZONE_RENAMES),
     };
   }
 
   @Get('availability')
-  async availability(@CurrentUser() coach: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async availability(
+    @CurrentUser() coach: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const a = await this.scheduling.getAvailability(coach.id);
     const notice: Notice | undefined =
       (req.query as Form).saved === '1'
-        ? { text: `Saved: your hours are in ${zoneLabel(a.timeZone, this.clock.now())}.`, link: { href: '/book', text: 'See your open times as clients do' } }
+        ? {
+            text: `Saved: your hours are in ${zoneLabel(a.timeZone, this.clock.now())}.`,
+            link: { href: '/book', text: 'See your open times as clients do' },
+          }
         : undefined;
-    await renderForm(req, reply, 'coach/availability', { ...this.availabilityPage(a.timeZone, rowsFromAvailability(a.weekly)), notice }, { timeZone: a.timeZone });
+    await renderForm(
+      req,
+      reply,
+      'coach/availability',
+      { ...this.availabilityPage(a.timeZone, rowsFromAvailability(a.weekly)), notice },
+      { timeZone: a.timeZone },
+    );
   }
 
   @Post('availability')
-  async saveAvailability(@CurrentUser() coach: User, @Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async saveAvailability(
+    @CurrentUser() coach: User,
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const body = formBody(raw);
     const rows = rowsFromBody(body);
     const zone = (body.timeZone ?? '').trim();
     const values = { timeZone: zone };
     const next = rowAction(body, rows);
     // "Add hours" / "Remove" reload the form with the rows changed and nothing saved.
-    if (next) return renderForm(req, reply, 'coach/availability', this.availabilityPage(zone, next), values);
+    if (next)
+      return renderForm(
+        req,
+        reply,
+        'coach/availability',
+        this.availabilityPage(zone, next),
+        values,
+      );
     const weekly = readWeeklyRows(rows);
     await submitForm<Availability>(req, reply, {
       template: 'coach/availability',
@@ -101,7 +129,14 @@ export class SchedulingPagesController {
         if (!isPlaceZone(zone)) errors.timeZone = ['timeZone is not a place zone'];
         if (Object.keys(errors).length) return { ok: false, errors };
         const current = await this.scheduling.getAvailability(coach.id);
-        return { ok: true, value: { timeZone: ZONE_RENAMES[zone] ?? zone, weekly: weekly.weekly, overrides: current.overrides } };
+        return {
+          ok: true,
+          value: {
+            timeZone: ZONE_RENAMES[zone] ?? zone,
+            weekly: weekly.weekly,
+            overrides: current.overrides,
+          },
+        };
       },
       save: async (value) => {
         await this.scheduling.putAvailability(coach.id, value);
@@ -125,18 +160,42 @@ export class SchedulingPagesController {
   }
 
   @Get('time-off')
-  async timeOff(@CurrentUser() coach: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async timeOff(
+    @CurrentUser() coach: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const saved = (req.query as Form).saved;
     const notice: Notice | undefined =
-      saved === 'off' ? { text: 'Saved: clients can’t book you then.', link: { href: '/book', text: 'See your open times as clients do' } }
-      : saved === 'hours' ? { text: 'Saved: clients see those hours for that date.', link: { href: '/book', text: 'See your open times as clients do' } }
-      : saved === 'removed' ? { text: 'Removed.' }
-      : undefined;
-    await renderForm(req, reply, 'coach/time-off', await this.daysOffPage(coach.id, { notice, override: {} }), {});
+      saved === 'off'
+        ? {
+            text: 'Saved: clients can’t book you then.',
+            link: { href: '/book', text: 'See your open times as clients do' },
+          }
+        : saved === 'hours'
+          ? {
+              text: 'Saved: clients see those hours for that date.',
+              link: { href: '/book', text: 'See your open times as clients do' },
+            }
+          : saved === 'removed'
+            ? { text: 'Removed.' }
+            : undefined;
+    await renderForm(
+      req,
+      reply,
+      'coach/time-off',
+      await this.daysOffPage(coach.id, { notice, override: {} }),
+      {},
+    );
   }
 
   @Post('time-off')
-  async addTimeOff(@CurrentUser() coach: User, @Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async addTimeOff(
+    @CurrentUser() coach: User,
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const body = formBody(raw);
     await submitForm<{ start: string; end: string; reason?: string }>(req, reply, {
       template: 'coach/time-off',
@@ -146,12 +205,18 @@ export class SchedulingPagesController {
       read: async (): Promise<FormRead<{ start: string; end: string; reason?: string }>> => {
         const from = (body.from ?? '').trim();
         const until = (body.until ?? '').trim() || from;
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) return { ok: false, errors: { from: ['from is missing'] } };
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || until < from) return { ok: false, errors: { until: ['until is before from'] } };
-        if ((body.reason ?? '').length > 200) return { ok: false, errors: { reason: ['too long'] } };
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(from))
+          return { ok: false, errors: { from: ['from is missing'] } };
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || until < from)
+          return { ok: false, errors: { until: ['until is before from'] } };
+        if ((body.reason ?? '').length > 200)
+          return { ok: false, errors: { reason: ['too long'] } };
         try {
           const zone = (await this.scheduling.settings(coach.id)).timeZone;
-          return { ok: true, value: { ...wholeDays(zone, from, until), reason: body.reason?.trim() || undefined } };
+          return {
+            ok: true,
+            value: { ...wholeDays(zone, from, until), reason: body.reason?.trim() || undefined },
+          };
         } catch {
           return { ok: false, errors: { from: ['from is not a date'] } };
         }
@@ -165,7 +230,12 @@ export class SchedulingPagesController {
   }
 
   @Post('time-off/hours')
-  async addOverride(@CurrentUser() coach: User, @Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async addOverride(
+    @CurrentUser() coach: User,
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const body = formBody(raw);
     await submitForm<Availability['overrides'][number]>(req, reply, {
       template: 'coach/time-off',
@@ -174,22 +244,41 @@ export class SchedulingPagesController {
       body: {},
       read: () => readOverrideForm(body),
       save: async (override) => {
-        await this.scheduling.putAvailability(coach.id, withOverride(await this.scheduling.getAvailability(coach.id), override));
+        await this.scheduling.putAvailability(
+          coach.id,
+          withOverride(await this.scheduling.getAvailability(coach.id), override),
+        );
         return '/coach/time-off?saved=hours';
       },
       // The service checks the whole availability; its messages about this date go to its fields.
-      mapKey: (k) => (/^overrides\.\d+\.date$/.test(k) ? 'date' : /^overrides\.\d+\.intervals/.test(k) ? 'end' : k),
+      mapKey: (k) =>
+        /^overrides\.\d+\.date$/.test(k)
+          ? 'date'
+          : /^overrides\.\d+\.intervals/.test(k)
+            ? 'end'
+            : k,
     });
   }
 
   @Post('time-off/hours/:date/delete')
-  async deleteOverride(@CurrentUser() coach: User, @Param('date') date: string, @Res() reply: FastifyReply): Promise<void> {
-    await this.scheduling.putAvailability(coach.id, withoutOverride(await this.scheduling.getAvailability(coach.id), date));
+  async deleteOverride(
+    @CurrentUser() coach: User,
+    @Param('date') date: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.scheduling.putAvailability(
+      coach.id,
+      withoutOverride(await this.scheduling.getAvailability(coach.id), date),
+    );
     redirect(reply, '/coach/time-off?saved=removed');
   }
 
   @Post('time-off/:id/delete')
-  async deleteTimeOff(@CurrentUser() coach: User, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
+  async deleteTimeOff(
+    @CurrentUser() coach: User,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.scheduling.deleteTimeOff(coach.id, id);
     redirect(reply, '/coach/time-off?saved=removed');
   }
@@ -197,14 +286,27 @@ export class SchedulingPagesController {
   // ---- settings ----
 
   @Get('settings')
-  async settings(@CurrentUser() coach: User, @Query('saved') saved: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async settings(
+    @CurrentUser() coach: User,
+    @Query('saved') saved: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const values = await this.scheduling.getSettings(coach.id);
-    const notice: Notice | undefined = saved === '1' ? { text: 'Saved.', link: { href: '/book', text: 'See your booking page' } } : undefined;
+    const notice: Notice | undefined =
+      saved === '1'
+        ? { text: 'Saved.', link: { href: '/book', text: 'See your booking page' } }
+        : undefined;
     await renderForm(req, reply, 'coach/settings', { title: 'Booking settings', notice }, values);
   }
 
   @Post('settings')
-  async saveSettings(@CurrentUser() coach: User, @Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async saveSettings(
+    @CurrentUser() coach: User,
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const body = formBody(raw);
     await submitForm(req, reply, {
       template: 'coach/settings',
@@ -215,7 +317,9 @@ export class SchedulingPagesController {
         validateForm(CoachSettingsDto, {
           displayName: body.displayName?.trim(),
           cancellationNoticeHours: body.cancellationNoticeHours?.trim() || '24',
-          maxSessionsPerDay: body.maxSessionsPerDay?.trim() ? Number(body.maxSessionsPerDay.trim()) : null,
+          maxSessionsPerDay: body.maxSessionsPerDay?.trim()
+            ? Number(body.maxSessionsPerDay.trim())
+            : null,
         }),
       save: async (value) => {
         await this.scheduling.putSettings(coach.id, value);
@@ -226,10 +330,18 @@ export class SchedulingPagesController {
 
   /** The dashboard's first-visit question: the name clients see (the other settings unchanged). */
   @Post('name')
-  async saveName(@CurrentUser() coach: User, @Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async saveName(
+    @CurrentUser() coach: User,
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const body = formBody(raw);
     const current = await this.scheduling.getSettings(coach.id);
-    const form = await validateForm(CoachSettingsDto, { ...current, displayName: body.displayName?.trim() });
+    const form = await validateForm(CoachSettingsDto, {
+      ...current,
+      displayName: body.displayName?.trim(),
+    });
     if (!form.ok) return redirect(reply, '/coach?name=missing');
     await this.scheduling.putSettings(coach.id, form.value);
     redirect(reply, '/coach?name=saved');

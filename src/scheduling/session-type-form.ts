@@ -31,17 +31,42 @@ export const NEW_TYPE_VALUES: FormBody = {
 
 export const SESSION_TYPE_FIELDS: FieldSpecs = {
   name: { id: 'st-name', message: 'Give the session a name (at most 120 characters).' },
-  slug: { id: 'st-slug', message: 'Use lower-case letters, digits and hyphens for the web address (at most 80), or leave it empty to make one from the name.' },
+  slug: {
+    id: 'st-slug',
+    message:
+      'Use lower-case letters, digits and hyphens for the web address (at most 80), or leave it empty to make one from the name.',
+  },
   description: { id: 'st-description', message: 'Keep the description under 2,000 characters.' },
-  durationMinutes: { id: 'st-durationMinutes', message: 'Choose a length between 5 and 480 minutes.' },
+  durationMinutes: {
+    id: 'st-durationMinutes',
+    message: 'Choose a length between 5 and 480 minutes.',
+  },
   price: { id: 'st-price' },
   currency: { id: 'st-currency', message: 'Pick a currency from the list.' },
-  bufferBeforeMinutes: { id: 'st-bufferBeforeMinutes', message: 'A break before can be 0 to 240 minutes.' },
-  bufferAfterMinutes: { id: 'st-bufferAfterMinutes', message: 'A break after can be 0 to 240 minutes.' },
-  minimumNoticeMinutes: { id: 'st-minimumNoticeHours', message: 'Notice can be 0 to 720 hours (30 days).' },
-  minimumNoticeHours: { id: 'st-minimumNoticeHours', message: 'Notice can be 0 to 720 hours (30 days), in hours, for example 24.' },
-  bookingWindowDays: { id: 'st-bookingWindowDays', message: 'Clients can book 1 to 730 days ahead.' },
-  slotIntervalMinutes: { id: 'st-slotIntervalMinutes', message: 'Pick how often start times come from the list.' },
+  bufferBeforeMinutes: {
+    id: 'st-bufferBeforeMinutes',
+    message: 'A break before can be 0 to 240 minutes.',
+  },
+  bufferAfterMinutes: {
+    id: 'st-bufferAfterMinutes',
+    message: 'A break after can be 0 to 240 minutes.',
+  },
+  minimumNoticeMinutes: {
+    id: 'st-minimumNoticeHours',
+    message: 'Notice can be 0 to 720 hours (30 days).',
+  },
+  minimumNoticeHours: {
+    id: 'st-minimumNoticeHours',
+    message: 'Notice can be 0 to 720 hours (30 days), in hours, for example 24.',
+  },
+  bookingWindowDays: {
+    id: 'st-bookingWindowDays',
+    message: 'Clients can book 1 to 730 days ahead.',
+  },
+  slotIntervalMinutes: {
+    id: 'st-slotIntervalMinutes',
+    message: 'Pick how often start times come from the list.',
+  },
   location: { id: 'st-location', message: 'Keep the place under 300 characters.' },
 };
 
@@ -67,10 +92,14 @@ const int = (v: string | undefined): number | string | undefined => {
  * The page's fields as the DTO's raw input (validated by the same DTO as the API), or the
  * page-only errors (money, currency, notice). Unknown fields are not passed on.
  */
-export function sessionTypeInput(body: FormBody): { raw: Record<string, unknown>; errors: RawErrors } {
+export function sessionTypeInput(body: FormBody): {
+  raw: Record<string, unknown>;
+  errors: RawErrors;
+} {
   const errors: RawErrors = {};
   const currency = (body.currency ?? '').trim().toLowerCase();
-  if (!CURRENCIES.some((c) => c.code === currency)) errors.currency = ['currency is not in the list'];
+  if (!CURRENCIES.some((c) => c.code === currency))
+    errors.currency = ['currency is not in the list'];
   const price = readPriceField(body.price, currency || 'usd');
   if (!price.ok) errors.price = [price.message];
   let notice: number | string | undefined;
@@ -111,9 +140,12 @@ export function sessionTypeValues(t: SessionTypeOutDto): FormBody {
     currency: t.currency,
     bufferBeforeMinutes: String(t.bufferBeforeMinutes),
     bufferAfterMinutes: String(t.bufferAfterMinutes),
-    minimumNoticeHours: Number.isInteger(hours) ? String(hours) : hours.toFixed(2).replace(/0$/, ''),
+    minimumNoticeHours: Number.isInteger(hours)
+      ? String(hours)
+      : hours.toFixed(2).replace(/0$/, ''),
     bookingWindowDays: String(t.bookingWindowDays),
-    slotIntervalMinutes: t.slotIntervalMinutes === null ? 'duration' : String(t.slotIntervalMinutes),
+    slotIntervalMinutes:
+      t.slotIntervalMinutes === null ? 'duration' : String(t.slotIntervalMinutes),
     location: t.location,
   };
 }
@@ -124,7 +156,9 @@ export function stepChoices(current: string | undefined): { value: string; label
   const n = Number(current);
   if (Number.isInteger(n) && n > 0 && !steps.includes(n)) steps.push(n);
   return [
-    ...steps.sort((a, b) => a - b).map((s) => ({ value: String(s), label: s === 60 ? 'Every hour' : `Every ${s} minutes` })),
+    ...steps
+      .sort((a, b) => a - b)
+      .map((s) => ({ value: String(s), label: s === 60 ? 'Every hour' : `Every ${s} minutes` })),
     { value: 'duration', label: 'Back to back (every session length)' },
   ];
 }

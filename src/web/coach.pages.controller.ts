@@ -19,10 +19,20 @@ export class CoachPagesController {
   ) {}
 
   @Get()
-  async home(@CurrentUser() coach: User, @Query('name') name: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async home(
+    @CurrentUser() coach: User,
+    @Query('name') name: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const view = await this.dashboard.forCoach(coach.id);
     const notice: Notice | undefined =
-      name === 'saved' && view.name ? { text: `Thank you, ${view.name}. Clients now see your name.`, link: { href: '/book', text: 'See your booking page' } } : undefined;
+      name === 'saved' && view.name
+        ? {
+            text: `Thank you, ${view.name}. Clients now see your name.`,
+            link: { href: '/book', text: 'See your booking page' },
+          }
+        : undefined;
     await renderPage(req, reply, 'coach/dashboard', {
       title: 'Your practice',
       ...view,
@@ -33,8 +43,16 @@ export class CoachPagesController {
   }
 
   @Get('outbox')
-  async outbox(@CurrentUser() coach: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async outbox(
+    @CurrentUser() coach: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const mails = await this.dashboard.outbox(coach.id);
-    await renderPage(req, reply, 'coach/outbox', { title: 'Mail outbox', mails, mailConfigured: Boolean(this.config.mail.url) });
+    await renderPage(req, reply, 'coach/outbox', {
+      title: 'Mail outbox',
+      mails,
+      mailConfigured: Boolean(this.config.mail.url),
+    });
   }
 }

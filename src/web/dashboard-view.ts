@@ -37,13 +37,39 @@ export function dashboardView(input: DashboardInput): DashboardView {
   return {
     name: hasRealName(input.displayName) ? input.displayName.trim() : null,
     counts: [
-      { label: plural(todays, 'session today', 'sessions today'), count: todays, href: '/coach/sessions' },
-      { label: plural(input.sessions.length - todays, 'session coming up', 'sessions coming up'), count: input.sessions.length - todays, href: '/coach/sessions' },
-      { label: plural(input.pendingComments, 'comment waiting', 'comments waiting'), count: input.pendingComments, href: '/coach/comments' },
-      { label: plural(input.newSubscribers, 'new subscriber this week', 'new subscribers this week'), count: input.newSubscribers, href: '/coach/subscribers' },
-      { label: plural(input.payments.length, 'payment this week', 'payments this week'), count: input.payments.length, href: '/coach/payments' },
+      {
+        label: plural(todays, 'session today', 'sessions today'),
+        count: todays,
+        href: '/coach/sessions',
+      },
+      {
+        label: plural(input.sessions.length - todays, 'session coming up', 'sessions coming up'),
+        count: input.sessions.length - todays,
+        href: '/coach/sessions',
+      },
+      {
+        label: plural(input.pendingComments, 'comment waiting', 'comments waiting'),
+        count: input.pendingComments,
+        href: '/coach/comments',
+      },
+      {
+        label: plural(
+          input.newSubscribers,
+          'new subscriber this week',
+          'new subscribers this week',
+        ),
+        count: input.newSubscribers,
+        href: '/coach/subscribers',
+      },
+      {
+        label: plural(input.payments.length, 'payment this week', 'payments this week'),
+        count: input.payments.length,
+        href: '/coach/payments',
+      },
     ],
     next: input.sessions.slice(0, 3).map(({ when, name, type }) => ({ when, name, type })),
-    payments: input.payments.slice(0, 3).map((p) => ({ ...p, status: STATUS_WORDS[p.status] ?? p.status })),
+    payments: input.payments
+      .slice(0, 3)
+      .map((p) => ({ ...p, status: STATUS_WORDS[p.status] ?? p.status })),
   };
 }

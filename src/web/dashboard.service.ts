@@ -40,19 +40,41 @@ export class DashboardService {
     return dashboardView({
       displayName: settings.displayName,
       zone,
-      sessions: upcoming.map((b) => ({ day: todayIn(zone, new Date(b.start)), when: formatShort(b.start, zone), name: b.name, type: b.sessionTypeName })),
+      sessions: upcoming.map((b) => ({
+        day: todayIn(zone, new Date(b.start)),
+        when: formatShort(b.start, zone),
+        name: b.name,
+        type: b.sessionTypeName,
+      })),
       today,
       pendingComments,
       newSubscribers,
       payments: payments
         .filter((p) => p.status !== 'pending' && p.status !== 'expired')
         .filter((p) => now.getTime() - (p.paidAt ?? p.createdAt).getTime() <= WEEK)
-        .map((p) => ({ description: p.description, amountText: p.amountText, status: p.status, at: formatShort(p.paidAt ?? p.createdAt, zone) })),
+        .map((p) => ({
+          description: p.description,
+          amountText: p.amountText,
+          status: p.status,
+          at: formatShort(p.paidAt ?? p.createdAt, zone),
+        })),
     });
   }
 
   /** The outbox page: the latest mails, times in the coach's zone, links clickable. */
-  async outbox(coachId: string): Promise<{ subject: string; to: string; kind: string; status: string; createdAt: Date; when: string; pieces: MailPiece[] }[]> {
+  async outbox(
+    coachId: string,
+  ): Promise<
+    {
+      subject: string;
+      to: string;
+      kind: string;
+      status: string;
+      createdAt: Date;
+      when: string;
+      pieces: MailPiece[];
+    }[]
+  > {
     const zone = (await this.scheduling.getAvailability(coachId)).timeZone;
     return (await this.mail.list(100)).map((m) => ({
       subject: m.subject,

@@ -70,7 +70,11 @@ function findSpec(specs: FieldSpecs, key: string): [string, FieldSpec] | null {
  * field's own sentence when it has one, else the validator's text made readable) and a summary in
  * the form's order. `mapKey` renames API keys to page fields (e.g. `weekly.weekday1.0` → `day1-0`).
  */
-export function formErrors(raw: RawErrors, specs: FieldSpecs, mapKey: (key: string) => string = (k) => k): FormErrors {
+export function formErrors(
+  raw: RawErrors,
+  specs: FieldSpecs,
+  mapKey: (key: string) => string = (k) => k,
+): FormErrors {
   const fields: Record<string, string> = {};
   const order = Object.keys(specs);
   const items: (SummaryItem & { rank: number })[] = [];
@@ -103,7 +107,13 @@ export async function renderForm(
   errors?: FormErrors,
   status = 200,
 ): Promise<void> {
-  await renderPage(request, reply, template, { ...data, values, errors: errors ?? null }, errors && status === 200 ? 400 : status);
+  await renderPage(
+    request,
+    reply,
+    template,
+    { ...data, values, errors: errors ?? null },
+    errors && status === 200 ? 400 : status,
+  );
 }
 
 export type CodeFields = Partial<Record<ErrorCode, string | { field: string; message: string }>>;
@@ -127,7 +137,11 @@ export interface FormFlow<T> {
 }
 
 /** validate → re-render with the input kept → call → map DomainError. */
-export async function submitForm<T>(request: FastifyRequest, reply: FastifyReply, flow: FormFlow<T>): Promise<void> {
+export async function submitForm<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  flow: FormFlow<T>,
+): Promise<void> {
   const values = flow.values ?? flow.body;
   const fail = async (errors: FormErrors, status: number) =>
     renderForm(request, reply, flow.template, await flow.page(), values, errors, status);

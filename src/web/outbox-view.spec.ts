@@ -12,6 +12,8 @@ describe('outbox links', () => {
   it('never links other schemes, and leaves markup as text (escaped by the template)', () => {
     const pieces = linkPieces('javascript:alert(1) <b>x</b> http://ok.test/"onmouseover=x');
     expect(pieces.filter((p) => 'href' in p)).toEqual([{ href: 'http://ok.test/' }]);
-    expect(pieces.map((p) => ('text' in p ? p.text : p.href)).join('')).toBe('javascript:alert(1) <b>x</b> http://ok.test/"onmouseover=x');
+    expect(pieces.map((p) => ('text' in p ? p.text : p.href)).join('')).toBe(
+      'javascript:alert(1) <b>x</b> http://ok.test/"onmouseover=x',
+    );
   });
 });

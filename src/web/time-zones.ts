@@ -56,7 +56,7 @@ function offsetLabel(zone: string, at: Date): string {
     const part = new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'shortOffset' })
       .formatToParts(at)
       .find((p) => p.type === 'timeZoneName');
-    return part?.value ?? '';
+    return part?.value === 'GMT+0' ? 'GMT' : (part?.value ?? '');
   } catch {
     return '';
   }
@@ -64,7 +64,10 @@ function offsetLabel(zone: string, at: Date): string {
 
 /** "America/Argentina/Buenos_Aires" → "Buenos Aires (Argentina)". */
 function placeName(zone: string): string {
-  const parts = zone.split('/').slice(1).map((p) => p.replace(/_/g, ' '));
+  const parts = zone
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/_/g, ' '));
   const city = parts.pop() ?? zone;
   return parts.length ? `${city} (${parts.join(', ')})` : city;
 }

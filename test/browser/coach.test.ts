@@ -12,9 +12,15 @@ async function fitsWidth(page: Page): Promise<boolean> {
 
 /** The inputs of a form, by type: a coach fills pickers and lists, never a typed format. */
 async function inputTypes(page: Page, formAction: string): Promise<string[]> {
-  return page.locator(`form[action="${formAction}"] input:not([type=hidden]), form[action="${formAction}"] select, form[action="${formAction}"] textarea`).evaluateAll((els) =>
-    els.map((e) => (e.tagName === 'INPUT' ? `input:${(e as HTMLInputElement).type}` : e.tagName.toLowerCase())),
-  );
+  return page
+    .locator(
+      `form[action="${formAction}"] input:not([type=hidden]), form[action="${formAction}"] select, form[action="${formAction}"] textarea`,
+    )
+    .evaluateAll((els) =>
+      els.map((e) =>
+        e.tagName === 'INPUT' ? `input:${(e as HTMLInputElement).type}` : e.tagName.toLowerCase(),
+      ),
+    );
 }
 
 async function checkPage(page: Page, name: string): Promise<void> {
@@ -37,7 +43,10 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
   });
 
   it('sets her name, zone, weekly hours, a day off and a paid session type; bad submits focus the summary and keep the input', async () => {
-    const context = await browser.newContext({ timezoneId: 'Europe/London', viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext({
+      timezoneId: 'Europe/London',
+      viewport: { width: 390, height: 844 },
+    });
     const page = await context.newPage();
     let loads = 0;
     page.on('load', () => loads++);
@@ -59,7 +68,11 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
     // Weekly hours: the browser's zone is offered; hours are time pickers in rows.
     await page.getByRole('link', { name: 'Weekly hours' }).click();
     await page.getByRole('heading', { name: 'Weekly hours' }).waitFor();
-    expect((await inputTypes(page, '/coach/availability')).every((x) => ['input:time', 'input:search', 'select'].includes(x))).toBe(true);
+    expect(
+      (await inputTypes(page, '/coach/availability')).every((x) =>
+        ['input:time', 'input:search', 'select'].includes(x),
+      ),
+    ).toBe(true);
     await page.getByText('Your browser says you are in London').waitFor();
     await page.getByRole('button', { name: 'Use this zone' }).click();
     expect(await page.getByLabel('Your time zone').inputValue()).toBe('Europe/London');
@@ -77,7 +90,9 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
     await page.getByRole('button', { name: 'Save hours', exact: true }).last().click();
     const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
     await summary.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    expect(
+      await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
+    ).toBe(true);
     expect(await summary.textContent()).toContain('Saturday: the end must be after the start');
     expect(await page.locator('#day6-start-0').inputValue()).toBe('15:00');
     await checkPage(page, 'coach-hours-error');
@@ -87,15 +102,29 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
     await page.locator('#day6-end-0').fill('18:00');
     await page.getByRole('button', { name: 'Save hours', exact: true }).last().click();
     await page.getByText('Saved: your hours are in London').waitFor();
-    const hours = (await t.http().get('/api/availability').set('authorization', `Bearer ${await coachToken(t)}`).expect(200)).body;
+    const hours = (
+      await t
+        .http()
+        .get('/api/availability')
+        .set('authorization', `Bearer ${await coachToken(t)}`)
+        .expect(200)
+    ).body;
     expect(hours.timeZone).toBe('Europe/London');
     expect(hours.weekly).toContainEqual({ weekday: 6, start: '15:00', end: '18:00' });
 
     // A day off with a date picker.
     await page.getByRole('link', { name: 'Days off' }).click();
     await page.getByRole('heading', { name: 'Days off', level: 1 }).waitFor();
-    expect(await inputTypes(page, '/coach/time-off')).toEqual(['input:date', 'input:date', 'input:text']);
-    expect(await inputTypes(page, '/coach/time-off/hours')).toEqual(['input:date', 'input:time', 'input:time']);
+    expect(await inputTypes(page, '/coach/time-off')).toEqual([
+      'input:date',
+      'input:date',
+      'input:text',
+    ]);
+    expect(await inputTypes(page, '/coach/time-off/hours')).toEqual([
+      'input:date',
+      'input:time',
+      'input:time',
+    ]);
     await page.getByLabel('First day off').fill('2030-12-24');
     await page.getByRole('button', { name: 'Add days off' }).click();
     await page.getByText('Saved: clients can’t book you then.').waitFor();
@@ -105,7 +134,18 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
     // A paid session type: currency from a list, price as money, web address from the name.
     await page.goto(t.baseUrl + '/coach/session-types');
     expect(await inputTypes(page, '/coach/session-types')).toEqual([
-      'input:text', 'input:text', 'textarea', 'input:number', 'input:text', 'select', 'input:number', 'select', 'input:number', 'input:number', 'input:number', 'input:text',
+      'input:text',
+      'input:text',
+      'textarea',
+      'input:number',
+      'input:text',
+      'select',
+      'input:number',
+      'select',
+      'input:number',
+      'input:number',
+      'input:number',
+      'input:text',
     ]);
     await page.getByLabel('Name', { exact: true }).fill('Deep dive');
     expect(await page.getByLabel(/Web address/).inputValue()).toBe('deep-dive');
@@ -114,7 +154,9 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
     await page.getByLabel(/Price/).fill('150');
     await page.getByRole('button', { name: 'Create session type' }).click();
     await summary.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    expect(
+      await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
+    ).toBe(true);
     expect(await summary.textContent()).toContain('Choose a length between 5 and 480 minutes.');
     expect(await page.getByLabel('Currency').inputValue()).toBe('eur');
     expect(await page.getByLabel(/Price/).inputValue()).toBe('150');
@@ -137,8 +179,13 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
   it('shows sessions as cards at 390 px, with Cancel on screen', async () => {
     const token = await coachToken(t);
     let slot: { start: string } | undefined;
-    for (let d = 2; !slot && d < 10; d++) [slot] = await openSlots(t, 'discovery-call', dayFromNow(d));
-    await t.http().post('/api/bookings').send(bookingBody('discovery-call', slot!.start, 'kim@example.com', { name: 'Kim Client' })).expect(201);
+    for (let d = 2; !slot && d < 10; d++)
+      [slot] = await openSlots(t, 'discovery-call', dayFromNow(d));
+    await t
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('discovery-call', slot!.start, 'kim@example.com', { name: 'Kim Client' }))
+      .expect(201);
     expect(token).toBeTruthy();
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
@@ -160,6 +207,10 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
 });
 
 async function coachToken(t: TestApp): Promise<string> {
-  const res = await t.http().post('/api/auth/login').send({ email: COACH_EMAIL, password: COACH_PASSWORD }).expect(200);
+  const res = await t
+    .http()
+    .post('/api/auth/login')
+    .send({ email: COACH_EMAIL, password: COACH_PASSWORD })
+    .expect(200);
   return res.body.token as string;
 }

@@ -367,6 +367,42 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
       .expect(200);
     expect(page.text).toMatch(/<a href="http:\/\/[^"]+password-reset[^"]*">http:\/\/[^<]+<\/a>/);
   });
+  it('the program editor uses the same helper: a currency list, plain errors, a link to the public page', async () => {
+    const bad = await post(
+      '/coach/program',
+      '/coach/program',
+      { title: '', price: '1.234', currency: 'xyz', dripDays: '400', description: 'Kept' },
+      400,
+    );
+    expect(summaryLinks(bad.text).map((l) => l[0])).toEqual([
+      '#title',
+      '#price',
+      '#currency',
+      '#dripDays',
+    ]);
+    expect(bad.text).toContain('Pick a currency from the list.');
+    expect(bad.text).toContain('>Kept</textarea>');
+    await post(
+      '/coach/program',
+      '/coach/program',
+      {
+        title: 'The Humble Pie 12 Steps',
+        price: '199',
+        currency: 'gbp',
+        dripDays: '7',
+        description: '',
+      },
+      303,
+    );
+    const page = await t
+      .http()
+      .get('/coach/program?saved=1')
+      .set('cookie', `mend_session=${coach}`)
+      .expect(200);
+    expect(page.text).toContain('<a href="/program">See the program page as visitors do</a>');
+    expect(page.text).toMatch(/<option value="gbp" selected>/);
+  });
+
   it('as an attacker: no CSRF token, a client, or markup in a name changes nothing and injects nothing', async () => {
     const client = await signup(t, 'not-the-coach@example.com');
     // Without the form's CSRF token.

@@ -69,4 +69,71 @@
     if (box.getAttribute('data-preselect') === '1') select.value = zone;
     button.addEventListener('click', function () { select.value = zone; select.focus(); box.hidden = true; });
   });
+
+  // Weekly hours: "Add hours" and "Remove" change the rows in place (without JavaScript they
+  // reload the form with the rows changed; nothing is saved either way until "Save hours").
+  document.querySelectorAll('fieldset.day-hours[data-day]').forEach(function (fieldset) {
+    var day = fieldset.getAttribute('data-day');
+    var name = fieldset.querySelector('legend').textContent;
+    var addButton = fieldset.querySelector('button[name="add"]');
+    var empty = fieldset.querySelector('[data-no-hours]');
+    function rows() { return fieldset.querySelectorAll('.hours-row'); }
+    function refresh() {
+      var n = rows().length;
+      if (empty) empty.hidden = n > 0;
+      if (addButton) addButton.hidden = n >= 6;
+    }
+    function removeRow(row) {
+      var next = row.nextElementSibling;
+      while (next && next.classList.contains('field-error')) { var gone = next; next = next.nextElementSibling; gone.remove(); }
+      row.remove();
+      refresh();
+      (addButton || fieldset).focus();
+    }
+    function input(id, labelText, value) {
+      var wrap = document.createElement('div');
+      var label = document.createElement('label');
+      label.setAttribute('for', id);
+      label.textContent = labelText;
+      var hidden = document.createElement('span');
+      hidden.className = 'visually-hidden';
+      hidden.textContent = ' (' + name + ')';
+      label.appendChild(hidden);
+      var field = document.createElement('input');
+      field.id = id; field.name = id; field.type = 'time'; field.step = '900'; field.value = value;
+      wrap.appendChild(label); wrap.appendChild(field);
+      return wrap;
+    }
+    fieldset.addEventListener('click', function (e) {
+      var button = e.target.closest && e.target.closest('button');
+      if (!button) return;
+      if (button.name === 'remove') {
+        e.preventDefault();
+        removeRow(button.closest('.hours-row'));
+      } else if (button.name === 'add') {
+        e.preventDefault();
+        var used = Array.prototype.map.call(rows(), function (r) { return r.getAttribute('data-row'); });
+        var i = 0;
+        while (used.indexOf(String(i)) >= 0) i++;
+        if (i >= 6) return;
+        var first = rows().length === 0;
+        var row = document.createElement('div');
+        row.className = 'hours-row';
+        row.setAttribute('data-row', String(i));
+        row.appendChild(input('day' + day + '-start-' + i, 'From', first ? '09:00' : ''));
+        row.appendChild(input('day' + day + '-end-' + i, 'Until', first ? '17:00' : ''));
+        var remove = document.createElement('button');
+        remove.type = 'submit'; remove.name = 'remove'; remove.value = day + '-' + i; remove.className = 'link-button';
+        remove.textContent = 'Remove';
+        var hiddenName = document.createElement('span');
+        hiddenName.className = 'visually-hidden';
+        hiddenName.textContent = ' ' + name + ' hours';
+        remove.appendChild(hiddenName);
+        row.appendChild(remove);
+        fieldset.insertBefore(row, addButton);
+        refresh();
+        row.querySelector('input').focus();
+      }
+    });
+  });
 })();

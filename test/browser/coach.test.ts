@@ -85,6 +85,13 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
     await page.getByRole('button', { name: 'Add hours on Saturday' }).click();
     await page.locator('#day6-start-0').waitFor();
     expect(await page.getByLabel('Your time zone').inputValue()).toBe('Europe/London');
+    // With JavaScript, adding and removing rows happens in place (no page load).
+    const before = loads;
+    await page.getByRole('button', { name: 'Add hours on Sunday' }).click();
+    expect(await page.locator('#day7-start-0').inputValue()).toBe('09:00');
+    await page.getByRole('button', { name: /Remove Sunday/ }).click();
+    expect(await page.locator('#day7-start-0').count()).toBe(0);
+    expect(loads).toBe(before);
     await page.locator('#day6-start-0').fill('15:00');
     await page.locator('#day6-end-0').fill('10:00');
     await page.getByRole('button', { name: 'Save hours', exact: true }).last().click();

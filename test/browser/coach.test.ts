@@ -209,6 +209,26 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
     await checkPage(page, 'coach-sessions-phone');
     await page.goto(t.baseUrl + '/coach/outbox');
     await checkPage(page, 'coach-outbox-phone');
+    // Every coach page fits a phone's width (tables scroll inside their box or become cards).
+    const wide: string[] = [];
+    for (const path of [
+      '/coach',
+      '/coach/availability',
+      '/coach/time-off',
+      '/coach/session-types',
+      '/coach/settings',
+      '/coach/clients',
+      '/coach/members',
+      '/coach/program',
+      '/coach/posts',
+      '/coach/comments',
+      '/coach/subscribers',
+      '/coach/payments',
+    ]) {
+      await page.goto(t.baseUrl + path);
+      if (!(await fitsWidth(page))) wide.push(path);
+    }
+    expect(wide).toEqual([]);
     await context.close();
   });
 });

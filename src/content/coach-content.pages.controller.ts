@@ -77,7 +77,10 @@ export class CoachContentPagesController {
       post,
       values: { title: post.title, slug: post.slug, excerpt: post.excerpt, body: post.body, tags: post.tags.join(', '), coverImageUrl: post.coverImageUrl ?? '', coverImageAlt: post.coverImageAlt ?? '' },
       preview: post.html,
-      notice: saved ? 'Saved.' : null,
+      notice:
+        saved === 'published' ? { text: 'Published.', link: { href: `/blog/${post.slug}`, text: 'View the post' } }
+        : saved === 'unpublished' ? { text: 'Unpublished: only you can see it now.' }
+        : saved ? { text: 'Saved.' } : null,
     });
   }
 
@@ -101,13 +104,13 @@ export class CoachContentPagesController {
   @Post('posts/:id/publish')
   async publish(@Param('id') id: string, @Body() body: Form, @Res() reply: FastifyReply): Promise<void> {
     await this.posts.publish(id, body.notifySubscribers === 'on' || body.notifySubscribers === 'true');
-    redirect(reply, `/coach/posts/${id}?saved=1`);
+    redirect(reply, `/coach/posts/${id}?saved=published`);
   }
 
   @Post('posts/:id/unpublish')
   async unpublish(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     await this.posts.unpublish(id);
-    redirect(reply, `/coach/posts/${id}?saved=1`);
+    redirect(reply, `/coach/posts/${id}?saved=unpublished`);
   }
 
   @Post('posts/:id/delete')

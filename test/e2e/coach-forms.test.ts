@@ -403,6 +403,29 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
     expect(page.text).toMatch(/<option value="gbp" selected>/);
   });
 
+  it('publishing a post says so and links to it', async () => {
+    const created = await t
+      .http()
+      .post('/api/posts')
+      .set(api())
+      .send({ title: 'Small mercies', body: 'Hello.' })
+      .expect(201);
+    const res = await post(
+      `/coach/posts/${created.body.id}/publish`,
+      `/coach/posts/${created.body.id}`,
+      {},
+      303,
+    );
+    const page = await t
+      .http()
+      .get(res.headers.location)
+      .set('cookie', `mend_session=${coach}`)
+      .expect(200);
+    expect(page.text).toMatch(
+      /<p class="notice" role="status">Published\. <a href="\/blog\/small-mercies">View the post<\/a><\/p>/,
+    );
+  });
+
   it('as an attacker: no CSRF token, a client, or markup in a name changes nothing and injects nothing', async () => {
     const client = await signup(t, 'not-the-coach@example.com');
     // Without the form's CSRF token.

@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
+import { completeOpenApi } from './common/openapi';
 import { projectRoot } from './common/paths';
 import { helmetHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
@@ -82,7 +83,7 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
 
   app.useGlobalPipes(createValidationPipe());
 
-  const document = SwaggerModule.createDocument(
+  const document = completeOpenApi(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Mend API')
@@ -90,7 +91,7 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  );
+  ), config.publicUrl);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
 import { ClientNotesService } from './client-notes.service';
@@ -8,7 +8,6 @@ import { DataRightsService, PersonalDataExport } from './data-rights.service';
 import { ClientDetailDto, ClientNoteDto, ClientNoteInDto, ClientsQueryDto, ClientSummaryDto, DeleteAccountDto } from './dto/clients.dto';
 
 @ApiTags('clients')
-@ApiBearerAuth()
 @Controller('api')
 export class ClientsController {
   constructor(

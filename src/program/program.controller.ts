@@ -109,7 +109,6 @@ export class ProgramController {
 @ApiTags('program')
 @Controller('api/me/program')
 @Auth()
-@ApiBearerAuth()
 export class MyProgramController {
   constructor(private readonly progress: ProgressService) {}
 

@@ -142,7 +142,7 @@ export class ListPostsQueryDto {
 }
 
 export class RatingSummaryDto {
-  @ApiProperty({ nullable: true, example: 4.5, description: 'One decimal; null when nobody has rated yet.' }) average: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 4.5, description: 'One decimal; null when nobody has rated yet.' }) average: number | null;
   @ApiProperty() count: number;
 }
 

@@ -122,6 +122,15 @@ export class PostsRepository {
     return rows[0] ?? null;
   }
 
+  /** The post an API path names by its id or its slug (an id wins), or null. */
+  async findRef(idOrSlug: string): Promise<{ id: string; slug: string } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, slug FROM posts WHERE id::text = $1 OR slug = $1 ORDER BY (id::text = $1) DESC LIMIT 1`,
+      [idOrSlug],
+    )) as { id: string; slug: string }[];
+    return rows[0] ?? null;
+  }
+
   /** Slugs equal to `base` or `base-N`, to pick a free one. */
   async slugsLike(base: string): Promise<Set<string>> {
     const rows = (await this.dataSource.query(`SELECT slug FROM posts WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`])) as { slug: string }[];

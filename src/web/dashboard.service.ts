@@ -29,13 +29,13 @@ export class DashboardService {
   async forCoach(coachId: string): Promise<DashboardView> {
     const now = this.clock.now();
     const [settings, upcoming, pendingComments, newSubscribers, payments] = await Promise.all([
-      this.scheduling.getSettings(coachId),
+      this.scheduling.settings(coachId),
       this.bookings.upcoming(coachId, now),
       this.comments.pendingCount(),
       this.newsletter.confirmedSince(new Date(now.getTime() - WEEK)),
       this.payments.list(20),
     ]);
-    const zone = (await this.scheduling.getAvailability(coachId)).timeZone;
+    const zone = settings.timeZone;
     const today = todayIn(zone, now);
     return dashboardView({
       displayName: settings.displayName,
@@ -75,7 +75,7 @@ export class DashboardService {
       pieces: MailPiece[];
     }[]
   > {
-    const zone = (await this.scheduling.getAvailability(coachId)).timeZone;
+    const zone = (await this.scheduling.settings(coachId)).timeZone;
     return (await this.mail.list(100)).map((m) => ({
       subject: m.subject,
       to: m.to,

@@ -62,9 +62,7 @@ export class DashboardService {
   }
 
   /** The outbox page: the latest mails, times in the coach's zone, links clickable. */
-  async outbox(
-    coachId: string,
-  ): Promise<
+  async outbox(coachId: string): Promise<
     {
       subject: string;
       to: string;

@@ -13,7 +13,7 @@ import { helmetHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
-import { requestId } from './logging';
+import { QuietFrameworkLogger, requestId } from './logging';
 
 /** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
 const CSRF_EXEMPT = [
@@ -28,7 +28,7 @@ const CSRF_EXEMPT = [
  * the error handler, OpenAPI — shared by main.ts and the tests, so tests exercise the real thing.
  */
 export async function bootstrap(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
 

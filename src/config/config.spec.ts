@@ -26,6 +26,16 @@ describe('loadConfig', () => {
     expect(c.encryptionKey).toHaveLength(32);
   });
 
+  it('makes logs human-readable by default in a terminal outside production, JSON lines otherwise (LOG_PRETTY wins)', () => {
+    const dir = tmp();
+    expect(loadConfig({ DATA_DIR: dir }, process.cwd(), true).logPretty).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir }, process.cwd(), false).logPretty).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir, LOG_PRETTY: 'false' }, process.cwd(), true).logPretty).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir, LOG_PRETTY: 'true' }, process.cwd(), false).logPretty).toBe(true);
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', ENCRYPTION_KEY: key, STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1', MAIL_URL: 'smtp://x' };
+    expect(loadConfig({ DATA_DIR: dir, ...production }, process.cwd(), true).logPretty).toBe(false);
+  });
+
   it('generates the development encryption key once, owner-readable only, and reuses it', () => {
     const dir = tmp();
     const first = loadConfig({ DATA_DIR: dir }).encryptionKey;

@@ -105,8 +105,11 @@ function previousKeysVar(env: Env): Buffer[] {
   });
 }
 
-/** Reads and validates the whole configuration once; nothing else reads process.env. */
-export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
+/**
+ * Reads and validates the whole configuration once; nothing else reads process.env.
+ * `stdoutIsTTY` (main.ts passes process.stdout.isTTY) only sets LOG_PRETTY's default.
+ */
+export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): AppConfig {
   const rawEnv = env.NODE_ENV ?? 'development';
   if (!['development', 'production', 'test'].includes(rawEnv)) {
     throw new ConfigError('NODE_ENV', 'must be development, production or test');
@@ -169,7 +172,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     encryptionKey: encryptionKeyVar(env, nodeEnv, dataDir),
     previousEncryptionKeys: previousKeysVar(env),
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
-    logPretty: boolVar(env, 'LOG_PRETTY', false),
+    // SPEC: on when standard output is a terminal outside production, JSON lines otherwise.
+    logPretty: boolVar(env, 'LOG_PRETTY', stdoutIsTTY && !production),
     logLevel,
   };
 }

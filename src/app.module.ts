@@ -19,6 +19,8 @@ import { PaymentsModule } from './payments/payments.module';
 import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
+import { ImagesModule } from './images/images.module';
+import { SiteModule } from './site/site.module';
 import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
@@ -45,6 +47,8 @@ export class AppModule {
         }),
         CommonModule,
         MailModule,
+        ImagesModule,
+        SiteModule,
         AccountsModule,
         PaymentsModule,
         ContentModule,

@@ -14,6 +14,7 @@ import { createValidationPipe } from './common/validation';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
 import { QuietFrameworkLogger, requestId } from './logging';
+import { registerUploads } from './images/uploads';
 
 /** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
 const CSRF_EXEMPT = [
@@ -38,6 +39,8 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
     cookieKey: 'mend_csrf',
     cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', secure: config.publicUrl.startsWith('https://'), signed: false },
   });
+  // multipart/form-data only for routes marked @TakesUploads() (image uploads); 415 elsewhere.
+  await registerUploads(fastify);
   // @fastify/helmet's headers, computed once (see helmetHeaders) and set on every response from onRequest,
   // where the plugin would set them.
   const securityHeaders = Object.entries(

@@ -23,7 +23,12 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ nodeEnv: 'development', port: 3000, publicUrl: 'http://localhost:3000', databaseUrl: null, rateLimitPerMinute: 30, logPretty: false });
     expect(c.stripe.secretKey).toBeNull();
     expect(c.mail.url).toBeNull();
+    expect(c.mail.newsletterMaxPerMinute).toBe(600);
     expect(c.encryptionKey).toHaveLength(32);
+  });
+
+  it('reads the newsletter pace', () => {
+    expect(loadConfig({ DATA_DIR: tmp(), NEWSLETTER_MAX_PER_MINUTE: '120' }).mail.newsletterMaxPerMinute).toBe(120);
   });
 
   it('makes logs human-readable by default in a terminal outside production, JSON lines otherwise (LOG_PRETTY wins)', () => {
@@ -58,6 +63,8 @@ describe('loadConfig', () => {
     [{ STRIPE_SECRET_KEY: 'sk_test_123' }, 'STRIPE_WEBHOOK_SECRET'],
     [{ MAIL_URL: 'http://mail' }, 'MAIL_URL'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ NEWSLETTER_MAX_PER_MINUTE: '0' }, 'NEWSLETTER_MAX_PER_MINUTE'],
+    [{ NEWSLETTER_MAX_PER_MINUTE: 'fast' }, 'NEWSLETTER_MAX_PER_MINUTE'],
     [{ LOG_PRETTY: 'maybe' }, 'LOG_PRETTY'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
   ])('names the variable in one clear message: %j', (env, variable) => {

@@ -23,7 +23,8 @@ export interface AppConfig {
   dataDir: string;
   coach: { email: string; password: string | null };
   stripe: { secretKey: string | null; webhookSecret: string | null; apiUrl: string | null; timeoutMs: number };
-  mail: { url: string | null; from: string };
+  /** newsletterMaxPerMinute: the pace of newsletter mail (the SMTP provider's limit), across all instances. */
+  mail: { url: string | null; from: string; newsletterMaxPerMinute: number };
   /** 32-byte key for AES-256-GCM. */
   encryptionKey: Buffer;
   /** Keys being rotated out (ENCRYPTION_KEY_PREVIOUS): still read, never written. */
@@ -168,7 +169,7 @@ export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): 
     dataDir,
     coach: { email: coachEmail, password: coachPassword },
     stripe: { secretKey, webhookSecret, apiUrl: stripeApiUrl, timeoutMs: intVar(env, 'STRIPE_TIMEOUT_MS', 20000, 100, 80000) },
-    mail: { url: mailUrl, from: mailFrom },
+    mail: { url: mailUrl, from: mailFrom, newsletterMaxPerMinute: intVar(env, 'NEWSLETTER_MAX_PER_MINUTE', 600, 1, 1_000_000) },
     encryptionKey: encryptionKeyVar(env, nodeEnv, dataDir),
     previousEncryptionKeys: previousKeysVar(env),
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 100000),

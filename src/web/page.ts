@@ -12,6 +12,31 @@ export function views(): Eta {
   return eta;
 }
 
+/** What the layout needs from the site settings (src/site provides it; see setSiteProvider). */
+export interface LayoutSite {
+  name: string;
+  tagline: string;
+  footer: string;
+  contactEmail: string;
+  links: { label: string; url: string }[];
+}
+
+const FALLBACK_SITE: LayoutSite = { name: 'Mend', tagline: '', footer: '', contactEmail: '', links: [] };
+let siteProvider: () => Promise<LayoutSite> = () => Promise.resolve(FALLBACK_SITE);
+
+/** The site module registers how to read the site settings that head every page. */
+export function setSiteProvider(provider: () => Promise<LayoutSite>): void {
+  siteProvider = provider;
+}
+
+async function currentSite(): Promise<LayoutSite> {
+  try {
+    return await siteProvider();
+  } catch {
+    return FALLBACK_SITE; // an error page must still render when the database is down
+  }
+}
+
 export interface ViewerSummary {
   name: string;
   role: 'coach' | 'client';
@@ -35,13 +60,14 @@ export async function renderPage(
 ): Promise<void> {
   const viewer: ViewerSummary | null = request.viewer ? { name: request.viewer.name, role: request.viewer.role } : null;
   const csrfToken = reply.generateCsrf();
-  const html = await views().renderAsync(template, { ...data, viewer, csrfToken, path: request.url.split('?')[0] });
+  const site = await currentSite();
+  const html = await views().renderAsync(template, { ...data, site, viewer, csrfToken, path: request.url.split('?')[0] });
   await reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
 }
 
 /** Renders a page without request context (error pages from the filter). */
 export async function renderBarePage(template: string, data: PageData): Promise<string> {
-  return views().renderAsync(template, { viewer: null, csrfToken: '', path: '', ...data });
+  return views().renderAsync(template, { viewer: null, csrfToken: '', path: '', site: await currentSite(), ...data });
 }
 
 export function redirect(reply: FastifyReply, to: string): void {

@@ -106,6 +106,7 @@ export class FakeStripe {
   private readonly idempotency = new Map<string, StoredResponse>();
   private failures: { status: number }[] = [];
   private hangs = 0;
+  private lostAnswers = 0;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   url = '';
@@ -149,6 +150,11 @@ export class FakeStripe {
   /** The next `n` requests never get an answer (the SDK's timeout fires). */
   hangNext(n: number): void {
     this.hangs += n;
+  }
+
+  /** The next `n` requests are carried out, but their answers never arrive (the worst kind of timeout). */
+  loseAnswersOfNext(n: number): void {
+    this.lostAnswers += n;
   }
 
   requestsTo(method: string, path: string | RegExp): RecordedRequest[] {
@@ -225,6 +231,10 @@ export class FakeStripe {
     body: Json,
     headers: Record<string, string> = {},
   ): void {
+    if (this.lostAnswers > 0) {
+      this.lostAnswers--;
+      return; // done, but never answered; the socket is destroyed on stop()
+    }
     res.writeHead(status, {
       'content-type': 'application/json',
       'request-id': id('req'),

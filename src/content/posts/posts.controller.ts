@@ -50,10 +50,10 @@ export class PostsController {
   @ApiPostParam()
   @HttpCode(200)
   @Auth('coach')
-  @ApiOperation({ summary: 'Publish; notifySubscribers mails confirmed subscribers once per post, ever' })
+  @ApiOperation({ summary: 'Publish now, or at publishAt (a draft is scheduled: published once, across instances); notifySubscribers mails confirmed subscribers once per post, ever. A cover needs coverAlt first.' })
   @ApiResponse({ status: 200, type: PostDto })
   publish(@Param('post', PostIdPipe) id: string, @Body() dto: PublishPostDto): Promise<PostDto> {
-    return this.posts.publish(id, dto.notifySubscribers ?? false);
+    return this.posts.publish(id, dto.notifySubscribers ?? false, dto.publishAt);
   }
 
   @Post(':post/unpublish')

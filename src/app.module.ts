@@ -3,7 +3,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
 import { BookingsModule } from './bookings/bookings.module';
+import { CalendarsModule } from './calendars/calendars.module';
 import { ClientsModule } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
 import { ContentModule } from './content/content.module';
@@ -50,11 +52,13 @@ export class AppModule {
         ImagesModule,
         SiteModule,
         AccountsModule,
+        AuditModule,
         PaymentsModule,
         ContentModule,
         HealthModule,
         SchedulingModule,
         BookingsModule,
+        CalendarsModule,
         ClientsModule,
         WebModule,
         ProgramModule,

@@ -30,6 +30,20 @@ export class MailService {
     return this.outboxRows.insert(manager, message);
   }
 
+  /**
+   * Account erasure, inside the caller's transaction: deletes the copies of mail already handled
+   * (sent, kept or failed) that went to this address or mention it (e.g. the coach's booking
+   * notices). Mail still pending (e.g. the erasure's own confirmation, queued in the same
+   * transaction) is delivered as usual.
+   */
+  async forgetRecipient(manager: EntityManager, address: string): Promise<void> {
+    await manager.query(
+      `DELETE FROM mail_outbox WHERE status <> 'pending'
+         AND (lower(to_address) = lower($1) OR position(lower($1) IN lower(text)) > 0)`,
+      [address],
+    );
+  }
+
   async list(limit = 100): Promise<OutboxView[]> {
     const rows = await this.outbox.find({ order: { createdAt: 'DESC' }, take: limit });
     return rows.map((m) => ({

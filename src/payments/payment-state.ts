@@ -1,9 +1,11 @@
 /**
  * The payment state machine. It never goes backwards: once money has moved (succeeded), no
- * expiry or failure signal can undo it; a refund is terminal. Pure, so it is tested directly.
+ * expiry or failure signal can undo it; a refund is terminal, unless Stripe reports that the
+ * refund itself failed (the money came back to the practice: `refund_failed`, from which the coach
+ * can retry). Pure, so it is tested directly.
  */
 export type PaymentStatus =
-  'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded';
+  'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded' | 'refund_failed';
 
 export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
   'pending',
@@ -12,10 +14,11 @@ export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
   'expired',
   'refund_pending',
   'refunded',
+  'refund_failed',
 ];
 
 /** What can happen to a payment, whatever its source (webhook, success return, test mode, job). */
-export type PaymentSignal = 'paid' | 'failed' | 'expired' | 'refund_requested' | 'refunded';
+export type PaymentSignal = 'paid' | 'failed' | 'expired' | 'refund_requested' | 'refunded' | 'refund_failed';
 
 /** The next status for a signal, or null when the signal changes nothing (duplicate, late, out of order). */
 export function nextStatus(current: PaymentStatus, signal: PaymentSignal): PaymentStatus | null {
@@ -31,9 +34,17 @@ export function nextStatus(current: PaymentStatus, signal: PaymentSignal): Payme
     case 'expired':
       return current === 'pending' ? 'expired' : null;
     case 'refund_requested':
-      return current === 'succeeded' ? 'refund_pending' : null;
+      // A failed refund can be tried again (the coach's retry).
+      return current === 'succeeded' || current === 'refund_failed' ? 'refund_pending' : null;
     case 'refunded':
-      return current === 'succeeded' || current === 'refund_pending' ? 'refunded' : null;
+      return current === 'succeeded' || current === 'refund_pending' || current === 'refund_failed'
+        ? 'refunded'
+        : null;
+    case 'refund_failed':
+      // Stripe reports a refund failed (possibly after first reporting it succeeded).
+      return current === 'succeeded' || current === 'refund_pending' || current === 'refunded'
+        ? 'refund_failed'
+        : null;
   }
 }
 
@@ -44,5 +55,10 @@ export function isLatePayment(current: PaymentStatus): boolean {
 
 /** Money was received (and may since have been refunded). */
 export function moneyReceived(status: PaymentStatus): boolean {
-  return status === 'succeeded' || status === 'refund_pending' || status === 'refunded';
+  return (
+    status === 'succeeded' ||
+    status === 'refund_pending' ||
+    status === 'refunded' ||
+    status === 'refund_failed'
+  );
 }

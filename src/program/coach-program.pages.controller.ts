@@ -2,7 +2,9 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
+import { auditContextOf } from '../audit/audit-context';
 import { DomainError } from '../common/errors';
+import { formatMoment } from '../common/dates';
 import { CURRENCIES, formatMoney, readPriceField, toMajorInput } from '../common/money';
 import { validateForm } from '../common/validation';
 import { FieldSpecs, formBody, Notice, renderForm, submitForm } from '../web/forms';
@@ -10,7 +12,6 @@ import { redirect, renderPage } from '../web/page';
 import { GrantDto, UnlockDto, UpdateProgramDto, UpdateStepDto } from './dto/program.dto';
 import { EnrollmentsService } from './enrollments.service';
 import { parseStepNumber, ProgramService } from './program.service';
-import { formatDate } from './view-format';
 
 type Form = Record<string, string | undefined>;
 
@@ -124,12 +125,12 @@ export class CoachProgramPagesController {
   }
 
   private async renderMember(id: string, req: FastifyRequest, reply: FastifyReply, error: string | null, status = 200, notice: string | null = null): Promise<void> {
-    const reflections = await this.enrollments.sharedReflections(id);
+    const reflections = await this.enrollments.sharedReflections(id, auditContextOf(req));
     const [row] = await this.enrollments.coachList([id]);
     await renderPage(req, reply, 'coach/member', {
-      title: row ? `${row.member.name}: shared reflections` : 'Shared reflections',
+      title: row ? `${row.member.displayName}: shared reflections` : 'Shared reflections',
       member: row ?? null,
-      reflections: reflections.map((r) => ({ ...r, updatedLabel: formatDate(r.updatedAt, null) })),
+      reflections: reflections.map((r) => ({ ...r, updatedLabel: formatMoment(r.updatedAt, null) })),
       error,
       notice,
     }, status);
@@ -165,7 +166,7 @@ export class CoachProgramPagesController {
     const program = await this.program.publicProgram();
     await renderPage(req, reply, 'coach/members', {
       title: 'Members of the 12 Steps',
-      members: list.map((m) => ({ ...m, activatedLabel: formatDate(m.activatedAt, null) })),
+      members: list.map((m) => ({ ...m, activatedLabel: formatMoment(m.activatedAt, null) })),
       price: formatMoney(program.price, program.currency),
       notice,
       error,

@@ -62,6 +62,8 @@ describe('the session-type page form', () => {
       slotIntervalMinutes: 20,
       location: '',
       active: true,
+      meeting: { kind: 'none' },
+      intakeQuestions: [],
     });
     expect(values).toMatchObject({
       price: '95.00',

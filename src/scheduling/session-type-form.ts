@@ -12,6 +12,8 @@
 import { CURRENCIES, readPriceField, toMajorInput } from '../common/money';
 import type { FieldSpecs, FormBody, RawErrors } from '../web/forms';
 import type { SessionTypeOutDto } from './dto/session-type.dto';
+import { parseQuestionLines, questionLines } from './session-type-extras';
+import type { IntakeQuestion } from './session-type.entity';
 
 export const DEFAULT_NOTICE_HOURS = 24;
 export const DEFAULT_STEP_MINUTES = 30;
@@ -68,6 +70,10 @@ export const SESSION_TYPE_FIELDS: FieldSpecs = {
     message: 'Pick how often start times come from the list.',
   },
   location: { id: 'st-location', message: 'Keep the place under 300 characters.' },
+  'meeting.kind': { id: 'st-meetingKind' },
+  'meeting.value': { id: 'st-meetingValue' },
+  meeting: { id: 'st-meetingValue' },
+  intakeQuestions: { id: 'st-intakeQuestions' },
 };
 
 /** "Deep Dive: Één" → "deep-dive-een". */
@@ -123,7 +129,9 @@ export function sessionTypeInput(body: FormBody): {
     bookingWindowDays: int(body.bookingWindowDays),
     slotIntervalMinutes: step === '' || step === 'duration' ? null : int(step),
     location: body.location ?? '',
+    intakeQuestions: parseQuestionLines(body.intakeQuestions ?? ''),
   };
+  if (body.meetingKind) raw.meeting = { kind: body.meetingKind, ...(body.meetingValue?.trim() ? { value: body.meetingValue.trim() } : {}) };
   for (const [k, v] of Object.entries(raw)) if (v === undefined) delete raw[k];
   return { raw, errors };
 }
@@ -147,6 +155,9 @@ export function sessionTypeValues(t: SessionTypeOutDto): FormBody {
     slotIntervalMinutes:
       t.slotIntervalMinutes === null ? 'duration' : String(t.slotIntervalMinutes),
     location: t.location,
+    meetingKind: t.meeting.kind,
+    meetingValue: t.meeting.value ?? '',
+    intakeQuestions: questionLines(t.intakeQuestions as IntakeQuestion[]),
   };
 }
 

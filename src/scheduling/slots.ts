@@ -9,7 +9,7 @@ import { Temporal } from 'temporal-polyfill';
  *    time while `start + duration ≤ interval end`.
  * 3. A candidate is offered iff it is inside availability, outside time off, respects minimum
  *    notice, the booking window and the daily limit, and its busy range overlaps no active
- *    booking's busy range.
+ *    booking's busy range and no busy range of the coach's other calendars (`blocks`).
  */
 
 const MINUTE = 60_000;
@@ -65,6 +65,8 @@ export interface SlotQuery {
   timeOff: InstantRange[];
   /** Active bookings (confirmed or unexpired holds) near the window. */
   bookings: ExistingBooking[];
+  /** Busy time from elsewhere (the coach's external calendars): no candidate's busy range may touch it. */
+  blocks?: InstantRange[];
   /** Null = no limit. */
   maxSessionsPerDay: number | null;
 }
@@ -202,7 +204,10 @@ export function computeSlots(q: SlotQuery): Slot[] {
   if (earliest >= latest) return [];
 
   const timeOff = merged(q.timeOff);
-  const busy = merged(q.bookings.map((b) => ({ start: b.busyStart, end: b.busyEnd })));
+  const busy = merged([
+    ...q.bookings.map((b) => ({ start: b.busyStart, end: b.busyEnd })),
+    ...(q.blocks ?? []),
+  ]);
   const perDay = new Map<string, number>();
   if (q.maxSessionsPerDay !== null) {
     for (const b of q.bookings) {

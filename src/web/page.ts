@@ -1,6 +1,7 @@
 import { Eta } from 'eta';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { join } from 'node:path';
+import { addressName } from '../accounts/person-name';
 import { projectRoot } from '../common/paths';
 
 let eta: Eta | null = null;
@@ -58,7 +59,7 @@ export async function renderPage(
   data: PageData,
   status = 200,
 ): Promise<void> {
-  const viewer: ViewerSummary | null = request.viewer ? { name: request.viewer.name, role: request.viewer.role } : null;
+  const viewer: ViewerSummary | null = request.viewer ? { name: addressName(request.viewer), role: request.viewer.role } : null;
   const csrfToken = reply.generateCsrf();
   const site = await currentSite();
   const html = await views().renderAsync(template, { ...data, site, viewer, csrfToken, path: request.url.split('?')[0] });

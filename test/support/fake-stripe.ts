@@ -491,6 +491,24 @@ export class FakeStripe {
     return this.sign(this.event('charge.refunded', charge));
   }
 
+  /**
+   * A refund that had gone through fails later (e.g. the card was closed): Stripe marks it
+   * `failed` with a `failure_reason`, gives the amount back to the charge, and sends
+   * `charge.refund.updated` with the refund.
+   */
+  failRefund(refundId: string, failureReason = 'expired_or_canceled_card'): SignedEvent {
+    const refund = this.refunds.get(refundId);
+    if (!refund) throw new Error(`fake Stripe: no refund ${refundId}`);
+    refund.status = 'failed';
+    refund.failure_reason = failureReason;
+    const charge = this.charges.get(String(refund.charge));
+    if (charge) {
+      charge.amount_refunded = Math.max(0, Number(charge.amount_refunded) - Number(refund.amount));
+      charge.refunded = false;
+    }
+    return this.sign(this.event('charge.refund.updated', refund));
+  }
+
   /** Any event, e.g. a type Mend does not handle. */
   event(type: string, object: JsonObject): JsonObject {
     return {

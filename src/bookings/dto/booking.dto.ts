@@ -6,6 +6,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
@@ -36,6 +37,20 @@ export class CreateBookingDto {
   @MaxLength(64)
   timeZone: string;
 
+  @ApiPropertyOptional({ maxLength: 80, description: 'What the client likes to be called (kept for a new client; an account holder sets theirs on the account page)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'preferredName must be one line of text' })
+  preferredName?: string;
+
+  @ApiPropertyOptional({ maxLength: 40, example: 'they/them' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'pronouns must be one line of text' })
+  pronouns?: string;
+
   @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional()
   @IsString()
@@ -43,13 +58,13 @@ export class CreateBookingDto {
   notes?: string;
 
   @ApiPropertyOptional({
-    description: 'answers to intake questions, short strings',
+    description: 'answers to the session type’s intake questions, by question id (≤ 2 000 chars each; checkbox: true/false)',
     type: 'object',
-    additionalProperties: { type: 'string' },
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }] },
   })
   @IsOptional()
   @IsObject()
-  intake?: Record<string, string>;
+  intake?: Record<string, string | boolean>;
 }
 
 export class CancelBookingDto {
@@ -103,6 +118,12 @@ export class ListBookingsQueryDto {
   status?: 'pending_payment' | 'confirmed' | 'cancelled' | 'expired';
 }
 
+export class MeetingOutDto {
+  @ApiProperty({ enum: ['generated_video', 'fixed_link', 'phone', 'in_person'] }) kind: string;
+  @ApiProperty({ example: 'Video call' }) label: string;
+  @ApiProperty({ description: 'the link, phone number or address' }) location: string;
+}
+
 export class BookingOutDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['pending_payment', 'confirmed', 'cancelled', 'expired'] }) status: string;
@@ -111,6 +132,8 @@ export class BookingOutDto {
   @ApiProperty({ description: 'slug' }) sessionType: string;
   @ApiProperty() sessionTypeName: string;
   @ApiProperty() name: string;
+  @ApiPropertyOptional({ description: 'In the coach’s lists: how the client likes to be addressed (preferred name, else name)' }) displayName?: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) pronouns?: string | null;
   @ApiProperty() email: string;
   @ApiProperty() timeZone: string;
   @ApiProperty() price: number;
@@ -119,6 +142,11 @@ export class BookingOutDto {
   @ApiPropertyOptional({ nullable: true, type: String }) holdExpiresAt?: string | null;
   @ApiPropertyOptional() manageUrl?: string;
   @ApiPropertyOptional() checkoutUrl?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'the video link (the booking’s own room, or the coach’s fixed link); never public' })
+  meetingUrl?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: MeetingOutDto }) meeting?: MeetingOutDto | null;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'answers to the intake questions' })
+  intake?: Record<string, string>;
 }
 
 export class RefundDto {

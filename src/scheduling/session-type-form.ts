@@ -10,6 +10,7 @@
  * double the list for little gain). "Back to back" (null: the API's default) stays one choice away.
  */
 import { CURRENCIES, readPriceField, toMajorInput } from '../common/money';
+import { plainSentence } from '../web/forms';
 import type { FieldSpecs, FormBody, RawErrors } from '../web/forms';
 import type { SessionTypeOutDto } from './dto/session-type.dto';
 import { parseQuestionLines, questionLines } from './session-type-extras';
@@ -131,7 +132,11 @@ export function sessionTypeInput(body: FormBody): {
     location: body.location ?? '',
     intakeQuestions: parseQuestionLines(body.intakeQuestions ?? ''),
   };
-  if (body.meetingKind) raw.meeting = { kind: body.meetingKind, ...(body.meetingValue?.trim() ? { value: body.meetingValue.trim() } : {}) };
+  if (body.meetingKind)
+    raw.meeting = {
+      kind: body.meetingKind,
+      ...(body.meetingValue?.trim() ? { value: body.meetingValue.trim() } : {}),
+    };
   for (const [k, v] of Object.entries(raw)) if (v === undefined) delete raw[k];
   return { raw, errors };
 }
@@ -172,4 +177,12 @@ export function stepChoices(current: string | undefined): { value: string; label
       .map((s) => ({ value: String(s), label: s === 60 ? 'Every hour' : `Every ${s} minutes` })),
     { value: 'duration', label: 'Back to back (every session length)' },
   ];
+}
+
+/** Intake-question messages name the line: "Question 2 (options): …". */
+export function describeSessionTypeError(key: string, message: string): string {
+  const q = /^intakeQuestions\.(\d+)\.?(.*)$/.exec(key);
+  if (q)
+    return `Question ${Number(q[1]) + 1}${q[2] ? ` (${q[2]})` : ''}: ${plainSentence(q[2] || key, message)}`;
+  return plainSentence(key, message);
 }

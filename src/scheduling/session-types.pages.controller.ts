@@ -23,6 +23,7 @@ import {
 } from './dto/session-type.dto';
 import { SchedulingService } from './scheduling.service';
 import {
+  describeSessionTypeError,
   NEW_TYPE_VALUES,
   SESSION_TYPE_FIELDS,
   sessionTypeInput,
@@ -130,6 +131,7 @@ export class SessionTypesPagesController {
         return `/coach/session-types?created=${encodeURIComponent(type.slug)}`;
       },
       codeFields: SLUG_TAKEN,
+      describe: describeSessionTypeError,
     });
   }
 
@@ -177,6 +179,7 @@ export class SessionTypesPagesController {
         return `/coach/session-types?saved=${encodeURIComponent(type.slug)}`;
       },
       codeFields: SLUG_TAKEN,
+      describe: describeSessionTypeError,
     });
   }
 

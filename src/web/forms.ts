@@ -74,6 +74,7 @@ export function formErrors(
   raw: RawErrors,
   specs: FieldSpecs,
   mapKey: (key: string) => string = (k) => k,
+  describe: (key: string, message: string) => string = plainSentence,
 ): FormErrors {
   const fields: Record<string, string> = {};
   const order = Object.keys(specs);
@@ -83,8 +84,16 @@ export function formErrors(
     const found = findSpec(specs, key);
     const spec = specOf(found?.[1]);
     const id = spec.id ?? (found ? found[0] : key);
-    const text = spec.message ?? messages.map((m) => plainSentence(key, m)).join(' ');
-    if (fields[id]) continue; // one sentence per input
+    const text = spec.message ?? messages.map((m) => describe(key, m)).join(' ');
+    if (fields[id]) {
+      // One sentence per input; nested keys without a sentence of their own add theirs.
+      if (!spec.message && !fields[id].includes(text)) {
+        fields[id] = `${fields[id]} ${text}`;
+        const item = items.find((i) => i.href === `#${id}`);
+        if (item) item.text = fields[id];
+      }
+      continue;
+    }
     fields[id] = text;
     items.push({ href: `#${id}`, text, rank: found ? order.indexOf(found[0]) : order.length });
   }
@@ -132,6 +141,8 @@ export interface FormFlow<T> {
   /** Calls the service; returns where to go next (303). */
   save: (value: T) => Promise<string>;
   mapKey?: (key: string) => string;
+  /** Words for a message without a field sentence (default: the validator's text made readable). */
+  describe?: (key: string, message: string) => string;
   /** Domain errors without details that belong to one field (e.g. `{ CONFLICT: 'slug' }`), optionally in other words. */
   codeFields?: CodeFields;
 }
@@ -146,13 +157,16 @@ export async function submitForm<T>(
   const fail = async (errors: FormErrors, status: number) =>
     renderForm(request, reply, flow.template, await flow.page(), values, errors, status);
   const read = await flow.read(flow.body);
-  if (!read.ok) return fail(formErrors(read.errors, flow.fields, flow.mapKey), 400);
+  if (!read.ok) return fail(formErrors(read.errors, flow.fields, flow.mapKey, flow.describe), 400);
   let next: string;
   try {
     next = await flow.save(read.value);
   } catch (e) {
     if (!(e instanceof DomainError) || e.status >= 500) throw e;
-    return fail(domainFormErrors(e, flow.fields, flow.mapKey, flow.codeFields), e.status);
+    return fail(
+      domainFormErrors(e, flow.fields, flow.mapKey, flow.codeFields, flow.describe),
+      e.status,
+    );
   }
   redirect(reply, next);
 }
@@ -163,8 +177,10 @@ export function domainFormErrors(
   fields: FieldSpecs,
   mapKey?: (key: string) => string,
   codeFields: CodeFields = {},
+  describe?: (key: string, message: string) => string,
 ): FormErrors {
-  if (e.details && Object.keys(e.details).length) return formErrors(e.details, fields, mapKey);
+  if (e.details && Object.keys(e.details).length)
+    return formErrors(e.details, fields, mapKey, describe);
   const target = codeFields[e.code];
   if (target) {
     const field = typeof target === 'string' ? target : target.field;

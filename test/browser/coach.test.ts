@@ -153,6 +153,9 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
       'input:number',
       'input:number',
       'input:text',
+      'select', // where it happens
+      'input:text', // its link or address
+      'textarea', // intake questions
     ]);
     await page.getByLabel('Name', { exact: true }).fill('Deep dive');
     expect(await page.getByLabel(/Web address/).inputValue()).toBe('deep-dive');

@@ -18,6 +18,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { loggerParams } from './logging';
 import { MailModule } from './mail/mail.module';
 import { PaymentsModule } from './payments/payments.module';
+import { PublicCacheModule } from './public-cache/public-cache.module';
 import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
@@ -48,6 +49,7 @@ export class AppModule {
           pollingIntervalSeconds: config.nodeEnv === 'test' ? 0.5 : 2,
         }),
         CommonModule,
+        PublicCacheModule,
         MailModule,
         ImagesModule,
         SiteModule,

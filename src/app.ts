@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
+import { anonymousFormNeedsNoToken } from './common/anonymous-forms';
 import { completeOpenApi } from './common/openapi';
 import { projectRoot } from './common/paths';
 import { helmetHeaders } from './common/security-headers';
@@ -15,6 +16,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
 import { QuietFrameworkLogger, requestId } from './logging';
 import { registerUploads } from './images/uploads';
+import { hasSessionCookie } from './public-cache/public-cache.rules';
 
 /** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
 const CSRF_EXEMPT = [
@@ -81,6 +83,8 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
   fastify.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     const path = request.url.split('?')[0];
     if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || CSRF_EXEMPT.some((re) => re.test(path))) return done();
+    // The forms of shared (cached) public pages carry no per-person token; see anonymous-forms.ts.
+    if (anonymousFormNeedsNoToken({ path, headers: request.headers, hasSessionCookie: hasSessionCookie(request.headers.cookie) }, config.publicUrl)) return done();
     fastify.csrfProtection(request, reply, done);
   });
 

@@ -30,6 +30,8 @@ export interface AppConfig {
   /** Keys being rotated out (ENCRYPTION_KEY_PREVIOUS): still read, never written. */
   previousEncryptionKeys: Buffer[];
   rateLimitPerMinute: number;
+  /** How often, at most, an instance reads the public content version (PUBLIC_CACHE_CHECK_MS). */
+  publicCache: { checkMs: number };
   logPretty: boolean;
   /** Log level; tests keep the logs quiet. */
   logLevel: string;
@@ -182,6 +184,7 @@ export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): 
     encryptionKey: encryptionKeyVar(env, nodeEnv, dataDir),
     previousEncryptionKeys: previousKeysVar(env),
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
+    publicCache: { checkMs: intVar(env, 'PUBLIC_CACHE_CHECK_MS', 500, 0, 60000) },
     // SPEC: on when standard output is a terminal outside production, JSON lines otherwise.
     logPretty: boolVar(env, 'LOG_PRETTY', stdoutIsTTY && !production),
     logLevel,

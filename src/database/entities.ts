@@ -21,6 +21,7 @@ import { StripeEvent } from '../payments/stripe-event.entity';
 import { Enrollment, EnrollmentStep } from '../program/enrollment.entity';
 import { Program, ProgramStep } from '../program/program.entity';
 import { Reflection } from '../program/reflection.entity';
+import { PublicContentVersion } from '../public-cache/public-content-version.entity';
 import { CoachSettings } from '../scheduling/coach-settings.entity';
 import { SessionType } from '../scheduling/session-type.entity';
 import { TimeOff } from '../scheduling/time-off.entity';
@@ -43,4 +44,6 @@ export const ENTITIES = [
   ExternalCalendar, CalendarBusyRange,
   // the practice's identity and the coach's uploaded images
   SiteSettings, Image, ImageVariant,
+  // the version of what public pages show (the shared public page cache)
+  PublicContentVersion,
 ];

@@ -61,14 +61,15 @@ export class ProgramService {
   }
 
   /** All 12 steps, in order (a step never written yet has empty placeholder content). */
-  async steps(): Promise<StepContent[]> {
-    const rows = await this.dataSource.manager.find(ProgramStep, { order: { number: 'ASC' } });
+  /** Pass the transaction's manager when called inside one (a second pooled connection per request can exhaust the pool). */
+  async steps(m: EntityManager = this.dataSource.manager): Promise<StepContent[]> {
+    const rows = await m.find(ProgramStep, { order: { number: 'ASC' } });
     const byNumber = new Map(rows.map((r) => [r.number, r]));
     return Array.from({ length: STEP_COUNT }, (_, i) => this.toContent(byNumber.get(i + 1) ?? null, i + 1));
   }
 
-  async step(n: number): Promise<StepContent> {
-    const row = await this.dataSource.manager.findOne(ProgramStep, { where: { number: n } });
+  async step(n: number, m: EntityManager = this.dataSource.manager): Promise<StepContent> {
+    const row = await m.findOne(ProgramStep, { where: { number: n } });
     return this.toContent(row, n, true);
   }
 

@@ -101,7 +101,7 @@ export class ProgressService implements OnModuleInit {
     const { view, content, reflection } = await this.dataSource.transaction(async (m) => {
       const { views } = await this.openStep(m, userId, n);
       const row = await m.findOne(Reflection, { where: { userId, step: n } });
-      return { view: views[n - 1], content: await this.program.step(n), reflection: row };
+      return { view: views[n - 1], content: await this.program.step(n, m), reflection: row };
     });
     return {
       ...this.stepDto(view, content.title),
@@ -226,7 +226,7 @@ export class ProgressService implements OnModuleInit {
         [this.clock.now()],
       ).then((r: [unknown[], number] | unknown[]) => (Array.isArray(r[0]) ? r[0] : r) as { step: number; email: string; name: string }[]);
       for (const row of claimed) {
-        const content = await this.program.step(row.step);
+        const content = await this.program.step(row.step, m);
         await this.mail.enqueue(m, {
           kind: 'program_step_opened',
           to: row.email,
@@ -278,7 +278,7 @@ export class ProgressService implements OnModuleInit {
 
   private async overviewOf(m: EntityManager, enrollment: Enrollment): Promise<MyProgramDto> {
     const views = await this.materialize(m, enrollment);
-    const steps = await this.program.steps();
+    const steps = await this.program.steps(m);
     const active = enrollment.status === 'active';
     return {
       enrollment: {

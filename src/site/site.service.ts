@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { renderMarkdown } from '../common/markdown';
 import { validationFailed } from '../common/validation';
 import { ImagesService, PictureView } from '../images/images.service';
+import { PublicCache } from '../public-cache/public-cache.service';
 import { setSiteProvider } from '../web/page';
 import { SiteDto, UpdateSiteDto } from './dto/site.dto';
 import { CRISIS_NOTE, DEFAULT_SITE, DEMO_SITE, fromWithName, SiteIdentity } from './site-defaults';
@@ -32,11 +33,17 @@ export class SiteService implements OnModuleInit {
     private readonly site: SiteRepository,
     private readonly images: ImagesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly publicCache: PublicCache,
   ) {}
 
   onModuleInit(): void {
     // Every page's layout is headed by the site (web/page.ts asks through this provider).
     setSiteProvider(() => this.current());
+    // A trigger bumps the public content version when the settings change; an instance that sees
+    // the new version must not re-render its cached pages from its own older copy.
+    this.publicCache.onVersionChange(() => {
+      this.cached = null;
+    });
   }
 
   /**

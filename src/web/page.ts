@@ -50,7 +50,9 @@ export interface PageData {
 
 /**
  * Renders a server page inside the layout, with the viewer for the navigation and a fresh CSRF
- * token for every form on it.
+ * token for every form on it — except a render for the shared public cache (an anonymous GET,
+ * see src/public-cache), which carries no token and sets no cookie: it will be served to everyone.
+ * Its forms post to the anonymous-form routes that need no token without a session (app.ts).
  */
 export async function renderPage(
   request: FastifyRequest,
@@ -60,7 +62,7 @@ export async function renderPage(
   status = 200,
 ): Promise<void> {
   const viewer: ViewerSummary | null = request.viewer ? { name: addressName(request.viewer), role: request.viewer.role } : null;
-  const csrfToken = reply.generateCsrf();
+  const csrfToken = request.publicCache ? '' : reply.generateCsrf();
   const site = await currentSite();
   const html = await views().renderAsync(template, { ...data, site, viewer, csrfToken, path: request.url.split('?')[0] });
   await reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);

@@ -25,8 +25,20 @@ describe('Content pages', () => {
     expect((await t.http().get('/feed.xml').expect(200)).text).toContain('<title>Repair Over Perfection</title>');
   });
 
-  it('refuses a comment form without a CSRF token, accepts one with it, and shows validation errors', async () => {
-    await t.http().post('/blog/repair-over-perfection/comments').type('form').send({ name: 'A', body: 'hi' }).expect(403);
+  it('refuses a comment form without a CSRF token from a session or another site, accepts it otherwise, and shows validation errors', async () => {
+    const path = '/blog/repair-over-perfection/comments';
+    // With a session cookie the token is required (the shared page has none, so a signed-in visitor never gets it).
+    await t.http().post(path).set('cookie', `mend_session=${reader}`).type('form').send({ name: 'A', body: 'hi' }).expect(403);
+    await t.http().post(path).set('cookie', `mend_session=${reader}`).type('form').send({ _csrf: '', name: 'A', body: 'hi' }).expect(403);
+    // Another site can't post even an anonymous comment.
+    await t.http().post(path).set('origin', 'https://evil.example').type('form').send({ name: 'A', body: 'hi' }).expect(403);
+    await t.http().post(path).set('origin', 'null').set('sec-fetch-site', 'cross-site').type('form').send({ name: 'A', body: 'hi' }).expect(403);
+    await t.http().post(path).set('sec-fetch-site', 'cross-site').type('form').send({ name: 'A', body: 'hi' }).expect(403);
+    // Sign-in keeps its token (login CSRF), shared page or not.
+    await t.http().post('/login').type('form').send({ email: COACH_EMAIL, password: COACH_PASSWORD }).expect(403);
+    // The anonymous form of a shared page (no token, same site) goes through.
+    await t.http().post(path).set('origin', 'http://127.0.0.1').set('host', '127.0.0.1').set('sec-fetch-site', 'same-origin').type('form').send({ name: 'Anon', body: 'From a shared page.' }).expect(303);
+    expect(await t.dataSource.query(`SELECT status FROM comments WHERE author_name = 'Anon'`)).toEqual([{ status: 'pending' }]);
     const { cookie, csrf } = await formContext('/blog/repair-over-perfection');
     const ok = await t.http().post('/blog/repair-over-perfection/comments').set('cookie', cookie).type('form').send({ _csrf: csrf, name: 'Kim', body: 'Line one\nLine two', website: '' }).expect(303);
     expect(ok.headers.location).toBe('/blog/repair-over-perfection?comment=pending#comments');

@@ -1,6 +1,7 @@
-// A small closed-loop load generator on Node's own HTTP client (keep-alive): N connections each
-// sending requests back to back for a fixed time. Reports requests per second and latency
-// percentiles. Only ever targets loopback addresses.
+// Fallback only: a closed-loop load generator on Node's own HTTP client, inside the bench process.
+// ctx.load uses it only when a scenario passes `body` as a function (which can't cross into the
+// autocannon process); such figures are marked "in-process" in the table, since the generator
+// then competes with the app for the cores. Prefer `bodyTemplate` / `booking` (autocannon-worker.mjs).
 import http from 'node:http';
 
 export async function load({ url, connections = 32, seconds = 5, method = 'GET', headers = {}, body = null, expect = (s) => s < 400 }) {
@@ -57,6 +58,7 @@ export async function load({ url, connections = 32, seconds = 5, method = 'GET',
   };
 }
 
+/** One line for a result (kept for scenario modules written against the first bench). */
 export function fmt(r) {
   return `${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}, statuses ${JSON.stringify(r.statuses)}`;
 }

@@ -9,6 +9,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { IsTimeZone } from '../../common/time-zone';
 
 export class CreateBookingDto {
   @ApiProperty({ example: 'coaching-session', description: 'the session type slug' })
@@ -34,6 +35,7 @@ export class CreateBookingDto {
   @ApiProperty({ example: 'Europe/London' })
   @IsString()
   @MaxLength(64)
+  @IsTimeZone()
   timeZone: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })

@@ -11,6 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsTimeZone } from '../../common/time-zone';
 
 const HHMM = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -53,6 +54,7 @@ export class AvailabilityDto {
   @ApiProperty({ example: 'Europe/London' })
   @IsString()
   @MaxLength(64)
+  @IsTimeZone()
   timeZone: string;
 
   @ApiProperty({ type: [WeeklyIntervalDto] })

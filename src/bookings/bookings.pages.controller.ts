@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../common/calendar-date';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -85,7 +86,7 @@ export class BookingsPagesController {
   ): Promise<void> {
     const type = await this.scheduling.sessionTypeBySlug(slug);
     const zone = await this.zoneFor(type, q.tz);
-    const from = /^\d{4}-\d{2}-\d{2}$/.test(q.from ?? '')
+    const from = isCalendarDate(q.from)
       ? q.from!
       : todayIn(zone, this.clock.now());
     const { slots } = await this.scheduling.slots(slug, from, addDays(from, DAYS_SHOWN - 1), zone);

@@ -47,7 +47,7 @@ function displayName(s: string): string {
 
 /** One line of text: ical-generator 10 writes the calendar NAME unescaped, so line breaks go here. */
 function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return [...s].map((ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? ' ' : ch)).join('');
 }
 
 export function buildCalendar(method: IcsMethod, events: IcsEvent[], name?: string): string {

@@ -307,8 +307,8 @@ describe('Fuzz: no input makes a 500', () => {
         await pool(posts, CONCURRENCY);
       }
       // The pages themselves with odd query values.
-      for (const shape of [...seen].slice(0, 60)) {
-        for (const v of ['%00', '2026-02-30', '%2B01%3A00%09%2F%2Fevil.example']) {
+      for (const shape of seen) {
+        for (const v of ['2026-02-30', '%2B01%3A00%09%2F%2Fevil.example%E2%80%A8']) {
           await send('GET', `${shape.replace(/:id/g, '00000000-0000-4000-8000-000000000000')}?next=${v}&tz=${v}&start=${v}&token=${v}&from=${v}&page=${v}`, {
             headers: who.cookie ? { cookie: who.cookie } : {},
           });

@@ -11,7 +11,6 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsTimeZone } from '../../common/time-zone';
 
 const HHMM = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -54,7 +53,6 @@ export class AvailabilityDto {
   @ApiProperty({ example: 'Europe/London' })
   @IsString()
   @MaxLength(64)
-  @IsTimeZone()
   timeZone: string;
 
   @ApiProperty({ type: [WeeklyIntervalDto] })

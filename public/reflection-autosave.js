@@ -16,12 +16,9 @@
 
   function payload() {
     var params = new URLSearchParams();
-    var fields = form.querySelectorAll('input[name], textarea[name]');
-    for (var i = 0; i < fields.length; i++) {
-      var f = fields[i];
-      if (f.type === 'radio' && !f.checked) continue;
-      params.append(f.name, f.value);
-    }
+    // The CSRF token and the text: nothing about sharing ever travels with an autosave.
+    var fields = form.querySelectorAll('input[name="_csrf"], textarea[name="text"]');
+    for (var i = 0; i < fields.length; i++) params.append(fields[i].name, fields[i].value);
     return params;
   }
 
@@ -52,9 +49,8 @@
     timer = setTimeout(save, 2000);
   }
 
+  // Only the text is autosaved: sharing is a separate form with its own confirmation.
   textarea.addEventListener('input', changed);
-  var radios = form.querySelectorAll('input[type="radio"]');
-  for (var i = 0; i < radios.length; i++) radios[i].addEventListener('change', changed);
   form.addEventListener('submit', function () { dirty = false; if (timer) clearTimeout(timer); });
   window.addEventListener('beforeunload', function (e) {
     if (dirty) { e.preventDefault(); e.returnValue = ''; }

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { ClientsModule } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
@@ -19,6 +20,8 @@ import { PaymentsModule } from './payments/payments.module';
 import { ProgramModule } from './program/program.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SeedModule } from './seed/seed.module';
+import { ImagesModule } from './images/images.module';
+import { SiteModule } from './site/site.module';
 import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
@@ -45,7 +48,10 @@ export class AppModule {
         }),
         CommonModule,
         MailModule,
+        ImagesModule,
+        SiteModule,
         AccountsModule,
+        AuditModule,
         PaymentsModule,
         ContentModule,
         HealthModule,

@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
+import { completeOpenApi } from './common/openapi';
 import { projectRoot } from './common/paths';
 import { helmetHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
@@ -14,7 +15,8 @@ import { INPUT_LIMITS } from './common/http-input';
 import { parseQueryString, registerInputGuards } from './common/input-guards';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
-import { requestId } from './logging';
+import { QuietFrameworkLogger, requestId } from './logging';
+import { registerUploads } from './images/uploads';
 
 /** Paths that take POSTs without a CSRF token because they authenticate otherwise. */
 const CSRF_EXEMPT = [
@@ -29,7 +31,7 @@ const CSRF_EXEMPT = [
  * the error handler, OpenAPI — shared by main.ts and the tests, so tests exercise the real thing.
  */
 export async function bootstrap(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
   registerInputGuards(app);
@@ -40,6 +42,8 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
     cookieKey: 'mend_csrf',
     cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', secure: config.publicUrl.startsWith('https://'), signed: false },
   });
+  // multipart/form-data only for routes marked @TakesUploads() (image uploads); 415 elsewhere.
+  await registerUploads(fastify);
   // @fastify/helmet's headers, computed once (see helmetHeaders) and set on every response from onRequest,
   // where the plugin would set them.
   const securityHeaders = Object.entries(
@@ -85,7 +89,7 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
 
   app.useGlobalPipes(createValidationPipe());
 
-  const document = SwaggerModule.createDocument(
+  const document = completeOpenApi(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Mend API')
@@ -93,7 +97,7 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  );
+  ), config.publicUrl);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
 

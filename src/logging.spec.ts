@@ -1,4 +1,4 @@
-import { redactUrl } from './logging';
+import { QuietFrameworkLogger, redactUrl } from './logging';
 
 describe('redactUrl', () => {
   it.each([
@@ -17,5 +17,30 @@ describe('redactUrl', () => {
     ['/x?%ff=1', '/x?%ff=1'],
   ])('%s → %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
+  });
+});
+
+describe('QuietFrameworkLogger', () => {
+  function spyLogger() {
+    const calls: [string, unknown[]][] = [];
+    const at = (level: string) => (...args: unknown[]) => void calls.push([level, args]);
+    return { calls, inner: { log: at('log'), error: at('error'), warn: at('warn'), debug: at('debug'), verbose: at('verbose'), fatal: at('fatal') } };
+  }
+
+  it('logs the framework’s route and module listings at debug, and everything else as it was', () => {
+    const { calls, inner } = spyLogger();
+    const logger = new QuietFrameworkLogger(inner);
+    logger.log('Mapped {/api/me, GET} route', 'RouterExplorer');
+    logger.log('AppModule dependencies initialized', 'InstanceLoader');
+    logger.log('coach account created', 'AccountsService');
+    logger.warn('careful', 'RouterExplorer');
+    logger.error('boom', 'stack', 'NestApplication');
+    expect(calls).toEqual([
+      ['debug', ['Mapped {/api/me, GET} route', 'RouterExplorer']],
+      ['debug', ['AppModule dependencies initialized', 'InstanceLoader']],
+      ['log', ['coach account created', 'AccountsService']],
+      ['warn', ['careful', 'RouterExplorer']],
+      ['error', ['boom', 'stack', 'NestApplication']],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
+import { LoggerService, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Params } from 'nestjs-pino';
@@ -75,4 +75,45 @@ export function loggerParams(config: AppConfig): Params {
     },
     forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
   };
+}
+
+/** Nest's own start-up chatter (a line per module and per route, ~220 in all): logged at debug. */
+export const FRAMEWORK_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader', 'NestFactory', 'NestApplication']);
+
+/**
+ * The app's logger, with the framework's start-up lines demoted to debug, so a start prints a
+ * short summary instead of a page of route listings (`LOG_LEVEL=debug` shows them again).
+ */
+export class QuietFrameworkLogger implements LoggerService {
+  constructor(private readonly inner: LoggerService) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    const context = rest.at(-1);
+    if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) {
+      this.inner.debug?.(message, ...rest);
+      return;
+    }
+    this.inner.log(message, ...rest);
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    this.inner.error(message, ...rest);
+  }
+
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.inner.warn(message, ...rest);
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.inner.debug?.(message, ...rest);
+  }
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.inner.verbose?.(message, ...rest);
+  }
+
+  fatal(message: unknown, ...rest: unknown[]): void {
+    if (this.inner.fatal) this.inner.fatal(message, ...rest);
+    else this.inner.error(message, ...rest);
+  }
 }

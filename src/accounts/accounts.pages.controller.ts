@@ -8,8 +8,9 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { redirect, renderPage, safeNext } from '../web/page';
 import { AccountsService } from './accounts.service';
+import { DELETION_SCOPE } from './deletion-scope';
 import { Auth, CurrentUser } from './auth.decorators';
-import { LoginDto, PasswordResetConfirmDto, PasswordResetRequestDto, SignupDto } from './dto/auth.dto';
+import { LoginDto, PasswordResetConfirmDto, PasswordResetRequestDto, SignupDto, UpdateProfileDto } from './dto/auth.dto';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import { User } from './user.entity';
 
@@ -64,9 +65,13 @@ export class AccountsPagesController {
 
   @Post('signup')
   async signup(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const values = { name: body.name, email: body.email, password: body.password };
+    const values = {
+      name: body.name, email: body.email, password: body.password,
+      // Optional: a blank field is "not given".
+      preferredName: body.preferredName?.trim() || undefined, pronouns: body.pronouns?.trim() || undefined,
+    };
     const form = await validateForm(SignupDto, values);
-    const shown = { name: body.name, email: body.email };
+    const shown = { name: body.name, email: body.email, preferredName: body.preferredName, pronouns: body.pronouns };
     if (!form.ok) {
       return renderPage(req, reply, 'accounts/signup', { title: 'Create your account', errors: form.errors, values: shown }, 400);
     }
@@ -122,7 +127,35 @@ export class AccountsPagesController {
 
   @Get('account')
   @Auth()
-  async account(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await renderPage(req, reply, 'accounts/account', { title: 'Your account', user: { name: user.name, email: user.email } });
+  async account(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('saved') saved?: string): Promise<void> {
+    await this.renderAccount(req, reply, user, saved === '1' ? 'Your details are saved.' : null);
+  }
+
+  /** The account page's "About you" form: PATCH /api/me's fields. */
+  @Post('account/profile')
+  @Auth()
+  async saveProfile(@CurrentUser() user: User, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const values = {
+      name: body.name ?? '', preferredName: body.preferredName ?? '', pronouns: body.pronouns ?? '',
+      timeZone: body.timeZone?.trim() || null,
+    };
+    const form = await validateForm(UpdateProfileDto, values);
+    if (!form.ok) return this.renderAccount(req, reply, user, null, form.errors, values, 400);
+    await this.accounts.updateProfile(user.id, form.value);
+    redirect(reply, '/account?saved=1');
+  }
+
+  private async renderAccount(
+    req: FastifyRequest, reply: FastifyReply, user: User, notice: string | null,
+    errors: Record<string, string[]> | null = null, values?: Record<string, string | null>, status = 200,
+  ): Promise<void> {
+    await renderPage(req, reply, 'accounts/account', {
+      title: 'Your account',
+      user: { name: user.name, email: user.email },
+      values: values ?? { name: user.name, preferredName: user.preferredName ?? '', pronouns: user.pronouns ?? '', timeZone: user.timeZone ?? '' },
+      errors,
+      notice,
+      deletionScope: DELETION_SCOPE,
+    }, status);
   }
 }

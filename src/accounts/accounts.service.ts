@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource, EntityManager, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { hashToken, newToken, normalizeEmail } from '../common/tokens';
@@ -12,7 +12,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
 import { MailService } from '../mail/mail.service';
 import { AuthSession } from './auth-session.entity';
-import { LoginDto, SignupDto, UserDto } from './dto/auth.dto';
+import { LoginDto, SignupDto, UpdateProfileDto, UserDto } from './dto/auth.dto';
+import { addressName, optionalText } from './person-name';
 import { PasswordResetToken } from './password-reset-token.entity';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { User } from './user.entity';
@@ -26,7 +27,7 @@ const LOGIN_FAILURE_WINDOW = 15 * 60;
 export type SignupResult = { kind: 'created'; token: string; user: UserDto } | { kind: 'check_email' };
 
 export function toUserDto(u: User): UserDto {
-  return { id: u.id, email: u.email, name: u.name, role: u.role };
+  return { id: u.id, email: u.email, name: u.name, preferredName: u.preferredName, pronouns: u.pronouns, timeZone: u.timeZone, role: u.role };
 }
 
 export const PASSWORD_RESET_QUEUE = 'password-reset-request';
@@ -62,7 +63,10 @@ export class AccountsService implements OnModuleInit {
           await this.sendPasswordLink(m, existing, 'set');
           return { kind: 'check_email' as const };
         }
-        const user = await m.save(m.create(User, { email, name: dto.name.trim(), role: 'client', passwordHash }));
+        const user = await m.save(m.create(User, {
+          email, name: dto.name.trim(), role: 'client', passwordHash,
+          preferredName: optionalText(dto.preferredName), pronouns: optionalText(dto.pronouns),
+        }));
         const token = await this.createSession(m, user.id);
         return { kind: 'created' as const, token, user: toUserDto(user) };
       });
@@ -150,14 +154,59 @@ export class AccountsService implements OnModuleInit {
     return m.findOne(User, { where: { id } });
   }
 
-  /** Finds a person by email or creates a client record without a password (guest booking). */
-  async findOrCreateClient(m: EntityManager, rawEmail: string, name: string, timeZone?: string): Promise<User> {
+  /**
+   * Finds a person by email or creates a client record without a password (guest booking). A
+   * preferred name and pronouns given at booking fill in only what a guest record has not set yet
+   * (anyone can type any email into a booking form, so a booking never changes an account holder's
+   * profile: they set theirs on the account page).
+   */
+  async findOrCreateClient(
+    m: EntityManager,
+    rawEmail: string,
+    name: string,
+    timeZone?: string,
+    profile: { preferredName?: string | null; pronouns?: string | null } = {},
+  ): Promise<User> {
     const email = normalizeEmail(rawEmail);
-    await m.query(
-      `INSERT INTO users (email, name, role, time_zone) VALUES ($1, $2, 'client', $3) ON CONFLICT (email) DO NOTHING`,
-      [email, name.trim(), timeZone ?? null],
-    );
+    const preferredName = optionalText(profile.preferredName);
+    const pronouns = optionalText(profile.pronouns);
+    if (!preferredName && !pronouns) {
+      await m.query(
+        `INSERT INTO users (email, name, role, time_zone) VALUES ($1, $2, 'client', $3) ON CONFLICT (email) DO NOTHING`,
+        [email, name.trim(), timeZone ?? null],
+      );
+    } else {
+      await m.query(
+        `INSERT INTO users (email, name, role, time_zone, preferred_name, pronouns) VALUES ($1, $2, 'client', $3, $4, $5)
+         ON CONFLICT (email) DO UPDATE SET
+           preferred_name = COALESCE(users.preferred_name, EXCLUDED.preferred_name),
+           pronouns = COALESCE(users.pronouns, EXCLUDED.pronouns)
+         WHERE users.password_hash IS NULL AND users.role = 'client'
+           AND ((users.preferred_name IS NULL AND EXCLUDED.preferred_name IS NOT NULL)
+             OR (users.pronouns IS NULL AND EXCLUDED.pronouns IS NOT NULL))`,
+        [email, name.trim(), timeZone ?? null, preferredName, pronouns],
+      );
+    }
     return m.findOneOrFail(User, { where: { email } });
+  }
+
+  /** PATCH /api/me: changes only the fields given; blank preferred name or pronouns clear them. */
+  async updateProfile(userId: string, dto: UpdateProfileDto): Promise<UserDto> {
+    const changes: Partial<Pick<User, 'name' | 'preferredName' | 'pronouns' | 'timeZone'>> = {};
+    if (dto.name !== undefined) changes.name = dto.name.trim();
+    if (dto.preferredName !== undefined) changes.preferredName = optionalText(dto.preferredName);
+    if (dto.pronouns !== undefined) changes.pronouns = optionalText(dto.pronouns);
+    if (dto.timeZone !== undefined) changes.timeZone = optionalText(dto.timeZone);
+    if (changes.name !== undefined && !changes.name) throw new DomainError('VALIDATION_FAILED', 'Please check: name.', { name: ['name must not be empty'] });
+    if (Object.keys(changes).length) await this.users.update({ id: userId }, changes);
+    return toUserDto(await this.users.findOneOrFail({ where: { id: userId } }));
+  }
+
+  /** How each of these people is addressed (preferred name, else name); erased people are absent. */
+  async displayNames(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.users.find({ where: { id: In(ids) }, select: { id: true, name: true, preferredName: true } });
+    return new Map(rows.map((u) => [u.id, addressName(u)]));
   }
 
   /** Clients (not the coach), newest first, optionally matching a name or email fragment. */
@@ -244,7 +293,7 @@ export class AccountsService implements OnModuleInit {
       kind: purpose === 'set' ? 'password_set' : 'password_reset',
       to: user.email,
       subject,
-      text: `Hello ${user.name},\n\n${intro}\n\nChoose a password here (the link works once, for one hour):\n${link}\n\nIf this wasn't you, you can ignore this mail; nothing changes.\n\n— Mend`,
+      text: `Hello ${addressName(user)},\n\n${intro}\n\nChoose a password here (the link works once, for one hour):\n${link}\n\nIf this wasn't you, you can ignore this mail; nothing changes.\n\n— Mend`,
     });
   }
 }

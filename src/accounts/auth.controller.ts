@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { clientIp } from '../common/http';
 import { AccountsService, toUserDto } from './accounts.service';
 import { Auth, CurrentUser } from './auth.decorators';
-import { AuthResultDto, LoginDto, PasswordResetConfirmDto, PasswordResetRequestDto, SignupDto, UserDto } from './dto/auth.dto';
+import { AuthResultDto, LoginDto, PasswordResetConfirmDto, PasswordResetRequestDto, SignupDto, UpdateProfileDto, UserDto } from './dto/auth.dto';
 import { User } from './user.entity';
 
 @ApiTags('accounts')
@@ -59,5 +59,14 @@ export class AuthController {
   @ApiResponse({ status: 200, type: UserDto })
   me(@CurrentUser() user: User): UserDto {
     return toUserDto(user);
+  }
+
+  @Patch('me')
+  @Auth()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change your name, preferred name, pronouns or time zone (only the fields given)' })
+  @ApiResponse({ status: 200, type: UserDto })
+  updateMe(@CurrentUser() user: User, @Body() dto: UpdateProfileDto): Promise<UserDto> {
+    return this.accounts.updateProfile(user.id, dto);
   }
 }

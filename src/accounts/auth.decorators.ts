@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { Role, User } from './user.entity';
 
@@ -15,7 +16,8 @@ declare module 'fastify' {
 }
 
 /** `@Auth()` any signed-in person (401 otherwise); `@Auth('coach')` the coach only (403 to others). */
-export const Auth = (requirement: AuthRequirement = 'user') => SetMetadata(AUTH_KEY, requirement);
+export const Auth = (requirement: AuthRequirement = 'user') =>
+  applyDecorators(SetMetadata(AUTH_KEY, requirement), ApiBearerAuth());
 
 /** The signed-in person, or null on public routes. */
 export const Viewer = createParamDecorator((_: unknown, ctx: ExecutionContext): User | null => {

@@ -24,6 +24,13 @@ export class User {
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash: string | null;
 
+  /** What the person likes to be called: pages and mail address them by it (the name otherwise). */
+  @Column({ name: 'preferred_name', type: 'text', nullable: true })
+  preferredName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  pronouns: string | null;
+
   @Column({ name: 'time_zone', type: 'text', nullable: true })
   timeZone: string | null;
 

@@ -3,6 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
+import { formatMoney } from '../common/money';
 import { PAYMENTS, PaymentsPort, RefundSummary } from '../payments/payable';
 import { SchedulingService } from '../scheduling/scheduling.service';
 import { busyRange } from '../scheduling/slots';
@@ -13,13 +14,6 @@ import { BookingOutDto, CancelResultDto } from './dto/booking.dto';
 import { Actor, refundDue, withinNotice } from './policy';
 
 const NO_REFUND: RefundSummary = { status: 'none', amount: 0, currency: null };
-
-function money(amount: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-  }).format(amount / 100);
-}
 
 /** Cancelling and rescheduling: each one transaction, with mails to both sides. */
 @Injectable()
@@ -88,7 +82,7 @@ export class BookingChangesService {
           ? b.price > 0
             ? 'This cancellation is inside the notice period, so it is not refunded automatically; write to your coach if you need to.'
             : ''
-          : `${money(refund.amount, refund.currency ?? b.currency)} will be refunded to your card; it can take a few days to show.`;
+          : `${formatMoney(refund.amount, refund.currency ?? b.currency)} will be refunded to your card; it can take a few days to show.`;
       await this.mails.cancelled(m, b, await this.support.context(b, m), refundText);
     }
     return { status: 'cancelled' as const, refund };

@@ -17,6 +17,10 @@ export interface BookingContext {
   cancellationNoticeHours: number;
   manageUrl: string;
   icsUrl: string;
+  /** How the client is addressed: their preferred name, else the name given with the booking. */
+  clientGreeting: string;
+  /** The same with pronouns, for the coach. */
+  clientLabel: string;
 }
 
 /** "Tuesday, December 1, 2026 at 5:00 PM GMT" in the reader's zone. */
@@ -54,10 +58,10 @@ export function bookingEvent(
     end: b.endAt,
     stamp,
     summary: forCoach
-      ? `${ctx.typeName} with ${b.clientName}`
+      ? `${ctx.typeName} with ${ctx.clientLabel}`
       : `${ctx.typeName} with ${ctx.coachName}`,
     description: forCoach
-      ? `${ctx.typeName} booked by ${b.clientName} <${b.clientEmail}>.`
+      ? `${ctx.typeName} booked by ${ctx.clientLabel} <${b.clientEmail}>.`
       : `Manage or cancel: ${ctx.manageUrl}`,
     location: ctx.location || undefined,
     url: forCoach ? undefined : ctx.manageUrl,
@@ -97,7 +101,7 @@ export class BookingMails {
       to: b.clientEmail,
       subject: `Booked: ${ctx.typeName} on ${when}`,
       text: [
-        `Hello ${b.clientName},`,
+        `Hello ${ctx.clientGreeting},`,
         '',
         `Your ${ctx.typeName} with ${ctx.coachName} is booked for ${when}.`,
         ctx.location ? `Where: ${ctx.location}` : '',
@@ -117,8 +121,8 @@ export class BookingMails {
     await this.mail.enqueue(m, {
       kind: 'booking_coach_notice',
       to: ctx.coachEmail,
-      subject: `New booking: ${b.clientName}, ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
-      text: `${b.clientName} <${b.clientEmail}> booked a ${ctx.typeName} for ${formatWhen(b.startAt, ctx.coachTimeZone)} (their zone: ${b.clientTimeZone}).${b.notes ? `\n\nTheir note:\n${b.notes}` : ''}`,
+      subject: `New booking: ${ctx.clientLabel}, ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
+      text: `${ctx.clientLabel} <${b.clientEmail}> booked a ${ctx.typeName} for ${formatWhen(b.startAt, ctx.coachTimeZone)} (their zone: ${b.clientTimeZone}).${b.notes ? `\n\nTheir note:\n${b.notes}` : ''}`,
       attachments: [
         invite(buildCalendar('REQUEST', [bookingEvent(b, ctx, this.clock.now(), true)])),
       ],
@@ -136,14 +140,14 @@ export class BookingMails {
       kind: 'booking_rescheduled',
       to: b.clientEmail,
       subject: `Moved: ${ctx.typeName} is now on ${formatWhen(b.startAt, b.clientTimeZone)}`,
-      text: `Hello ${b.clientName},\n\nYour ${ctx.typeName} moved from ${formatWhen(previousStart, b.clientTimeZone)} to ${formatWhen(b.startAt, b.clientTimeZone)}. The updated invite is attached.\n\nManage it here: ${ctx.manageUrl}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} moved from ${formatWhen(previousStart, b.clientTimeZone)} to ${formatWhen(b.startAt, b.clientTimeZone)}. The updated invite is attached.\n\nManage it here: ${ctx.manageUrl}\n\n${ctx.coachName}`,
       attachments: [invite(ics)],
     });
     await this.mail.enqueue(m, {
       kind: 'booking_rescheduled_coach',
       to: ctx.coachEmail,
-      subject: `Rescheduled: ${b.clientName}, now ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
-      text: `${b.clientName}'s ${ctx.typeName} moved from ${formatWhen(previousStart, ctx.coachTimeZone)} to ${formatWhen(b.startAt, ctx.coachTimeZone)}.`,
+      subject: `Rescheduled: ${ctx.clientLabel}, now ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
+      text: `${ctx.clientLabel}'s ${ctx.typeName} moved from ${formatWhen(previousStart, ctx.coachTimeZone)} to ${formatWhen(b.startAt, ctx.coachTimeZone)}.`,
       attachments: [
         invite(buildCalendar('REQUEST', [bookingEvent(b, ctx, this.clock.now(), true)])),
       ],
@@ -161,14 +165,14 @@ export class BookingMails {
       kind: 'booking_cancelled',
       to: b.clientEmail,
       subject: `Cancelled: ${ctx.typeName} on ${when}`,
-      text: `Hello ${b.clientName},\n\nYour ${ctx.typeName} on ${when} is cancelled.${refundText ? ` ${refundText}` : ''}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} on ${when} is cancelled.${refundText ? ` ${refundText}` : ''}\n\n${ctx.coachName}`,
       attachments: [invite(bookingIcs(b, ctx, this.clock.now(), 'CANCEL'), true)],
     });
     await this.mail.enqueue(m, {
       kind: 'booking_cancelled_coach',
       to: ctx.coachEmail,
-      subject: `Cancelled: ${b.clientName}, ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
-      text: `${b.clientName}'s ${ctx.typeName} on ${formatWhen(b.startAt, ctx.coachTimeZone)} is cancelled.${b.cancelReason ? `\n\nReason: ${b.cancelReason}` : ''}`,
+      subject: `Cancelled: ${ctx.clientLabel}, ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
+      text: `${ctx.clientLabel}'s ${ctx.typeName} on ${formatWhen(b.startAt, ctx.coachTimeZone)} is cancelled.${b.cancelReason ? `\n\nReason: ${b.cancelReason}` : ''}`,
       attachments: [
         invite(buildCalendar('CANCEL', [bookingEvent(b, ctx, this.clock.now(), true)]), true),
       ],
@@ -180,7 +184,7 @@ export class BookingMails {
       kind: 'booking_reminder',
       to: b.clientEmail,
       subject: `Tomorrow: ${ctx.typeName} with ${ctx.coachName}`,
-      text: `Hello ${b.clientName},\n\nA gentle reminder: your ${ctx.typeName} with ${ctx.coachName} is on ${formatWhen(b.startAt, b.clientTimeZone)}.${ctx.location ? `\nWhere: ${ctx.location}` : ''}\n\nIf you need to change it: ${ctx.manageUrl}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nA gentle reminder: your ${ctx.typeName} with ${ctx.coachName} is on ${formatWhen(b.startAt, b.clientTimeZone)}.${ctx.location ? `\nWhere: ${ctx.location}` : ''}\n\nIf you need to change it: ${ctx.manageUrl}\n\n${ctx.coachName}`,
     });
   }
 
@@ -189,7 +193,7 @@ export class BookingMails {
       kind: 'booking_paid_too_late',
       to: b.clientEmail,
       subject: `We couldn't keep your ${ctx.typeName} time, and refunded you in full`,
-      text: `Hello ${b.clientName},\n\nYour payment arrived after the time we held for you (${formatWhen(b.startAt, b.clientTimeZone)}) had been released, and someone else booked it meanwhile. We're sorry. Your payment is refunded in full; it can take a few days to show.\n\nYou're welcome to pick another time: ${ctx.manageUrl.replace(/\/bookings\/manage.*$/, '/book')}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nYour payment arrived after the time we held for you (${formatWhen(b.startAt, b.clientTimeZone)}) had been released, and someone else booked it meanwhile. We're sorry. Your payment is refunded in full; it can take a few days to show.\n\nYou're welcome to pick another time: ${ctx.manageUrl.replace(/\/bookings\/manage.*$/, '/book')}\n\n${ctx.coachName}`,
     });
   }
 }

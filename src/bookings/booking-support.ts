@@ -109,11 +109,16 @@ export class BookingSupport {
       display_name: string | null;
       time_zone: string | null;
       notice: number | null;
+      client_preferred: string | null;
+      client_pronouns: string | null;
     }[] = await m.query(
-      `SELECT u.email, u.name, s.display_name, s.time_zone, s.cancellation_notice_hours AS notice
-       FROM users u LEFT JOIN coach_settings s ON s.coach_id = u.id WHERE u.id = $1`,
-      [b.coachId],
+      `SELECT u.email, u.name, s.display_name, s.time_zone, s.cancellation_notice_hours AS notice,
+              c.preferred_name AS client_preferred, c.pronouns AS client_pronouns
+       FROM users u LEFT JOIN coach_settings s ON s.coach_id = u.id LEFT JOIN users c ON c.id = $2
+       WHERE u.id = $1`,
+      [b.coachId, b.clientId],
     );
+    const greeting = coach?.client_preferred?.trim() || b.clientName;
     return {
       typeName: type.name,
       location: type.location,
@@ -123,6 +128,8 @@ export class BookingSupport {
       cancellationNoticeHours: coach?.notice ?? 24,
       manageUrl: this.manageUrl(b.id),
       icsUrl: this.icsUrl(b.id),
+      clientGreeting: greeting,
+      clientLabel: coach?.client_pronouns ? `${greeting} (${coach.client_pronouns})` : greeting,
     };
   }
 

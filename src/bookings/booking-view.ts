@@ -59,15 +59,6 @@ export function whenIn(iso: string, zone: string): string {
   }).format(new Date(iso));
 }
 
-export function money(amount: number, currency: string): string {
-  return amount === 0
-    ? 'Free'
-    : new Intl.NumberFormat('en-US', {
-        style: 'currency',
-        currency: currency.toUpperCase(),
-      }).format(amount / 100);
-}
-
 export function todayIn(zone: string, now: Date): string {
   return Temporal.Instant.fromEpochMilliseconds(now.getTime())
     .toZonedDateTimeISO(zone)

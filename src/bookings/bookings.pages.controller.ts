@@ -4,6 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
+import { formatPrice } from '../common/money';
 import { DomainError } from '../common/errors';
 import { clientIp } from '../common/http';
 import { Clock } from '../common/clock';
@@ -12,7 +13,7 @@ import { SchedulingService } from '../scheduling/scheduling.service';
 import { isValidTimeZone } from '../scheduling/slots';
 import { redirect, renderPage } from '../web/page';
 import { BookingChangesService } from './booking-changes.service';
-import { addDays, groupByDay, money, todayIn, whenIn, zonesWith } from './booking-view';
+import { addDays, groupByDay, todayIn, whenIn, zonesWith } from './booking-view';
 import { BookingsService } from './bookings.service';
 import { CreateBookingDto } from './dto/booking.dto';
 import { policyInWords } from './policy';
@@ -49,7 +50,7 @@ export class BookingsPagesController {
     const all = (await this.bookings.listForClient(user, { withManageLinks: true })).map((b) => ({
       ...b,
       when: whenIn(b.start, b.timeZone || zone),
-      priceLabel: b.price > 0 ? money(b.price, b.currency) : 'Free',
+      priceLabel: formatPrice(b.price, b.currency),
     }));
     const upcoming = all.filter(
       (b) => b.end >= now && (b.status === 'confirmed' || b.status === 'pending_payment'),
@@ -66,7 +67,7 @@ export class BookingsPagesController {
   async types(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const types = (await this.scheduling.listSessionTypes(null, false)).map((t) => ({
       ...t,
-      priceLabel: money(t.price, t.currency),
+      priceLabel: formatPrice(t.price, t.currency),
     }));
     await renderPage(req, reply, 'bookings/types', { title: 'Book a session', types });
   }
@@ -99,7 +100,7 @@ export class BookingsPagesController {
         slug: type.slug,
         description: type.description,
         durationMinutes: type.durationMinutes,
-        priceLabel: money(type.price, type.currency),
+        priceLabel: formatPrice(type.price, type.currency),
         location: type.location,
       },
       zone,
@@ -150,7 +151,7 @@ export class BookingsPagesController {
           name: type.name,
           slug: type.slug,
           durationMinutes: type.durationMinutes,
-          priceLabel: money(type.price, type.currency),
+          priceLabel: formatPrice(type.price, type.currency),
           paid: type.price > 0,
         },
         zone,
@@ -173,7 +174,13 @@ export class BookingsPagesController {
   ): Promise<void> {
     const zone = await this.zoneFor(await this.scheduling.sessionTypeBySlug(slug), body.timeZone);
     const start = body.start ?? '';
-    const values = { name: body.name, email: body.email, notes: body.notes };
+    const values = {
+      name: body.name,
+      email: body.email,
+      notes: body.notes,
+      preferredName: body.preferredName,
+      pronouns: body.pronouns,
+    };
     const form = await validateForm(CreateBookingDto, {
       sessionType: slug,
       start,
@@ -181,6 +188,9 @@ export class BookingsPagesController {
       email: body.email,
       timeZone: zone,
       notes: body.notes,
+      // Optional: a blank field is "not given".
+      preferredName: body.preferredName?.trim() || undefined,
+      pronouns: body.pronouns?.trim() || undefined,
     });
     if (!form.ok)
       return this.renderDetails(
@@ -276,7 +286,7 @@ export class BookingsPagesController {
         active,
         days,
         when: whenIn(booking.start, booking.timeZone),
-        priceLabel: money(booking.price, booking.currency),
+        priceLabel: formatPrice(booking.price, booking.currency),
         policy: policyInWords(settings?.cancellationNoticeHours ?? 24, booking.price > 0),
         icsPath: `/api/bookings/${booking.id}/ics?token=${encodeURIComponent(token)}`,
         ...extra,

@@ -127,7 +127,10 @@ export class BookingsService implements OnModuleInit {
           now,
         );
         await this.support.checkDailyLimit(m, type.coachId, start, now, null);
-        const client = await this.accounts.findOrCreateClient(m, dto.email, dto.name, dto.timeZone);
+        const client = await this.accounts.findOrCreateClient(m, dto.email, dto.name, dto.timeZone, {
+          preferredName: dto.preferredName,
+          pronouns: dto.pronouns,
+        });
         const id = randomUUID();
         const row = m.create(Booking, {
           id,
@@ -274,8 +277,13 @@ export class BookingsService implements OnModuleInit {
   private async list(where: FindOptionsWhere<Booking>, take: number): Promise<BookingOutDto[]> {
     const rows = await this.dataSource
       .getRepository(Booking)
-      .find({ where, order: { startAt: 'ASC' }, take, relations: { sessionType: true } });
-    return rows.map((b) => this.support.toDto(b, b.sessionType!));
+      .find({ where, order: { startAt: 'ASC' }, take, relations: { sessionType: true, client: true } });
+    return rows.map((b) =>
+      this.support.toDto(b, b.sessionType!, {
+        displayName: b.client?.preferredName?.trim() || b.clientName,
+        pronouns: b.client?.pronouns ?? null,
+      }),
+    );
   }
 
   /** Used by the manage page: the booking behind a manage token. */

@@ -6,6 +6,8 @@ import { EncryptionService } from '../common/crypto/encryption.service';
 import { ClientNote } from './client-note.entity';
 import { ClientsService } from './clients.service';
 import { ClientNoteDto } from './dto/clients.dto';
+import { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
 
 /** Binds a note's ciphertext to its client, so a row copied onto another client won't decrypt. */
 const noteContext = (clientId: string): string => `client-note:${clientId}`;
@@ -22,6 +24,7 @@ export class ClientNotesService implements OnModuleInit {
     private readonly encryption: EncryptionService,
     private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Refuses to start when notes use a key that is not configured; re-encrypts after a rotation. */
@@ -35,8 +38,11 @@ export class ClientNotesService implements OnModuleInit {
     this.jobs.schedule(REENCRYPT_QUEUE, '*/10 * * * *');
   }
 
-  reencrypt(batch = 200): Promise<number> {
-    return this.encryption.reencryptTable<{ client_id: string }>('client_notes', ['client_id'], (r) => noteContext(r.client_id), batch);
+  /** After a key rotation: re-encrypts notes under the current key; a run that moved any is audited. */
+  async reencrypt(batch = 200): Promise<number> {
+    const count = await this.encryption.reencryptTable<{ client_id: string }>('client_notes', ['client_id'], (r) => noteContext(r.client_id), batch);
+    if (count) await this.audit.keyRotated('client_notes', this.encryption.keyId);
+    return count;
   }
 
   async add(clientId: string, authorId: string, text: string): Promise<ClientNoteDto> {
@@ -48,9 +54,10 @@ export class ClientNotesService implements OnModuleInit {
     return { id: row.id, text: text.trim(), createdAt: row.createdAt.toISOString() };
   }
 
-  /** Newest first. */
-  async list(clientId: string): Promise<ClientNoteDto[]> {
+  /** Newest first. Every read is written to the audit trail first (a read that can't be recorded doesn't happen). */
+  async list(clientId: string, ctx: AuditContext): Promise<ClientNoteDto[]> {
     const client = await this.clients.client(clientId);
+    await this.audit.clientNotesRead(ctx, client.id);
     const rows = await this.notes.find({ where: { clientId: client.id }, order: { createdAt: 'DESC' } });
     return rows.map((n) => ({
       id: n.id,

@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
+import { Audit, AuditContext } from '../audit/audit-context';
 import { ClientNotesService } from './client-notes.service';
 import { ClientsService } from './clients.service';
 import { DataRightsService, PersonalDataExport } from './data-rights.service';
 import { ClientDetailDto, ClientNoteDto, ClientNoteInDto, ClientsQueryDto, ClientSummaryDto, DeleteAccountDto } from './dto/clients.dto';
 
 @ApiTags('clients')
-@ApiBearerAuth()
 @Controller('api')
 export class ClientsController {
   constructor(
@@ -35,8 +35,8 @@ export class ClientsController {
   @Auth('coach')
   @ApiOperation({ summary: 'The coach’s private notes about a client (encrypted at rest; never shown to the client)' })
   @ApiResponse({ status: 200, type: [ClientNoteDto] })
-  listNotes(@Param('id') id: string): Promise<ClientNoteDto[]> {
-    return this.notes.list(id);
+  listNotes(@Param('id') id: string, @Audit() ctx: AuditContext): Promise<ClientNoteDto[]> {
+    return this.notes.list(id, ctx);
   }
 
   @Post('clients/:id/notes')
@@ -49,15 +49,15 @@ export class ClientsController {
   @Get('me/export')
   @Auth()
   @ApiOperation({ summary: 'Everything Mend holds about you, as JSON' })
-  export(@CurrentUser() user: User): Promise<PersonalDataExport> {
-    return this.dataRights.exportFor(user);
+  export(@CurrentUser() user: User, @Audit() ctx: AuditContext): Promise<PersonalDataExport> {
+    return this.dataRights.exportFor(user, ctx);
   }
 
   @Delete('me')
   @Auth()
   @HttpCode(204)
   @ApiOperation({ summary: 'Erase your account and personal data (future sessions are cancelled and refunded)' })
-  async erase(@CurrentUser() user: User, @Body() dto: DeleteAccountDto): Promise<void> {
-    await this.dataRights.erase(user, dto.password);
+  async erase(@CurrentUser() user: User, @Body() dto: DeleteAccountDto, @Audit() ctx: AuditContext): Promise<void> {
+    await this.dataRights.erase(user, dto.password, ctx);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
 import { BookingsModule } from '../bookings/bookings.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '../content/content.module';
@@ -13,7 +14,7 @@ import { DataRightsService } from './data-rights.service';
 
 /** The coach's client records, and every person's data rights (export, erasure). */
 @Module({
-  imports: [AccountsModule, BookingsModule, ContentModule, ProgramModule, TypeOrmModule.forFeature([ClientNote])],
+  imports: [AccountsModule, AuditModule, BookingsModule, ContentModule, ProgramModule, TypeOrmModule.forFeature([ClientNote])],
   controllers: [ClientsController, ClientsPagesController],
   providers: [ClientsService, DataRightsService, ClientNotesService],
 })

@@ -4,6 +4,8 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { clearSessionCookie } from '../accounts/session-cookie';
 import { User } from '../accounts/user.entity';
+import { auditContextOf } from '../audit/audit-context';
+import { DELETION_SCOPE } from '../accounts/deletion-scope';
 import { DomainError } from '../common/errors';
 import { redirect, renderPage } from '../web/page';
 import { ClientNotesService } from './client-notes.service';
@@ -51,15 +53,15 @@ export class ClientsPagesController {
 
   private async renderDetail(id: string, req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
     const client = await this.clients.detail(id);
-    const notes = await this.notes.list(id);
-    await renderPage(req, reply, 'clients/detail', { title: client.profile.name, client, notes, ...extra }, status);
+    const notes = await this.notes.list(id, auditContextOf(req));
+    await renderPage(req, reply, 'clients/detail', { title: client.profile.displayName, client, notes, ...extra }, status);
   }
 
   /** The same export as GET /api/me/export, as a download for the signed-in page session. */
   @Get('account/export.json')
   @Auth()
-  async export(@CurrentUser() user: User, @Res() reply: FastifyReply): Promise<void> {
-    const data = await this.dataRights.exportFor(user);
+  async export(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const data = await this.dataRights.exportFor(user, auditContextOf(req));
     await reply
       .header('content-disposition', 'attachment; filename="mend-my-data.json"')
       .header('cache-control', 'no-store')
@@ -70,17 +72,17 @@ export class ClientsPagesController {
   @Get('account/delete')
   @Auth()
   async deletePage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await renderPage(req, reply, 'clients/delete-account', { title: 'Delete your account' });
+    await renderPage(req, reply, 'clients/delete-account', { title: 'Delete your account', scope: DELETION_SCOPE });
   }
 
   @Post('account/delete')
   @Auth()
   async delete(@CurrentUser() user: User, @Body() body: Record<string, string | undefined>, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     try {
-      await this.dataRights.erase(user, typeof body.password === 'string' ? body.password : '');
+      await this.dataRights.erase(user, typeof body.password === 'string' ? body.password : '', auditContextOf(req));
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return renderPage(req, reply, 'clients/delete-account', { title: 'Delete your account', error: e.message }, e.status);
+      return renderPage(req, reply, 'clients/delete-account', { title: 'Delete your account', scope: DELETION_SCOPE, error: e.message }, e.status);
     }
     clearSessionCookie(reply);
     redirect(reply, '/?deleted=1');

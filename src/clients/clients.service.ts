@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
+import { addressName } from '../accounts/person-name';
 import { User } from '../accounts/user.entity';
 import { notFound } from '../common/errors';
 import { BookingsDataRightsService } from '../bookings/bookings-data-rights.service';
@@ -10,7 +11,10 @@ import { ClientDetailDto, ClientSummaryDto } from './dto/clients.dto';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toClientSummary(u: User): ClientSummaryDto {
-  return { id: u.id, name: u.name, email: u.email, hasAccount: u.passwordHash !== null, createdAt: u.createdAt.toISOString() };
+  return {
+    id: u.id, name: u.name, preferredName: u.preferredName, pronouns: u.pronouns, displayName: addressName(u),
+    email: u.email, hasAccount: u.passwordHash !== null, createdAt: u.createdAt.toISOString(),
+  };
 }
 
 /** The coach's view of her clients: who they are, what they booked and paid, their intake answers. */

@@ -24,5 +24,8 @@ describe('toErrorBody', () => {
 
   it('answers 503 when the database connection dropped', () => {
     expect(toErrorBody(new Error('Connection terminated unexpectedly'))).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    // What a transaction sees when its connection was terminated mid-request.
+    expect(toErrorBody(new Error('Query runner already released. Cannot run queries anymore.'))).toMatchObject({ statusCode: 503 });
+    expect(toErrorBody(new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'))).toMatchObject({ statusCode: 503 });
   });
 });

@@ -27,7 +27,9 @@ const CODE_FOR_STATUS: Record<number, ErrorCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-const DB_DOWN = /ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|terminating connection|Client has encountered a connection error/i;
+// TypeORM's "query runner already released" errors are what a transaction sees when PostgreSQL
+// terminated its connection mid-request.
+const DB_DOWN = /ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|terminating connection|Client has encountered a connection error|query runner (was )?already released|Driver not Connected/i;
 
 /** Turns anything thrown into SPEC's error shape; never shows a stack trace or SQL. */
 export function toErrorBody(exception: unknown): ErrorBody {

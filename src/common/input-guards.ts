@@ -7,7 +7,8 @@ import { assertPath, decodeUtf8, INPUT_LIMITS, mediaType, parseJsonBody, parseUr
  * The route config key naming the body types a route takes, e.g.
  * `@RouteConfig({ [BODY_TYPES]: ['multipart/form-data'] })` on an upload handler.
  * Without it: `/api/**` takes only `application/json`, pages only
- * `application/x-www-form-urlencoded` (what their forms send).
+ * `application/x-www-form-urlencoded` (what their forms send); `@TakesUploads()` (route config
+ * `multipart: true`) adds `multipart/form-data`.
  */
 export const BODY_TYPES = 'bodyTypes';
 
@@ -39,10 +40,13 @@ function hasBody(request: FastifyRequest): boolean {
 }
 
 function acceptedTypes(request: FastifyRequest): readonly string[] {
-  const declared = (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[BODY_TYPES];
+  const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
+  const declared = config?.[BODY_TYPES];
   if (Array.isArray(declared)) return declared as string[];
   const path = request.url.split('?')[0];
-  return path === '/api' || path.startsWith('/api/') ? API_TYPES : PAGE_TYPES;
+  const defaults = path === '/api' || path.startsWith('/api/') ? API_TYPES : PAGE_TYPES;
+  // Routes marked @TakesUploads() (src/images/uploads.ts) take file uploads as well.
+  return config?.multipart === true ? [...defaults, 'multipart/form-data'] : defaults;
 }
 
 /**

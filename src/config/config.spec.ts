@@ -23,7 +23,22 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ nodeEnv: 'development', port: 3000, publicUrl: 'http://localhost:3000', databaseUrl: null, rateLimitPerMinute: 30, logPretty: false });
     expect(c.stripe.secretKey).toBeNull();
     expect(c.mail.url).toBeNull();
+    expect(c.mail.newsletterMaxPerMinute).toBe(600);
     expect(c.encryptionKey).toHaveLength(32);
+  });
+
+  it('reads the newsletter pace', () => {
+    expect(loadConfig({ DATA_DIR: tmp(), NEWSLETTER_MAX_PER_MINUTE: '120' }).mail.newsletterMaxPerMinute).toBe(120);
+  });
+
+  it('makes logs human-readable by default in a terminal outside production, JSON lines otherwise (LOG_PRETTY wins)', () => {
+    const dir = tmp();
+    expect(loadConfig({ DATA_DIR: dir }, process.cwd(), true).logPretty).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir }, process.cwd(), false).logPretty).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir, LOG_PRETTY: 'false' }, process.cwd(), true).logPretty).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir, LOG_PRETTY: 'true' }, process.cwd(), false).logPretty).toBe(true);
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', ENCRYPTION_KEY: key, STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1', MAIL_URL: 'smtp://x' };
+    expect(loadConfig({ DATA_DIR: dir, ...production }, process.cwd(), true).logPretty).toBe(false);
   });
 
   it('generates the development encryption key once, owner-readable only, and reuses it', () => {
@@ -48,6 +63,8 @@ describe('loadConfig', () => {
     [{ STRIPE_SECRET_KEY: 'sk_test_123' }, 'STRIPE_WEBHOOK_SECRET'],
     [{ MAIL_URL: 'http://mail' }, 'MAIL_URL'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ NEWSLETTER_MAX_PER_MINUTE: '0' }, 'NEWSLETTER_MAX_PER_MINUTE'],
+    [{ NEWSLETTER_MAX_PER_MINUTE: 'fast' }, 'NEWSLETTER_MAX_PER_MINUTE'],
     [{ LOG_PRETTY: 'maybe' }, 'LOG_PRETTY'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
   ])('names the variable in one clear message: %j', (env, variable) => {

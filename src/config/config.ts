@@ -23,7 +23,8 @@ export interface AppConfig {
   dataDir: string;
   coach: { email: string; password: string | null };
   stripe: { secretKey: string | null; webhookSecret: string | null; apiUrl: string | null; timeoutMs: number };
-  mail: { url: string | null; from: string };
+  /** newsletterMaxPerMinute: the pace of newsletter mail (the SMTP provider's limit), across all instances. */
+  mail: { url: string | null; from: string; newsletterMaxPerMinute: number };
   /** 32-byte key for AES-256-GCM. */
   encryptionKey: Buffer;
   /** Keys being rotated out (ENCRYPTION_KEY_PREVIOUS): still read, never written. */
@@ -105,8 +106,11 @@ function previousKeysVar(env: Env): Buffer[] {
   });
 }
 
-/** Reads and validates the whole configuration once; nothing else reads process.env. */
-export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
+/**
+ * Reads and validates the whole configuration once; nothing else reads process.env.
+ * `stdoutIsTTY` (main.ts passes process.stdout.isTTY) only sets LOG_PRETTY's default.
+ */
+export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): AppConfig {
   const rawEnv = env.NODE_ENV ?? 'development';
   if (!['development', 'production', 'test'].includes(rawEnv)) {
     throw new ConfigError('NODE_ENV', 'must be development, production or test');
@@ -165,11 +169,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     dataDir,
     coach: { email: coachEmail, password: coachPassword },
     stripe: { secretKey, webhookSecret, apiUrl: stripeApiUrl, timeoutMs: intVar(env, 'STRIPE_TIMEOUT_MS', 20000, 100, 80000) },
-    mail: { url: mailUrl, from: mailFrom },
+    mail: { url: mailUrl, from: mailFrom, newsletterMaxPerMinute: intVar(env, 'NEWSLETTER_MAX_PER_MINUTE', 600, 1, 1_000_000) },
     encryptionKey: encryptionKeyVar(env, nodeEnv, dataDir),
     previousEncryptionKeys: previousKeysVar(env),
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
-    logPretty: boolVar(env, 'LOG_PRETTY', false),
+    // SPEC: on when standard output is a terminal outside production, JSON lines otherwise.
+    logPretty: boolVar(env, 'LOG_PRETTY', stdoutIsTTY && !production),
     logLevel,
   };
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ImagesModule } from '../images/images.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
 import { CommentsController } from './comments/comments.controller';
 import { Comment } from './comments/comment.entity';
 import { CommentsService } from './comments/comments.service';
@@ -22,7 +24,7 @@ import { BlogPagesController } from './posts/blog.pages.controller';
 
 /** The coach's writing: posts, comments, ratings, the newsletter and the feeds. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery])],
+  imports: [TypeOrmModule.forFeature([Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery]), ImagesModule, SchedulingModule],
   controllers: [
     PostsController,
     CommentsController,

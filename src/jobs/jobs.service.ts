@@ -1,7 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { EntityManager } from 'typeorm';
-import { JOBS_OPTIONS, JobsOptions } from './jobs.options';
+import { JOBS_OPTIONS, JOBS_POOL_SIZE, JobsOptions } from './jobs.options';
+import { eachBounded, Round, WorkerLoop } from './loop';
+import { WAKE_CHANNEL, Wakeups } from './wakeups';
 
 type Handler<T> = (data: T) => Promise<void>;
 
@@ -9,28 +12,65 @@ interface Registration {
   handler: Handler<never>;
   retryLimit: number;
   retryDelay: number;
+  batchSize: number;
+  concurrency: number;
 }
 
+export interface QueueOptions {
+  retryLimit?: number;
+  /** Seconds before the first retry; doubles with each retry. */
+  retryDelay?: number;
+  /** Jobs fetched per round (a full batch fetches again at once). */
+  batchSize?: number;
+  /** Jobs of this queue running at once in this instance. */
+  concurrency?: number;
+}
+
+/** A job that runs longer than this is considered lost (its instance died) and is retried. */
+const JOB_EXPIRE_SECONDS = 5 * 60;
+
 /**
- * The PostgreSQL-backed job queue (pg-boss 10: the newest major that runs on Node 20). A job is
- * fetched by one worker at a time (SKIP LOCKED), so it runs once however many instances run.
+ * Background work. Two kinds of queue share one loop design (WorkerLoop): pg-boss queues (jobs
+ * fetched in batches with SKIP LOCKED, run with a bounded concurrency, fetched again at once while
+ * a batch comes back full) and loops that drain a table of their own (the mail outbox). Loops sleep
+ * when idle and are woken at once by a NOTIFY sent in the transaction that made the work, from any
+ * instance; the poll interval only catches retries coming due and lost notifications.
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
   private readonly registrations = new Map<string, Registration>();
+  private readonly customRounds = new Map<string, Round>();
   private readonly schedules: { queue: string; cron: string }[] = [];
+  private readonly loops = new Map<string, WorkerLoop>();
   private boss: PgBoss | null = null;
+  private wakeups: Wakeups | null = null;
+  /** This instance's id; its LISTEN connection carries it (see WORKER_APP_PREFIX). */
+  readonly workerId = randomUUID();
 
   constructor(@Inject(JOBS_OPTIONS) private readonly options: JobsOptions) {}
 
+  get workersEnabled(): boolean {
+    return this.options.workers;
+  }
+
   /** Declares a queue and its handler; workers start when the app has booted. */
-  register<T>(queue: string, handler: Handler<T>, opts: { retryLimit?: number; retryDelay?: number } = {}): void {
+  register<T>(queue: string, handler: Handler<T>, opts: QueueOptions = {}): void {
     this.registrations.set(queue, {
       handler: handler as Handler<never>,
       retryLimit: opts.retryLimit ?? 5,
       retryDelay: opts.retryDelay ?? 10,
+      batchSize: opts.batchSize ?? 10,
+      concurrency: opts.concurrency ?? 4,
     });
+  }
+
+  /**
+   * Declares a loop that drains work kept in a table of its own: `round` claims and starts what it
+   * can and says when to run again. Woken by `wakeInTransaction(manager, name)` from any instance.
+   */
+  registerLoop(name: string, round: Round): void {
+    this.customRounds.set(name, round);
   }
 
   /** Runs `queue` on a cron schedule (UTC), once per tick across all instances. */
@@ -41,7 +81,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationBootstrap(): Promise<void> {
     const boss = new PgBoss({
       connectionString: this.options.connectionString,
-      max: 4,
+      max: JOBS_POOL_SIZE,
       schedule: this.options.workers,
       supervise: this.options.workers,
       application_name: 'mend-jobs',
@@ -50,24 +90,43 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     await boss.start();
     this.boss = boss;
     for (const [queue, reg] of this.registrations) {
-      await boss.createQueue(queue, { name: queue, retryLimit: reg.retryLimit, retryDelay: reg.retryDelay, retryBackoff: true });
+      const settings = { name: queue, retryLimit: reg.retryLimit, retryDelay: reg.retryDelay, retryBackoff: true, expireInSeconds: JOB_EXPIRE_SECONDS };
+      await boss.createQueue(queue, settings);
+      await boss.updateQueue(queue, settings); // createQueue leaves an existing queue's settings alone
     }
     if (!this.options.workers) return;
+    const pollMs = this.options.pollingIntervalSeconds * 1000;
     for (const [queue, reg] of this.registrations) {
-      await boss.work<never>(queue, { pollingIntervalSeconds: this.options.pollingIntervalSeconds, batchSize: 1 }, async (jobs) => {
-        for (const job of jobs) await reg.handler(job.data);
-      });
+      this.loops.set(queue, new WorkerLoop(queue, () => this.queueRound(boss, queue, reg), pollMs, this.logger));
     }
+    for (const [name, round] of this.customRounds) this.loops.set(name, new WorkerLoop(name, round, pollMs, this.logger));
+    this.wakeups = new Wakeups(this.options.connectionString, this.workerId, (name) => this.wake(name), this.logger);
+    await this.wakeups.start();
+    for (const loop of this.loops.values()) loop.start();
     for (const s of this.schedules) await boss.schedule(s.queue, s.cron, {}, { tz: 'UTC' });
   }
 
+  /** Before any connection closes: stop taking work and let the rounds in progress finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stopLoops();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.stopLoops();
     const boss = this.boss;
     this.boss = null;
+    await this.wakeups?.stop();
     if (boss) await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
 
-  /** Sends a job after the current transaction commits (and only if it does). */
+  /** Stops taking work and lets the rounds in progress finish (bounded); safe to call twice. */
+  async stopLoops(): Promise<void> {
+    const loops = [...this.loops.values()];
+    this.loops.clear();
+    await Promise.race([Promise.all(loops.map((l) => l.stop())), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  }
+
+  /** Sends a job after the current transaction commits (and only if it does), and wakes its workers then. */
   async sendInTransaction(manager: EntityManager, queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<void> {
     const boss = this.requireBoss();
     await boss.send(queue, data, {
@@ -76,10 +135,43 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         executeSql: async (text: string, values: unknown[]) => ({ rows: await manager.query(text, values) }),
       },
     });
+    if (!options.startAfter) await this.wakeInTransaction(manager, queue);
   }
 
   async send(queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<string | null> {
-    return this.requireBoss().send(queue, data, options);
+    const id = await this.requireBoss().send(queue, data, options);
+    if (!options.startAfter) this.wake(queue);
+    return id;
+  }
+
+  /** Wakes the loop `name` on every instance when the transaction commits (NOTIFY is transactional). */
+  async wakeInTransaction(manager: EntityManager, name: string): Promise<void> {
+    await manager.query(`SELECT pg_notify($1, $2)`, [WAKE_CHANNEL, name]);
+  }
+
+  /** Wakes a local loop (null: all of them). */
+  wake(name: string | null): void {
+    if (name === null) for (const loop of this.loops.values()) loop.wake();
+    else this.loops.get(name)?.wake();
+  }
+
+  /** One round of a pg-boss queue: a batch, run with bounded concurrency, each job completed or failed on its own. */
+  private async queueRound(boss: PgBoss, queue: string, reg: Registration): Promise<number | null> {
+    const jobs = await boss.fetch<never>(queue, { batchSize: reg.batchSize });
+    if (!jobs.length) return null;
+    const done: string[] = [];
+    await eachBounded(jobs, reg.concurrency, async (job) => {
+      try {
+        await reg.handler(job.data);
+        done.push(job.id);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        this.logger.warn({ queue, jobId: job.id, error: message.slice(0, 300) }, 'job failed; it will be retried');
+        await boss.fail(queue, job.id, { message: message.slice(0, 500) });
+      }
+    });
+    if (done.length) await boss.complete(queue, done);
+    return jobs.length === reg.batchSize ? 0 : null;
   }
 
   private requireBoss(): PgBoss {

@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { MAIL_CONCURRENCY, MailDelivery } from './mail-delivery';
+import { MailOutboxRepository } from './mail-outbox.repository';
 import { MAIL_TRANSPORT, smtpTransport } from './mail-transport';
 import { MailService } from './mail.service';
 import { OutboxMail } from './outbox-mail.entity';
@@ -11,10 +13,12 @@ import { OutboxMail } from './outbox-mail.entity';
   imports: [TypeOrmModule.forFeature([OutboxMail])],
   providers: [
     MailService,
+    MailDelivery,
+    MailOutboxRepository,
     {
       provide: MAIL_TRANSPORT,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => (config.mail.url ? smtpTransport(config.mail.url) : null),
+      useFactory: (config: AppConfig) => (config.mail.url ? smtpTransport(config.mail.url, MAIL_CONCURRENCY) : null),
     },
   ],
   exports: [MailService],

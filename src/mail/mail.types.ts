@@ -1,4 +1,4 @@
-import { OutboxAttachment } from './outbox-mail.entity';
+import { MailLane, OutboxAttachment } from './outbox-mail.entity';
 
 export interface MailMessage {
   kind: string;
@@ -8,4 +8,6 @@ export interface MailMessage {
   html?: string;
   headers?: Record<string, string>;
   attachments?: OutboxAttachment[];
+  /** `bulk` for newsletters (paced, after transactional mail); everything else is transactional. */
+  lane?: MailLane;
 }

@@ -1,6 +1,8 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type OutboxStatus = 'pending' | 'sent' | 'kept' | 'failed';
+/** Transactional mail (accounts, bookings, payments, program) always goes before bulk (newsletters). */
+export type MailLane = 'transactional' | 'bulk';
 
 export interface OutboxAttachment {
   filename: string;
@@ -16,6 +18,9 @@ export interface OutboxAttachment {
  */
 @Entity('mail_outbox')
 @Index('IDX_mail_outbox_created', ['createdAt'])
+@Index('IDX_mail_outbox_due', ['lane', 'nextAttemptAt'], { where: `status = 'pending'` })
+@Index('IDX_mail_outbox_bulk_claimed', ['claimedAt'], { where: `lane = 'bulk'` })
+@Check('CHK_mail_outbox_lane', `lane IN ('transactional', 'bulk')`)
 export class OutboxMail {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -45,8 +50,30 @@ export class OutboxMail {
   @Column({ type: 'text', default: 'pending' })
   status: OutboxStatus;
 
+  @Column({ type: 'text', default: 'transactional' })
+  lane: MailLane;
+
+  /** Delivery attempts started (counted when claimed, so a crash mid-send counts too). */
   @Column({ type: 'integer', default: 0 })
   attempts: number;
+
+  /** Not tried again before this (retry backoff). */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt: Date;
+
+  /**
+   * The worker (JobsService.workerId) sending it right now. The claim is committed before the SMTP
+   * conversation starts (no transaction or lock is held meanwhile); it lapses when that worker's
+   * connection is gone (the process died) or at `claim_expires_at`.
+   */
+  @Column({ name: 'claimed_by', type: 'text', nullable: true })
+  claimedBy: string | null;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt: Date | null;
+
+  @Column({ name: 'claim_expires_at', type: 'timestamptz', nullable: true })
+  claimExpiresAt: Date | null;
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;

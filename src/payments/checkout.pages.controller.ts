@@ -81,12 +81,24 @@ export class CheckoutPagesController {
 
   @Get('coach/payments')
   @Auth('coach')
-  async coachPayments(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async coachPayments(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('retried') retried?: string,
+  ): Promise<void> {
     const payments = await this.payments.list();
     await renderPage(req, reply, 'payments/coach-payments', {
       title: 'Payments',
       payments,
       testMode: this.payments.testMode,
+      notice: retried === '1' ? 'The refund is being tried again.' : null,
     });
+  }
+
+  @Post('coach/payments/:id/retry-refund')
+  @Auth('coach')
+  async retryRefund(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    await this.payments.retryRefund(id);
+    redirect(reply, '/coach/payments?retried=1');
   }
 }

@@ -71,12 +71,25 @@ export interface PaymentSummary {
   /** Minor units. */
   amount: number;
   currency: string;
-  status: 'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded';
+  status:
+    | 'pending'
+    | 'succeeded'
+    | 'failed'
+    | 'expired'
+    | 'refund_pending'
+    | 'refunded'
+    | 'refund_failed';
   refundedAmount: number;
   /** ISO 8601 UTC. */
   createdAt: string;
   paidAt: string | null;
 }
+
+/**
+ * Anonymised payment records (the payer erased their account) are deleted this many years after
+ * the payment: long enough for the practice's accounts and taxes. Account deletion states it.
+ */
+export const PAYMENT_RECORD_RETENTION_YEARS = 7;
 
 /** Injection token for the payments module's service (PaymentsService implements PaymentsPort). */
 export const PAYMENTS = Symbol('PAYMENTS');

@@ -7,7 +7,8 @@ import { JobsService } from '../jobs/jobs.service';
 import { MailService } from '../mail/mail.service';
 import { PayableHandler, PayableKind } from './payable';
 import { Payment } from './payment.entity';
-import { formatMoney, isLatePayment, nextStatus } from './payment-state';
+import { formatMoney } from '../common/money';
+import { isLatePayment, nextStatus } from './payment-state';
 
 export const REFUND_QUEUE = 'payments-refund';
 
@@ -16,6 +17,31 @@ export interface RefundJob {
 }
 
 export type PaidResult = 'fulfilled' | 'refund' | 'unchanged';
+
+/** Stripe's refund `failure_reason` codes, in words for the coach. */
+export function refundFailureInWords(code: string): string {
+  switch (code) {
+    case 'charge_for_pending_refund_disputed':
+      return 'the client disputed the charge while the refund was pending';
+    case 'declined':
+      return 'the client’s bank declined the refund';
+    case 'expired_or_canceled_card':
+      return 'the card has expired or was cancelled';
+    case 'insufficient_funds':
+      return 'there was not enough money in your Stripe balance';
+    case 'lost_or_stolen_card':
+      return 'the card was reported lost or stolen';
+    case 'merchant_request':
+      return 'the refund was cancelled on request';
+    default:
+      return 'Stripe did not say more';
+  }
+}
+
+/** The idempotency key of a payment's refund attempt (the first keeps the original form). */
+export function refundIdempotencyKey(paymentId: string, attempt: number): string {
+  return attempt === 0 ? `refund-${paymentId}` : `refund-${paymentId}-attempt-${attempt}`;
+}
 
 /**
  * The one place where a payment's state changes and what was paid for is told about it. Every
@@ -141,10 +167,58 @@ export class PaymentFulfilment {
     return true;
   }
 
+  /**
+   * Stripe reports one of this payment's refunds failed (e.g. the card was closed): the money is
+   * back with the practice. The payment shows `refund_failed` with Stripe's reason, and the coach
+   * is told by mail so that she can retry. Each failed refund counts once.
+   */
+  async markRefundFailed(
+    manager: EntityManager,
+    payment: Payment,
+    refund: { id: string; amount: number; failureReason: string },
+  ): Promise<boolean> {
+    if (payment.failedRefundIds.includes(refund.id)) return false;
+    const next = nextStatus(payment.status, 'refund_failed');
+    if (!next) return false;
+    payment.failedRefundIds = [...payment.failedRefundIds, refund.id];
+    // Stripe lowers the charge's amount_refunded by the failed refund; so do we.
+    if (payment.refundIds.includes(refund.id) || payment.status === 'refunded')
+      payment.refundedAmount = Math.max(0, payment.refundedAmount - refund.amount);
+    payment.status = next;
+    payment.refundedAt = null;
+    payment.refundFailureReason = refund.failureReason.slice(0, 100);
+    payment.refundFailedAt = this.clock.now();
+    await manager.save(payment);
+    await this.mail.enqueue(manager, {
+      kind: 'payment_refund_failed',
+      to: this.config.coach.email,
+      subject: `A refund did not go through: ${formatMoney(payment.amount, payment.currency)}`,
+      text: [
+        `A refund of ${formatMoney(refund.amount, payment.currency)} for “${payment.description}” did not go through.`,
+        '',
+        `Stripe's reason: ${refundFailureInWords(refund.failureReason)} (${payment.refundFailureReason}).`,
+        '',
+        'The money is back in your Stripe balance. You can try the refund again from the payments page',
+        '(for example after the client has given you new card details through Stripe), or settle it with',
+        'the client another way:',
+        `${this.config.publicUrl}/coach/payments`,
+        '',
+        `Reference: ${payment.id}`,
+      ].join('\n'),
+    });
+    this.logger.warn(
+      { paymentId: payment.id, refundId: refund.id, reason: payment.refundFailureReason },
+      'refund failed',
+    );
+    return true;
+  }
+
   /** Marks a received payment for a full refund and queues the Stripe call (after commit). */
   async startRefund(manager: EntityManager, payment: Payment, reason: string): Promise<boolean> {
     const next = nextStatus(payment.status, 'refund_requested');
     if (!next) return false;
+    // A retry after a failed refund is a new attempt: the refund job uses a new idempotency key.
+    if (payment.status === 'refund_failed') payment.refundAttempt += 1;
     payment.status = next;
     payment.refundReason = reason;
     await manager.save(payment);

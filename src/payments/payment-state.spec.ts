@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { stripeExpiresAt } from './stripe-objects';
 import {
-  formatMoney,
   isLatePayment,
   moneyReceived,
   nextStatus,
@@ -51,6 +50,18 @@ describe('payment state machine', () => {
     expect(nextStatus('expired', 'refunded')).toBeNull();
   });
 
+  it('reopens a refund only when Stripe reports it failed, and lets the coach retry it', () => {
+    expect(nextStatus('refunded', 'refund_failed')).toBe('refund_failed');
+    expect(nextStatus('refund_pending', 'refund_failed')).toBe('refund_failed');
+    expect(nextStatus('pending', 'refund_failed')).toBeNull();
+    expect(nextStatus('expired', 'refund_failed')).toBeNull();
+    expect(nextStatus('refund_failed', 'refund_failed')).toBeNull();
+    expect(nextStatus('refund_failed', 'refund_requested')).toBe('refund_pending');
+    expect(nextStatus('refund_failed', 'refunded')).toBe('refunded');
+    expect(moneyReceived('refund_failed')).toBe(true);
+    for (const s of ['expired', 'failed', 'paid'] as const) expect(nextStatus('refund_failed', s)).toBeNull();
+  });
+
   it('property: whatever the order or repetition of signals, money received is never un-received and a refund is final', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...SIGNALS), { maxLength: 30 }), (signals) => {
@@ -70,7 +81,7 @@ describe('payment state machine', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...PAYMENT_STATUSES),
-        fc.constantFrom(...SIGNALS),
+        fc.constantFrom(...SIGNALS, 'refund_failed' as const),
         (status, signal) => {
           const once = nextStatus(status, signal) ?? status;
           const twice = nextStatus(once, signal) ?? once;
@@ -78,11 +89,6 @@ describe('payment state machine', () => {
         },
       ),
     );
-  });
-
-  it('formats money in minor units', () => {
-    expect(formatMoney(9500, 'usd')).toBe('$95.00');
-    expect(formatMoney(5000, 'jpy')).toBe('¥5,000');
   });
 });
 

@@ -1,9 +1,11 @@
 /**
  * The payment state machine. It never goes backwards: once money has moved (succeeded), no
- * expiry or failure signal can undo it; a refund is terminal. Pure, so it is tested directly.
+ * expiry or failure signal can undo it; a refund is terminal, unless Stripe reports that the
+ * refund itself failed (the money came back to the practice: `refund_failed`, from which the coach
+ * can retry). Pure, so it is tested directly.
  */
 export type PaymentStatus =
-  'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded';
+  'pending' | 'succeeded' | 'failed' | 'expired' | 'refund_pending' | 'refunded' | 'refund_failed';
 
 export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
   'pending',
@@ -12,10 +14,11 @@ export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
   'expired',
   'refund_pending',
   'refunded',
+  'refund_failed',
 ];
 
 /** What can happen to a payment, whatever its source (webhook, success return, test mode, job). */
-export type PaymentSignal = 'paid' | 'failed' | 'expired' | 'refund_requested' | 'refunded';
+export type PaymentSignal = 'paid' | 'failed' | 'expired' | 'refund_requested' | 'refunded' | 'refund_failed';
 
 /** The next status for a signal, or null when the signal changes nothing (duplicate, late, out of order). */
 export function nextStatus(current: PaymentStatus, signal: PaymentSignal): PaymentStatus | null {
@@ -31,9 +34,17 @@ export function nextStatus(current: PaymentStatus, signal: PaymentSignal): Payme
     case 'expired':
       return current === 'pending' ? 'expired' : null;
     case 'refund_requested':
-      return current === 'succeeded' ? 'refund_pending' : null;
+      // A failed refund can be tried again (the coach's retry).
+      return current === 'succeeded' || current === 'refund_failed' ? 'refund_pending' : null;
     case 'refunded':
-      return current === 'succeeded' || current === 'refund_pending' ? 'refunded' : null;
+      return current === 'succeeded' || current === 'refund_pending' || current === 'refund_failed'
+        ? 'refunded'
+        : null;
+    case 'refund_failed':
+      // Stripe reports a refund failed (possibly after first reporting it succeeded).
+      return current === 'succeeded' || current === 'refund_pending' || current === 'refunded'
+        ? 'refund_failed'
+        : null;
   }
 }
 
@@ -44,40 +55,10 @@ export function isLatePayment(current: PaymentStatus): boolean {
 
 /** Money was received (and may since have been refunded). */
 export function moneyReceived(status: PaymentStatus): boolean {
-  return status === 'succeeded' || status === 'refund_pending' || status === 'refunded';
-}
-
-/** Formats minor units for people, e.g. 9500 usd → "$95.00". */
-export function formatMoney(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency: code }).format(
-      amount / minorUnitDivisor(code),
-    );
-  } catch {
-    return `${(amount / 100).toFixed(2)} ${code}`;
-  }
-}
-
-const ZERO_DECIMAL = new Set([
-  'BIF',
-  'CLP',
-  'DJF',
-  'GNF',
-  'JPY',
-  'KMF',
-  'KRW',
-  'MGA',
-  'PYG',
-  'RWF',
-  'UGX',
-  'VND',
-  'VUV',
-  'XAF',
-  'XOF',
-  'XPF',
-]);
-
-function minorUnitDivisor(code: string): number {
-  return ZERO_DECIMAL.has(code) ? 1 : 100;
+  return (
+    status === 'succeeded' ||
+    status === 'refund_pending' ||
+    status === 'refunded' ||
+    status === 'refund_failed'
+  );
 }

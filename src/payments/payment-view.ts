@@ -1,6 +1,8 @@
 import { PayableKind } from './payable';
 import { Payment } from './payment.entity';
-import { formatMoney, PaymentStatus } from './payment-state';
+import { formatMoney } from '../common/money';
+import { refundFailureInWords } from './payment-fulfilment.service';
+import { PaymentStatus } from './payment-state';
 
 /** What pages and the API may see of a payment (never the entity itself). */
 export interface PaymentView {
@@ -25,6 +27,9 @@ export interface PaymentView {
   refundedAt: Date | null;
   /** Why it failed, or why a refund is stuck (no personal text). */
   failureReason: string | null;
+  /** Stripe's code for the last failed refund, and the same in words. */
+  refundFailureReason: string | null;
+  refundFailureText: string | null;
 }
 
 export function toPaymentView(p: Payment, now: Date): PaymentView {
@@ -49,5 +54,7 @@ export function toPaymentView(p: Payment, now: Date): PaymentView {
     paidAt: p.paidAt,
     refundedAt: p.refundedAt,
     failureReason: p.failureReason,
+    refundFailureReason: p.refundFailureReason,
+    refundFailureText: p.refundFailureReason ? refundFailureInWords(p.refundFailureReason) : null,
   };
 }

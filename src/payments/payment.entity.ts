@@ -23,7 +23,7 @@ import type { PaymentStatus } from './payment-state';
 @Check('CHK_payments_kind', `"kind" IN ('booking', 'enrollment')`)
 @Check(
   'CHK_payments_status',
-  `"status" IN ('pending', 'succeeded', 'failed', 'expired', 'refund_pending', 'refunded')`,
+  `"status" IN ('pending', 'succeeded', 'failed', 'expired', 'refund_pending', 'refunded', 'refund_failed')`,
 )
 @Check(
   'CHK_payments_amount',
@@ -91,6 +91,21 @@ export class Payment {
 
   @Column({ name: 'refund_reason', type: 'text', nullable: true })
   refundReason: string | null;
+
+  /** Which refund attempt the refund job makes: its idempotency key is new for every retry. */
+  @Column({ name: 'refund_attempt', type: 'integer', default: 0 })
+  refundAttempt: number;
+
+  /** Stripe refunds that failed after being made (charge.refund.updated), so each counts once. */
+  @Column({ name: 'failed_refund_ids', type: 'text', array: true, default: () => "'{}'" })
+  failedRefundIds: string[];
+
+  /** Stripe's `failure_reason` of the last failed refund (e.g. `expired_or_canceled_card`). */
+  @Column({ name: 'refund_failure_reason', type: 'text', nullable: true })
+  refundFailureReason: string | null;
+
+  @Column({ name: 'refund_failed_at', type: 'timestamptz', nullable: true })
+  refundFailedAt: Date | null;
 
   @Column({ name: 'refunded_at', type: 'timestamptz', nullable: true })
   refundedAt: Date | null;

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../accounts/auth.decorators';
 import { PaymentDto, toPaymentDto } from './dto/payment.dto';
@@ -18,5 +18,17 @@ export class PaymentsController {
   @ApiResponse({ status: 200, type: [PaymentDto] })
   async list(): Promise<PaymentDto[]> {
     return (await this.payments.list()).map(toPaymentDto);
+  }
+
+  @Post(':id/retry-refund')
+  @HttpCode(200)
+  @Auth('coach')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Try a failed refund again (a new attempt at Stripe, with a new idempotency key); 409 unless its refund failed',
+  })
+  @ApiResponse({ status: 200, type: PaymentDto })
+  async retryRefund(@Param('id') id: string): Promise<PaymentDto> {
+    return toPaymentDto(await this.payments.retryRefund(id));
   }
 }

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import Stripe from 'stripe';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThan, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { LinkSigner } from '../common/crypto/link-signer';
 import { checkoutReturnQuery } from './checkout-return-link';
-import { DomainError } from '../common/errors';
+import { DomainError, notFound } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
@@ -16,11 +16,24 @@ import {
   PayableKind,
   PaymentsPort,
   PaymentSummary,
+  PAYMENT_RECORD_RETENTION_YEARS,
   RefundSummary,
 } from './payable';
+
+const RETENTION_QUEUE = 'payments-retention';
 import { Payment } from './payment.entity';
-import { PaymentFulfilment, REFUND_QUEUE, RefundJob } from './payment-fulfilment.service';
-import { describeStripeFailure, sessionPaymentIntentId, stripeExpiresAt } from './stripe-objects';
+import {
+  PaymentFulfilment,
+  REFUND_QUEUE,
+  RefundJob,
+  refundIdempotencyKey,
+} from './payment-fulfilment.service';
+import {
+  describeStripeFailure,
+  isUuid,
+  sessionPaymentIntentId,
+  stripeExpiresAt,
+} from './stripe-objects';
 import { STRIPE } from './stripe-client';
 import { PaymentView, toPaymentView } from './payment-view';
 
@@ -48,6 +61,26 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       retryLimit: 12,
       retryDelay: 30,
     });
+    this.jobs.register(RETENTION_QUEUE, async () => {
+      const count = await this.deleteExpiredAnonymised();
+      if (count) this.logger.log({ count }, 'anonymised payment records past retention deleted');
+    }, { retryLimit: 2, retryDelay: 600 });
+    this.jobs.schedule(RETENTION_QUEUE, '17 3 * * *');
+  }
+
+  /**
+   * Deletes anonymised payment records (no payer email left) older than the retention period,
+   * once nothing is still moving on them.
+   */
+  async deleteExpiredAnonymised(): Promise<number> {
+    const cutoff = new Date(this.clock.now());
+    cutoff.setUTCFullYear(cutoff.getUTCFullYear() - PAYMENT_RECORD_RETENTION_YEARS);
+    const result = await this.payments.delete({
+      customerEmail: IsNull(),
+      createdAt: LessThan(cutoff),
+      status: In(['succeeded', 'failed', 'expired', 'refunded']),
+    });
+    return result.affected ?? 0;
   }
 
   /** Local test mode: no Stripe secret key (refused in production by the config). */
@@ -162,7 +195,23 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
     };
   }
 
-  /** The refund job: one full refund through Stripe, safe to run again (same idempotency key). */
+  /**
+   * The coach tries a failed refund again: the payment goes back to `refund_pending` and the refund
+   * job runs with a new idempotency key (a new attempt at Stripe). 409 unless the refund failed.
+   */
+  async retryRefund(paymentId: string): Promise<PaymentView> {
+    if (!isUuid(paymentId)) throw notFound('Payment');
+    return this.dataSource.transaction(async (manager) => {
+      const payment = await this.fulfilment.lock(manager, { id: paymentId });
+      if (!payment) throw notFound('Payment');
+      if (payment.status !== 'refund_failed')
+        throw new DomainError('CONFLICT', 'Only a refund that failed can be tried again.');
+      await this.fulfilment.startRefund(manager, payment, 'retried by the coach');
+      return toPaymentView(payment, this.clock.now());
+    });
+  }
+
+  /** The refund job: one full refund through Stripe, safe to run again (same idempotency key per attempt). */
   async runRefund(paymentId: string): Promise<void> {
     const payment = await this.payments.findOneBy({ id: paymentId });
     if (!payment || payment.status !== 'refund_pending') return;
@@ -186,17 +235,15 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
             reason: 'requested_by_customer',
             metadata: { paymentId: payment.id },
           },
-          { idempotencyKey: `refund-${payment.id}` },
+          // A new key per attempt: a retry after a failed refund must make a new refund, not replay the failed one.
+          { idempotencyKey: refundIdempotencyKey(payment.id, payment.refundAttempt) },
         );
         if (refund.status === 'failed' || refund.status === 'canceled') {
-          await this.payments.update(
-            { id: payment.id },
-            { failureReason: `refund ${refund.status}` },
-          );
-          this.logger.error(
-            { paymentId: payment.id, refundId: refund.id, status: refund.status },
-            'Stripe refund did not go through; the coach must refund by hand',
-          );
+          const failure = { id: refund.id, amount: refund.amount, failureReason: refund.failure_reason ?? refund.status };
+          await this.dataSource.transaction(async (manager) => {
+            const locked = await this.fulfilment.lock(manager, { id: paymentId });
+            if (locked) await this.fulfilment.markRefundFailed(manager, locked, failure);
+          });
           return;
         }
         refundId = refund.id;

@@ -13,6 +13,12 @@ export function chargePaymentIntentId(charge: Stripe.Charge): string | null {
   return typeof pi === 'string' ? pi : pi.id;
 }
 
+export function refundPaymentIntentId(refund: Stripe.Refund): string | null {
+  const pi = refund.payment_intent;
+  if (pi === null) return null;
+  return typeof pi === 'string' ? pi : pi.id;
+}
+
 /** Money has been received for this session (not merely "completed" with an async method pending). */
 export function isPaidSession(session: Stripe.Checkout.Session): boolean {
   return session.payment_status === 'paid' || session.payment_status === 'no_payment_required';

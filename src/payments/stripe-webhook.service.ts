@@ -10,6 +10,8 @@ import { STRIPE } from './stripe-client';
 import {
   chargePaymentIntentId,
   isPaidSession,
+  isUuid,
+  refundPaymentIntentId,
   sessionPaymentId,
   sessionPaymentIntentId,
 } from './stripe-objects';
@@ -22,6 +24,7 @@ const HANDLED = new Set<string>([
   'checkout.session.async_payment_failed',
   'checkout.session.expired',
   'charge.refunded',
+  'charge.refund.updated',
 ]);
 
 /**
@@ -178,9 +181,41 @@ export class StripeWebhookService {
         await this.fulfilment.markRefunded(manager, payment, charge.amount_refunded, refundIds);
         return;
       }
+      case 'charge.refund.updated': {
+        const refund = event.data.object;
+        // Only a failure needs anything: a refund that succeeds is recorded by charge.refunded.
+        if (refund.status !== 'failed') return;
+        const payment = await this.paymentForRefund(manager, refund);
+        if (!payment) {
+          this.logger.warn(
+            { eventId: event.id },
+            'charge.refund.updated for a payment Mend does not know; ignored',
+          );
+          return;
+        }
+        await this.fulfilment.markRefundFailed(manager, payment, {
+          id: refund.id,
+          amount: refund.amount,
+          failureReason: refund.failure_reason ?? 'unknown',
+        });
+        return;
+      }
       default:
         return;
     }
+  }
+
+  /** Our payment for a refund: by the payment id we put in its metadata, else by its PaymentIntent. */
+  private async paymentForRefund(
+    manager: EntityManager,
+    refund: Stripe.Refund,
+  ): Promise<Payment | null> {
+    const id = refund.metadata?.paymentId;
+    const pi = refundPaymentIntentId(refund);
+    const byMeta = id && isUuid(id) ? await this.fulfilment.lock(manager, { id }) : null;
+    // The metadata is ours only if it agrees with the PaymentIntent (a refund of another charge can't claim our payment).
+    if (byMeta && (!pi || !byMeta.paymentIntentId || byMeta.paymentIntentId === pi)) return byMeta;
+    return pi ? this.fulfilment.lock(manager, { paymentIntentId: pi }) : null;
   }
 
   /** Our payment for a session: by session id, else by the payment id we put in its metadata. */

@@ -2,13 +2,15 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
+import { auditContextOf } from '../audit/audit-context';
 import { DomainError } from '../common/errors';
+import { formatMoney, readPriceField, toMajorInput } from '../common/money';
 import { validateForm } from '../common/validation';
 import { redirect, renderPage } from '../web/page';
 import { GrantDto, UnlockDto, UpdateProgramDto, UpdateStepDto } from './dto/program.dto';
 import { EnrollmentsService } from './enrollments.service';
 import { parseStepNumber, ProgramService } from './program.service';
-import { formatDate, formatMoney } from './view-format';
+import { formatDate } from './view-format';
 
 type Form = Record<string, string | undefined>;
 
@@ -25,16 +27,19 @@ export class CoachProgramPagesController {
   @Get('program')
   async programPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('saved') saved?: string): Promise<void> {
     const program = await this.program.publicProgram();
-    await renderPage(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, values: program, saved: saved === '1', errors: null });
+    const values = { ...program, price: toMajorInput(program.price, program.currency) };
+    await renderPage(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, values, saved: saved === '1', errors: null });
   }
 
   @Post('program')
   async saveProgram(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const values = { title: body.title, description: body.description ?? '', price: body.price, currency: body.currency, dripDays: body.dripDays };
-    const form = await validateForm(UpdateProgramDto, values);
-    if (!form.ok) {
+    const price = readPriceField(body.price, body.currency);
+    const form = await validateForm(UpdateProgramDto, { ...values, price: price.ok ? String(price.minor) : '0' });
+    if (!form.ok || !price.ok) {
+      const errors = { ...(form.ok ? {} : form.errors), ...(price.ok ? {} : { price: [price.message] }) };
       const program = await this.program.publicProgram();
-      return renderPage(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, values, saved: false, errors: form.errors }, 400);
+      return renderPage(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, values, saved: false, errors }, 400);
     }
     await this.program.update({ ...form.value, description: body.description ?? '' });
     redirect(reply, '/coach/program?saved=1');
@@ -86,10 +91,10 @@ export class CoachProgramPagesController {
   }
 
   private async renderMember(id: string, req: FastifyRequest, reply: FastifyReply, error: string | null, status = 200, notice: string | null = null): Promise<void> {
-    const reflections = await this.enrollments.sharedReflections(id);
+    const reflections = await this.enrollments.sharedReflections(id, auditContextOf(req));
     const [row] = await this.enrollments.coachList([id]);
     await renderPage(req, reply, 'coach/member', {
-      title: row ? `${row.member.name}: shared reflections` : 'Shared reflections',
+      title: row ? `${row.member.displayName}: shared reflections` : 'Shared reflections',
       member: row ?? null,
       reflections: reflections.map((r) => ({ ...r, updatedLabel: formatDate(r.updatedAt, null) })),
       error,

@@ -31,8 +31,23 @@ export class Enrollment {
   @Column({ type: 'text' })
   source: EnrollmentSource;
 
-  @Column({ name: 'share_progress', type: 'boolean', default: true })
+  /** Consent, asked and never assumed: off until the member turns it on. */
+  @Column({ name: 'share_progress', type: 'boolean', default: false })
   shareProgress: boolean;
+
+  /** When the member last chose (either way); null = never chose. */
+  @Column({ name: 'share_progress_chosen_at', type: 'timestamptz', nullable: true })
+  shareProgressChosenAt: Date | null;
+
+  /**
+   * Set by the ConsentOptIn migration on enrollments whose sharing was on only by the old default:
+   * it was turned off, and the member is told once (consent_notice_sent_at) that they can turn it on.
+   */
+  @Column({ name: 'consent_reset_at', type: 'timestamptz', nullable: true })
+  consentResetAt: Date | null;
+
+  @Column({ name: 'consent_notice_sent_at', type: 'timestamptz', nullable: true })
+  consentNoticeSentAt: Date | null;
 
   @Column({ name: 'payment_id', type: 'text', nullable: true })
   paymentId: string | null;

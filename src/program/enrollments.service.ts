@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
+import { addressName } from '../accounts/person-name';
 import { User } from '../accounts/user.entity';
+import { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { DomainError, notFound } from '../common/errors';
@@ -40,6 +43,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     private readonly encryption: EncryptionService,
     private readonly mail: MailService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
   ) {}
@@ -64,7 +68,8 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } })) throw alreadyEnrolled();
         // A checkout left open earlier is replaced by this one (paying the old one still counts: see onPaid).
         await m.update(Enrollment, { userId: user.id, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
-        return m.save(m.create(Enrollment, { userId: user.id, status: 'pending_payment', source: 'payment', shareProgress: true }));
+        // Progress sharing is asked, never assumed: off until the member turns it on.
+        return m.save(m.create(Enrollment, { userId: user.id, status: 'pending_payment', source: 'payment', shareProgress: false }));
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw alreadyEnrolled();
@@ -101,7 +106,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [user.id]);
         if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } })) throw alreadyEnrolled();
         await m.update(Enrollment, { userId: user.id, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
-        const enrollment = await m.save(m.create(Enrollment, { userId: user.id, status: 'pending_payment', source: 'grant', shareProgress: true }));
+        const enrollment = await m.save(m.create(Enrollment, { userId: user.id, status: 'pending_payment', source: 'grant', shareProgress: false }));
         await this.activate(m, enrollment, user, null);
         if (!user.passwordHash) {
           await this.accounts.sendSetPasswordLink(
@@ -136,7 +141,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         to: user.email,
         subject: `Your second payment for ${program.title} is being refunded`,
         text:
-          `Hello ${user.name},\n\nYou are already enrolled in ${program.title}, so we are refunding the payment you just made, in full. ` +
+          `Hello ${addressName(user)},\n\nYou are already enrolled in ${program.title}, so we are refunding the payment you just made, in full. ` +
           `Depending on your bank it can take a few days to appear.\n\nYour steps are here, as before:\n${this.config.publicUrl}/program/steps\n\n— Mend`,
       });
       return 'refund';
@@ -183,9 +188,9 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
   async coachList(ids?: string[]): Promise<CoachEnrollmentDto[]> {
     const rows: {
       id: string; status: string; source: string; share_progress: boolean; activated_at: Date | null;
-      user_id: string; name: string; email: string; completed: string; shared: string;
+      user_id: string; name: string; preferred_name: string | null; pronouns: string | null; email: string; completed: string; shared: string;
     }[] = await this.dataSource.query(
-      `SELECT e.id, e.status, e.source, e.share_progress, e.activated_at, u.id AS user_id, u.name, u.email,
+      `SELECT e.id, e.status, e.source, e.share_progress, e.activated_at, u.id AS user_id, u.name, u.preferred_name, u.pronouns, u.email,
               (SELECT count(*) FROM enrollment_steps s WHERE s.enrollment_id = e.id AND s.completed_at IS NOT NULL) AS completed,
               (SELECT count(*) FROM reflections r WHERE r.user_id = e.user_id AND r.shared_with_coach) AS shared
        FROM enrollments e JOIN users u ON u.id = e.user_id
@@ -195,7 +200,10 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     );
     return rows.map((r) => ({
       id: r.id,
-      member: { id: r.user_id, name: r.name, email: r.email },
+      member: {
+        id: r.user_id, name: r.name, email: r.email, pronouns: r.pronouns,
+        displayName: addressName({ name: r.name, preferredName: r.preferred_name }),
+      },
       status: r.status,
       source: r.source,
       shareProgress: r.share_progress,
@@ -205,9 +213,10 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     }));
   }
 
-  /** Only the reflections the member chose to share. */
-  async sharedReflections(enrollmentId: string): Promise<SharedReflectionDto[]> {
+  /** Only the reflections the member chose to share; every read is written to the audit trail first. */
+  async sharedReflections(enrollmentId: string, ctx: AuditContext): Promise<SharedReflectionDto[]> {
     const enrollment = await this.findEnrollment(enrollmentId);
+    await this.audit.sharedReflectionsRead(ctx, enrollment.id, enrollment.userId);
     const rows = await this.dataSource.manager.find(Reflection, { where: { userId: enrollment.userId, sharedWithCoach: true }, order: { step: 'ASC' } });
     return rows.map((r) => ({
       step: r.step,
@@ -249,11 +258,11 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
       to: user.email,
       subject: `Welcome to ${program.title}`,
       text:
-        `Hello ${user.name},\n\nWelcome to ${program.title}. Step 1 is open for you now:\n${this.config.publicUrl}/program/steps/1\n\n` +
+        `Hello ${addressName(user)},\n\nWelcome to ${program.title}. Step 1 is open for you now:\n${this.config.publicUrl}/program/steps/1\n\n` +
         `Go at your own pace. Each new step opens after you complete the one before it` +
         (program.dripDays > 0 ? ` and ${program.dripDays} day${program.dripDays === 1 ? '' : 's'} have passed since it opened` : '') +
         `.\n\nWhat you write is private and encrypted. Your coach sees a reflection only if you choose to share it, ` +
-        `and your progress only while you allow it (you can change that any time).\n\n— Mend`,
+        `and your progress only if you turn sharing on (it is off until you do; you can change it any time on your steps page).\n\n— Mend`,
     });
     this.logger.log({ enrollmentId: enrollment.id }, 'enrollment active');
   }

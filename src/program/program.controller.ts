@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { RefundSummary } from '../payments/payable';
 import { User } from '../accounts/user.entity';
+import { Audit, AuditContext } from '../audit/audit-context';
 import {
   CoachEnrollmentDto, EnrollmentCreatedDto, GrantDto, MemberStepDetailDto, MyProgramDto, ProgramDto, ProgramStepFullDto,
   ReflectionDto, ReflectionOutDto, SharedReflectionDto, ShareProgressDto, UnlockDto, UpdateProgramDto, UpdateStepDto,
@@ -83,8 +84,8 @@ export class ProgramController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Only the reflections the member shared' })
   @ApiResponse({ status: 200, type: [SharedReflectionDto] })
-  reflections(@Param('id') id: string): Promise<SharedReflectionDto[]> {
-    return this.enrollments.sharedReflections(id);
+  reflections(@Param('id') id: string, @Audit() ctx: AuditContext): Promise<SharedReflectionDto[]> {
+    return this.enrollments.sharedReflections(id, ctx);
   }
 
   @Post('enrollments/:id/refund')
@@ -109,7 +110,6 @@ export class ProgramController {
 @ApiTags('program')
 @Controller('api/me/program')
 @Auth()
-@ApiBearerAuth()
 export class MyProgramController {
   constructor(private readonly progress: ProgressService) {}
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { AuditModule } from '../audit/audit.module';
 import { CoachProgramPagesController } from './coach-program.pages.controller';
 import { MyProgramController, ProgramController } from './program.controller';
 import { ProgramPagesController } from './program.pages.controller';
@@ -9,7 +10,7 @@ import { ProgramService } from './program.service';
 import { ProgressService } from './progress.service';
 
 @Module({
-  imports: [AccountsModule],
+  imports: [AccountsModule, AuditModule],
   controllers: [ProgramController, MyProgramController, ProgramPagesController, CoachProgramPagesController],
   providers: [ProgramService, ProgressService, EnrollmentsService, ProgramDataRightsService],
   exports: [ProgramService, ProgressService, EnrollmentsService, ProgramDataRightsService],

@@ -6,14 +6,17 @@ import { User } from '../accounts/user.entity';
 import { DomainError } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { formatMoney } from '../common/money';
 import { redirect, renderPage } from '../web/page';
 import { MemberStepDetailDto, MyProgramDto, REFLECTION_MAX } from './dto/program.dto';
 import { EnrollmentsService } from './enrollments.service';
 import { parseStepNumber, ProgramService } from './program.service';
 import { ProgressService } from './progress.service';
-import { formatDate, formatMoney } from './view-format';
+import { formatDate } from './view-format';
 
 type Form = Record<string, string | undefined>;
+
+const query = (req: FastifyRequest): Record<string, string | undefined> => req.query as Record<string, string | undefined>;
 
 /** The public program page, the member's 12 Steps and the step pages (same services as the API). */
 @ApiExcludeController()
@@ -99,14 +102,19 @@ export class ProgramPagesController {
       steps,
       next: next ?? null,
       waitingForCompletion: !next && steps.some((s) => s.status === 'available'),
+      sharingNotice: typeof query(req).sharing === 'string' ? query(req).sharing : null,
+      confirmMissing: query(req).confirm === 'share',
     });
   }
 
+  /** Progress sharing: turning it on is its own confirmed action (a ticked box); turning it off needs nothing more. */
   @Post('share')
   @Auth()
   async share(@CurrentUser() user: User, @Body() body: Form, @Res() reply: FastifyReply): Promise<void> {
-    await this.progress.setShareProgress(user.id, body.shareProgress === 'on' || body.shareProgress === 'true');
-    redirect(reply, '/program/steps');
+    const on = body.shareProgress === 'true';
+    if (on && body.confirm !== 'yes') return redirect(reply, '/program/steps?confirm=share');
+    await this.progress.setShareProgress(user.id, on);
+    redirect(reply, `/program/steps?sharing=${on ? 'on' : 'off'}`);
   }
 
   @Get('steps/:n')
@@ -128,13 +136,13 @@ export class ProgramPagesController {
       return redirect(reply, `/program/steps/${number}`);
     }
     const text = body.text.replace(/\r\n/g, '\n');
-    const shared = body.sharedWithCoach === 'true';
     if (text.length > REFLECTION_MAX) {
       if (autosave) return void reply.status(400).send({ code: 'VALIDATION_FAILED', message: `At most ${REFLECTION_MAX} characters.` });
       const detail = await this.progress.stepDetail(user.id, number);
-      return this.renderStep(req, reply, user, detail, { text, shared }, `Your reflection is ${text.length.toLocaleString('en')} characters; the limit is ${REFLECTION_MAX.toLocaleString('en')}. Nothing was lost: your text is still below. Please shorten it and save again.`, 400);
+      return this.renderStep(req, reply, user, detail, { text, shared: detail.reflection?.sharedWithCoach ?? false }, `Your reflection is ${text.length.toLocaleString('en')} characters; the limit is ${REFLECTION_MAX.toLocaleString('en')}. Nothing was lost: your text is still below. Please shorten it and save again.`, 400);
     }
-    const saved = await this.progress.saveReflection(user.id, number, { text, sharedWithCoach: shared });
+    // Saving (by the button or autosave) never changes who can read the reflection: sharing has its own form.
+    const saved = await this.progress.saveReflection(user.id, number, { text });
     if (autosave) return void reply.status(200).header('cache-control', 'no-store').send({ savedAt: saved.updatedAt });
     if (body.action === 'complete') {
       const me = await this.progress.complete(user.id, number);
@@ -144,19 +152,44 @@ export class ProgramPagesController {
     return redirect(reply, `/program/steps/${number}?saved=1`);
   }
 
+  /**
+   * Sharing a reflection with the coach is its own action, confirmed by a ticked box; making it
+   * private again needs no confirmation. Only the saved text is shared.
+   */
+  @Post('steps/:n/sharing')
+  @Auth()
+  async sharing(@CurrentUser() user: User, @Param('n') n: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const number = parseStepNumber(n);
+    const share = body.sharedWithCoach === 'true';
+    if (share && body.confirm !== 'yes') {
+      const detail = await this.progress.stepDetail(user.id, number);
+      return this.renderStep(req, reply, user, detail, { text: detail.reflection?.text ?? '', shared: detail.reflection?.sharedWithCoach ?? false }, null, 400, 'Please tick the box to confirm that your coach may read this reflection. Nothing was shared.');
+    }
+    try {
+      await this.progress.setReflectionShared(user.id, number, share);
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'NOT_FOUND')) throw e;
+      const detail = await this.progress.stepDetail(user.id, number);
+      return this.renderStep(req, reply, user, detail, { text: '', shared: false }, null, 409, 'Save your reflection first; then you can choose to share it.');
+    }
+    redirect(reply, `/program/steps/${number}?${share ? 'shared=1' : 'private=1'}#sharing-heading`);
+  }
+
   private async renderStep(
     req: FastifyRequest, reply: FastifyReply, user: User, detail: MemberStepDetailDto,
-    form: { text: string; shared: boolean }, error?: string, status = 200,
+    form: { text: string; shared: boolean }, error?: string | null, status = 200, sharingError?: string,
   ): Promise<void> {
-    const query = req.query as Record<string, string | undefined>;
+    const q = query(req);
     await renderPage(req, reply, 'program/step', {
       title: `Step ${detail.number}: ${detail.title}`,
       step: detail,
       form,
       max: REFLECTION_MAX,
       error: error ?? null,
-      saved: query.saved === '1' && !error,
-      opened: query.opened === '1',
+      sharingError: sharingError ?? null,
+      saved: q.saved === '1' && !error,
+      sharedNotice: q.shared === '1' ? 'shared' : q.private === '1' ? 'private' : null,
+      opened: q.opened === '1',
       savedLabel: detail.reflection ? formatDate(detail.reflection.updatedAt, user.timeZone) : null,
     }, status);
   }

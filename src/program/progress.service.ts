@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { DomainError } from '../common/errors';
@@ -16,6 +17,7 @@ import { STEP_COUNT, StepView, stepStatuses } from './unlocking';
 
 export const STEP_OPENED_QUEUE = 'program-step-opened';
 export const REENCRYPT_QUEUE = 'program-reflections-reencrypt';
+export const CONSENT_NOTICE_QUEUE = 'program-consent-notice';
 
 export const reflectionContext = (userId: string, step: number): string => `reflection:${userId}:${step}`;
 
@@ -35,6 +37,7 @@ export class ProgressService implements OnModuleInit {
     private readonly mail: MailService,
     private readonly jobs: JobsService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,6 +46,8 @@ export class ProgressService implements OnModuleInit {
     this.encryption.assertKeysConfigured(used.map((r) => r.key_id), 'reflections');
     this.jobs.register(STEP_OPENED_QUEUE, () => this.notifyOpenedSteps().then(() => undefined), { retryLimit: 2, retryDelay: 30 });
     this.jobs.schedule(STEP_OPENED_QUEUE, '*/5 * * * *');
+    this.jobs.register(CONSENT_NOTICE_QUEUE, () => this.sendConsentNotices().then(() => undefined), { retryLimit: 2, retryDelay: 60 });
+    this.jobs.schedule(CONSENT_NOTICE_QUEUE, '*/15 * * * *');
     this.jobs.register(REENCRYPT_QUEUE, () => this.reencryptReflections().then(() => undefined), { retryLimit: 2, retryDelay: 60 });
     this.jobs.schedule(REENCRYPT_QUEUE, '*/10 * * * *');
   }
@@ -107,19 +112,40 @@ export class ProgressService implements OnModuleInit {
     };
   }
 
+  /**
+   * Saves the text. `sharedWithCoach` changes sharing only when given (the API's explicit choice);
+   * omitted — as the step page's form and its autosave always do — sharing stays as it was, and a
+   * new reflection is private. Sharing from the pages is its own confirmed action (setReflectionShared).
+   */
   async saveReflection(userId: string, n: number, dto: ReflectionDto): Promise<ReflectionOutDto> {
     const sealed = this.encryption.encrypt(dto.text, reflectionContext(userId, n));
-    const shared = dto.sharedWithCoach ?? false;
+    const shared = dto.sharedWithCoach ?? null;
     const row = await this.dataSource.transaction(async (m) => {
       await this.openStep(m, userId, n);
       await m.query(
         `INSERT INTO reflections (user_id, step, key_id, nonce, ciphertext, shared_with_coach, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now())
+         VALUES ($1, $2, $3, $4, $5, COALESCE($6::boolean, false), now())
          ON CONFLICT (user_id, step) DO UPDATE SET key_id = EXCLUDED.key_id, nonce = EXCLUDED.nonce,
-           ciphertext = EXCLUDED.ciphertext, shared_with_coach = EXCLUDED.shared_with_coach, updated_at = now()`,
+           ciphertext = EXCLUDED.ciphertext,
+           shared_with_coach = COALESCE($6::boolean, reflections.shared_with_coach), updated_at = now()`,
         [userId, n, sealed.keyId, sealed.nonce, sealed.ciphertext, shared],
       );
       return m.findOneOrFail(Reflection, { where: { userId, step: n } });
+    });
+    return this.reflectionOut(row);
+  }
+
+  /**
+   * Shares a saved reflection with the coach, or makes it private again: the member's explicit
+   * choice, never a side effect of saving. 404 when there is no saved reflection on that step.
+   */
+  async setReflectionShared(userId: string, n: number, shared: boolean): Promise<ReflectionOutDto> {
+    const row = await this.dataSource.transaction(async (m) => {
+      await this.openStep(m, userId, n);
+      const existing = await m.findOne(Reflection, { where: { userId, step: n }, lock: { mode: 'pessimistic_write' } });
+      if (!existing) throw new DomainError('NOT_FOUND', 'There is no saved reflection on this step yet. Save it first.');
+      await m.update(Reflection, { id: existing.id }, { sharedWithCoach: shared });
+      return m.findOneOrFail(Reflection, { where: { id: existing.id } });
     });
     return this.reflectionOut(row);
   }
@@ -139,8 +165,10 @@ export class ProgressService implements OnModuleInit {
     return this.dataSource.transaction(async (m) => {
       const enrollment = await this.currentEnrollment(m, userId);
       if (!enrollment) throw notEnrolled();
-      await m.update(Enrollment, { id: enrollment.id }, { shareProgress });
+      const chosenAt = this.clock.now();
+      await m.update(Enrollment, { id: enrollment.id }, { shareProgress, shareProgressChosenAt: chosenAt });
       enrollment.shareProgress = shareProgress;
+      enrollment.shareProgressChosenAt = chosenAt;
       return this.overviewOf(m, enrollment);
     });
   }
@@ -163,7 +191,10 @@ export class ProgressService implements OnModuleInit {
       (r) => reflectionContext(r.user_id, r.step),
       batch,
     );
-    if (total) this.logger.log({ count: total }, 'reflections re-encrypted under the current key');
+    if (total) {
+      await this.audit.keyRotated('reflections', this.encryption.keyId);
+      this.logger.log({ count: total }, 'reflections re-encrypted under the current key');
+    }
     return total;
   }
 
@@ -191,7 +222,7 @@ export class ProgressService implements OnModuleInit {
          FROM enrollments e JOIN users u ON u.id = e.user_id
          WHERE e.id = s.enrollment_id AND e.status = 'active' AND s.opened_via = 'drip'
            AND s.opened_mail_at IS NULL AND s.completed_at IS NULL AND s.opened_at <= $1
-         RETURNING s.step, u.email, u.name`,
+         RETURNING s.step, u.email, COALESCE(NULLIF(btrim(u.preferred_name), ''), u.name) AS name`,
         [this.clock.now()],
       ).then((r: [unknown[], number] | unknown[]) => (Array.isArray(r[0]) ? r[0] : r) as { step: number; email: string; name: string }[]);
       for (const row of claimed) {
@@ -211,12 +242,49 @@ export class ProgressService implements OnModuleInit {
     });
   }
 
+  /**
+   * Tells each member whose progress sharing the ConsentOptIn migration turned off (it was on only
+   * by the old default) that it is off and that they can turn it on. Claimed with UPDATE …
+   * RETURNING in the mail's transaction: once per enrollment, however many instances run it; a
+   * member who has chosen meanwhile isn't bothered.
+   */
+  async sendConsentNotices(): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const claimed = (await m.query(
+        `UPDATE enrollments e SET consent_notice_sent_at = $1
+         FROM users u WHERE u.id = e.user_id AND e.consent_reset_at IS NOT NULL AND e.consent_notice_sent_at IS NULL
+           AND e.share_progress_chosen_at IS NULL AND e.status IN ('active', 'refunded')
+         RETURNING u.email, COALESCE(NULLIF(btrim(u.preferred_name), ''), u.name) AS name`,
+        [this.clock.now()],
+      ).then((r: [unknown[], number] | unknown[]) => (Array.isArray(r[0]) ? r[0] : r))) as { email: string; name: string }[];
+      const program = claimed.length ? await this.program.settings(m) : null;
+      for (const row of claimed) {
+        await this.mail.enqueue(m, {
+          kind: 'program_consent_reset',
+          to: row.email,
+          subject: `Your progress in ${program!.title} is now private`,
+          text:
+            `Hello ${row.name},\n\nUntil now, your coach could see how many steps of ${program!.title} you have completed, ` +
+            `because sharing was switched on for everyone by default. That was our mistake: sharing should be your choice.\n\n` +
+            `So we have switched it off. Your coach no longer sees your progress. Nothing you wrote was ever shown unless you shared it.\n\n` +
+            `If you would like your coach to see your progress, you can turn sharing on at any time on your steps page:\n` +
+            `${this.config.publicUrl}/program/steps\n\n— Mend`,
+        });
+      }
+      if (claimed.length) this.logger.log({ count: claimed.length }, 'consent notices queued');
+      return claimed.length;
+    });
+  }
+
   private async overviewOf(m: EntityManager, enrollment: Enrollment): Promise<MyProgramDto> {
     const views = await this.materialize(m, enrollment);
     const steps = await this.program.steps();
     const active = enrollment.status === 'active';
     return {
-      enrollment: { id: enrollment.id, status: enrollment.status, shareProgress: enrollment.shareProgress },
+      enrollment: {
+        id: enrollment.id, status: enrollment.status, shareProgress: enrollment.shareProgress,
+        shareProgressChosen: enrollment.shareProgressChosenAt !== null,
+      },
       progress: { completed: views.filter((v) => v.status === 'completed').length, total: STEP_COUNT },
       steps: views.map((v) => this.stepDto(active || v.status === 'completed' ? v : { ...v, status: 'locked' }, steps[v.number - 1].title)),
     };

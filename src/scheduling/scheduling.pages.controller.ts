@@ -5,6 +5,7 @@ import { Temporal } from 'temporal-polyfill';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
 import { DomainError, notFound } from '../common/errors';
+import { formatPrice, readPriceField, toMajorInput } from '../common/money';
 import { validateForm } from '../common/validation';
 import { redirect, renderPage } from '../web/page';
 import { AvailabilityDto } from './dto/availability.dto';
@@ -17,17 +18,23 @@ type Form = Record<string, string | undefined>;
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** The coach's scheduling pages: weekly hours and overrides, time off, session types, settings. */
-/** A session-type form as the DTO expects it: the price in minor units, numbers where nullable. */
-function sessionTypeForm(body: Form): Record<string, unknown> {
-  const price = body.price ? Math.round(Number(body.price) * 100) : 0;
-  const raw: Record<string, unknown> = {
-    ...body,
-    price: Number.isFinite(price) ? String(price) : body.price,
-  };
+/**
+ * Validates a session-type form against the API's DTO: the price is typed in major units of the
+ * chosen currency ("95.00", or "5000" for JPY) and converted once, by the money module.
+ */
+async function validateSessionTypeForm<T extends object>(
+  dto: new () => T,
+  body: Form,
+  extra: Form = {},
+): Promise<{ ok: true; value: T } | { ok: false; errors: Record<string, string[]> }> {
+  const price = readPriceField(body.price, body.currency);
+  const raw: Record<string, unknown> = { ...body, ...extra, price: String(price.ok ? price.minor : 0) };
   delete raw._csrf;
   // `number | null` fields get no implicit conversion from the form's strings.
   raw.slotIntervalMinutes = body.slotIntervalMinutes ? Number(body.slotIntervalMinutes) : null;
-  return raw;
+  const form = await validateForm(dto, raw);
+  if (price.ok) return form;
+  return { ok: false, errors: { ...(form.ok ? {} : form.errors), price: [price.message] } };
 }
 
 @ApiExcludeController()
@@ -180,7 +187,12 @@ export class SchedulingPagesController {
       req,
       reply,
       'coach/session-types',
-      { title: 'Session types', types, values: {}, ...extra },
+      {
+        title: 'Session types',
+        types: types.map((t) => ({ ...t, priceText: formatPrice(t.price, t.currency) })),
+        values: {},
+        ...extra,
+      },
       status,
     );
   }
@@ -192,10 +204,7 @@ export class SchedulingPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = await validateForm(CreateSessionTypeDto, {
-      ...sessionTypeForm(body),
-      active: 'true',
-    });
+    const form = await validateSessionTypeForm(CreateSessionTypeDto, body, { active: 'true' });
     if (!form.ok)
       return this.sessionTypes(coach, req, reply, { values: body, errors: form.errors }, 400);
     try {
@@ -224,7 +233,7 @@ export class SchedulingPagesController {
     if (!type) throw notFound('Session type');
     const values = {
       ...type,
-      price: (type.price / 100).toFixed(2),
+      price: toMajorInput(type.price, type.currency),
       slotIntervalMinutes: type.slotIntervalMinutes ?? '',
     };
     await renderPage(req, reply, 'coach/session-type-edit', {
@@ -244,7 +253,7 @@ export class SchedulingPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const page = { title: 'Edit session type', id, name: body.name ?? '', values: body };
-    const form = await validateForm(UpdateSessionTypeDto, sessionTypeForm(body));
+    const form = await validateSessionTypeForm(UpdateSessionTypeDto, body);
     if (!form.ok)
       return renderPage(
         req,

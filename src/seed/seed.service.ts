@@ -3,6 +3,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { ProgramService } from '../program/program.service';
 import { SchedulingService } from '../scheduling/scheduling.service';
 import { ContentSeedService } from '../content/content-seed.service';
+import { SiteService } from '../site/site.service';
 
 export interface SeedReport {
   coachCreated: boolean;
@@ -22,10 +23,12 @@ export class SeedService {
     private readonly program: ProgramService,
     private readonly scheduling: SchedulingService,
     private readonly content: ContentSeedService,
+    private readonly site: SiteService,
   ) {}
 
   async run(): Promise<SeedReport> {
     const coach = await this.accounts.ensureCoach();
+    if (await this.site.seedDemo()) this.logger.log('demo site seeded: Steady Ground Coaching (a fictional practice)');
     if (await this.program.seedDemo()) this.logger.log('demo program seeded: The Humble Pie 12 Steps');
     const coachUser = await this.accounts.coach();
     if (coachUser && (await this.scheduling.seedDemo(coachUser.id))) this.logger.log('demo scheduling seeded');

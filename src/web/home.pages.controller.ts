@@ -11,6 +11,7 @@ export class HomePagesController {
 
   @Get()
   async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await renderPage(req, reply, 'home', { title: 'Trauma-recovery coaching', posts: await this.posts.latest(3) });
+    const posts = await this.posts.latest(3);
+    await renderPage(req, reply, 'home', { title: 'Trauma-recovery coaching', posts, covers: await this.posts.coverPictures(posts) });
   }
 }

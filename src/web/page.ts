@@ -1,6 +1,7 @@
 import { Eta } from 'eta';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { join } from 'node:path';
+import { addressName } from '../accounts/person-name';
 import { projectRoot } from '../common/paths';
 import { safeNext } from '../common/redirect-target';
 
@@ -11,6 +12,31 @@ export function views(): Eta {
   // Templates are compiled once per process (restart, or `npm run start:dev`, to see edits).
   eta ??= new Eta({ views: join(projectRoot(), 'views'), autoEscape: true, cache: true });
   return eta;
+}
+
+/** What the layout needs from the site settings (src/site provides it; see setSiteProvider). */
+export interface LayoutSite {
+  name: string;
+  tagline: string;
+  footer: string;
+  contactEmail: string;
+  links: { label: string; url: string }[];
+}
+
+const FALLBACK_SITE: LayoutSite = { name: 'Mend', tagline: '', footer: '', contactEmail: '', links: [] };
+let siteProvider: () => Promise<LayoutSite> = () => Promise.resolve(FALLBACK_SITE);
+
+/** The site module registers how to read the site settings that head every page. */
+export function setSiteProvider(provider: () => Promise<LayoutSite>): void {
+  siteProvider = provider;
+}
+
+async function currentSite(): Promise<LayoutSite> {
+  try {
+    return await siteProvider();
+  } catch {
+    return FALLBACK_SITE; // an error page must still render when the database is down
+  }
 }
 
 export interface ViewerSummary {
@@ -34,15 +60,16 @@ export async function renderPage(
   data: PageData,
   status = 200,
 ): Promise<void> {
-  const viewer: ViewerSummary | null = request.viewer ? { name: request.viewer.name, role: request.viewer.role } : null;
+  const viewer: ViewerSummary | null = request.viewer ? { name: addressName(request.viewer), role: request.viewer.role } : null;
   const csrfToken = reply.generateCsrf();
-  const html = await views().renderAsync(template, { ...data, viewer, csrfToken, path: request.url.split('?')[0] });
+  const site = await currentSite();
+  const html = await views().renderAsync(template, { ...data, site, viewer, csrfToken, path: request.url.split('?')[0] });
   await reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
 }
 
 /** Renders a page without request context (error pages from the filter). */
 export async function renderBarePage(template: string, data: PageData): Promise<string> {
-  return views().renderAsync(template, { viewer: null, csrfToken: '', path: '', ...data });
+  return views().renderAsync(template, { viewer: null, csrfToken: '', path: '', site: await currentSite(), ...data });
 }
 
 export function redirect(reply: FastifyReply, to: string): void {

@@ -77,6 +77,7 @@ try {
   await db.connect();
   const ctx = {
     base: main.base,
+    databaseUrl: database.url,
     seconds,
     load,
     fmt,

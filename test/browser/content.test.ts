@@ -129,7 +129,7 @@ describe('Browser: writing, commenting and moderating', () => {
     expect(result.rssErrors).toBe(0);
     expect(result.root).toBe('rss');
     expect(result.version).toBe('2.0');
-    expect(result.channelTitle).toBe('Mend — writing');
+    expect(result.channelTitle).toBe('Steady Ground Coaching — writing');
     expect(result.channelLink).toMatch(/\/blog$/);
     expect(result.items.map((i) => i.title)).toEqual(expect.arrayContaining(['Repair Over Perfection', 'Rest Is Not a Reward', 'Small Steps Count']));
     for (const item of result.items) {

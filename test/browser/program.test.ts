@@ -76,7 +76,8 @@ describe('Browser: the 12 Steps', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole('link', { name: /Step 1:/ }).click();
     await page.waitForURL(/\/program\/steps\/1$/);
-    expect(await page.getByLabel('Only me').isChecked()).toBe(true);
+    // Private by default: nothing to share until a reflection is saved.
+    await page.getByText(/Only you\. Once you have saved a reflection/).waitFor();
     await page.getByLabel(/Write as much or as little/).fill('Today I noticed I was tired, and that was allowed.');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'program-step-1');
@@ -89,11 +90,12 @@ describe('Browser: the 12 Steps', () => {
     await page.getByText('1 of 12 steps completed').waitFor();
     await screenshot(page, 'program-steps-overview');
 
-    // Share step 1's reflection; the coach sees it, and only it.
+    // Share step 1's reflection: its own action, confirmed by a ticked box. The coach sees it, and only it.
     await page.goto(t.baseUrl + '/program/steps/1');
-    await page.getByLabel('Me and my coach').check();
-    await page.getByRole('button', { name: 'Save' , exact: true }).click();
-    await page.getByText('Your reflection is saved.').waitFor();
+    await page.getByLabel(/I want my coach to read this reflection/).check();
+    await page.getByRole('button', { name: 'Share with my coach' }).click();
+    await page.getByText('Shared. Your coach can read this reflection now.').waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await coachPage.goto(t.baseUrl + '/coach/members');
     await coachPage.getByRole('link', { name: '1 shared' }).click();
     await coachPage.getByText('Today I noticed I was tired').waitFor();
@@ -114,7 +116,9 @@ describe('Browser: the 12 Steps', () => {
     await page.getByText(/^Saved \d/).waitFor();
     await page.reload();
     expect(await page.getByLabel(/Write as much or as little/).inputValue()).toBe('Typed, never submitted.');
-    expect(await page.getByLabel('Only me').isChecked()).toBe(true);
+    // Autosave never shares: the reflection is still private.
+    await page.getByText('Only you.', { exact: true }).waitFor();
+    expect(await page.getByLabel(/I want my coach to read this reflection/).isChecked()).toBe(false);
     await page.close();
   });
 

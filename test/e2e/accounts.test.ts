@@ -17,11 +17,11 @@ describe('Accounts API', () => {
 
   it('signs up, reads /api/me, logs out and the token stops working', async () => {
     const res = await t.http().post('/api/auth/signup').send({ email: 'Ana@Example.com', password: 'ten-chars-ok', name: 'Ana' }).expect(201);
-    expect(res.body.user).toEqual({ id: expect.any(String), email: 'ana@example.com', name: 'Ana', role: 'client' });
+    expect(res.body.user).toEqual({ id: expect.any(String), email: 'ana@example.com', name: 'Ana', preferredName: null, pronouns: null, timeZone: null, role: 'client' });
     expect(res.body.user.passwordHash).toBeUndefined();
     const token = res.body.token as string;
     const me = await t.http().get('/api/me').set('authorization', `Bearer ${token}`).expect(200);
-    expect(me.body).toEqual({ id: res.body.user.id, email: 'ana@example.com', name: 'Ana', role: 'client' });
+    expect(me.body).toEqual({ id: res.body.user.id, email: 'ana@example.com', name: 'Ana', preferredName: null, pronouns: null, timeZone: null, role: 'client' });
     await t.http().post('/api/auth/logout').set('authorization', `Bearer ${token}`).expect(204);
     const after = await t.http().get('/api/me').set('authorization', `Bearer ${token}`).expect(401);
     expect(after.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', code: 'UNAUTHENTICATED' });

@@ -228,7 +228,7 @@ describe('Content: newsletter and feeds', () => {
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
     assertWellFormed(xml);
     const channel = /<channel>([\s\S]*)<\/channel>/.exec(xml)![1];
-    expect(channel).toMatch(/^\s*<title>Mend — writing<\/title>/);
+    expect(channel).toMatch(/^\s*<title>Steady Ground Coaching — writing<\/title>/);
     expect(channel).toContain('<link>https://mend.example/blog</link>');
     expect((channel.match(/<item>/g) ?? []).length).toBeGreaterThanOrEqual(3);
 

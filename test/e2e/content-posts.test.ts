@@ -100,9 +100,9 @@ describe('Content API: posts, comments, ratings', () => {
   });
 
   it('validates post bodies', async () => {
-    const res = await t.http().post('/api/posts').set(auth(coach)).send({ title: '', body: 5, slug: 'Bad Slug', tags: 'x', extra: 1, coverImageUrl: 'javascript:alert(1)' }).expect(400);
+    const res = await t.http().post('/api/posts').set(auth(coach)).send({ title: '', body: 5, slug: 'Bad Slug', tags: 'x', extra: 1, coverImageId: 'javascript:alert(1)' }).expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(Object.keys(res.body.details).sort()).toEqual(['body', 'coverImageUrl', 'extra', 'slug', 'tags', 'title']);
+    expect(Object.keys(res.body.details).sort()).toEqual(['body', 'coverImageId', 'extra', 'slug', 'tags', 'title']);
     await t.http().post('/api/posts/00000000-0000-4000-8000-000000000000/publish').set(auth(coach)).send({ notifySubscribers: 'yes' }).expect(400);
   });
 

@@ -551,6 +551,7 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
       paidAt: null,
       refundedAt: null,
       failureReason: expect.anything(),
+      refundFailureReason: null,
     });
     const statuses = new Set((res.body as { status: string }[]).map((p) => p.status));
     expect(statuses).toEqual(new Set(['pending', 'succeeded', 'failed', 'expired', 'refunded']));

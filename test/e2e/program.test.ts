@@ -66,7 +66,8 @@ describe('The 12 Steps program API', () => {
   it('grants an enrollment: step 1 opens, a welcome mail goes out, and a second grant is 409 ALREADY_ENROLLED', async () => {
     const { token } = await member('granted@example.com');
     const me = await t.http().get('/api/me/program').set(bearer(token)).expect(200);
-    expect(me.body.enrollment).toMatchObject({ status: 'active', shareProgress: true });
+    // Progress sharing is asked, not assumed: off until the member turns it on.
+    expect(me.body.enrollment).toMatchObject({ status: 'active', shareProgress: false, shareProgressChosen: false });
     expect(me.body.progress).toEqual({ completed: 0, total: 12 });
     expect(me.body.steps.map((s: { status: string }) => s.status)).toEqual(['available', ...Array(11).fill('locked')]);
     expect(await outbox('granted@example.com', 'program_welcome')).toHaveLength(1);
@@ -171,6 +172,9 @@ describe('The 12 Steps program API', () => {
 
     await t.http().post('/api/me/program/steps/1/complete').set(bearer(token)).expect(200);
     const row = async () => ((await t.http().get('/api/program/enrollments').set(bearer(coach)).expect(200)).body as { id: string; progress: unknown }[]).find((e) => e.id === enrollmentId);
+    expect(await row()).toMatchObject({ shareProgress: false, progress: null, member: { email: 'sharer@example.com' } });
+    const on = await t.http().patch('/api/me/program').set(bearer(token)).send({ shareProgress: true }).expect(200);
+    expect(on.body.enrollment).toMatchObject({ shareProgress: true, shareProgressChosen: true });
     expect(await row()).toMatchObject({ shareProgress: true, progress: { completed: 1, total: 12 }, member: { email: 'sharer@example.com' } });
     const off = await t.http().patch('/api/me/program').set(bearer(token)).send({ shareProgress: false }).expect(200);
     expect(off.body.enrollment.shareProgress).toBe(false);
@@ -210,7 +214,8 @@ describe('The 12 Steps program API', () => {
     await t.http().put('/api/me/program/steps/1/reflection').set(bearer(token)).send({ text: 'Kept <b>safe</b>.' }).expect(200);
     const page = await t.http().get('/program/steps/1').set('cookie', cookie).expect(200);
     expect(page.text).toContain('Kept &lt;b&gt;safe&lt;/b&gt;.');
-    expect(page.text).toMatch(/name="sharedWithCoach" value="false" checked/);
+    expect(page.text).toContain('<strong>Only you.</strong>');
+    expect(page.text).toContain('I want my coach to read this reflection');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const cookies = [cookie, ...([] as string[]).concat(page.headers['set-cookie'] ?? []).map((c) => c.split(';')[0])].join('; ');
     await t.http().post('/program/steps/1').set('cookie', cookies).type('form').send({ _csrf: csrf, sharedWithCoach: 'true' }).expect(303);

@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../../src/audit/audit-context';
 import { ClientNotesService } from '../../src/clients/client-notes.service';
 import { EntityManager } from 'typeorm';
 import { Enrollment } from '../../src/program/enrollment.entity';
@@ -156,7 +157,7 @@ describe('Reflections are encrypted at rest; enrollment payment handler', () => 
     await progress.complete(userId, 1);
     const data = await rights.exportFor({ id: userId });
     expect(data.enrollments).toEqual([
-      expect.objectContaining({ status: 'active', source: 'grant', shareProgress: true, steps: expect.arrayContaining([expect.objectContaining({ number: 1, completedAt: expect.any(String) })]) }),
+      expect.objectContaining({ status: 'active', source: 'grant', shareProgress: false, steps: expect.arrayContaining([expect.objectContaining({ number: 1, completedAt: expect.any(String) })]) }),
     ]);
     expect(data.reflections).toEqual([expect.objectContaining({ step: 1, text: 'Exported for me alone.', sharedWithCoach: false })]);
     await tx((m) => rights.eraseFor(m, { id: userId }));
@@ -205,16 +206,24 @@ describe('Rotating ENCRYPTION_KEY', () => {
     expect(await progressB.reencryptReflections()).toBe(0);
     // Client notes were still under the old key: dropping it now is refused for them too.
     await expect(startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: newKey } })).rejects.toThrow(/client notes are encrypted under key/);
-    expect((await b.app.get(ClientNotesService).list(u.id))[0].text).toBe('A note under the old key.');
+    expect((await b.app.get(ClientNotesService).list(u.id, SYSTEM_ACTOR))[0].text).toBe('A note under the old key.');
     expect(await b.app.get(ClientNotesService).reencrypt()).toBe(1);
     expect(await b.app.get(ClientNotesService).reencrypt()).toBe(0);
     const [after] = await b.dataSource.query(`SELECT key_id FROM reflections`);
     expect(after.key_id).not.toBe(before.key_id);
+    // Each rotation that moved rows is in the audit trail (by Mend itself, naming the table and new key).
+    const rotations: { subject_id: string; actor_role: string }[] = await b.dataSource.query(
+      `SELECT subject_id, actor_role FROM audit_events WHERE action = 'key.rotated' ORDER BY id`,
+    );
+    expect(rotations).toEqual([
+      { subject_id: `reflections:${after.key_id}`, actor_role: 'system' },
+      { subject_id: `client_notes:${after.key_id}`, actor_role: 'system' },
+    ]);
     await b.app.close();
 
     const c = await startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: newKey } });
     expect((await c.app.get(ProgressService).reflectionsOf(u.id))[0].text).toBe('Written under the old key.');
-    expect((await c.app.get(ClientNotesService).list(u.id))[0].text).toBe('A note under the old key.');
+    expect((await c.app.get(ClientNotesService).list(u.id, SYSTEM_ACTOR))[0].text).toBe('A note under the old key.');
     await c.app.close();
     await expect(startTestApp({ databaseUrl, env: { ENCRYPTION_KEY: randomBytes(32).toString('base64'), ENCRYPTION_KEY_PREVIOUS: randomBytes(32).toString('base64') } })).rejects.toThrow(/ENCRYPTION_KEY/);
     await a.close();

@@ -106,6 +106,7 @@ export class FakeStripe {
   private readonly idempotency = new Map<string, StoredResponse>();
   private failures: { status: number }[] = [];
   private hangs = 0;
+  private lostAnswers = 0;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   url = '';
@@ -149,6 +150,11 @@ export class FakeStripe {
   /** The next `n` requests never get an answer (the SDK's timeout fires). */
   hangNext(n: number): void {
     this.hangs += n;
+  }
+
+  /** The next `n` requests are carried out, but their answers never arrive (the worst kind of timeout). */
+  loseAnswersOfNext(n: number): void {
+    this.lostAnswers += n;
   }
 
   requestsTo(method: string, path: string | RegExp): RecordedRequest[] {
@@ -225,6 +231,10 @@ export class FakeStripe {
     body: Json,
     headers: Record<string, string> = {},
   ): void {
+    if (this.lostAnswers > 0) {
+      this.lostAnswers--;
+      return; // done, but never answered; the socket is destroyed on stop()
+    }
     res.writeHead(status, {
       'content-type': 'application/json',
       'request-id': id('req'),
@@ -479,6 +489,24 @@ export class FakeStripe {
     if (!charge) throw new Error(`fake Stripe: no charge for ${paymentIntentId}`);
     this.refund(charge, amount ?? Number(charge.amount) - Number(charge.amount_refunded), {});
     return this.sign(this.event('charge.refunded', charge));
+  }
+
+  /**
+   * A refund that had gone through fails later (e.g. the card was closed): Stripe marks it
+   * `failed` with a `failure_reason`, gives the amount back to the charge, and sends
+   * `charge.refund.updated` with the refund.
+   */
+  failRefund(refundId: string, failureReason = 'expired_or_canceled_card'): SignedEvent {
+    const refund = this.refunds.get(refundId);
+    if (!refund) throw new Error(`fake Stripe: no refund ${refundId}`);
+    refund.status = 'failed';
+    refund.failure_reason = failureReason;
+    const charge = this.charges.get(String(refund.charge));
+    if (charge) {
+      charge.amount_refunded = Math.max(0, Number(charge.amount_refunded) - Number(refund.amount));
+      charge.refunded = false;
+    }
+    return this.sign(this.event('charge.refund.updated', refund));
   }
 
   /** Any event, e.g. a type Mend does not handle. */

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -21,12 +21,23 @@ export default async function globalSetup(): Promise<void> {
     g.__mendPg.refs += 1;
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'mend-test-pg-'));
-  chmodSync(dir, 0o755);
+  // A folder PostgreSQL's own user can reach when tests run as root (the programs, if this checkout
+  // is in a 0700 folder, are made reachable by startEmbeddedPostgres itself).
+  const root = mkdtempSync(join(tmpdir(), 'mend-test-pg-'));
+  chmodSync(root, 0o755);
+  const dir = join(root, 'postgres');
   const pg = await startEmbeddedPostgres({ dir, database: TEMPLATE_DB });
   const base = pg.url.slice(0, pg.url.lastIndexOf('/'));
   process.env.MEND_TEST_PG_BASE = base;
-  g.__mendPg = { stop: pg.stop, refs: 1 };
+  // A test may point a second Mend at this very data (DATA_DIR=dirname) to see it refused.
+  process.env.MEND_TEST_PG_DIR = dir;
+  g.__mendPg = {
+    stop: async () => {
+      await pg.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+    refs: 1,
+  };
 
   const ds = new DataSource(dataSourceOptions(pg.url, { poolSize: 2 }));
   await ds.initialize();

@@ -18,10 +18,18 @@ export class MailCatcher {
   private waiters: (() => void)[] = [];
   /** Set to make the server refuse mail (to test retries). */
   refuse = false;
+  /**
+   * Keeps each mail (it counts as received) but answers the sender only this much later, like a
+   * slow server: a sender that dies meanwhile never learns it was delivered.
+   */
+  acceptDelayMs = 0;
   port = 0;
 
-  async start(): Promise<string> {
+  /** Starts listening (again, on the same port when given: a server coming back after an outage). */
+  async start(port = 0): Promise<string> {
     this.server = new SMTPServer({
+      // Going down closes open connections after 200 ms (the default grace is 30 s).
+      closeTimeout: 200,
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
@@ -45,13 +53,14 @@ export class MailCatcher {
               const w = this.waiters;
               this.waiters = [];
               w.forEach((f) => f());
-              callback();
+              if (this.acceptDelayMs > 0) setTimeout(() => callback(), this.acceptDelayMs);
+              else callback();
             })
             .catch((e: Error) => callback(e));
         });
       },
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return `smtp://127.0.0.1:${this.port}`;
   }
@@ -79,7 +88,9 @@ export class MailCatcher {
   }
 
   async stop(): Promise<void> {
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 

@@ -6,6 +6,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
@@ -37,6 +38,20 @@ export class CreateBookingDto {
   @MaxLength(64)
   @IsTimeZone()
   timeZone: string;
+
+  @ApiPropertyOptional({ maxLength: 80, description: 'What the client likes to be called (kept for a new client; an account holder sets theirs on the account page)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'preferredName must be one line of text' })
+  preferredName?: string;
+
+  @ApiPropertyOptional({ maxLength: 40, example: 'they/them' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'pronouns must be one line of text' })
+  pronouns?: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional()
@@ -113,6 +128,8 @@ export class BookingOutDto {
   @ApiProperty({ description: 'slug' }) sessionType: string;
   @ApiProperty() sessionTypeName: string;
   @ApiProperty() name: string;
+  @ApiPropertyOptional({ description: 'In the coach’s lists: how the client likes to be addressed (preferred name, else name)' }) displayName?: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) pronouns?: string | null;
   @ApiProperty() email: string;
   @ApiProperty() timeZone: string;
   @ApiProperty() price: number;

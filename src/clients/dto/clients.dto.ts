@@ -20,6 +20,9 @@ export class DeleteAccountDto {
 export class ClientSummaryDto {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String, description: 'What the client likes to be called' }) preferredName: string | null;
+  @ApiProperty({ nullable: true, type: String }) pronouns: string | null;
+  @ApiProperty({ description: 'How to address them: the preferred name, else the name' }) displayName: string;
   @ApiProperty() email: string;
   @ApiProperty({ description: 'false for a client known only from a guest booking' }) hasAccount: boolean;
   @ApiProperty() createdAt: string;

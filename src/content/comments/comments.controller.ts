@@ -1,24 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, Viewer } from '../../accounts/auth.decorators';
 import { User } from '../../accounts/user.entity';
 import { clientIp } from '../../common/http';
 import { CommentDto, CommentListQueryDto, CreateCommentDto, PublicCommentDto } from '../dto/comment.dto';
+import { ApiPostParam, PostSlugPipe } from '../posts/post-ref.pipe';
 import { CommentsService } from './comments.service';
 
 @ApiTags('content')
-@ApiBearerAuth()
 @Controller('api')
 export class CommentsController {
   constructor(private readonly comments: CommentsService) {}
 
-  @Post('posts/:slug/comments')
+  @Post('posts/:post/comments')
+  @ApiPostParam()
   @ApiOperation({ summary: 'Comment on a post: 202 {status:"pending"} (held for moderation); the coach’s own → 201' })
   @ApiResponse({ status: 202 })
   @ApiResponse({ status: 201, type: CommentDto })
   async create(
-    @Param('slug') slug: string,
+    @Param('post', PostSlugPipe) slug: string,
     @Body() dto: CreateCommentDto,
     @Viewer() viewer: User | null,
     @Req() req: FastifyRequest,
@@ -33,10 +34,11 @@ export class CommentsController {
     return outcome.comment;
   }
 
-  @Get('posts/:slug/comments')
+  @Get('posts/:post/comments')
+  @ApiPostParam()
   @ApiOperation({ summary: 'Approved comments, oldest first' })
   @ApiResponse({ status: 200, type: [PublicCommentDto] })
-  approved(@Param('slug') slug: string, @Viewer() viewer: User | null): Promise<PublicCommentDto[]> {
+  approved(@Param('post', PostSlugPipe) slug: string, @Viewer() viewer: User | null): Promise<PublicCommentDto[]> {
     return this.comments.approvedFor(slug, viewer);
   }
 

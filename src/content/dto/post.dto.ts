@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { SLUG_PATTERN } from '../posts/slug';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
@@ -45,18 +45,19 @@ export class CreatePostDto {
   @Matches(/^[a-z0-9][a-z0-9 -]*$/, { each: true, message: 'tags may hold letters, digits, spaces and dashes' })
   tags?: string[];
 
-  @ApiPropertyOptional({ example: 'https://example.com/cover.jpg', nullable: true })
+  @ApiPropertyOptional({ nullable: true, description: 'An uploaded image (POST /api/images); null removes the cover' })
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'coverImageUrl must be an http(s) URL' })
-  @MaxLength(2000)
-  coverImageUrl?: string | null;
+  @ValidateIf((_, v) => v !== null)
+  @IsUUID('all', { message: 'coverImageId must be an uploaded image id' })
+  coverImageId?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 300, nullable: true })
+  @ApiPropertyOptional({ maxLength: 300, nullable: true, description: 'What the cover shows; required with a cover before publishing' })
   @IsOptional()
+  @ValidateIf((_, v) => v !== null)
   @Transform(trim)
   @IsString()
   @MaxLength(300)
-  coverImageAlt?: string | null;
+  coverAlt?: string | null;
 }
 
 export class UpdatePostDto {
@@ -99,18 +100,19 @@ export class UpdatePostDto {
   @Matches(/^[a-z0-9][a-z0-9 -]*$/, { each: true, message: 'tags may hold letters, digits, spaces and dashes' })
   tags?: string[];
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, description: 'An uploaded image (POST /api/images); null removes the cover' })
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'coverImageUrl must be an http(s) URL' })
-  @MaxLength(2000)
-  coverImageUrl?: string | null;
+  @ValidateIf((_, v) => v !== null)
+  @IsUUID('all', { message: 'coverImageId must be an uploaded image id' })
+  coverImageId?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ maxLength: 300, nullable: true, description: 'What the cover shows; required with a cover before publishing' })
   @IsOptional()
+  @ValidateIf((_, v) => v !== null)
   @Transform(trim)
   @IsString()
   @MaxLength(300)
-  coverImageAlt?: string | null;
+  coverAlt?: string | null;
 }
 
 export class PublishPostDto {
@@ -118,6 +120,11 @@ export class PublishPostDto {
   @IsOptional()
   @IsBoolean()
   notifySubscribers?: boolean;
+
+  @ApiPropertyOptional({ example: '2026-12-24T08:00:00Z', description: 'Publish later, at this instant (once, across instances); in the past or left out: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'publishAt must be an ISO 8601 date and time' })
+  publishAt?: string;
 }
 
 export class ListPostsQueryDto {
@@ -142,7 +149,7 @@ export class ListPostsQueryDto {
 }
 
 export class RatingSummaryDto {
-  @ApiProperty({ nullable: true, example: 4.5, description: 'One decimal; null when nobody has rated yet.' }) average: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 4.5, description: 'One decimal; null when nobody has rated yet.' }) average: number | null;
   @ApiProperty() count: number;
 }
 
@@ -152,8 +159,10 @@ export class PostSummaryDto {
   @ApiProperty() title: string;
   @ApiProperty() excerpt: string;
   @ApiProperty({ type: [String] }) tags: string[];
-  @ApiProperty({ nullable: true }) coverImageUrl: string | null;
-  @ApiProperty({ nullable: true }) coverImageAlt: string | null;
+  @ApiProperty({ nullable: true }) coverImageId: string | null;
+  @ApiProperty({ nullable: true }) coverAlt: string | null;
+  @ApiProperty({ nullable: true, description: 'The cover at full size (variants: GET /api/images/:id)' }) coverUrl: string | null;
+  @ApiProperty({ nullable: true, description: 'When a scheduled draft will be published' }) publishAt: string | null;
   @ApiProperty({ enum: ['draft', 'published'] }) status: 'draft' | 'published';
   @ApiProperty({ nullable: true }) publishedAt: string | null;
   @ApiProperty() updatedAt: string;

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
+import { SiteService } from '../../site/site.service';
 import { PostsService } from '../posts/posts.service';
 import { renderRss, renderSitemap } from './xml';
 
@@ -11,18 +12,19 @@ import { renderRss, renderSitemap } from './xml';
 export class FeedsController {
   constructor(
     private readonly posts: PostsService,
+    private readonly site: SiteService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('feed.xml')
   async feed(@Res() reply: FastifyReply): Promise<void> {
     const base = this.config.publicUrl;
-    const posts = await this.posts.publishedForFeed(20);
+    const [posts, site] = await Promise.all([this.posts.publishedForFeed(20), this.site.current()]);
     const xml = renderRss({
-      title: 'Mend — writing',
+      title: `${site.name} — writing`,
       link: `${base}/blog`,
       selfLink: `${base}/feed.xml`,
-      description: 'Writing on trauma recovery: repair over perfection.',
+      description: site.tagline || `Writing by ${site.coachName}.`,
       language: 'en',
       items: posts.map((p) => ({
         title: p.title,
@@ -46,6 +48,7 @@ export class FeedsController {
       { loc: `${base}/blog`, lastmod: posts[0]?.updatedAt },
       { loc: `${base}/book` },
       { loc: `${base}/program` },
+      { loc: `${base}/about` },
       ...posts.map((p) => ({ loc: `${base}/blog/${p.slug}`, lastmod: p.updatedAt })),
     ]);
     await reply.header('content-type', 'application/xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);

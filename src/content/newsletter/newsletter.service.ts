@@ -15,6 +15,7 @@ import { absolutizeLinks, newsletterHtml } from './newsletter-mail';
 import { NewsletterSubscriber } from './subscriber.entity';
 import { LinkSigner } from '../../common/crypto/link-signer';
 import { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token';
+import { SiteService } from '../../site/site.service';
 
 const CONFIRM_TTL_MS = 7 * 86_400_000;
 const CONFIRM_RESEND_MS = 15 * 60_000;
@@ -33,8 +34,11 @@ function toDto(s: NewsletterSubscriber): SubscriberDto {
 @Injectable()
 export class NewsletterService implements OnModuleInit {
   private readonly logger = new Logger(NewsletterService.name);
-  /** Subscribers mailed per batch job (tests lower it to prove batching). */
-  batchSize = 100;
+  /**
+   * Subscribers written to the outbox per batch job (tests lower it to prove batching). Writing is
+   * fast; the pace of sending is the mail worker's (NEWSLETTER_MAX_PER_MINUTE).
+   */
+  batchSize = 500;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -44,6 +48,7 @@ export class NewsletterService implements OnModuleInit {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly links: LinkSigner,
+    private readonly site: SiteService,
   ) {}
 
   onModuleInit(): void {
@@ -61,6 +66,7 @@ export class NewsletterService implements OnModuleInit {
     await this.rateLimit.consume('subscribe', ip);
     const email = normalizeEmail(rawEmail);
     const now = this.clock.now();
+    const site = await this.site.current();
     await this.dataSource.transaction(async (m) => {
       await m.query(`INSERT INTO newsletter_subscribers (email, status) VALUES ($1, 'pending') ON CONFLICT (email) DO NOTHING`, [email]);
       const [row] = (await m.query(
@@ -80,8 +86,8 @@ export class NewsletterService implements OnModuleInit {
       await this.mail.enqueue(m, {
         kind: 'newsletter_confirm',
         to: email,
-        subject: 'Please confirm your Mend subscription',
-        text: `Hello,\n\nSomeone (hopefully you) asked to receive Mend's writing by mail at this address.\n\nTo confirm, open this link (it works for 7 days):\n${link}\n\nIf this wasn't you, ignore this mail: nothing will be sent to you.\n\n— Mend`,
+        subject: `Please confirm your ${site.name} subscription`,
+        text: `Hello,\n\nSomeone (hopefully you) asked to receive ${site.name}'s writing by mail at this address.\n\nTo confirm, open this link (it works for 7 days):\n${link}\n\nIf this wasn't you, ignore this mail: nothing will be sent to you.\n\n— Mend`,
       });
     });
   }
@@ -136,6 +142,7 @@ export class NewsletterService implements OnModuleInit {
    * loses nothing and repeats nothing; a full batch enqueues the next one in the same transaction.
    */
   async runBatch(postId: string): Promise<number> {
+    const site = await this.site.current();
     return this.dataSource.transaction(async (m) => {
       const [post] = (await m.query(
         `SELECT id, slug, title, excerpt, body_html, status, notify_requested_at FROM posts WHERE id = $1`,
@@ -157,23 +164,26 @@ export class NewsletterService implements OnModuleInit {
       const subscribers = (await m.query(`SELECT id, email FROM newsletter_subscribers WHERE id = ANY($1::uuid[])`, [
         inserted.map((r) => r.subscriber_id),
       ])) as { id: string; email: string }[];
-      for (const s of subscribers) await this.enqueuePostMail(m, post, s);
+      for (const s of subscribers) await this.enqueuePostMail(m, post, s, site);
       if (inserted.length === this.batchSize) await this.jobs.sendInTransaction(m, NEWSLETTER_QUEUE, { postId });
       this.logger.log({ postId, mailed: subscribers.length }, 'newsletter batch enqueued');
       return subscribers.length;
     });
   }
 
-  private async enqueuePostMail(m: EntityManager, post: { slug: string; title: string; excerpt: string; body_html: string }, s: { id: string; email: string }): Promise<void> {
+  private async enqueuePostMail(
+    m: EntityManager, post: { slug: string; title: string; excerpt: string; body_html: string }, s: { id: string; email: string }, site: { name: string; tagline: string },
+  ): Promise<void> {
     const url = `${this.config.publicUrl}/blog/${post.slug}`;
     const unsubscribe = `${this.config.publicUrl}/newsletter/unsubscribe?token=${unsubscribeToken(this.links.key, s.id)}`;
     await this.mail.enqueue(m, {
       kind: 'newsletter_post',
+      lane: 'bulk',
       to: s.email,
       subject: post.title,
-      text: `${post.title}\n\n${post.excerpt}\n\nRead it here:\n${url}\n\n— Mend · repair over perfection\n\nYou get this because you subscribed to Mend's writing. Unsubscribe with one click:\n${unsubscribe}\n`,
+      text: `${post.title}\n\n${post.excerpt}\n\nRead it here:\n${url}\n\n— Mend\n\nYou get this because you subscribed to ${site.name}'s writing. Unsubscribe with one click:\n${unsubscribe}\n`,
       // The post's HTML was sanitised when it was saved; the rest is escaped here.
-      html: newsletterHtml(post.title, absolutizeLinks(post.body_html, this.config.publicUrl), url, unsubscribe),
+      html: newsletterHtml(post.title, absolutizeLinks(post.body_html, this.config.publicUrl), url, unsubscribe, site),
       headers: {
         'List-Unsubscribe': `<${unsubscribe}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

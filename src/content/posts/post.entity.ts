@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { User } from '../../accounts/user.entity';
+import { Image } from '../../images/image.entity';
 
 export type PostStatus = 'draft' | 'published';
 
@@ -15,6 +16,9 @@ export type PostStatus = 'draft' | 'published';
 @Index('IDX_posts_tags', { synchronize: false })
 @Check('CHK_posts_status', `"status" IN ('draft', 'published')`)
 @Check('CHK_posts_published_at', `"status" = 'draft' OR "published_at" IS NOT NULL`)
+// A cover needs its description before the post goes out (published or scheduled).
+@Check('CHK_posts_cover_alt', `"cover_image_id" IS NULL OR ("status" = 'draft' AND "publish_at" IS NULL) OR length(btrim(coalesce("cover_alt", ''))) > 0`)
+@Index('IDX_posts_publish_at', ['publishAt'], { where: `"publish_at" IS NOT NULL AND "status" = 'draft'` })
 export class Post {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -48,11 +52,25 @@ export class Post {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   tags: string[];
 
-  @Column({ name: 'cover_image_url', type: 'text', nullable: true })
-  coverImageUrl: string | null;
+  /** An uploaded image; one in use can't be deleted (RESTRICT). */
+  @Column({ name: 'cover_image_id', type: 'uuid', nullable: true })
+  coverImageId: string | null;
 
-  @Column({ name: 'cover_image_alt', type: 'text', nullable: true })
-  coverImageAlt: string | null;
+  @ManyToOne(() => Image, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'cover_image_id' })
+  coverImage?: Image;
+
+  /** The cover's description for people who can't see it (required to publish with a cover). */
+  @Column({ name: 'cover_alt', type: 'text', nullable: true })
+  coverAlt: string | null;
+
+  /** A draft with a publish time is published then, once (by the scheduled-publishing job). */
+  @Column({ name: 'publish_at', type: 'timestamptz', nullable: true })
+  publishAt: Date | null;
+
+  /** Whether the scheduled publication mails subscribers. */
+  @Column({ name: 'notify_on_publish', type: 'boolean', default: false })
+  notifyOnPublish: boolean;
 
   @Column({ type: 'text', default: 'draft' })
   status: PostStatus;

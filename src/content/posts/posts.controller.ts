@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser, Viewer } from '../../accounts/auth.decorators';
 import { User } from '../../accounts/user.entity';
 import { RateDto } from '../dto/rating.dto';
 import { CreatePostDto, ListPostsQueryDto, PostDto, PostListDto, PublishPostDto, RatingResultDto, UpdatePostDto } from '../dto/post.dto';
 import { RatingsService } from '../ratings/ratings.service';
+import { ApiPostParam, PostIdPipe, PostSlugPipe } from './post-ref.pipe';
 import { PostsService } from './posts.service';
 
 @ApiTags('content')
-@ApiBearerAuth()
 @Controller('api/posts')
 export class PostsController {
   constructor(
@@ -23,10 +23,11 @@ export class PostsController {
     return this.posts.list(query, viewer);
   }
 
-  @Get(':slug')
+  @Get(':post')
+  @ApiPostParam()
   @ApiOperation({ summary: 'One post (a draft is 404 except to the coach)' })
   @ApiResponse({ status: 200, type: PostDto })
-  one(@Param('slug') slug: string, @Viewer() viewer: User | null): Promise<PostDto> {
+  one(@Param('post', PostSlugPipe) slug: string, @Viewer() viewer: User | null): Promise<PostDto> {
     return this.posts.bySlug(slug, viewer);
   }
 
@@ -37,42 +38,47 @@ export class PostsController {
     return this.posts.create(dto, coach);
   }
 
-  @Patch(':id')
+  @Patch(':post')
+  @ApiPostParam()
   @Auth('coach')
   @ApiResponse({ status: 200, type: PostDto })
-  update(@Param('id') id: string, @Body() dto: UpdatePostDto): Promise<PostDto> {
+  update(@Param('post', PostIdPipe) id: string, @Body() dto: UpdatePostDto): Promise<PostDto> {
     return this.posts.update(id, dto);
   }
 
-  @Post(':id/publish')
+  @Post(':post/publish')
+  @ApiPostParam()
   @HttpCode(200)
   @Auth('coach')
-  @ApiOperation({ summary: 'Publish; notifySubscribers mails confirmed subscribers once per post, ever' })
+  @ApiOperation({ summary: 'Publish now, or at publishAt (a draft is scheduled: published once, across instances); notifySubscribers mails confirmed subscribers once per post, ever. A cover needs coverAlt first.' })
   @ApiResponse({ status: 200, type: PostDto })
-  publish(@Param('id') id: string, @Body() dto: PublishPostDto): Promise<PostDto> {
-    return this.posts.publish(id, dto.notifySubscribers ?? false);
+  publish(@Param('post', PostIdPipe) id: string, @Body() dto: PublishPostDto): Promise<PostDto> {
+    return this.posts.publish(id, dto.notifySubscribers ?? false, dto.publishAt);
   }
 
-  @Post(':id/unpublish')
+  @Post(':post/unpublish')
+  @ApiPostParam()
   @HttpCode(200)
   @Auth('coach')
   @ApiResponse({ status: 200, type: PostDto })
-  unpublish(@Param('id') id: string): Promise<PostDto> {
+  unpublish(@Param('post', PostIdPipe) id: string): Promise<PostDto> {
     return this.posts.unpublish(id);
   }
 
-  @Delete(':id')
+  @Delete(':post')
+  @ApiPostParam()
   @HttpCode(204)
   @Auth('coach')
-  remove(@Param('id') id: string): Promise<void> {
+  remove(@Param('post', PostIdPipe) id: string): Promise<void> {
     return this.posts.remove(id);
   }
 
-  @Put(':slug/rating')
+  @Put(':post/rating')
+  @ApiPostParam()
   @Auth()
   @ApiOperation({ summary: 'Rate a post 1–5 stars (one rating per person; rating again changes it)' })
   @ApiResponse({ status: 200, type: RatingResultDto })
-  rate(@Param('slug') slug: string, @Body() dto: RateDto, @CurrentUser() user: User): Promise<RatingResultDto> {
+  rate(@Param('post', PostSlugPipe) slug: string, @Body() dto: RateDto, @CurrentUser() user: User): Promise<RatingResultDto> {
     return this.ratings.rate(slug, dto.stars, user);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { PostStatus } from './post.entity';
 
 /** A post row with its rating summary and approved-comment count, computed in one query. */
@@ -9,8 +9,9 @@ export interface PostRow {
   title: string;
   excerpt: string;
   tags: string[];
-  cover_image_url: string | null;
-  cover_image_alt: string | null;
+  cover_image_id: string | null;
+  cover_alt: string | null;
+  publish_at: Date | null;
   status: PostStatus;
   published_at: Date | null;
   updated_at: Date;
@@ -26,7 +27,7 @@ export interface PostDetailRow extends PostRow {
   notify_requested_at: Date | null;
 }
 
-const SUMMARY_COLUMNS = `p.id, p.slug, p.title, p.excerpt, p.tags, p.cover_image_url, p.cover_image_alt, p.status,
+const SUMMARY_COLUMNS = `p.id, p.slug, p.title, p.excerpt, p.tags, p.cover_image_id, p.cover_alt, p.publish_at, p.status,
   p.published_at, p.updated_at, r.average AS rating_average, r.count AS rating_count, c.count AS comment_count`;
 
 const AGGREGATES = `
@@ -49,6 +50,11 @@ export interface PageComment {
 
 export interface PostPageRow extends PostDetailRow {
   comments: PageComment[];
+}
+
+export interface NeighbourRow {
+  slug: string;
+  title: string;
 }
 
 export type StatusFilter = 'published' | 'draft' | 'all';
@@ -122,6 +128,15 @@ export class PostsRepository {
     return rows[0] ?? null;
   }
 
+  /** The post an API path names by its id or its slug (an id wins), or null. */
+  async findRef(idOrSlug: string): Promise<{ id: string; slug: string } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, slug FROM posts WHERE id::text = $1 OR slug = $1 ORDER BY (id::text = $1) DESC LIMIT 1`,
+      [idOrSlug],
+    )) as { id: string; slug: string }[];
+    return rows[0] ?? null;
+  }
+
   /** Slugs equal to `base` or `base-N`, to pick a free one. */
   async slugsLike(base: string): Promise<Set<string>> {
     const rows = (await this.dataSource.query(`SELECT slug FROM posts WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`])) as { slug: string }[];
@@ -134,6 +149,51 @@ export class PostsRepository {
       `SELECT t.tag, count(*)::int AS count FROM posts p, unnest(p.tags) AS t(tag)
        WHERE p.status = 'published' GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 30`,
     )) as { tag: string; count: number }[];
+  }
+
+  /** The published posts just before (older) and after (newer) this one, in one round trip. */
+  async neighbours(publishedAt: Date, id: string): Promise<{ previous: NeighbourRow | null; next: NeighbourRow | null }> {
+    const rows = (await this.dataSource.query(
+      `(SELECT 'previous' AS side, slug, title FROM posts WHERE status = 'published' AND (published_at, id) < ($1, $2)
+        ORDER BY published_at DESC, id DESC LIMIT 1)
+       UNION ALL
+       (SELECT 'next' AS side, slug, title FROM posts WHERE status = 'published' AND (published_at, id) > ($1, $2)
+        ORDER BY published_at, id LIMIT 1)`,
+      [publishedAt, id],
+    )) as (NeighbourRow & { side: 'previous' | 'next' })[];
+    const pick = (side: string): NeighbourRow | null => {
+      const row = rows.find((r) => r.side === side);
+      return row ? { slug: row.slug, title: row.title } : null;
+    };
+    return { previous: pick('previous'), next: pick('next') };
+  }
+
+  /**
+   * Scheduled drafts whose time has come, locked for this transaction; a row another instance is
+   * already publishing is skipped (SKIP LOCKED), so each is published once.
+   */
+  async lockDue(m: EntityManager, now: Date): Promise<{ id: string; notify_on_publish: boolean }[]> {
+    return (await m.query(
+      `SELECT id, notify_on_publish FROM posts WHERE status = 'draft' AND publish_at IS NOT NULL AND publish_at <= $1
+       ORDER BY publish_at, id LIMIT 50 FOR UPDATE SKIP LOCKED`,
+      [now],
+    )) as { id: string; notify_on_publish: boolean }[];
+  }
+
+  async markScheduledPublished(m: EntityManager, id: string, now: Date, notify: boolean): Promise<void> {
+    await m.query(
+      `UPDATE posts SET status = 'published', published_at = coalesce(published_at, publish_at), publish_at = NULL,
+         notify_on_publish = false, notify_requested_at = CASE WHEN $3 THEN coalesce(notify_requested_at, $2) ELSE notify_requested_at END,
+         updated_at = now()
+       WHERE id = $1`,
+      [id, now, notify],
+    );
+  }
+
+  /** A post whose Markdown shows this image (so the image must stay), or null. */
+  async titleUsingImageInBody(imageId: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT title FROM posts WHERE strpos(body, $1) > 0 LIMIT 1`, [`/images/${imageId}/`])) as { title: string }[];
+    return rows[0]?.title ?? null;
   }
 
   async storeRendering(id: string, html: string, version: number): Promise<void> {

@@ -1,13 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { User } from '../../accounts/user.entity';
 import { Clock } from '../../common/clock';
 import { DomainError, notFound } from '../../common/errors';
 import { JobsService } from '../../jobs/jobs.service';
+import { ImagesService, PictureView } from '../../images/images.service';
+import { validationFailed } from '../../common/validation';
 import { CreatePostDto, PostDto, PostListDto, PostSummaryDto, UpdatePostDto } from '../dto/post.dto';
 import { excerptFrom, renderMarkdown, RENDERER_VERSION } from '../../common/markdown';
 import { Post } from './post.entity';
-import { PageComment, PostDetailRow, PostRow, PostsRepository, StatusFilter } from './posts.repository';
+import { NeighbourRow, PageComment, PostDetailRow, PostRow, PostsRepository, StatusFilter } from './posts.repository';
 import { firstFreeSlug, slugify } from './slug';
 
 export const PAGE_SIZE = 10;
@@ -24,6 +26,8 @@ export interface FeedPost {
   updatedAt: Date;
 }
 export const NEWSLETTER_QUEUE = 'content-newsletter-batch';
+/** Publishes scheduled drafts that are due: at each one's time (a delayed job) and every minute (a sweep). */
+export const PUBLISH_QUEUE = 'content-publish-due';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,15 +35,20 @@ export function isCoach(viewer: User | null | undefined): boolean {
   return viewer?.role === 'coach';
 }
 
-function toSummary(r: PostRow): PostSummaryDto {
+/** Full-size cover URLs by image id (see PostsService.coverUrls). */
+type CoverUrls = Map<string, string>;
+
+function toSummary(r: PostRow, covers: CoverUrls = new Map()): PostSummaryDto {
   return {
     id: r.id,
     slug: r.slug,
     title: r.title,
     excerpt: r.excerpt,
     tags: r.tags,
-    coverImageUrl: r.cover_image_url,
-    coverImageAlt: r.cover_image_alt,
+    coverImageId: r.cover_image_id,
+    coverAlt: r.cover_alt,
+    coverUrl: (r.cover_image_id && covers.get(r.cover_image_id)) || null,
+    publishAt: r.publish_at ? r.publish_at.toISOString() : null,
     status: r.status,
     publishedAt: r.published_at ? r.published_at.toISOString() : null,
     updatedAt: r.updated_at.toISOString(),
@@ -48,9 +57,9 @@ function toSummary(r: PostRow): PostSummaryDto {
   };
 }
 
-function toDetail(r: PostDetailRow): PostDto {
+function toDetail(r: PostDetailRow, covers: CoverUrls = new Map()): PostDto {
   return {
-    ...toSummary(r),
+    ...toSummary(r, covers),
     body: r.body,
     html: r.body_html,
     notifiedAt: r.notify_requested_at ? r.notify_requested_at.toISOString() : null,
@@ -58,13 +67,39 @@ function toDetail(r: PostDetailRow): PostDto {
 }
 
 @Injectable()
-export class PostsService {
+export class PostsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly posts: PostsRepository,
     private readonly jobs: JobsService,
     private readonly clock: Clock,
+    private readonly images: ImagesService,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(PUBLISH_QUEUE, async () => {
+      await this.publishDue();
+    });
+    this.jobs.schedule(PUBLISH_QUEUE, '* * * * *');
+    this.images.registerUsageCheck(async (imageId) => {
+      const title = await this.posts.titleUsingImageInBody(imageId);
+      return title ? `the post “${title}”` : null;
+    });
+  }
+
+  private async coverUrls(rows: { cover_image_id: string | null }[]): Promise<CoverUrls> {
+    const pictures = await this.images.pictures(rows.map((r) => r.cover_image_id));
+    return new Map([...pictures].map(([id, p]) => [id, p.src]));
+  }
+
+  /** Cover pictures of these posts for the pages (srcset, sizes), keyed by image id. */
+  async coverPictures(posts: { coverImageId: string | null }[]): Promise<Record<string, PictureView>> {
+    return Object.fromEntries(await this.images.pictures(posts.map((p) => p.coverImageId)));
+  }
+
+  private async detail(r: PostDetailRow): Promise<PostDto> {
+    return toDetail(r, await this.coverUrls([r]));
+  }
 
   async list(query: { page?: number; tag?: string; status?: StatusFilter }, viewer: User | null): Promise<PostListDto> {
     const status = query.status ?? 'published';
@@ -72,12 +107,14 @@ export class PostsService {
     const page = query.page ?? 1;
     const tag = query.tag?.trim().toLowerCase() || null;
     const { rows, total } = await this.posts.page({ status, tag, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return { posts: rows.map(toSummary), page, pageSize: PAGE_SIZE, total, totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+    const covers = await this.coverUrls(rows);
+    return { posts: rows.map((r) => toSummary(r, covers)), page, pageSize: PAGE_SIZE, total, totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
   }
 
   async latest(n: number): Promise<PostSummaryDto[]> {
     const { rows } = await this.posts.page({ status: 'published', tag: null, limit: n, offset: 0 });
-    return rows.map(toSummary);
+    const covers = await this.coverUrls(rows);
+    return rows.map((r) => toSummary(r, covers));
   }
 
   async tags(): Promise<{ tag: string; count: number }[]> {
@@ -88,20 +125,20 @@ export class PostsService {
   async bySlug(slug: string, viewer: User | null): Promise<PostDto> {
     const row = await this.posts.detailBySlug(slug);
     if (!row || (row.status !== 'published' && !isCoach(viewer))) throw notFound('The post');
-    return toDetail(await this.freshRendering(row));
+    return this.detail(await this.freshRendering(row));
   }
 
   /** What the post page shows, in one query: the post (drafts for the coach only) and its approved comments. */
   async page(slug: string, viewer: User | null): Promise<{ post: PostDto; comments: PageComment[] }> {
     const row = await this.posts.pageBySlug(slug);
     if (!row || (row.status !== 'published' && !isCoach(viewer))) throw notFound('The post');
-    return { post: toDetail(await this.freshRendering(row)), comments: row.comments };
+    return { post: await this.detail(await this.freshRendering(row)), comments: row.comments };
   }
 
   async byId(id: string): Promise<PostDto> {
     const row = UUID.test(id) ? await this.posts.detailById(id) : null;
     if (!row) throw notFound('The post');
-    return toDetail(await this.freshRendering(row));
+    return this.detail(await this.freshRendering(row));
   }
 
   /** The published post a reader acts on (comment, rating), or 404. */
@@ -112,6 +149,7 @@ export class PostsService {
   }
 
   async create(dto: CreatePostDto, author: User): Promise<PostDto> {
+    await this.checkCover(dto.coverImageId);
     const explicit = Boolean(dto.slug);
     const slug = dto.slug ?? firstFreeSlug(slugify(dto.title), await this.posts.slugsLike(slugify(dto.title)));
     const id = await this.uniqueSlug(explicit, async () => {
@@ -124,8 +162,8 @@ export class PostsService {
         bodyHtml: renderMarkdown(dto.body),
         renderedWith: RENDERER_VERSION,
         tags: uniqueTags(dto.tags ?? []),
-        coverImageUrl: dto.coverImageUrl ?? null,
-        coverImageAlt: dto.coverImageAlt ?? null,
+        coverImageId: dto.coverImageId ?? null,
+        coverAlt: dto.coverAlt || null,
         status: 'draft',
         publishedAt: null,
       });
@@ -135,6 +173,7 @@ export class PostsService {
   }
 
   async update(id: string, dto: UpdatePostDto): Promise<PostDto> {
+    await this.checkCover(dto.coverImageId);
     await this.uniqueSlug(true, () =>
       this.dataSource.transaction(async (m) => {
         const post = await this.lockPost(m, id);
@@ -147,8 +186,9 @@ export class PostsService {
         }
         if (dto.excerpt !== undefined) post.excerpt = dto.excerpt || excerptFrom(post.body);
         if (dto.tags !== undefined) post.tags = uniqueTags(dto.tags);
-        if (dto.coverImageUrl !== undefined) post.coverImageUrl = dto.coverImageUrl || null;
-        if (dto.coverImageAlt !== undefined) post.coverImageAlt = dto.coverImageAlt || null;
+        if (dto.coverImageId !== undefined) post.coverImageId = dto.coverImageId || null;
+        if (dto.coverAlt !== undefined) post.coverAlt = dto.coverAlt || null;
+        if (post.status === 'published' || post.publishAt) requireCoverAlt(post);
         await m.save(post);
         return post.id;
       }),
@@ -157,16 +197,29 @@ export class PostsService {
   }
 
   /**
-   * Publishes (keeping the first publication date on a re-publish). With `notifySubscribers`, the
-   * send request is recorded and a batch job enqueued in the same transaction; the deliveries
+   * Publishes now (keeping the first publication date on a re-publish), or — with a `publishAt`
+   * in the future — schedules the draft for then. With `notifySubscribers`, the send request is
+   * recorded and a batch job enqueued in the same transaction as the publication; the deliveries
    * table makes sure nobody gets the same post twice, however often this is called.
    */
-  async publish(id: string, notifySubscribers: boolean): Promise<PostDto> {
+  async publish(id: string, notifySubscribers: boolean, publishAt?: string): Promise<PostDto> {
     await this.dataSource.transaction(async (m) => {
       const post = await this.lockPost(m, id);
       const now = this.clock.now();
+      const at = publishAt ? new Date(publishAt) : null;
+      requireCoverAlt(post);
+      if (at && at.getTime() > now.getTime() && post.status === 'draft') {
+        post.publishAt = at;
+        post.notifyOnPublish = notifySubscribers;
+        await m.save(post);
+        // On time, from whichever instance takes the job; the every-minute sweep is the safety net.
+        await this.jobs.sendInTransaction(m, PUBLISH_QUEUE, { postId: post.id }, { startAfter: at });
+        return;
+      }
       post.status = 'published';
       post.publishedAt ??= now;
+      post.publishAt = null;
+      post.notifyOnPublish = false;
       if (notifySubscribers) {
         post.notifyRequestedAt ??= now;
         await this.jobs.sendInTransaction(m, NEWSLETTER_QUEUE, { postId: post.id });
@@ -176,10 +229,58 @@ export class PostsService {
     return this.byId(id);
   }
 
+  /** Publishes every scheduled draft that is due, each exactly once across instances. */
+  async publishDue(): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const due = await this.posts.lockDue(m, now);
+      for (const post of due) {
+        await this.posts.markScheduledPublished(m, post.id, now, post.notify_on_publish);
+        if (post.notify_on_publish) await this.jobs.sendInTransaction(m, NEWSLETTER_QUEUE, { postId: post.id });
+      }
+      return due.length;
+    });
+  }
+
+  /** The published posts before and after one (for the post page). */
+  async neighbours(post: PostDto): Promise<{ previous: NeighbourRow | null; next: NeighbourRow | null }> {
+    if (post.status !== 'published' || !post.publishedAt) return { previous: null, next: null };
+    return this.posts.neighbours(new Date(post.publishedAt), post.id);
+  }
+
+  private async checkCover(coverImageId: string | null | undefined): Promise<void> {
+    if (coverImageId && !(await this.images.exists(coverImageId))) {
+      throw validationFailed({ coverImageId: ['coverImageId must be an uploaded image id'] });
+    }
+  }
+
+  /**
+   * The editor's autosave: a draft's title and body, as typed (a published post changes only
+   * through Save, so readers never see half a sentence).
+   */
+  async autosave(id: string, draft: { title: string; body: string }): Promise<{ saved: boolean; savedAt: string | null; reason?: string }> {
+    const title = draft.title.trim();
+    if (!title || title.length > 200 || draft.body.length > 100_000) return { saved: false, savedAt: null, reason: 'invalid' };
+    return this.dataSource.transaction(async (m) => {
+      const post = await this.lockPost(m, id);
+      if (post.status !== 'draft') return { saved: false, savedAt: null, reason: 'published' };
+      post.title = title;
+      if (draft.body !== post.body) {
+        post.body = draft.body;
+        post.bodyHtml = renderMarkdown(draft.body);
+        post.renderedWith = RENDERER_VERSION;
+      }
+      await m.save(post);
+      return { saved: true, savedAt: post.updatedAt.toISOString() };
+    });
+  }
+
   async unpublish(id: string): Promise<PostDto> {
     await this.dataSource.transaction(async (m) => {
       const post = await this.lockPost(m, id);
       post.status = 'draft';
+      post.publishAt = null; // also cancels a scheduled publication
+      post.notifyOnPublish = false;
       await m.save(post);
     });
     return this.byId(id);
@@ -234,6 +335,13 @@ export class PostsService {
       }
       throw e;
     }
+  }
+}
+
+/** A cover needs its description before the post goes out (the database checks it too). */
+function requireCoverAlt(post: Post): void {
+  if (post.coverImageId && !post.coverAlt?.trim()) {
+    throw validationFailed({ coverAlt: ['Please describe the cover image (what it shows) before publishing: people who can’t see it rely on this.'] });
   }
 }
 

@@ -48,6 +48,13 @@ export class PaymentDto {
     description: 'Why it failed, or why a refund is stuck.',
   })
   failureReason: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "Stripe's failure_reason of the last refund that failed (status refund_failed), e.g. expired_or_canceled_card.",
+  })
+  refundFailureReason: string | null;
 }
 
 export function toPaymentDto(v: PaymentView): PaymentDto {
@@ -66,5 +73,6 @@ export function toPaymentDto(v: PaymentView): PaymentDto {
     paidAt: v.paidAt ? v.paidAt.toISOString() : null,
     refundedAt: v.refundedAt ? v.refundedAt.toISOString() : null,
     failureReason: v.failureReason,
+    refundFailureReason: v.refundFailureReason,
   };
 }

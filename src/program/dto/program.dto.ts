@@ -86,7 +86,7 @@ export class ReflectionDto {
   @MaxLength(REFLECTION_MAX, { message: `text must be at most ${REFLECTION_MAX} characters` })
   text: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Private unless true' })
+  @ApiPropertyOptional({ description: 'Share it with the coach (true) or keep it private (false); omitted: unchanged (private for a new reflection)' })
   @IsOptional()
   @IsBoolean()
   sharedWithCoach?: boolean;
@@ -129,7 +129,8 @@ export class EnrollmentCreatedDto {
 export class EnrollmentSummaryDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['pending_payment', 'active', 'expired', 'refunded'] }) status: string;
-  @ApiProperty() shareProgress: boolean;
+  @ApiProperty({ description: 'false until the member turns it on' }) shareProgress: boolean;
+  @ApiProperty({ description: 'Whether the member has ever chosen (either way)' }) shareProgressChosen: boolean;
 }
 
 export class ProgressDto {
@@ -173,6 +174,8 @@ export class SharedReflectionDto {
 export class MemberRefDto {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
+  @ApiProperty({ description: 'How to address them: the preferred name, else the name' }) displayName: string;
+  @ApiProperty({ nullable: true, type: String }) pronouns: string | null;
   @ApiProperty() email: string;
 }
 

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { WAKE_CHANNEL, WORKER_APP_PREFIX } from '../jobs/wakeups';
+import { MailMessage } from './mail.types';
+import { MailLane, OutboxAttachment } from './outbox-mail.entity';
+
+/** The loop that delivers the outbox (woken by a NOTIFY with this name). */
+export const MAIL_LOOP = 'mail-delivery';
+/** How long a claim stands if its worker stays connected but never finishes (longer than any SMTP timeout). */
+const CLAIM_SECONDS = 300;
+
+export interface ClaimedMail {
+  id: string;
+  kind: string;
+  lane: MailLane;
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  headers: Record<string, string>;
+  attachments: OutboxAttachment[];
+  attempts: number;
+  createdAt: Date;
+}
+
+interface ClaimedRow {
+  id: string;
+  kind: string;
+  lane: MailLane;
+  to_address: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  headers: Record<string, string>;
+  attachments: OutboxAttachment[];
+  attempts: number;
+  created_at: Date;
+}
+
+/** Every query on mail_outbox. */
+@Injectable()
+export class MailOutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One INSERT that also wakes the delivery loops when the caller's transaction commits. */
+  async insert(manager: EntityManager, message: MailMessage): Promise<string> {
+    const id = randomUUID();
+    await manager.query(
+      `WITH inserted AS (
+         INSERT INTO mail_outbox (id, kind, to_address, subject, text, html, headers, attachments, status, lane)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) RETURNING id
+       )
+       SELECT pg_notify($10, $11) FROM inserted`,
+      [
+        id,
+        message.kind,
+        message.to,
+        message.subject,
+        message.text,
+        message.html ?? null,
+        JSON.stringify(message.headers ?? {}),
+        JSON.stringify(message.attachments ?? []),
+        message.lane ?? 'transactional',
+        WAKE_CHANNEL,
+        MAIL_LOOP,
+      ],
+    );
+    return id;
+  }
+
+  /**
+   * Claims up to `limit` due mails of a lane for `workerId` and commits the claim, so the SMTP
+   * conversation that follows holds no transaction, lock or pooled connection. Mail claimed by a
+   * worker whose connection is gone (its process died) is due again at once; a claim also lapses
+   * after CLAIM_SECONDS. SKIP LOCKED lets any number of instances claim side by side.
+   */
+  async claim(manager: EntityManager, lane: MailLane, workerId: string, limit: number): Promise<ClaimedMail[]> {
+    if (limit <= 0) return [];
+    const [rows] = (await manager.query(
+      `WITH picked AS (
+         SELECT o.id FROM mail_outbox o
+         WHERE o.status = 'pending' AND o.lane = $1 AND o.next_attempt_at <= now()
+           AND (o.claimed_by IS NULL OR o.claim_expires_at <= now()
+                OR (o.claimed_by <> $2 AND NOT EXISTS (
+                      SELECT 1 FROM pg_stat_activity a WHERE a.application_name = $4 || o.claimed_by)))
+         ORDER BY o.next_attempt_at, o.created_at
+         LIMIT $3
+         FOR UPDATE OF o SKIP LOCKED
+       )
+       UPDATE mail_outbox o
+       SET claimed_by = $2, claimed_at = clock_timestamp(), claim_expires_at = now() + make_interval(secs => $5),
+           attempts = o.attempts + 1
+       FROM picked WHERE o.id = picked.id
+       RETURNING o.id, o.kind, o.lane, o.to_address, o.subject, o.text, o.html, o.headers, o.attachments, o.attempts, o.created_at`,
+      [lane, workerId, limit, WORKER_APP_PREFIX, CLAIM_SECONDS],
+    )) as [ClaimedRow[], number];
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      lane: r.lane,
+      to: r.to_address,
+      subject: r.subject,
+      text: r.text,
+      html: r.html,
+      headers: r.headers,
+      attachments: r.attachments,
+      attempts: r.attempts,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /**
+   * Bulk mails started in the last minute and second, counted under a transaction-scoped advisory
+   * lock so that instances claiming at the same moment cannot overrun the pace together.
+   */
+  async lockBulkPace(manager: EntityManager): Promise<{ lastMinute: number; lastSecond: number }> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('mend:mail-bulk-pace'))`);
+    const [row] = (await manager.query(
+      `SELECT count(*)::int AS minute, count(*) FILTER (WHERE claimed_at > clock_timestamp() - interval '1 second')::int AS second
+       FROM mail_outbox WHERE lane = 'bulk' AND claimed_at > clock_timestamp() - interval '60 seconds'`,
+    )) as { minute: number; second: number }[];
+    return { lastMinute: row.minute, lastSecond: row.second };
+  }
+
+  async markSent(ids: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE mail_outbox SET status = 'sent', sent_at = now(), last_error = NULL, claimed_by = NULL, claim_expires_at = NULL
+       WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [ids],
+    );
+  }
+
+  /** A failed attempt: back to pending (due at `nextAttemptAt`) or given up. Only the claimer records it. */
+  async recordFailure(id: string, workerId: string, error: string, nextAttemptAt: Date, giveUp: boolean): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE mail_outbox SET last_error = $3, next_attempt_at = $4, status = CASE WHEN $5 THEN 'failed' ELSE 'pending' END,
+         claimed_by = NULL, claim_expires_at = NULL
+       WHERE id = $1 AND status = 'pending' AND claimed_by = $2`,
+      [id, workerId, error.slice(0, 500), nextAttemptAt, giveUp],
+    );
+  }
+
+  /** No MAIL_URL: due mail is kept for the outbox page instead of sent. */
+  async keepDue(limit: number): Promise<{ id: string; kind: string }[]> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE mail_outbox SET status = 'kept', claimed_by = NULL, claim_expires_at = NULL
+       WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, kind`,
+      [limit],
+    )) as [{ id: string; kind: string }[], number];
+    return rows;
+  }
+}

@@ -96,9 +96,17 @@ export function assertJsonShape(text: string, limits = INPUT_LIMITS): void {
   }
 }
 
+/** A JSON string that isn't storable text: 400 VALIDATION_FAILED naming the field, like any invalid field. */
+function assertField(s: string, path: string): void {
+  const problem = textProblem(s);
+  if (!problem) return;
+  if (!path) throw badRequest(`The body ${problem}.`);
+  throw new DomainError('VALIDATION_FAILED', `Please check: ${path}.`, { [path]: [`${path} ${problem}`] });
+}
+
 /** Every string (keys too) is storable text; no prototype-poisoning keys. Depth is already bounded. */
 function assertJsonValues(value: unknown, path: string): void {
-  if (typeof value === 'string') return assertText(value, path || 'The body');
+  if (typeof value === 'string') return assertField(value, path);
   if (Array.isArray(value)) {
     value.forEach((v, i) => assertJsonValues(v, `${path}[${i}]`));
     return;

@@ -16,7 +16,7 @@ export const INPUT_LIMITS = {
   /** Nesting of objects and arrays in a JSON body (Mend's deepest DTO needs 4). */
   jsonDepth: 32,
   /** Object keys in one JSON body, counted over all nesting levels. */
-  jsonKeys: 5_000,
+  jsonKeys: 2_000,
   /** Array items in one JSON body, counted over all nesting levels. */
   jsonItems: 10_000,
   /** Fields in a form body or a query string. */

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import moduleBoundaries from './eslint-rules/module-boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'public/**', 'test-artifacts/**'] },
@@ -12,6 +13,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { mend: { rules: { 'module-boundaries': moduleBoundaries } } },
+    rules: { 'mend/module-boundaries': 'error' },
   },
   {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],

@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { BookingsModule } from './bookings/bookings.module';
+import { CalendarsModule } from './calendars/calendars.module';
 import { ClientsModule } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
 import { ContentModule } from './content/content.module';
@@ -57,6 +58,7 @@ export class AppModule {
         HealthModule,
         SchedulingModule,
         BookingsModule,
+        CalendarsModule,
         ClientsModule,
         WebModule,
         ProgramModule,

@@ -5,6 +5,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { BookingMails } from './booking-mails';
 import { BookingSupport } from './booking-support';
 import { Booking } from './booking.entity';
+import { BookingsRepository } from './bookings.repository';
 
 export const REMINDER_QUEUE = 'booking-reminders';
 export const HOLD_SWEEP_QUEUE = 'booking-hold-sweep';
@@ -19,6 +20,7 @@ export class BookingJobsService implements OnModuleInit {
     private readonly support: BookingSupport,
     private readonly mails: BookingMails,
     private readonly clock: Clock,
+    private readonly bookings: BookingsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -57,11 +59,6 @@ export class BookingJobsService implements OnModuleInit {
 
   /** Expires every hold past its time (the booking transaction also releases the ones in its way). */
   async expireHolds(): Promise<number> {
-    // TypeORM answers UPDATE … RETURNING with [rows, affected].
-    const [rows]: [unknown[], number] = await this.dataSource.query(
-      `UPDATE bookings SET status = 'expired', updated_at = now() WHERE status = 'pending_payment' AND hold_expires_at <= $1 RETURNING id`,
-      [this.clock.now()],
-    );
-    return rows.length;
+    return this.bookings.expireAllHolds(this.clock.now());
   }
 }

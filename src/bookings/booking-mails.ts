@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { MailService } from '../mail/mail.service';
 import { Booking } from './booking.entity';
+import { MeetingInfo } from './meeting';
 import { buildCalendar, IcsEvent, IcsMethod } from './ics';
 import { policyInWords } from './policy';
 
@@ -10,6 +11,8 @@ import { policyInWords } from './policy';
 export interface BookingContext {
   typeName: string;
   location: string;
+  /** Where it happens (a video room, link, phone, address); null when the type says nothing. */
+  meeting: MeetingInfo | null;
   coachName: string;
   coachEmail: string;
   /** The coach's own zone, for the mails she gets. */
@@ -63,8 +66,8 @@ export function bookingEvent(
     description: forCoach
       ? `${ctx.typeName} booked by ${ctx.clientLabel} <${b.clientEmail}>.`
       : `Manage or cancel: ${ctx.manageUrl}`,
-    location: ctx.location || undefined,
-    url: forCoach ? undefined : ctx.manageUrl,
+    location: ctx.meeting?.location || ctx.location || undefined,
+    url: ctx.meeting?.url ?? (forCoach ? undefined : ctx.manageUrl),
     status: b.status === 'cancelled' || b.status === 'expired' ? 'CANCELLED' : 'CONFIRMED',
     organizer: { name: ctx.coachName, email: ctx.coachEmail },
     attendee: { name: b.clientName, email: b.clientEmail },
@@ -78,6 +81,12 @@ export function bookingIcs(
   method: IcsMethod = 'REQUEST',
 ): string {
   return buildCalendar(method, [bookingEvent(b, ctx, stamp)]);
+}
+
+/** "Where: Video call, https://…" (the booking's own place), else the type's public location. */
+export function whereLine(ctx: BookingContext): string {
+  if (ctx.meeting) return `Where: ${ctx.meeting.label}, ${ctx.meeting.location}`;
+  return ctx.location ? `Where: ${ctx.location}` : '';
 }
 
 const invite = (content: string, cancel = false) => ({
@@ -104,7 +113,7 @@ export class BookingMails {
         `Hello ${ctx.clientGreeting},`,
         '',
         `Your ${ctx.typeName} with ${ctx.coachName} is booked for ${when}.`,
-        ctx.location ? `Where: ${ctx.location}` : '',
+        whereLine(ctx),
         '',
         `The calendar invite is attached. To reschedule or cancel, use this private link:`,
         ctx.manageUrl,
@@ -122,7 +131,7 @@ export class BookingMails {
       kind: 'booking_coach_notice',
       to: ctx.coachEmail,
       subject: `New booking: ${ctx.clientLabel}, ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
-      text: `${ctx.clientLabel} <${b.clientEmail}> booked a ${ctx.typeName} for ${formatWhen(b.startAt, ctx.coachTimeZone)} (their zone: ${b.clientTimeZone}).${b.notes ? `\n\nTheir note:\n${b.notes}` : ''}`,
+      text: `${ctx.clientLabel} <${b.clientEmail}> booked a ${ctx.typeName} for ${formatWhen(b.startAt, ctx.coachTimeZone)} (their zone: ${b.clientTimeZone}).${whereLine(ctx) ? `\n${whereLine(ctx)}` : ''}${b.notes ? `\n\nTheir note:\n${b.notes}` : ''}`,
       attachments: [
         invite(buildCalendar('REQUEST', [bookingEvent(b, ctx, this.clock.now(), true)])),
       ],
@@ -184,7 +193,7 @@ export class BookingMails {
       kind: 'booking_reminder',
       to: b.clientEmail,
       subject: `Tomorrow: ${ctx.typeName} with ${ctx.coachName}`,
-      text: `Hello ${ctx.clientGreeting},\n\nA gentle reminder: your ${ctx.typeName} with ${ctx.coachName} is on ${formatWhen(b.startAt, b.clientTimeZone)}.${ctx.location ? `\nWhere: ${ctx.location}` : ''}\n\nIf you need to change it: ${ctx.manageUrl}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nA gentle reminder: your ${ctx.typeName} with ${ctx.coachName} is on ${formatWhen(b.startAt, b.clientTimeZone)}.${whereLine(ctx) ? `\n${whereLine(ctx)}` : ''}\n\nIf you need to change it: ${ctx.manageUrl}\n\n${ctx.coachName}`,
     });
   }
 

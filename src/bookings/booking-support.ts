@@ -8,10 +8,12 @@ import { hashToken } from '../common/tokens';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { SchedulingService } from '../scheduling/scheduling.service';
-import { SessionType } from '../scheduling/session-type.entity';
+import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { localDate, startOfLocalDate } from '../scheduling/slots';
 import { BookingContext } from './booking-mails';
 import { Booking } from './booking.entity';
+import { BookingsRepository } from './bookings.repository';
+import { meetingInfo } from './meeting';
 import { BookingOutDto } from './dto/booking.dto';
 import { Actor } from './policy';
 
@@ -35,6 +37,7 @@ export class BookingSupport {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly links: LinkSigner,
+    private readonly bookings: BookingsRepository,
   ) {}
 
   /**
@@ -98,7 +101,7 @@ export class BookingSupport {
   async context(
     b: Booking,
     m: EntityManager = this.dataSource.manager,
-    knownType?: Pick<SessionType, 'name' | 'location'>,
+    knownType?: Pick<SessionTypeRecord, 'name' | 'location' | 'meetingKind' | 'meetingValue'>,
   ): Promise<BookingContext> {
     // Everything through the caller's manager: a second pool connection inside a transaction can
     // deadlock the pool when many transactions wait on one another (e.g. 100 racers on one slot).
@@ -122,6 +125,7 @@ export class BookingSupport {
     return {
       typeName: type.name,
       location: type.location,
+      meeting: meetingInfo(type, b.meetingUrl),
       coachName: coach?.display_name ?? coach?.name ?? 'Your coach',
       coachEmail: coach?.email ?? this.config.mail.from,
       coachTimeZone: coach?.time_zone ?? 'UTC',
@@ -133,11 +137,17 @@ export class BookingSupport {
     };
   }
 
+  /**
+   * A booking as answered to someone allowed to see it (the coach, its client, the manage link).
+   * `details` false leaves out where it happens and the intake answers (the create answer).
+   */
   toDto(
     b: Booking,
-    type: Pick<SessionType, 'slug' | 'name'>,
+    type: Pick<SessionTypeRecord, 'slug' | 'name' | 'meetingKind' | 'meetingValue'>,
     extra: Partial<BookingOutDto> = {},
+    details = true,
   ): BookingOutDto {
+    const meeting = details ? meetingInfo(type, b.meetingUrl) : null;
     return {
       id: b.id,
       status: b.status,
@@ -152,24 +162,20 @@ export class BookingSupport {
       currency: b.currency,
       notes: b.notes,
       holdExpiresAt: b.holdExpiresAt ? b.holdExpiresAt.toISOString() : null,
+      ...(details
+        ? {
+            meetingUrl: meeting?.url ?? null,
+            meeting: meeting ? { kind: meeting.kind, label: meeting.label, location: meeting.location } : null,
+            intake: b.intake ?? {},
+          }
+        : {}),
       ...extra,
     };
   }
 
   /** Expired holds overlapping a busy range stop blocking it (inside the caller's transaction). */
-  async releaseExpiredHolds(
-    m: EntityManager,
-    coachId: string,
-    busyStart: Date,
-    busyEnd: Date,
-    now: Date,
-  ): Promise<void> {
-    await m.query(
-      `UPDATE bookings SET status = 'expired', updated_at = now()
-       WHERE coach_id = $1 AND status = 'pending_payment' AND hold_expires_at <= $4
-         AND tstzrange(busy_start, busy_end, '[)') && tstzrange($2, $3, '[)')`,
-      [coachId, busyStart, busyEnd, now],
-    );
+  releaseExpiredHolds(m: EntityManager, coachId: string, busyStart: Date, busyEnd: Date, now: Date): Promise<void> {
+    return this.bookings.releaseExpiredHolds(m, coachId, busyStart, busyEnd, now);
   }
 
   /**
@@ -190,12 +196,7 @@ export class BookingSupport {
     const next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
     const dayEnd = new Date(startOfLocalDate(next, settings.timeZone));
     await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`booking-day:${coachId}:${date}`]);
-    const [{ count }]: { count: number }[] = await m.query(
-      `SELECT count(*)::int AS count FROM bookings
-       WHERE coach_id = $1 AND start_at >= $2 AND start_at < $3 AND ($5::uuid IS NULL OR id <> $5::uuid)
-         AND (status = 'confirmed' OR (status = 'pending_payment' AND hold_expires_at > $4))`,
-      [coachId, dayStart, dayEnd, now, exceptId],
-    );
+    const count = await this.bookings.countActiveStarting(m, coachId, dayStart, dayEnd, now, exceptId);
     if (count >= settings.maxSessionsPerDay)
       throw new DomainError('SLOT_TAKEN', 'That day is fully booked now. Please pick another day.');
   }

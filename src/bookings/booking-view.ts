@@ -90,3 +90,77 @@ export function groupByDay(slots: { start: string }[], zone: string): DayOfSlots
   }
   return [...days.values()];
 }
+
+const icsStamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+/**
+ * "Add to Google Calendar / Outlook" links for the done and manage pages (Apple and others take
+ * the .ics). They carry the meeting place, so they are only on pages behind the manage link.
+ */
+export function calendarLinks(b: {
+  start: string;
+  end: string;
+  sessionTypeName: string;
+  manageUrl?: string;
+  meeting?: { location: string } | null;
+}): { google: string; outlook: string } {
+  const details = [b.meeting ? `Where: ${b.meeting.location}` : '', b.manageUrl ? `Manage or cancel: ${b.manageUrl}` : '']
+    .filter(Boolean)
+    .join('\n');
+  const google = new URLSearchParams({
+    action: 'TEMPLATE',
+    text: b.sessionTypeName,
+    dates: `${icsStamp(b.start)}/${icsStamp(b.end)}`,
+    details,
+    ...(b.meeting ? { location: b.meeting.location } : {}),
+  });
+  const outlook = new URLSearchParams({
+    path: '/calendar/action/compose',
+    rru: 'addevent',
+    subject: b.sessionTypeName,
+    startdt: b.start,
+    enddt: b.end,
+    body: details,
+    ...(b.meeting ? { location: b.meeting.location } : {}),
+  });
+  return {
+    google: `https://calendar.google.com/calendar/render?${google.toString()}`,
+    outlook: `https://outlook.live.com/calendar/0/deeplink/compose?${outlook.toString()}`,
+  };
+}
+
+export interface MonthCell {
+  date: string;
+  day: number;
+  /** Open times that day (0: nothing to book). */
+  count: number;
+  label: string;
+}
+
+/** The month's weeks (Monday first) for the booking page's month view; null cells pad the edges. */
+export function monthGrid(month: string, days: DayOfSlots[]): (MonthCell | null)[][] {
+  const first = Temporal.PlainDate.from(`${month}-01`);
+  const counts = new Map(days.map((d) => [d.date, d.times.length]));
+  const weeks: (MonthCell | null)[][] = [];
+  let week: (MonthCell | null)[] = Array.from({ length: first.dayOfWeek - 1 }, () => null);
+  for (let d = first; d.month === first.month; d = d.add({ days: 1 })) {
+    const date = d.toString();
+    week.push({ date, day: d.day, count: counts.get(date) ?? 0, label: dayLabel(date) });
+    if (week.length === 7) {
+      weeks.push(week);
+      week = [];
+    }
+  }
+  if (week.length) weeks.push([...week, ...Array.from({ length: 7 - week.length }, () => null)]);
+  return weeks;
+}
+
+export function monthLabel(month: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
+    new Date(`${month}-15T12:00:00Z`),
+  );
+}
+
+export function addMonths(month: string, n: number): string {
+  return Temporal.PlainYearMonth.from(month).add({ months: n }).toString();
+}

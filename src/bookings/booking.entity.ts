@@ -98,6 +98,10 @@ export class Booking {
   @Column({ type: 'jsonb', nullable: true })
   intake: Record<string, string> | null;
 
+  /** The booking's own video room (session types with a generated room); never public. */
+  @Column({ name: 'meeting_url', type: 'text', nullable: true })
+  meetingUrl: string | null;
+
   @Column({ name: 'manage_token_hash', type: 'text' })
   manageTokenHash: string;
 

@@ -15,6 +15,8 @@ export interface BookingRecord {
   currency: string;
   notes: string | null;
   intake: Record<string, string> | null;
+  /** The same answers with the questions as they were worded (for people reading an export). */
+  intakeAnswers: { id: string; question: string; answer: string }[];
   createdAt: string;
   cancelledAt: string | null;
 }
@@ -41,6 +43,11 @@ export class BookingsDataRightsService {
       currency: b.currency,
       notes: b.notes,
       intake: b.intake,
+      intakeAnswers: Object.entries(b.intake ?? {}).map(([id, answer]) => ({
+        id,
+        question: b.sessionType?.intakeQuestions.find((q) => q.id === id)?.label ?? id,
+        answer,
+      })),
       createdAt: b.createdAt.toISOString(),
       cancelledAt: b.cancelledAt ? b.cancelledAt.toISOString() : null,
     }));

@@ -10,6 +10,8 @@ import { BookingsController } from './bookings.controller';
 import { BookingsPagesController } from './bookings.pages.controller';
 import { BookingsDataRightsService } from './bookings-data-rights.service';
 import { BookingsService } from './bookings.service';
+import { BookingsBusyTime } from './bookings-busy-time';
+import { BookingsRepository } from './bookings.repository';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CoachSessionsPagesController } from './coach-sessions.pages.controller';
@@ -24,6 +26,8 @@ import { CoachSessionsPagesController } from './coach-sessions.pages.controller'
   ],
   providers: [
     BookingsService,
+    BookingsRepository,
+    BookingsBusyTime,
     BookingChangesService,
     BookingJobsService,
     BookingMails,

@@ -2,7 +2,7 @@ import { isCalendarDate } from '../common/calendar-date';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { Auth, CurrentUser } from '../accounts/auth.decorators';
+import { Auth, CurrentUser, Viewer } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
 import { formatPrice } from '../common/money';
 import { DomainError } from '../common/errors';
@@ -13,12 +13,30 @@ import { SchedulingService } from '../scheduling/scheduling.service';
 import { isValidTimeZone } from '../scheduling/slots';
 import { redirect, renderPage } from '../web/page';
 import { BookingChangesService } from './booking-changes.service';
-import { addDays, groupByDay, todayIn, whenIn, zonesWith } from './booking-view';
+import {
+  addDays,
+  addMonths,
+  calendarLinks,
+  groupByDay,
+  monthGrid,
+  monthLabel,
+  todayIn,
+  whenIn,
+  zonesWith,
+} from './booking-view';
 import { BookingsService } from './bookings.service';
 import { CreateBookingDto } from './dto/booking.dto';
 import { policyInWords } from './policy';
 
 type Form = Record<string, string | undefined>;
+type FormValues = {
+  name?: string;
+  email?: string;
+  notes?: string;
+  preferredName?: string;
+  pronouns?: string;
+  intake?: Record<string, string>;
+};
 const DAYS_SHOWN = 14;
 const DONE_MESSAGES: Record<string, string> = {
   cancelled: 'Your session is cancelled. We sent you a confirmation.',
@@ -87,12 +105,16 @@ export class BookingsPagesController {
   ): Promise<void> {
     const type = await this.scheduling.sessionTypeBySlug(slug);
     const zone = await this.zoneFor(type, q.tz);
-    const from = isCalendarDate(q.from)
-      ? q.from!
-      : todayIn(zone, this.clock.now());
-    const { slots } = await this.scheduling.slots(slug, from, addDays(from, DAYS_SHOWN - 1), zone);
+    const today = todayIn(zone, this.clock.now());
+    const isDate = (v?: string) => isCalendarDate(v);
+    const wanted = isDate(q.date) ? q.date! : isDate(q.from) ? q.from! : null;
+    let month = /^\d{4}-(0[1-9]|1[0-2])$/.test(q.month ?? '') ? q.month! : (wanted ?? today).slice(0, 7);
+    if (month < today.slice(0, 7)) month = today.slice(0, 7);
+    const first = `${month}-01`;
+    const last = addDays(`${addMonths(month, 1)}-01`, -1);
+    const { slots } = await this.scheduling.slots(slug, first < today ? today : first, last, zone);
     const days = groupByDay(slots, zone);
-    const selected = days.find((d) => d.date === q.date) ?? days[0] ?? null;
+    const selected = days.find((d) => d.date === wanted) ?? days[0] ?? null;
     await renderPage(req, reply, 'bookings/times', {
       title: `Book: ${type.name}`,
       type: {
@@ -108,9 +130,12 @@ export class BookingsPagesController {
       zoneGiven: Boolean(q.tz),
       days,
       selected,
-      from,
-      next: addDays(from, DAYS_SHOWN),
-      previous: from > todayIn(zone, this.clock.now()) ? addDays(from, -DAYS_SHOWN) : null,
+      month,
+      monthLabel: monthLabel(month),
+      weeks: monthGrid(month, days),
+      weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+      nextMonth: addMonths(month, 1),
+      previousMonth: month > today.slice(0, 7) ? addMonths(month, -1) : null,
     });
   }
 
@@ -118,6 +143,7 @@ export class BookingsPagesController {
   async details(
     @Param('slug') slug: string,
     @Query() q: Form,
+    @Viewer() viewer: User | null,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -126,7 +152,11 @@ export class BookingsPagesController {
     const start =
       q.start && !Number.isNaN(Date.parse(q.start)) ? new Date(q.start).toISOString() : null;
     if (!start) return redirect(reply, `/book/${slug}`);
-    await this.renderDetails(req, reply, type.slug, zone, start, {}, null, 200);
+    // A signed-in returning client starts from what they said last time.
+    const values: FormValues = viewer
+      ? { name: viewer.name, email: viewer.email, intake: await this.bookings.lastIntakeOf(viewer.id) }
+      : {};
+    await this.renderDetails(req, reply, type.slug, zone, start, values, null, 200);
   }
 
   private async renderDetails(
@@ -135,7 +165,7 @@ export class BookingsPagesController {
     slug: string,
     zone: string,
     start: string,
-    values: Form,
+    values: FormValues,
     error: string | null,
     status: number,
     errors?: Record<string, string[]>,
@@ -154,6 +184,7 @@ export class BookingsPagesController {
           priceLabel: formatPrice(type.price, type.currency),
           paid: type.price > 0,
         },
+        questions: type.intakeQuestions,
         zone,
         start,
         when: whenIn(start, zone),
@@ -174,12 +205,16 @@ export class BookingsPagesController {
   ): Promise<void> {
     const zone = await this.zoneFor(await this.scheduling.sessionTypeBySlug(slug), body.timeZone);
     const start = body.start ?? '';
-    const values = {
+    const intake: Record<string, string> = {};
+    for (const [k, v] of Object.entries(body))
+      if (k.startsWith('intake_') && typeof v === 'string') intake[k.slice('intake_'.length)] = v.slice(0, 4000);
+    const values: FormValues = {
       name: body.name,
       email: body.email,
       notes: body.notes,
       preferredName: body.preferredName,
       pronouns: body.pronouns,
+      intake,
     };
     const form = await validateForm(CreateBookingDto, {
       sessionType: slug,
@@ -191,6 +226,7 @@ export class BookingsPagesController {
       // Optional: a blank field is "not given".
       preferredName: body.preferredName?.trim() || undefined,
       pronouns: body.pronouns?.trim() || undefined,
+      intake,
     });
     if (!form.ok)
       return this.renderDetails(
@@ -289,6 +325,10 @@ export class BookingsPagesController {
         priceLabel: formatPrice(booking.price, booking.currency),
         policy: policyInWords(settings?.cancellationNoticeHours ?? 24, booking.price > 0),
         icsPath: `/api/bookings/${booking.id}/ics?token=${encodeURIComponent(token)}`,
+        addTo: calendarLinks(booking),
+        answers: (type?.intakeQuestions ?? [])
+          .filter((q) => booking.intake?.[q.id])
+          .map((q) => ({ label: q.label, answer: booking.intake![q.id] })),
         ...extra,
       },
       status,

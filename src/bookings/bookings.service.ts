@@ -18,7 +18,7 @@ import { hashToken, normalizeEmail } from '../common/tokens';
 import { validationFailed } from '../common/validation';
 import { PAYMENTS, PaymentsPort } from '../payments/payable';
 import { SchedulingService } from '../scheduling/scheduling.service';
-import { SessionType } from '../scheduling/session-type.entity';
+import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { busyRange, isValidTimeZone } from '../scheduling/slots';
 import { BookingMails, bookingIcs } from './booking-mails';
 import { BookingAccess, BookingSupport, pgCode } from './booking-support';
@@ -26,6 +26,10 @@ import { Booking } from './booking.entity';
 import { BookingPayableHandler } from './booking-payable.handler';
 import { BookingOutDto, CreateBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
 import { IdempotencyKey } from './idempotency-key.entity';
+import { checkIntake, newMeetingRoom } from './meeting';
+import { BookingsRepository } from './bookings.repository';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 
 /** How long a paid booking's slot is held for checkout (Stripe needs ≥ 30 min for expires_at). */
 export const HOLD_MINUTES = 35;
@@ -62,6 +66,8 @@ export class BookingsService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly payable: BookingPayableHandler,
     @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: BookingsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -90,14 +96,11 @@ export class BookingsService implements OnModuleInit {
     }
     if (!isValidTimeZone(dto.timeZone))
       throw validationFailed({ timeZone: ['timeZone must be a known IANA time zone'] });
-    if (
-      dto.intake &&
-      (Object.keys(dto.intake).length > 30 ||
-        Object.values(dto.intake).some((v) => typeof v !== 'string' || v.length > 2000))
-    ) {
-      throw validationFailed({ intake: ['intake must hold at most 30 short text answers'] });
-    }
+    if (dto.intake && Object.keys(dto.intake).length > 30)
+      throw validationFailed({ intake: ['intake must hold at most 30 answers'] });
     const type = await this.scheduling.sessionTypeBySlug(dto.sessionType);
+    const intake = checkIntake(type.intakeQuestions, dto.intake);
+    if (Object.keys(intake.problems).length) throw validationFailed(intake.problems);
     const start = new Date(dto.start);
     if (!(await this.scheduling.isOffered(type, start, false))) {
       throw new DomainError(
@@ -149,14 +152,16 @@ export class BookingsService implements OnModuleInit {
           price: type.price,
           currency: type.currency,
           notes: dto.notes?.trim() || null,
-          intake: dto.intake ?? null,
+          intake: Object.keys(intake.clean).length ? intake.clean : null,
+          meetingUrl:
+            type.meetingKind === 'generated_video' ? newMeetingRoom(this.config.meetingBaseUrl) : null,
           manageTokenHash: hashToken(this.support.manageToken(id)),
           sequence: 0,
           createdAt: now,
         });
         await m.insert(Booking, row);
         if (!paid) await this.mails.confirmed(m, row, await this.support.context(row, m, type));
-        const out = this.support.toDto(row, type, { manageUrl: this.support.manageUrl(row.id) });
+        const out = this.support.toDto(row, type, { manageUrl: this.support.manageUrl(row.id) }, false);
         if (key)
           await m.query(
             `INSERT INTO idempotency_keys (key, request_hash, status_code, response) VALUES ($1, $2, 201, $3)`,
@@ -196,7 +201,7 @@ export class BookingsService implements OnModuleInit {
   /** After the hold committed: create the checkout; if that fails, release the hold. */
   private async startCheckout(
     b: Booking,
-    type: SessionType,
+    type: SessionTypeRecord,
     body: BookingOutDto,
     key: string | null,
   ): Promise<BookingOutDto> {
@@ -284,6 +289,11 @@ export class BookingsService implements OnModuleInit {
         pronouns: b.client?.pronouns ?? null,
       }),
     );
+  }
+
+  /** What a signed-in client answered last time, to prefill the intake questions. */
+  lastIntakeOf(clientId: string): Promise<Record<string, string>> {
+    return this.repository.latestIntake(clientId);
   }
 
   /** Used by the manage page: the booking behind a manage token. */

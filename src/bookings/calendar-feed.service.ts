@@ -6,6 +6,8 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { SchedulingService } from '../scheduling/scheduling.service';
 import { bookingEvent } from './booking-mails';
+import { meetingInfo } from './meeting';
+import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { BookingSupport } from './booking-support';
 import { Booking } from './booking.entity';
 import { buildCalendar } from './ics';
@@ -43,13 +45,19 @@ export class CalendarFeedService {
     });
     const events = [];
     const contexts = new Map<string, Awaited<ReturnType<BookingSupport['context']>>>();
+    const types = new Map<string, SessionTypeRecord>();
     for (const b of rows) {
       let ctx = contexts.get(b.sessionTypeId);
-      if (!ctx) {
-        ctx = await this.support.context(b);
+      let type = types.get(b.sessionTypeId);
+      if (!ctx || !type) {
+        type = await this.scheduling.sessionTypeById(b.sessionTypeId);
+        ctx = await this.support.context(b, undefined, type);
         contexts.set(b.sessionTypeId, ctx);
+        types.set(b.sessionTypeId, type);
       }
-      events.push(bookingEvent(b, { ...ctx, manageUrl: this.support.manageUrl(b.id) }, now, true));
+      // The context is shared per session type; the meeting place is each booking's own.
+      const meeting = meetingInfo(type, b.meetingUrl);
+      events.push(bookingEvent(b, { ...ctx, meeting, manageUrl: this.support.manageUrl(b.id) }, now, true));
     }
     const settings = await this.scheduling.settings(coachId);
     return buildCalendar('PUBLISH', events, `${settings.displayName}: sessions`);

@@ -9,6 +9,7 @@ import { DELETION_SCOPE } from '../accounts/deletion-scope';
 import { DomainError } from '../common/errors';
 import { redirect, renderPage } from '../web/page';
 import { ClientNotesService } from './client-notes.service';
+import { exportView } from './export-view';
 import { ClientsService } from './clients.service';
 import { DataRightsService } from './data-rights.service';
 import { ClientNoteInDto } from './dto/clients.dto';
@@ -55,6 +56,15 @@ export class ClientsPagesController {
     const client = await this.clients.detail(id);
     const notes = await this.notes.list(id, auditContextOf(req));
     await renderPage(req, reply, 'clients/detail', { title: client.profile.displayName, client, notes, ...extra }, status);
+  }
+
+  /** The same export as GET /api/me/export, as a page a person can read (times in their zone). */
+  @Get('account/export')
+  @Auth()
+  async exportPage(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const data = await this.dataRights.exportFor(user, auditContextOf(req));
+    reply.header('cache-control', 'no-store');
+    await renderPage(req, reply, 'clients/export', { title: 'Your data', sections: exportView({ ...data }, user.timeZone) });
   }
 
   /** The same export as GET /api/me/export, as a download for the signed-in page session. */

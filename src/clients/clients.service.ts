@@ -48,7 +48,11 @@ export class ClientsService {
       profile: { ...toClientSummary(user), timeZone: user.timeZone },
       intake: bookings
         .filter((b) => b.intake && Object.keys(b.intake).length > 0)
-        .map((b) => ({ bookingId: b.id, start: b.start, answers: b.intake ?? {} })),
+        .map((b) => ({
+          bookingId: b.id,
+          start: b.start,
+          answers: Object.fromEntries(b.intakeAnswers.map((a) => [a.question, a.answer])),
+        })),
       bookings: bookings.map(({ id: bookingId, status, sessionType, start, end, timeZone, price, currency, notes }) => ({
         id: bookingId, status, sessionType, start, end, timeZone, price, currency, notes,
       })),

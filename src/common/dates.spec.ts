@@ -1,4 +1,4 @@
-import { formatDate, formatLocalDay, formatShort, formatTime, formatWhen, pickLocale } from './dates';
+import { formatDate, formatLocalDay, formatMoment, formatShort, formatTime, formatWhen, pickLocale } from './dates';
 
 describe('dates for people', () => {
   it('picks the reader’s language from Accept-Language, en-GB by default', () => {
@@ -24,5 +24,12 @@ describe('dates for people', () => {
 
   it('refuses an invalid instant instead of printing "Invalid Date"', () => {
     expect(() => formatWhen('not a date', 'UTC')).toThrow(RangeError);
+  });
+
+  it('shows a moment in the person’s zone, or only its date when their zone is unknown (never a UTC clock time)', () => {
+    expect(formatMoment('2026-07-08T17:00:00Z', 'Europe/London')).toBe('8 Jul 2026, 18:00 BST');
+    expect(formatMoment('2026-03-08T17:00:00Z', null)).toBe('8 March 2026');
+    expect(formatMoment('2026-07-08T17:00:00Z', 'Not/AZone')).toBe('8 July 2026');
+    expect(formatMoment(null, 'UTC')).toBeNull();
   });
 });

@@ -29,7 +29,7 @@ export function pickLocale(acceptLanguage: string | string[] | undefined | null)
   return DEFAULT_LOCALE;
 }
 
-type Shape = 'when' | 'date' | 'day' | 'time' | 'short';
+type Shape = 'when' | 'date' | 'day' | 'time' | 'short' | 'shortZoned';
 const SHAPES: Record<Shape, Intl.DateTimeFormatOptions> = {
   // "Tuesday, 8 December 2026 at 16:40 GMT"
   when: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
@@ -41,6 +41,8 @@ const SHAPES: Record<Shape, Intl.DateTimeFormatOptions> = {
   time: { hour: 'numeric', minute: '2-digit' },
   // "8 Dec 2026, 16:40"
   short: { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' },
+  // "8 Jul 2026, 18:00 BST"
+  shortZoned: { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
 };
 
 const cache = new Map<string, Intl.DateTimeFormat>();
@@ -88,4 +90,24 @@ export function formatTime(value: string | Date, zone: string, locale = DEFAULT_
 /** A local calendar date ("2026-12-08") as a heading: "Tuesday 8 December". */
 export function formatLocalDay(isoDate: string, locale = DEFAULT_LOCALE): string {
   return formatter('day', 'UTC', locale).format(toDate(`${isoDate}T12:00:00Z`));
+}
+
+/** Whether a string is a time zone Intl knows (an IANA name). */
+function knownZone(zone: string | null | undefined): zone is string {
+  if (!zone) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An instant for a person whose zone may be unknown: with a zone, "8 Jul 2026, 18:00 BST"; without
+ * one, only the date ("8 July 2026"), never a clock time in UTC that they would have to convert.
+ */
+export function formatMoment(value: string | Date | null | undefined, zone: string | null | undefined, locale = DEFAULT_LOCALE): string | null {
+  if (!value) return null;
+  return knownZone(zone) ? formatter('shortZoned', zone, locale).format(toDate(value)) : formatDate(value, 'UTC', locale);
 }

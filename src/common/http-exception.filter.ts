@@ -1,10 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, ErrorCode } from './errors';
 import { isApiRequest } from './http';
-import { renderBarePage } from '../web/page';
+import { ERROR_PAGES, ErrorPages } from './error-pages';
 
 export interface ErrorBody {
   statusCode: number;
@@ -79,7 +79,7 @@ function isFastifyError(e: unknown): e is Error & { statusCode: number; code?: s
 
 const logger = new Logger('Errors');
 
-export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply, pages?: ErrorPages): void {
   const body = toErrorBody(exception);
   if (body.statusCode >= 500) {
     const err = exception instanceof Error ? exception : new Error(String(exception));
@@ -101,15 +101,17 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
   const title = body.statusCode === 404 ? 'We couldn’t find that page' :
     body.statusCode >= 500 ? 'Something went wrong on our side' : (STATUS_CODES[body.statusCode] ?? 'Error');
   const page = { title, statusCode: body.statusCode, message: body.message };
-  renderBarePage('error', page)
+  (pages ? pages.render(page) : Promise.reject(new Error('no page renderer')))
     .then((html) => reply.status(body.statusCode).type('text/html; charset=utf-8').send(html))
     .catch(() => reply.status(body.statusCode).type('text/plain; charset=utf-8').send(`${title}\n\n${body.message}`));
 }
 
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
+  constructor(@Optional() @Inject(ERROR_PAGES) private readonly pages?: ErrorPages) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    sendError(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>());
+    sendError(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>(), this.pages);
   }
 }

@@ -33,6 +33,10 @@ export interface AppConfig {
   logPretty: boolean;
   /** Log level; tests keep the logs quiet. */
   logLevel: string;
+  /** Generated video rooms: this base plus ≥128 random bits (MEETING_BASE_URL). */
+  meetingBaseUrl: string;
+  /** External calendars: sync period, whether feeds may live on private addresses, fetch deadline. */
+  calendars: { syncMinutes: number; allowPrivateHosts: boolean; fetchTimeoutMs: number };
 }
 
 export type Env = Record<string, string | undefined>;
@@ -67,6 +71,11 @@ function boolVar(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function meetingBaseUrlVar(env: Env): string {
+  const raw = urlVar(env, 'MEETING_BASE_URL', ['https:', 'http:']) ?? 'https://meet.jit.si/';
+  return raw.endsWith('/') ? raw : `${raw}/`;
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -176,5 +185,11 @@ export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): 
     // SPEC: on when standard output is a terminal outside production, JSON lines otherwise.
     logPretty: boolVar(env, 'LOG_PRETTY', stdoutIsTTY && !production),
     logLevel,
+    meetingBaseUrl: meetingBaseUrlVar(env),
+    calendars: {
+      syncMinutes: intVar(env, 'CALENDAR_SYNC_MINUTES', 5, 1, 60),
+      allowPrivateHosts: boolVar(env, 'CALENDAR_ALLOW_PRIVATE_HOSTS', !production),
+      fetchTimeoutMs: intVar(env, 'CALENDAR_FETCH_TIMEOUT_MS', 10_000, 100, 60_000),
+    },
   };
 }

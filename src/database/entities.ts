@@ -24,6 +24,8 @@ import { Reflection } from '../program/reflection.entity';
 import { CoachSettings } from '../scheduling/coach-settings.entity';
 import { SessionType } from '../scheduling/session-type.entity';
 import { TimeOff } from '../scheduling/time-off.entity';
+import { CalendarBusyRange } from '../calendars/calendar-busy-range.entity';
+import { ExternalCalendar } from '../calendars/external-calendar.entity';
 
 /** Every entity, for the app's DataSource and the TypeORM CLI alike (one list, so they agree). */
 export const ENTITIES = [
@@ -37,6 +39,8 @@ export const ENTITIES = [
   ClientNote,
   // the append-only audit trail
   AuditEvent,
+  // the coach's external calendars and their busy ranges
+  ExternalCalendar, CalendarBusyRange,
   // the practice's identity and the coach's uploaded images
   SiteSettings, Image, ImageVariant,
 ];

@@ -4,13 +4,13 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
 import { auditContextOf } from '../audit/audit-context';
 import { DomainError } from '../common/errors';
+import { formatMoment } from '../common/dates';
 import { formatMoney, readPriceField, toMajorInput } from '../common/money';
 import { validateForm } from '../common/validation';
 import { redirect, renderPage } from '../web/page';
 import { GrantDto, UnlockDto, UpdateProgramDto, UpdateStepDto } from './dto/program.dto';
 import { EnrollmentsService } from './enrollments.service';
 import { parseStepNumber, ProgramService } from './program.service';
-import { formatDate } from './view-format';
 
 type Form = Record<string, string | undefined>;
 
@@ -96,7 +96,7 @@ export class CoachProgramPagesController {
     await renderPage(req, reply, 'coach/member', {
       title: row ? `${row.member.displayName}: shared reflections` : 'Shared reflections',
       member: row ?? null,
-      reflections: reflections.map((r) => ({ ...r, updatedLabel: formatDate(r.updatedAt, null) })),
+      reflections: reflections.map((r) => ({ ...r, updatedLabel: formatMoment(r.updatedAt, null) })),
       error,
       notice,
     }, status);
@@ -132,7 +132,7 @@ export class CoachProgramPagesController {
     const program = await this.program.publicProgram();
     await renderPage(req, reply, 'coach/members', {
       title: 'Members of the 12 Steps',
-      members: list.map((m) => ({ ...m, activatedLabel: formatDate(m.activatedAt, null) })),
+      members: list.map((m) => ({ ...m, activatedLabel: formatMoment(m.activatedAt, null) })),
       price: formatMoney(program.price, program.currency),
       notice,
       error,

@@ -6,13 +6,13 @@ import { User } from '../accounts/user.entity';
 import { DomainError } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { formatMoment } from '../common/dates';
 import { formatMoney } from '../common/money';
 import { redirect, renderPage } from '../web/page';
 import { MemberStepDetailDto, MyProgramDto, REFLECTION_MAX } from './dto/program.dto';
 import { EnrollmentsService } from './enrollments.service';
 import { parseStepNumber, ProgramService } from './program.service';
 import { ProgressService } from './progress.service';
-import { formatDate } from './view-format';
 
 type Form = Record<string, string | undefined>;
 
@@ -89,7 +89,7 @@ export class ProgramPagesController {
       return redirect(reply, '/program');
     }
     const zone = user.timeZone;
-    const steps = me.steps.map((s) => ({ ...s, availableLabel: formatDate(s.availableAt, zone), completedLabel: formatDate(s.completedAt, zone) }));
+    const steps = me.steps.map((s) => ({ ...s, availableLabel: formatMoment(s.availableAt, zone), completedLabel: formatMoment(s.completedAt, zone) }));
     const next = steps.find((s) => s.status === 'locked' && s.availableAt);
     const program = await this.program.publicProgram();
     await renderPage(req, reply, 'program/steps', {
@@ -104,6 +104,7 @@ export class ProgramPagesController {
       waitingForCompletion: !next && steps.some((s) => s.status === 'available'),
       sharingNotice: typeof query(req).sharing === 'string' ? query(req).sharing : null,
       confirmMissing: query(req).confirm === 'share',
+      completedStep: steps.find((s) => String(s.number) === query(req).completed && s.status === 'completed') ?? null,
     });
   }
 
@@ -147,7 +148,7 @@ export class ProgramPagesController {
     if (body.action === 'complete') {
       const me = await this.progress.complete(user.id, number);
       const next = me.steps[number];
-      return redirect(reply, next && next.status === 'available' ? `/program/steps/${number + 1}?opened=1` : '/program/steps');
+      return redirect(reply, next && next.status === 'available' ? `/program/steps/${number + 1}?opened=1` : `/program/steps?completed=${number}`);
     }
     return redirect(reply, `/program/steps/${number}?saved=1`);
   }
@@ -190,7 +191,7 @@ export class ProgramPagesController {
       saved: q.saved === '1' && !error,
       sharedNotice: q.shared === '1' ? 'shared' : q.private === '1' ? 'private' : null,
       opened: q.opened === '1',
-      savedLabel: detail.reflection ? formatDate(detail.reflection.updatedAt, user.timeZone) : null,
+      savedLabel: detail.reflection ? formatMoment(detail.reflection.updatedAt, user.timeZone) : null,
     }, status);
   }
 }

@@ -4,7 +4,8 @@ import { DateOverride, WeeklyHours } from './slots';
 
 /** Row shapes and mappings of the scheduling tables (raw SQL on the slots hot path). */
 
-export function toSessionTypeDto(s: SessionType): SessionTypeOutDto {
+/** A session type as answered; the meeting's link or address only to the coach. */
+export function toSessionTypeDto(s: SessionType, forCoach = false): SessionTypeOutDto {
   return {
     id: s.id,
     name: s.name,
@@ -20,6 +21,17 @@ export function toSessionTypeDto(s: SessionType): SessionTypeOutDto {
     slotIntervalMinutes: s.slotIntervalMinutes,
     location: s.location,
     active: s.active,
+    meeting:
+      forCoach && s.meetingValue !== null
+        ? { kind: s.meetingKind, value: s.meetingValue }
+        : { kind: s.meetingKind },
+    intakeQuestions: s.intakeQuestions.map((q) => ({
+      id: q.id,
+      label: q.label,
+      kind: q.kind,
+      ...(q.kind === 'choice' ? { options: q.options ?? [] } : {}),
+      required: q.required,
+    })),
   };
 }
 

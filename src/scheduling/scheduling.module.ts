@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { BusyTimeRegistry } from './busy-time';
 import { SchedulingController } from './scheduling.controller';
 import { SchedulingPagesController } from './scheduling.pages.controller';
 import { SchedulingService } from './scheduling.service';
@@ -7,7 +8,7 @@ import { SchedulingService } from './scheduling.service';
 @Module({
   imports: [AccountsModule],
   controllers: [SchedulingController, SchedulingPagesController],
-  providers: [SchedulingService],
-  exports: [SchedulingService],
+  providers: [SchedulingService, BusyTimeRegistry],
+  exports: [SchedulingService, BusyTimeRegistry],
 })
 export class SchedulingModule {}

@@ -13,6 +13,8 @@ import { CoachSettingsDto } from './dto/settings.dto';
 import { CreateSessionTypeDto, UpdateSessionTypeDto } from './dto/session-type.dto';
 import { formatDayIntervals, parseAvailabilityForm } from './availability-form';
 import { SchedulingService } from './scheduling.service';
+import { parseQuestionLines, questionLines } from './session-type-extras';
+import { IntakeQuestion } from './session-type.entity';
 
 type Form = Record<string, string | undefined>;
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -30,6 +32,10 @@ async function validateSessionTypeForm<T extends object>(
   const price = readPriceField(body.price, body.currency);
   const raw: Record<string, unknown> = { ...body, ...extra, price: String(price.ok ? price.minor : 0) };
   delete raw._csrf;
+  delete raw.meetingKind;
+  delete raw.meetingValue;
+  if (body.meetingKind) raw.meeting = { kind: body.meetingKind, ...(body.meetingValue?.trim() ? { value: body.meetingValue.trim() } : {}) };
+  raw.intakeQuestions = parseQuestionLines(body.intakeQuestions ?? '');
   // `number | null` fields get no implicit conversion from the form's strings.
   raw.slotIntervalMinutes = body.slotIntervalMinutes ? Number(body.slotIntervalMinutes) : null;
   const form = await validateForm(dto, raw);
@@ -215,7 +221,7 @@ export class SchedulingPagesController {
         coach,
         req,
         reply,
-        { values: body, errors: { slug: [e.message] } },
+        { values: body, errors: e.details ?? { slug: [e.message] } },
         e.status,
       );
     }
@@ -235,6 +241,9 @@ export class SchedulingPagesController {
       ...type,
       price: toMajorInput(type.price, type.currency),
       slotIntervalMinutes: type.slotIntervalMinutes ?? '',
+      meetingKind: type.meeting.kind,
+      meetingValue: type.meeting.value ?? '',
+      intakeQuestions: questionLines(type.intakeQuestions as IntakeQuestion[]),
     };
     await renderPage(req, reply, 'coach/session-type-edit', {
       title: `Edit ${type.name}`,
@@ -270,7 +279,7 @@ export class SchedulingPagesController {
         req,
         reply,
         'coach/session-type-edit',
-        { ...page, error: e.message },
+        { ...page, error: e.message, errors: e.details },
         e.status,
       );
     }

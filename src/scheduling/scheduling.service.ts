@@ -16,8 +16,18 @@ import {
   UpdateSessionTypeDto,
 } from './dto/session-type.dto';
 import { CreateTimeOffDto, TimeOffOutDto } from './dto/time-off.dto';
+import { extrasColumns, intakeQuestionProblems, meetingProblems } from './session-type-extras';
 import { SessionType } from './session-type.entity';
-import { computeSlots, isValidTimeZone, localDateWindow, Slot } from './slots';
+import { SessionTypeRecord } from './session-type-record';
+import { BusyRange, BusyTimeRegistry, BusyTimeSource } from './busy-time';
+import {
+  computeSlots,
+  ExistingBooking,
+  InstantRange,
+  isValidTimeZone,
+  localDateWindow,
+  Slot,
+} from './slots';
 import { TimeOff } from './time-off.entity';
 
 import {
@@ -46,6 +56,7 @@ export class SchedulingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly busyTime: BusyTimeRegistry,
   ) {}
 
   // ---- settings and availability ----
@@ -175,16 +186,20 @@ export class SchedulingService {
     const rows = await this.dataSource
       .getRepository(SessionType)
       .find({ where, order: { createdAt: 'ASC' } });
-    return rows.map(toSessionTypeDto);
+    return rows.map((r) => toSessionTypeDto(r, includeInactive && coachId !== null));
   }
 
   async createSessionType(coachId: string, dto: CreateSessionTypeDto): Promise<SessionTypeOutDto> {
+    const problems = { ...meetingProblems(dto.meeting), ...intakeQuestionProblems(dto.intakeQuestions) };
+    if (Object.keys(problems).length) throw validationFailed(problems);
+    const { meeting: _m, intakeQuestions: _q, ...plain } = dto;
     try {
       const row = await this.dataSource
         .getRepository(SessionType)
-        .save({ ...dto, description: dto.description ?? '', coachId });
+        .save({ ...plain, ...extrasColumns(dto), description: dto.description ?? '', coachId });
       return toSessionTypeDto(
         await this.dataSource.getRepository(SessionType).findOneByOrFail({ id: row.id }),
+        true,
       );
     } catch (e) {
       if (isUniqueViolation(e))
@@ -201,20 +216,23 @@ export class SchedulingService {
     const repo = this.dataSource.getRepository(SessionType);
     const row = await repo.findOne({ where: { id, coachId } });
     if (!row) throw notFound('Session type');
+    const problems = { ...meetingProblems(dto.meeting), ...intakeQuestionProblems(dto.intakeQuestions) };
+    if (Object.keys(problems).length) throw validationFailed(problems);
+    const { meeting: _m, intakeQuestions: _q, ...plain } = dto;
     try {
-      await repo.save({ ...row, ...dto });
+      await repo.save({ ...row, ...plain, ...extrasColumns(dto) });
     } catch (e) {
       if (isUniqueViolation(e))
         throw new DomainError('CONFLICT', 'Another session type already uses this slug.');
       throw e;
     }
-    return toSessionTypeDto(await repo.findOneByOrFail({ id }));
+    return toSessionTypeDto(await repo.findOneByOrFail({ id }), true);
   }
 
   async sessionTypeBySlug(
     slug: string,
     m: EntityManager = this.dataSource.manager,
-  ): Promise<SessionType> {
+  ): Promise<SessionTypeRecord> {
     const row =
       typeof slug === 'string' && slug.length <= 80
         ? await m.findOne(SessionType, { where: { slug, active: true } })
@@ -226,8 +244,17 @@ export class SchedulingService {
   async sessionTypeById(
     id: string,
     m: EntityManager = this.dataSource.manager,
-  ): Promise<SessionType> {
+  ): Promise<SessionTypeRecord> {
     return m.findOneByOrFail(SessionType, { id });
+  }
+
+  /** The longest booking window of the coach's active session types, in days (60 when none). */
+  async longestBookingWindowDays(coachId: string): Promise<number> {
+    const [row]: { days: number | null }[] = await this.dataSource.query(
+      `SELECT max(booking_window_days)::int AS days FROM session_types WHERE coach_id = $1 AND active`,
+      [coachId],
+    );
+    return row?.days ?? 60;
   }
 
   /** Demo content on a fresh install: weekday hours and two session types (only when none exist). */
@@ -334,18 +361,19 @@ export class SchedulingService {
   }
 
   /**
-   * Is `start` an offered slot of this type? With `withBookings` false, other bookings and the
-   * daily limit are ignored (a start that passes that test but loses to a booking is SLOT_TAKEN).
+   * Is `start` an offered slot of this type? With `withSessions` false, Mend's own bookings and the
+   * daily limit are ignored (a start that passes that test but loses to a booking is SLOT_TAKEN);
+   * the coach's other calendars always count.
    */
   async isOffered(
     type: SlotType,
     start: Date,
-    withBookings: boolean,
+    withSessions: boolean,
     m: EntityManager = this.dataSource.manager,
   ): Promise<boolean> {
     const settings = await this.settings(type.coachId, m);
     const ms = start.getTime();
-    const slots = await this.offered(type, settings, { start: ms, end: ms + 1 }, withBookings, m);
+    const slots = await this.offered(type, settings, { start: ms, end: ms + 1 }, withSessions, m);
     return slots.some((s) => s.start === ms);
   }
 
@@ -353,25 +381,42 @@ export class SchedulingService {
     type: SlotType,
     s: SchedulingSettings,
     window: { start: number; end: number },
-    withBookings: boolean,
+    withSessions: boolean,
     m: EntityManager = this.dataSource.manager,
   ): Promise<Slot[]> {
     const now = this.clock.now();
     const lo = new Date(window.start - 2 * DAY);
     const hi = new Date(window.end + 2 * DAY);
-    // Epoch milliseconds as float8: parsing hundreds of timestamptz strings into Dates costs more
-    // than the query itself.
-    const busy: { kind: number; a: number; b: number; c: number | null }[] = await m.query(
-      `SELECT 0 AS kind, ${EPOCH_MS('start_at')} AS a, ${EPOCH_MS('end_at')} AS b, NULL::float8 AS c FROM time_off
-        WHERE coach_id = $1 AND end_at > $2 AND start_at < $3
-       UNION ALL
-       SELECT 1, ${EPOCH_MS('busy_start')}, ${EPOCH_MS('busy_end')}, ${EPOCH_MS('start_at')} FROM bookings
-        WHERE $5 AND coach_id = $1 AND busy_start > $4 AND busy_start < $3
-          AND (status = 'confirmed' OR (status = 'pending_payment' AND hold_expires_at > $6))`,
-      [type.coachId, lo, hi, new Date(lo.getTime() - DAY), withBookings, now],
-    );
-    const timeOff = busy.filter((x) => x.kind === 0);
-    const bookings = busy.filter((x) => x.kind === 1);
+    const sources = this.busyTime.sources(withSessions ? ['sessions', 'blocks'] : ['blocks']);
+    const timeOffQuery = (): Promise<{ a: number; b: number }[]> =>
+      // Epoch milliseconds as float8: parsing hundreds of timestamptz strings costs more than the query.
+      m.query(
+        `SELECT ${EPOCH_MS('start_at')} AS a, ${EPOCH_MS('end_at')} AS b FROM time_off
+         WHERE coach_id = $1 AND end_at > $2 AND start_at < $3`,
+        [type.coachId, lo, hi],
+      );
+    // Sessions are looked up from a day earlier: a long session's busy range can reach in.
+    const ask = (src: BusyTimeSource): Promise<BusyRange[]> =>
+      src.busyRanges(m, type.coachId, src.kind === 'sessions' ? new Date(lo.getTime() - DAY) : lo, hi, now);
+    let timeOff: { a: number; b: number }[];
+    let answers: BusyRange[][];
+    if (m.queryRunner) {
+      // Inside a caller's transaction: one connection, one query at a time.
+      timeOff = await timeOffQuery();
+      answers = [];
+      for (const src of sources) answers.push(await ask(src));
+    } else {
+      [timeOff, ...answers] = await Promise.all([timeOffQuery(), ...sources.map(ask)]);
+    }
+    const bookings: ExistingBooking[] = [];
+    const blocks: InstantRange[] = [];
+    sources.forEach((src, i) => {
+      for (const r of answers[i]) {
+        if (src.kind === 'sessions')
+          bookings.push({ start: r.sessionStart ?? r.start, busyStart: r.start, busyEnd: r.end });
+        else blocks.push({ start: r.start, end: r.end });
+      }
+    });
     return computeSlots({
       coachTimeZone: s.timeZone,
       weekly: s.weekly,
@@ -380,12 +425,9 @@ export class SchedulingService {
       window,
       now: now.getTime(),
       timeOff: timeOff.map((r) => ({ start: r.a, end: r.b })),
-      bookings: bookings.map((b) => ({
-        start: b.c!,
-        busyStart: b.a,
-        busyEnd: b.b,
-      })),
-      maxSessionsPerDay: withBookings ? s.maxSessionsPerDay : null,
+      bookings,
+      blocks,
+      maxSessionsPerDay: withSessions ? s.maxSessionsPerDay : null,
     });
   }
 }

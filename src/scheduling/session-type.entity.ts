@@ -11,6 +11,19 @@ import {
 } from 'typeorm';
 import { User } from '../accounts/user.entity';
 
+export type MeetingKind = 'generated_video' | 'fixed_link' | 'phone' | 'in_person' | 'none';
+export type IntakeKind = 'short_text' | 'long_text' | 'choice' | 'checkbox';
+
+export interface IntakeQuestion {
+  /** A slug, unique within the session type; the key of the answer. */
+  id: string;
+  label: string;
+  kind: IntakeKind;
+  /** The choices of a `choice` question. */
+  options?: string[];
+  required: boolean;
+}
+
 /** A kind of session clients can book (a free discovery call, a paid coaching session…). */
 @Entity('session_types')
 @Index('UQ_session_types_slug', ['slug'], { unique: true })
@@ -26,6 +39,10 @@ import { User } from '../accounts/user.entity';
 @Check('CHK_session_types_notice', 'minimum_notice_minutes BETWEEN 0 AND 43200')
 @Check('CHK_session_types_window', 'booking_window_days BETWEEN 1 AND 730')
 @Check('CHK_session_types_price', 'price >= 0')
+@Check(
+  'CHK_session_types_meeting_kind',
+  `meeting_kind IN ('generated_video', 'fixed_link', 'phone', 'in_person', 'none')`,
+)
 export class SessionType {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -75,6 +92,18 @@ export class SessionType {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** Where the session happens; shown only to the booked client and the coach. */
+  @Column({ name: 'meeting_kind', type: 'text', default: 'none' })
+  meetingKind: MeetingKind;
+
+  /** The fixed link, the phone number or the address (null for generated rooms and none). */
+  @Column({ name: 'meeting_value', type: 'text', nullable: true })
+  meetingValue: string | null;
+
+  /** Questions asked at booking (at most 10). */
+  @Column({ name: 'intake_questions', type: 'jsonb', default: () => `'[]'` })
+  intakeQuestions: IntakeQuestion[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -10,7 +10,7 @@ import { isIanaTimeZone } from '../common/time-zone';
  *    time while `start + duration ≤ interval end`.
  * 3. A candidate is offered iff it is inside availability, outside time off, respects minimum
  *    notice, the booking window and the daily limit, and its busy range overlaps no active
- *    booking's busy range.
+ *    booking's busy range and no busy range of the coach's other calendars (`blocks`).
  */
 
 const MINUTE = 60_000;
@@ -66,6 +66,8 @@ export interface SlotQuery {
   timeOff: InstantRange[];
   /** Active bookings (confirmed or unexpired holds) near the window. */
   bookings: ExistingBooking[];
+  /** Busy time from elsewhere (the coach's external calendars): no candidate's busy range may touch it. */
+  blocks?: InstantRange[];
   /** Null = no limit. */
   maxSessionsPerDay: number | null;
 }
@@ -192,7 +194,10 @@ export function computeSlots(q: SlotQuery): Slot[] {
   if (earliest >= latest) return [];
 
   const timeOff = merged(q.timeOff);
-  const busy = merged(q.bookings.map((b) => ({ start: b.busyStart, end: b.busyEnd })));
+  const busy = merged([
+    ...q.bookings.map((b) => ({ start: b.busyStart, end: b.busyEnd })),
+    ...(q.blocks ?? []),
+  ]);
   const perDay = new Map<string, number>();
   if (q.maxSessionsPerDay !== null) {
     for (const b of q.bookings) {

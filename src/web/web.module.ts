@@ -1,7 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ERROR_PAGES, ErrorPages } from '../common/error-pages';
 import { ContentModule } from '../content/content.module';
 import { CoachPagesController } from './coach.pages.controller';
 import { HomePagesController } from './home.pages.controller';
+import { renderBarePage } from './page';
 
-@Module({ imports: [ContentModule], controllers: [HomePagesController, CoachPagesController] })
+/** Error pages for the one exception filter (common/ knows only the ERROR_PAGES port). */
+const errorPages: ErrorPages = { render: (page) => renderBarePage('error', { ...page }) };
+
+@Module({
+  imports: [ContentModule],
+  controllers: [HomePagesController, CoachPagesController],
+  providers: [{ provide: ERROR_PAGES, useValue: errorPages }],
+  exports: [ERROR_PAGES],
+})
 export class WebModule {}

@@ -20,7 +20,7 @@ describe('Clients and data rights', () => {
     t = await startTestApp({ env: { ...fake.env(), MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '100000' } });
     coach = await setUpCoach(t, 'free-call', { durationMinutes: 30 });
     const auth = `Bearer ${coach}`;
-    await t.http().post('/api/session-types').set('authorization', auth).send({ name: 'Coaching session', slug: 'paid', durationMinutes: 60, price: 9500, currency: 'usd', minimumNoticeMinutes: 0, bookingWindowDays: 365 }).expect(201);
+    await t.http().post('/api/session-types').set('authorization', auth).send({ name: 'Coaching session', slug: 'paid', durationMinutes: 60, price: 9500, currency: 'usd', minimumNoticeMinutes: 0, bookingWindowDays: 365, intakeQuestions: [{ id: 'what-brings-you', label: 'What brings you here?', kind: 'long_text', required: false }] }).expect(201);
     slots = [...(await openSlots(t, 'paid', dayFromNow(5))), ...(await openSlots(t, 'paid', dayFromNow(6)))].map((s) => s.start);
   });
   afterAll(async () => {
@@ -54,7 +54,7 @@ describe('Clients and data rights', () => {
 
   it('shows the coach a client with bookings, intake answers and payments', async () => {
     const start = slot();
-    const booked = await t.http().post('/api/bookings').send(bookingBody('paid', start, 'ana@example.com', { name: 'Ana', intake: { 'What brings you here?': 'Burnout' } })).expect(201);
+    const booked = await t.http().post('/api/bookings').send(bookingBody('paid', start, 'ana@example.com', { name: 'Ana', intake: { 'what-brings-you': 'Burnout' } })).expect(201);
     await payFor(booked.body.id);
     const [{ id }] = await t.dataSource.query(`SELECT id FROM users WHERE email = 'ana@example.com'`);
     const res = await t.http().get(`/api/clients/${id}`).set('authorization', `Bearer ${coach}`).expect(200);

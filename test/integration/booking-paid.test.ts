@@ -18,6 +18,7 @@ import {
   RefundSummary,
 } from '../../src/payments/payable';
 import { SchedulingService } from '../../src/scheduling/scheduling.service';
+import { BookingsRepository } from '../../src/bookings/bookings.repository';
 import { startTestApp, TestApp } from '../support/app';
 import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
@@ -89,6 +90,8 @@ describe('paid bookings through the payments port', () => {
       get(Clock),
       get(BookingPayableHandler),
       payments,
+      t.config,
+      get(BookingsRepository),
     );
     bookings.onModuleInit();
     changes = new BookingChangesService(

@@ -60,13 +60,13 @@ export class CreateBookingDto {
   notes?: string;
 
   @ApiPropertyOptional({
-    description: 'answers to intake questions, short strings',
+    description: 'answers to the session type’s intake questions, by question id (≤ 2 000 chars each; checkbox: true/false)',
     type: 'object',
-    additionalProperties: { type: 'string' },
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }] },
   })
   @IsOptional()
   @IsObject()
-  intake?: Record<string, string>;
+  intake?: Record<string, string | boolean>;
 }
 
 export class CancelBookingDto {
@@ -120,6 +120,12 @@ export class ListBookingsQueryDto {
   status?: 'pending_payment' | 'confirmed' | 'cancelled' | 'expired';
 }
 
+export class MeetingOutDto {
+  @ApiProperty({ enum: ['generated_video', 'fixed_link', 'phone', 'in_person'] }) kind: string;
+  @ApiProperty({ example: 'Video call' }) label: string;
+  @ApiProperty({ description: 'the link, phone number or address' }) location: string;
+}
+
 export class BookingOutDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['pending_payment', 'confirmed', 'cancelled', 'expired'] }) status: string;
@@ -138,6 +144,11 @@ export class BookingOutDto {
   @ApiPropertyOptional({ nullable: true, type: String }) holdExpiresAt?: string | null;
   @ApiPropertyOptional() manageUrl?: string;
   @ApiPropertyOptional() checkoutUrl?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'the video link (the booking’s own room, or the coach’s fixed link); never public' })
+  meetingUrl?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: MeetingOutDto }) meeting?: MeetingOutDto | null;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'answers to the intake questions' })
+  intake?: Record<string, string>;
 }
 
 export class RefundDto {

@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
+  IsIn,
+  ValidateNested,
   IsInt,
   IsOptional,
   IsString,
@@ -11,6 +17,52 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+
+export const MEETING_KINDS = ['generated_video', 'fixed_link', 'phone', 'in_person', 'none'] as const;
+export const INTAKE_KINDS = ['short_text', 'long_text', 'choice', 'checkbox'] as const;
+
+export class MeetingDto {
+  @ApiProperty({ enum: MEETING_KINDS, description: 'generated_video: a private room per booking (MEETING_BASE_URL)' })
+  @IsIn(MEETING_KINDS as unknown as string[])
+  kind: (typeof MEETING_KINDS)[number];
+
+  @ApiPropertyOptional({ description: 'the fixed link (https), the phone number or the address; shown only to booked clients' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  value?: string;
+}
+
+export class IntakeQuestionDto {
+  @ApiProperty({ example: 'what-brings-you', description: 'a slug, unique within the session type' })
+  @IsString()
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'id must be lower-case letters, digits and dashes' })
+  @MaxLength(60)
+  id: string;
+
+  @ApiProperty({ example: 'What brings you here?' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  label: string;
+
+  @ApiProperty({ enum: INTAKE_KINDS })
+  @IsIn(INTAKE_KINDS as unknown as string[])
+  kind: (typeof INTAKE_KINDS)[number];
+
+  @ApiPropertyOptional({ type: [String], description: 'the choices of a `choice` question' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  options?: string[];
+
+  @ApiProperty()
+  @IsBoolean()
+  required: boolean;
+}
 
 export class CreateSessionTypeDto {
   @ApiProperty({ example: 'Coaching session' })
@@ -104,6 +156,20 @@ export class CreateSessionTypeDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ type: MeetingDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MeetingDto)
+  meeting?: MeetingDto;
+
+  @ApiPropertyOptional({ type: [IntakeQuestionDto], maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => IntakeQuestionDto)
+  intakeQuestions?: IntakeQuestionDto[];
 }
 
 export class UpdateSessionTypeDto extends PartialType(CreateSessionTypeDto) {}
@@ -123,4 +189,6 @@ export class SessionTypeOutDto {
   @ApiProperty({ nullable: true, type: Number }) slotIntervalMinutes: number | null;
   @ApiProperty() location: string;
   @ApiProperty() active: boolean;
+  @ApiProperty({ type: MeetingDto, description: 'value only in the coach’s answers' }) meeting: MeetingDto;
+  @ApiProperty({ type: [IntakeQuestionDto] }) intakeQuestions: IntakeQuestionDto[];
 }

@@ -1,0 +1,23 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { BusyRange, BusyTimeRegistry, BusyTimeSource } from '../scheduling/busy-time';
+import { BookingsRepository } from './bookings.repository';
+
+/** Mend's own active bookings, as scheduling's `sessions` busy-time source. */
+@Injectable()
+export class BookingsBusyTime implements BusyTimeSource, OnModuleInit {
+  readonly kind = 'sessions' as const;
+
+  constructor(
+    private readonly registry: BusyTimeRegistry,
+    private readonly bookings: BookingsRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  busyRanges(m: EntityManager, coachId: string, from: Date, to: Date, now: Date): Promise<BusyRange[]> {
+    return this.bookings.activeBusyRanges(m, coachId, from, to, now);
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { BusyRange } from '../scheduling/busy-time';
+
+/**
+ * "Active booking", defined once: confirmed, or a payment hold that has not expired by `now`.
+ * (The exclusion constraint also covers expired holds still marked pending_payment; they are
+ * released in the booking transaction before they could get in the way.)
+ * `nowParam` is the SQL placeholder holding `now`, e.g. `$4`.
+ */
+export function activeBookingSql(nowParam: string, alias = ''): string {
+  const a = alias ? `${alias}.` : '';
+  return `(${a}status = 'confirmed' OR (${a}status = 'pending_payment' AND ${a}hold_expires_at > ${nowParam}))`;
+}
+
+const EPOCH_MS = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::float8`;
+
+/** The queries of the bookings table that say what is busy (the rest still lives in the services). */
+@Injectable()
+export class BookingsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Busy ranges (buffers included) of the coach's active bookings whose busy range starts in
+   * (from, to): the bookings module's busy-time source for scheduling.
+   */
+  async activeBusyRanges(
+    m: EntityManager,
+    coachId: string,
+    from: Date,
+    to: Date,
+    now: Date,
+  ): Promise<BusyRange[]> {
+    // Epoch milliseconds as float8: on the slots hot path, parsing timestamptz strings costs more
+    // than the query.
+    const rows: { a: number; b: number; c: number }[] = await m.query(
+      `SELECT ${EPOCH_MS('busy_start')} AS a, ${EPOCH_MS('busy_end')} AS b, ${EPOCH_MS('start_at')} AS c
+       FROM bookings WHERE coach_id = $1 AND busy_start > $2 AND busy_start < $3 AND ${activeBookingSql('$4')}`,
+      [coachId, from, to, now],
+    );
+    return rows.map((r) => ({ start: r.a, end: r.b, sessionStart: r.c }));
+  }
+
+  /** How many active bookings of the coach start in [from, to), leaving out `exceptId`. */
+  async countActiveStarting(
+    m: EntityManager,
+    coachId: string,
+    from: Date,
+    to: Date,
+    now: Date,
+    exceptId: string | null,
+  ): Promise<number> {
+    const [{ count }]: { count: number }[] = await m.query(
+      `SELECT count(*)::int AS count FROM bookings
+       WHERE coach_id = $1 AND start_at >= $2 AND start_at < $3 AND ($5::uuid IS NULL OR id <> $5::uuid)
+         AND ${activeBookingSql('$4')}`,
+      [coachId, from, to, now, exceptId],
+    );
+    return count;
+  }
+
+  /** Expired holds overlapping a busy range stop blocking it (inside the caller's transaction). */
+  async releaseExpiredHolds(
+    m: EntityManager,
+    coachId: string,
+    busyStart: Date,
+    busyEnd: Date,
+    now: Date,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE bookings SET status = 'expired', updated_at = now()
+       WHERE coach_id = $1 AND status = 'pending_payment' AND hold_expires_at <= $4
+         AND tstzrange(busy_start, busy_end, '[)') && tstzrange($2, $3, '[)')`,
+      [coachId, busyStart, busyEnd, now],
+    );
+  }
+
+  /** The intake answers of the client's most recent booking that had any (prefill). */
+  async latestIntake(clientId: string): Promise<Record<string, string>> {
+    const [row]: { intake: Record<string, string> }[] = await this.dataSource.query(
+      `SELECT intake FROM bookings WHERE client_id = $1 AND intake IS NOT NULL ORDER BY created_at DESC LIMIT 1`,
+      [clientId],
+    );
+    return row?.intake ?? {};
+  }
+
+  /** Expires every hold past its time; returns how many. */
+  async expireAllHolds(now: Date): Promise<number> {
+    // TypeORM answers UPDATE … RETURNING with [rows, affected].
+    const [rows]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE bookings SET status = 'expired', updated_at = now() WHERE status = 'pending_payment' AND hold_expires_at <= $1 RETURNING id`,
+      [now],
+    );
+    return rows.length;
+  }
+}

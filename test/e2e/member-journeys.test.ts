@@ -1,0 +1,54 @@
+import { COACH_EMAIL, COACH_PASSWORD, loginAs, pageForm, signup, startTestApp, TestApp } from '../support/app';
+
+/** A member's small journeys: completing a step is acknowledged, and their data reads as a page. */
+describe('Member journeys', () => {
+  let t: TestApp;
+  let coach: string;
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+    coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function member(email: string): Promise<string> {
+    const token = await signup(t, email, 'Member <b>One</b>');
+    await t.http().post('/api/program/enrollments/grant').set(bearer(coach)).send({ email }).expect(201);
+    return token;
+  }
+
+  it('acknowledges a completed step and says when the next one opens (no UTC clock time)', async () => {
+    await t.http().patch('/api/program').set(bearer(coach)).send({ dripDays: 3 }).expect(200);
+    const token = await member('steps@example.com');
+    const { cookie, csrf } = await pageForm(t, '/program/steps/1', token);
+    const done = await t.http().post('/program/steps/1').set('cookie', cookie).type('form')
+      .send({ _csrf: csrf, text: 'A first reflection.', action: 'complete' }).expect(303);
+    expect(done.headers.location).toBe('/program/steps?completed=1');
+    const page = await t.http().get(done.headers.location).set('cookie', cookie).expect(200);
+    expect(page.text).toContain('Step 1 is complete. Well done.');
+    expect(page.text).toMatch(/Step 2 opens \d{1,2} \w+ \d{4}/);
+    expect(page.text).not.toContain('UTC');
+    // A made-up completion is not acknowledged.
+    const fake = await t.http().get('/program/steps?completed=5').set('cookie', cookie).expect(200);
+    expect(fake.text).not.toContain('is complete');
+  });
+
+  it('shows the export as a readable page, in the member’s zone, audited like the download', async () => {
+    const token = await member('reader@example.com');
+    await t.http().patch('/api/me').set(bearer(token)).send({ timeZone: 'Europe/London', preferredName: 'Rea <i>der</i>' }).expect(200);
+    const before = (await t.http().get('/api/audit?limit=200').set(bearer(coach)).expect(200)).body.length;
+    const page = await t.http().get('/account/export').set('cookie', `mend_session=${token}`).expect(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('Your account');
+    expect(page.text).toContain('The 12 Steps');
+    expect(page.text).toContain('Rea &lt;i&gt;der&lt;/i&gt;');
+    expect(page.text).not.toContain('<i>der</i>');
+    expect(page.text).not.toContain('UTC');
+    expect(page.text).toMatch(/\d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)/);
+    expect((await t.http().get('/api/audit?limit=200').set(bearer(coach)).expect(200)).body.length).toBe(before + 1);
+    await t.http().get('/account/export').expect((res) => expect([302, 303, 401]).toContain(res.status));
+  });
+});

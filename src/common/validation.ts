@@ -56,6 +56,8 @@ export function shapeProblems(dto: unknown, prefix = '', depth = 0): Record<stri
       .map((m) => m.propertyName),
   );
   for (const [key, value] of Object.entries(dto)) {
+    // A declared field the client left out (class fields exist on the instance as undefined).
+    if (value === undefined) continue;
     const field = prefix ? `${prefix}.${key}` : key;
     if (value === null) {
       const api = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, type.prototype, key) as { nullable?: boolean } | undefined;

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../common/calendar-date';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -105,7 +106,7 @@ export class BookingsPagesController {
     const type = await this.scheduling.sessionTypeBySlug(slug);
     const zone = await this.zoneFor(type, q.tz);
     const today = todayIn(zone, this.clock.now());
-    const isDate = (v?: string) => /^\d{4}-\d{2}-\d{2}$/.test(v ?? '');
+    const isDate = (v?: string) => isCalendarDate(v);
     const wanted = isDate(q.date) ? q.date! : isDate(q.from) ? q.from! : null;
     let month = /^\d{4}-(0[1-9]|1[0-2])$/.test(q.month ?? '') ? q.month! : (wanted ?? today).slice(0, 7);
     if (month < today.slice(0, 7)) month = today.slice(0, 7);

@@ -22,11 +22,9 @@ export class CheckoutPagesController {
     @Res() reply: FastifyReply,
     @Query('session_id') sessionId?: string,
     @Query('payment') paymentId?: string,
+    @Query('return') returnToken?: string,
   ): Promise<void> {
-    const payment = await this.returns.checkoutReturn({
-      sessionId: typeof sessionId === 'string' ? sessionId : undefined,
-      paymentId: typeof paymentId === 'string' ? paymentId : undefined,
-    });
+    const payment = await this.returns.checkoutReturn({ sessionId, paymentId, returnToken });
     await renderPage(req, reply, 'payments/success', {
       title: payment.status === 'succeeded' ? 'Payment received' : 'Your payment',
       payment,
@@ -38,10 +36,9 @@ export class CheckoutPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @Query('payment') paymentId?: string,
+    @Query('return') returnToken?: string,
   ): Promise<void> {
-    const payment = await this.returns.checkoutReturn({
-      paymentId: typeof paymentId === 'string' ? paymentId : undefined,
-    });
+    const payment = await this.returns.checkoutReturn({ paymentId, returnToken });
     await renderPage(req, reply, 'payments/cancelled', { title: 'Payment not completed', payment });
   }
 
@@ -49,7 +46,7 @@ export class CheckoutPagesController {
   @Post('checkout/:id/release')
   async release(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     const payment = await this.returns.abandon(id);
-    redirect(reply, `/checkout/cancelled?payment=${payment.id}`);
+    redirect(reply, `/checkout/cancelled?${this.returns.returnQuery(payment.id)}`);
   }
 
   @Get('checkout/test/:id')
@@ -71,15 +68,15 @@ export class CheckoutPagesController {
     redirect(
       reply,
       payment.status === 'expired'
-        ? `/checkout/cancelled?payment=${payment.id}`
-        : `/checkout/success?payment=${payment.id}`,
+        ? `/checkout/cancelled?${this.returns.returnQuery(payment.id)}`
+        : `/checkout/success?${this.returns.returnQuery(payment.id)}`,
     );
   }
 
   @Post('checkout/test/:id/cancel')
   async testCancel(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     const payment = await this.returns.testModeCancel(id);
-    redirect(reply, `/checkout/cancelled?payment=${payment.id}`);
+    redirect(reply, `/checkout/cancelled?${this.returns.returnQuery(payment.id)}`);
   }
 
   @Get('coach/payments')

@@ -67,4 +67,19 @@ describe('Member journeys', () => {
       expect(page.text).toContain('Check your email');
     }
   });
+
+  it('returns a new member from sign-up to where she was (the program’s enroll button), and only to this site', async () => {
+    const program = await t.http().get('/program').expect(200);
+    expect(program.text).toContain('href="/signup?next=/program"');
+    const { cookie, csrf } = await pageForm(t, '/signup?next=/program');
+    const form = await t.http().get('/signup?next=/program').expect(200);
+    expect(form.text).toContain('name="next" value="/program"');
+    expect(form.text).toContain('href="/login?next=%2Fprogram"');
+    const body = { _csrf: csrf, name: 'New Member', password: 'a-long-password' };
+    const back = await t.http().post('/signup').set('cookie', cookie).type('form').send({ ...body, email: 'next@example.com', next: '/program' }).expect(303);
+    expect(back.headers.location).toBe('/program');
+    const { cookie: c2, csrf: t2 } = await pageForm(t, '/signup');
+    const away = await t.http().post('/signup').set('cookie', c2).type('form').send({ ...body, _csrf: t2, email: 'away@example.com', next: '//evil.example/x' }).expect(303);
+    expect(away.headers.location).toBe('/account');
+  });
 });

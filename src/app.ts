@@ -12,6 +12,8 @@ import { completeOpenApi } from './common/openapi';
 import { projectRoot } from './common/paths';
 import { helmetHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
+import { INPUT_LIMITS } from './common/http-input';
+import { parseQueryString, registerInputGuards } from './common/input-guards';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AppConfig } from './config/config';
 import { QuietFrameworkLogger, requestId } from './logging';
@@ -34,6 +36,7 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
   app.useLogger(new QuietFrameworkLogger(app.get(Logger)));
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
+  registerInputGuards(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifyCsrf, {
@@ -106,7 +109,12 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
 export async function createApp(config: AppConfig, options: AppModuleOptions): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options),
-    new FastifyAdapter({ trustProxy: config.nodeEnv === 'production', bodyLimit: 1_048_576, genReqId: requestId }),
+    new FastifyAdapter({
+      trustProxy: config.nodeEnv === 'production',
+      bodyLimit: INPUT_LIMITS.bodyBytes,
+      genReqId: requestId,
+      routerOptions: { querystringParser: parseQueryString },
+    }),
     { rawBody: true, bufferLogs: true, abortOnError: false },
   );
   try {

@@ -8,6 +8,13 @@ describe('redactUrl', () => {
     ['/calendar/feedtoken123.ics', '/calendar/[REDACTED].ics'],
     ['/checkout/success?session_id=cs_test_1', '/checkout/success?session_id=[REDACTED]'],
     ['/blog?page=2', '/blog?page=2'],
+    ['/calendar/feedtoken123', '/calendar/[REDACTED]'],
+    ['/calendar/feedtoken123?x=1', '/calendar/[REDACTED]?x=1'],
+    ['/bookings/manage?%74oken=abc', '/bookings/manage?%74oken=[REDACTED]'],
+    ['/bookings/manage?%54OKEN=abc&a=b', '/bookings/manage?%54OKEN=[REDACTED]&a=b'],
+    ['/bookings/manage?token', '/bookings/manage?token=[REDACTED]'],
+    ['/checkout/success?payment=1&return=sig', '/checkout/success?payment=1&return=[REDACTED]'],
+    ['/x?%ff=1', '/x?%ff=1'],
   ])('%s → %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
   });

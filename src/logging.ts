@@ -4,12 +4,41 @@ import { IncomingMessage } from 'node:http';
 import { Params } from 'nestjs-pino';
 import { AppConfig } from './config/config';
 
-/** Removes secrets that travel in URLs: manage-link tokens, reset tokens, calendar feed tokens. */
+/** Query parameters that carry secrets: manage, reset and unsubscribe tokens, Stripe sessions, checkout returns. */
+const SECRET_PARAMS = new Set(['token', 'key', 'session_id', 'return']);
+
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).trim().toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
+
+/**
+ * Removes secrets that travel in URLs before a URL is logged. Names are compared decoded, as the
+ * app reads them (`?%74oken=` is `?token=`), and any `/calendar/<token>` path is redacted, with or
+ * without `.ics`. An undecodable name is kept as is (the app refuses such a request anyway).
+ */
 export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
-  return url
-    .replace(/([?&](?:token|key|session_id)=)[^&#]*/gi, '$1[REDACTED]')
-    .replace(/^(\/calendar\/)[^/?#]+(\.ics)/, '$1[REDACTED]$2');
+  const hash = url.indexOf('#');
+  const fragment = hash < 0 ? '' : url.slice(hash);
+  const beforeHash = hash < 0 ? url : url.slice(0, hash);
+  const q = beforeHash.indexOf('?');
+  let path = q < 0 ? beforeHash : beforeHash.slice(0, q);
+  path = path.replace(/^(\/calendar\/)[^/]+?(\.ics)?$/i, (_m, prefix: string, ext?: string) => `${prefix}[REDACTED]${ext ?? ''}`);
+  if (q < 0) return path + fragment;
+  const query = beforeHash
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      return SECRET_PARAMS.has(decodedName(name)) ? `${name}=[REDACTED]` : pair;
+    })
+    .join('&');
+  return `${path}?${query}${fragment}`;
 }
 
 /** The request id: a caller's well-formed `x-request-id`, else a random UUID (Fastify and the logs share it). */

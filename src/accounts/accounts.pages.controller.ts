@@ -59,8 +59,8 @@ export class AccountsPagesController {
   }
 
   @Get('signup')
-  async signupPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await renderPage(req, reply, 'accounts/signup', { title: 'Create your account' });
+  async signupPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('next') next?: string): Promise<void> {
+    await renderPage(req, reply, 'accounts/signup', { title: 'Create your account', next: safeNext(next, '') });
   }
 
   @Post('signup')
@@ -72,8 +72,10 @@ export class AccountsPagesController {
     };
     const form = await validateForm(SignupDto, values);
     const shown = { name: body.name, email: body.email, preferredName: body.preferredName, pronouns: body.pronouns };
+    // Back to where she was (e.g. the program's enroll button), or her account.
+    const next = safeNext(body.next, '');
     if (!form.ok) {
-      return renderPage(req, reply, 'accounts/signup', { title: 'Create your account', errors: form.errors, values: shown }, 400);
+      return renderPage(req, reply, 'accounts/signup', { title: 'Create your account', errors: form.errors, values: shown, next }, 400);
     }
     try {
       const result = await this.accounts.signup(form.value, clientIp(req));
@@ -84,10 +86,10 @@ export class AccountsPagesController {
         });
       }
       setSessionCookie(reply, result.token, this.secureCookies);
-      redirect(reply, '/account');
+      redirect(reply, next || '/account');
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      await renderPage(req, reply, 'accounts/signup', { title: 'Create your account', error: e.message, values: shown }, e.status);
+      await renderPage(req, reply, 'accounts/signup', { title: 'Create your account', error: e.message, values: shown, next }, e.status);
     }
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { hashToken, newToken, normalizeEmail } from '../common/tokens';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { JobsService } from '../jobs/jobs.service';
 import { MailService } from '../mail/mail.service';
 import { AuthSession } from './auth-session.entity';
 import { LoginDto, SignupDto, UpdateProfileDto, UserDto } from './dto/auth.dto';
@@ -29,8 +30,10 @@ export function toUserDto(u: User): UserDto {
   return { id: u.id, email: u.email, name: u.name, preferredName: u.preferredName, pronouns: u.pronouns, timeZone: u.timeZone, role: u.role };
 }
 
+export const PASSWORD_RESET_QUEUE = 'password-reset-request';
+
 @Injectable()
-export class AccountsService {
+export class AccountsService implements OnModuleInit {
   private readonly logger = new Logger(AccountsService.name);
 
   constructor(
@@ -39,8 +42,13 @@ export class AccountsService {
     @InjectRepository(AuthSession) private readonly sessions: Repository<AuthSession>,
     private readonly mail: MailService,
     private readonly rateLimit: RateLimitService,
+    private readonly jobs: JobsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.register<{ email: string }>(PASSWORD_RESET_QUEUE, (data) => this.sendResetLink(data.email), { retryLimit: 3, retryDelay: 10 });
+  }
 
   async signup(dto: SignupDto, ip: string): Promise<SignupResult> {
     await this.rateLimit.consume('signup', ip);
@@ -71,21 +79,27 @@ export class AccountsService {
   }
 
   async login(dto: LoginDto, ip: string): Promise<{ token: string; user: UserDto }> {
-    const email = normalizeEmail(dto.email);
-    const key = `${email}|${ip}`;
-    if ((await this.rateLimit.current('login-failure', key, LOGIN_FAILURE_WINDOW)) >= LOGIN_FAILURE_LIMIT) {
-      throw new DomainError('RATE_LIMITED', 'Too many failed sign-in attempts. Please wait 15 minutes or reset your password.');
-    }
-    const user = await this.users.findOne({ where: { email } });
-    let ok = false;
-    if (user?.passwordHash) ok = await verifyPassword(user.passwordHash, dto.password);
-    else await verifyAgainstDummy(dto.password);
-    if (!user || !ok) {
-      await this.rateLimit.increment('login-failure', key, LOGIN_FAILURE_WINDOW);
-      throw new DomainError('INVALID_CREDENTIALS', 'That email and password don’t match an account.');
-    }
+    const user = await this.verifyUnderLockout(normalizeEmail(dto.email), dto.password, `${normalizeEmail(dto.email)}|${ip}`, 'login-failure');
+    if (!user) throw new DomainError('INVALID_CREDENTIALS', 'That email and password don’t match an account.');
     const token = await this.createSession(this.dataSource.manager, user.id);
     return { token, user: toUserDto(user) };
+  }
+
+  /**
+   * Checks a password under a lockout: the attempt is taken from the bucket's window first, in one
+   * statement (so parallel guesses can't pass the limit between a check and a count), and given
+   * back only when the password was right. Unknown accounts cost the same time as known ones.
+   */
+  private async verifyUnderLockout(email: string, password: string, key: string, bucket: 'login-failure' | 'password-recheck'): Promise<User | null> {
+    const slot = await this.rateLimit.reserve(bucket, key, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW,
+      bucket === 'login-failure' ? 'Too many failed sign-in attempts. You can also reset your password.' : 'Too many wrong passwords.');
+    const user = await this.users.findOne({ where: { email } });
+    let ok = false;
+    if (user?.passwordHash) ok = await verifyPassword(user.passwordHash, password);
+    else await verifyAgainstDummy(password);
+    if (!user || !ok) return null;
+    await this.rateLimit.release(slot);
+    return user;
   }
 
   async logout(token: string): Promise<void> {
@@ -102,9 +116,17 @@ export class AccountsService {
     return session?.user ?? null;
   }
 
+  /**
+   * Queues the reset: the request does the same work (one job row) whether or not an account
+   * uses the address, so neither the answer nor its timing tells; the job looks the person up.
+   */
   async requestPasswordReset(rawEmail: string, ip: string): Promise<void> {
     await this.rateLimit.consume('password-reset', ip);
-    const email = normalizeEmail(rawEmail);
+    await this.jobs.send(PASSWORD_RESET_QUEUE, { email: normalizeEmail(rawEmail) });
+  }
+
+  /** The reset job: mails a link when an account uses the address, else does nothing. */
+  private async sendResetLink(email: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const user = await m.findOne(User, { where: { email } });
       if (user) await this.sendPasswordLink(m, user, user.passwordHash ? 'reset' : 'set');
@@ -119,8 +141,8 @@ export class AccountsService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!row) throw new DomainError('INVALID_TOKEN', 'This link has expired or was already used. Please ask for a new one.');
-      row.usedAt = new Date();
-      await m.save(row);
+      // Using one link spends every link this person was sent.
+      await m.update(PasswordResetToken, { userId: row.userId, usedAt: IsNull() }, { usedAt: new Date() });
       await m.update(User, { id: row.userId }, { passwordHash });
       // A new password ends every session, everywhere.
       await m.delete(AuthSession, { userId: row.userId });
@@ -198,11 +220,14 @@ export class AccountsService {
     return q.getMany();
   }
 
-  /** Checks a signed-in person's password again (before erasing their account). */
+  /**
+   * Checks a signed-in person's password again (before erasing their account), under the same
+   * lockout as sign-in, counted per account: a stolen session can't be used to guess the password.
+   */
   async checkPassword(userId: string, password: string): Promise<boolean> {
     const user = await this.users.findOne({ where: { id: userId } });
     if (!user?.passwordHash) return false;
-    return verifyPassword(user.passwordHash, password);
+    return (await this.verifyUnderLockout(user.email, password, user.id, 'password-recheck'))?.id === user.id;
   }
 
   /** Deletes a user inside the caller's transaction; sessions, tokens and their rows cascade. */

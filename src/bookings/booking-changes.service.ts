@@ -1,3 +1,4 @@
+import { validationFailed } from '../common/validation';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -130,6 +131,8 @@ export class BookingChangesService {
 
   async reschedule(id: string, access: BookingAccess, startIso: string): Promise<BookingOutDto> {
     const start = new Date(startIso);
+    // Pages pass the form's text through: an unreadable time never reaches a query.
+    if (Number.isNaN(start.getTime())) throw validationFailed({ start: ['start must be an ISO 8601 instant'] });
     // Authorise before saying anything about slots (a stranger learns nothing).
     const { booking: before } = await this.support.load(this.dataSource.manager, id, access);
     const type = await this.scheduling.sessionTypeById(before.sessionTypeId);

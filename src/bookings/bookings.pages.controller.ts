@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../common/calendar-date';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -51,7 +52,7 @@ interface Picker {
   nextMonth: string;
   previousMonth: string | null;
 }
-const isDate = (v?: string) => /^\d{4}-\d{2}-\d{2}$/.test(v ?? '');
+const isDate = (v?: string) => isCalendarDate(v);
 const localeOf = (req: FastifyRequest) => pickLocale(req.headers['accept-language']);
 const DONE_MESSAGES: Record<string, string> = {
   cancelled: 'Your session is cancelled. We sent you a confirmation.',

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
+import { notFound } from '../common/errors';
 import { CalendarFeedService } from './calendar-feed.service';
 
 @ApiTags('bookings')
@@ -13,7 +14,9 @@ export class CalendarFeedController {
   @Get('calendar/:file')
   @ApiExcludeEndpoint()
   async calendar(@Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
-    const body = await this.feed.feed(file.replace(/\.ics$/, ''));
+    // Only `<token>.ics`: one form of the address, the one the log redaction knows.
+    if (!file.endsWith('.ics')) throw notFound('Calendar');
+    const body = await this.feed.feed(file.slice(0, -'.ics'.length));
     await reply
       .header('content-type', 'text/calendar; charset=utf-8')
       .header('cache-control', 'no-store')

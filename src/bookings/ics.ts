@@ -1,10 +1,15 @@
-/**
- * A small iCalendar (RFC 5545) writer: CRLF line endings, 75-octet folding, text escaping.
- * Written by hand because ical-generator needs a newer Node.
- */
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 
+/**
+ * Mend's iCalendar (RFC 5545) output, written by ical-generator: it escapes TEXT values and
+ * addresses, folds lines at 75 octets and ends them with CRLF, so nothing a person typed (a name,
+ * a note, a quoted e-mail local part with a line break) can add a property or an event.
+ *
+ * An event is a plain object; add a field here and map it in `addEvent` to extend invites.
+ */
 export interface IcsEvent {
   uid: string;
+  /** Bumped on every change, so calendar apps apply updates and cancellations in order. */
   sequence: number;
   start: Date;
   end: Date;
@@ -20,85 +25,57 @@ export interface IcsEvent {
 
 export type IcsMethod = 'REQUEST' | 'CANCEL' | 'PUBLISH';
 
-/** 20261201T170000Z */
-export function icsDate(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+const METHODS: Record<IcsMethod, ICalCalendarMethod> = {
+  REQUEST: ICalCalendarMethod.REQUEST,
+  CANCEL: ICalCalendarMethod.CANCEL,
+  PUBLISH: ICalCalendarMethod.PUBLISH,
+};
+
+const STATUSES: Record<IcsEvent['status'], ICalEventStatus> = {
+  CONFIRMED: ICalEventStatus.CONFIRMED,
+  CANCELLED: ICalEventStatus.CANCELLED,
+  TENTATIVE: ICalEventStatus.TENTATIVE,
+};
+
+/**
+ * A display name as a parameter value (CN): RFC 5545 allows no DQUOTE or control character inside
+ * a quoted parameter, and calendar apps disagree on escapes, so those are dropped.
+ */
+function displayName(s: string): string {
+  return [...s].filter((ch) => ch !== '"' && ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f).join('');
 }
 
-/** Escapes TEXT values: backslash, semicolon, comma and newlines. */
-export function escapeText(s: string): string {
-  return s
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\r\n|\r|\n/g, '\\n');
-}
-
-/** A parameter value (e.g. CN): quoted, without characters a quoted value can't hold. */
-function paramValue(s: string): string {
-  const clean = [...s]
-    .filter((ch) => ch !== '"' && ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f)
-    .join('');
-  return `"${clean}"`;
-}
-
-/** Folds a content line into chunks of at most 75 octets, never splitting a UTF-8 character. */
-export function foldLine(line: string): string {
-  const out: string[] = [];
-  let current = '';
-  let octets = 0;
-  let limit = 75;
-  for (const ch of line) {
-    const size = Buffer.byteLength(ch, 'utf8');
-    if (octets + size > limit) {
-      out.push(current);
-      current = '';
-      octets = 0;
-      limit = 74; // continuation lines start with a space
-    }
-    current += ch;
-    octets += size;
-  }
-  out.push(current);
-  return out.join('\r\n ');
-}
-
-function eventLines(e: IcsEvent): string[] {
-  const lines = [
-    'BEGIN:VEVENT',
-    `UID:${e.uid}`,
-    `DTSTAMP:${icsDate(e.stamp)}`,
-    `DTSTART:${icsDate(e.start)}`,
-    `DTEND:${icsDate(e.end)}`,
-    `SEQUENCE:${e.sequence}`,
-    `STATUS:${e.status}`,
-    `SUMMARY:${escapeText(e.summary)}`,
-    `DESCRIPTION:${escapeText(e.description)}`,
-  ];
-  if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
-  if (e.url) lines.push(`URL:${e.url}`);
-  lines.push(`ORGANIZER;CN=${paramValue(e.organizer.name)}:mailto:${e.organizer.email}`);
-  if (e.attendee)
-    lines.push(
-      `ATTENDEE;CN=${paramValue(e.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:${e.attendee.email}`,
-    );
-  lines.push('END:VEVENT');
-  return lines;
+/** One line of text: ical-generator 10 writes the calendar NAME unescaped, so line breaks go here. */
+function oneLine(s: string): string {
+  return [...s].map((ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? ' ' : ch)).join('');
 }
 
 export function buildCalendar(method: IcsMethod, events: IcsEvent[], name?: string): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Mend//Bookings//EN',
-    'CALSCALE:GREGORIAN',
-    `METHOD:${method}`,
-  ];
-  if (name) lines.push(`X-WR-CALNAME:${escapeText(name)}`);
-  for (const e of events) lines.push(...eventLines(e));
-  lines.push('END:VCALENDAR');
-  return lines.map(foldLine).join('\r\n') + '\r\n';
+  const calendar = ical({ prodId: '//Mend//Bookings//EN', method: METHODS[method], scale: 'GREGORIAN', ...(name ? { name: oneLine(name) } : {}) });
+  for (const e of events) {
+    const event = calendar.createEvent({
+      id: e.uid,
+      sequence: e.sequence,
+      start: e.start,
+      end: e.end,
+      stamp: e.stamp,
+      summary: e.summary,
+      description: e.description,
+      location: e.location ?? null,
+      url: e.url ?? null,
+      status: STATUSES[e.status],
+      organizer: { name: displayName(e.organizer.name), email: e.organizer.email },
+    });
+    if (e.attendee) {
+      event.createAttendee({
+        name: displayName(e.attendee.name),
+        email: e.attendee.email,
+        role: ICalAttendeeRole.REQ,
+        status: ICalAttendeeStatus.ACCEPTED,
+        rsvp: false,
+      });
+    }
+  }
+  // Every content line ends with CRLF, the last one too (RFC 5545 §3.1).
+  return `${calendar.toString()}\r\n`;
 }

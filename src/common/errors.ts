@@ -44,6 +44,8 @@ export class DomainError extends Error {
     message: string,
     /** Per-field messages (validation). */
     readonly details?: Record<string, string[]>,
+    /** RATE_LIMITED: seconds until a retry can succeed (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -55,3 +57,10 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string): DomainError => new DomainError('NOT_FOUND', `${what} was not found.`);
+
+/** 429 with the real time left, in words and in Retry-After. */
+export function rateLimited(what: string, retryAfterSeconds: number): DomainError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  const wait = seconds <= 60 ? 'a minute' : `${Math.ceil(seconds / 60)} minutes`;
+  return new DomainError('RATE_LIMITED', `${what} Please wait ${wait} and try again.`, undefined, seconds);
+}

@@ -86,7 +86,10 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
     logger.error({ err: { type: err.name, message: err.message, stack: err.stack }, reqId: request.id }, 'request failed');
   }
   if (reply.sent) return;
-  if (body.statusCode === 429) reply.header('retry-after', '60');
+  if (body.statusCode === 429) {
+    const seconds = exception instanceof DomainError ? exception.retryAfterSeconds : undefined;
+    reply.header('retry-after', String(seconds ?? 60));
+  }
   if (isApiRequest(request)) {
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
     return;

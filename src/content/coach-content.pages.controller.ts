@@ -96,7 +96,12 @@ export class CoachContentPagesController {
   @Get('posts/:id')
   async edit(@Param('id') id: string, @Query('saved') saved: string | undefined, @CurrentUser() coach: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const post = await this.posts.byId(id);
-    await this.renderEditor(req, reply, coach, post, savedValues(post), { preview: post.html, notice: saved ? 'Saved.' : null });
+    const notice =
+      saved === 'published' ? { text: 'Published.', link: { href: `/blog/${post.slug}`, text: 'View the post' } }
+      : saved === 'scheduled' ? { text: 'Scheduled: it publishes by itself at the time you chose.' }
+      : saved === 'unpublished' ? { text: 'Unpublished: only you can see it now.' }
+      : saved ? { text: 'Saved.' } : null;
+    await this.renderEditor(req, reply, coach, post, savedValues(post), { preview: post.html, notice });
   }
 
   @Post('posts/:id')
@@ -145,13 +150,13 @@ export class CoachContentPagesController {
       if (!(e instanceof DomainError) || e.code !== 'VALIDATION_FAILED') throw e;
       return this.renderEditorFor(req, reply, coach, id, { error: e.message, errors: e.details }, e.status);
     }
-    redirect(reply, `/coach/posts/${id}?saved=1`);
+    redirect(reply, `/coach/posts/${id}?saved=${publishAt ? 'scheduled' : 'published'}`);
   }
 
   @Post('posts/:id/unpublish')
   async unpublish(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     await this.posts.unpublish(id);
-    redirect(reply, `/coach/posts/${id}?saved=1`);
+    redirect(reply, `/coach/posts/${id}?saved=unpublished`);
   }
 
   @Post('posts/:id/delete')

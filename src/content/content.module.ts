@@ -35,6 +35,6 @@ import { BlogPagesController } from './posts/blog.pages.controller';
     CoachContentPagesController,
   ],
   providers: [PostsRepository, PostsService, CommentsService, RatingsService, NewsletterService, ContentSeedService, ContentDataRightsService],
-  exports: [PostsService, ContentSeedService, ContentDataRightsService],
+  exports: [PostsService, ContentSeedService, ContentDataRightsService, CommentsService, NewsletterService],
 })
 export class ContentModule {}

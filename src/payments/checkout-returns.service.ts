@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource, EntityManager, LessThan, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { LinkSigner } from '../common/crypto/link-signer';
+import { checkoutReturnQuery, isCheckoutReturnToken } from './checkout-return-link';
 import { notFound } from '../common/errors';
 import { JobsService } from '../jobs/jobs.service';
 import { Payment } from './payment.entity';
@@ -37,6 +39,7 @@ export class CheckoutReturnsService implements OnModuleInit {
     private readonly fulfilment: PaymentFulfilment,
     private readonly jobs: JobsService,
     private readonly clock: Clock,
+    private readonly signer: LinkSigner,
     @Inject(STRIPE) private readonly stripe: Stripe | null,
   ) {}
 
@@ -56,10 +59,11 @@ export class CheckoutReturnsService implements OnModuleInit {
    * The success-page return: with Stripe, re-fetches the session and fulfils if it is paid (the
    * webhook may not have arrived yet); in test mode, reads the payment.
    */
-  async checkoutReturn(ref: { sessionId?: string; paymentId?: string }): Promise<PaymentView> {
+  async checkoutReturn(ref: { sessionId?: string; paymentId?: string; returnToken?: string }): Promise<PaymentView> {
+    // Stripe's session id, or the payment id with the token Mend signed into its return address.
     const payment = ref.sessionId
       ? await this.payments.findOneBy({ checkoutSessionId: ref.sessionId })
-      : ref.paymentId && isUuid(ref.paymentId)
+      : ref.paymentId && isUuid(ref.paymentId) && isCheckoutReturnToken(this.signer, ref.paymentId, ref.returnToken)
         ? await this.payments.findOneBy({ id: ref.paymentId })
         : null;
     if (!payment) throw notFound('This payment');
@@ -198,6 +202,11 @@ export class CheckoutReturnsService implements OnModuleInit {
       : null;
     if (!payment || !this.testMode) throw notFound('This test checkout');
     return toPaymentView(payment, this.clock.now());
+  }
+
+  /** `payment=…&return=…` for a return page of this payment. */
+  returnQuery(paymentId: string): string {
+    return checkoutReturnQuery(this.signer, paymentId);
   }
 
   async view(paymentId: string): Promise<PaymentView> {

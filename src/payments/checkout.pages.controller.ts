@@ -24,11 +24,9 @@ export class CheckoutPagesController {
     @Res() reply: FastifyReply,
     @Query('session_id') sessionId?: string,
     @Query('payment') paymentId?: string,
+    @Query('return') returnToken?: string,
   ): Promise<void> {
-    const payment = await this.returns.checkoutReturn({
-      sessionId: typeof sessionId === 'string' ? sessionId : undefined,
-      paymentId: typeof paymentId === 'string' ? paymentId : undefined,
-    });
+    const payment = await this.returns.checkoutReturn({ sessionId, paymentId, returnToken });
     // A paid booking lands on its "You're booked" page, the same one a free booking shows.
     if (payment.status === 'succeeded' && payment.kind === 'booking')
       return redirect(reply, payment.successPath);
@@ -43,10 +41,9 @@ export class CheckoutPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @Query('payment') paymentId?: string,
+    @Query('return') returnToken?: string,
   ): Promise<void> {
-    const payment = await this.returns.checkoutReturn({
-      paymentId: typeof paymentId === 'string' ? paymentId : undefined,
-    });
+    const payment = await this.returns.checkoutReturn({ paymentId, returnToken });
     await renderPage(req, reply, 'payments/cancelled', { title: 'Payment not completed', payment });
   }
 
@@ -54,7 +51,7 @@ export class CheckoutPagesController {
   @Post('checkout/:id/release')
   async release(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     const payment = await this.returns.abandon(id);
-    redirect(reply, `/checkout/cancelled?payment=${payment.id}`);
+    redirect(reply, `/checkout/cancelled?${this.returns.returnQuery(payment.id)}`);
   }
 
   @Get('checkout/test/:id')
@@ -67,6 +64,8 @@ export class CheckoutPagesController {
     await renderPage(req, reply, 'payments/test-checkout', {
       title: 'Checkout (local test mode)',
       payment,
+      // The signed return address (a bare payment id opens no return page).
+      returnQuery: this.returns.returnQuery(payment.id),
       // In minutes, not as a clock time: this page doesn't know the payer's zone.
       minutesLeft: Math.max(
         1,
@@ -81,15 +80,15 @@ export class CheckoutPagesController {
     redirect(
       reply,
       payment.status === 'expired'
-        ? `/checkout/cancelled?payment=${payment.id}`
-        : `/checkout/success?payment=${payment.id}`,
+        ? `/checkout/cancelled?${this.returns.returnQuery(payment.id)}`
+        : `/checkout/success?${this.returns.returnQuery(payment.id)}`,
     );
   }
 
   @Post('checkout/test/:id/cancel')
   async testCancel(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     const payment = await this.returns.testModeCancel(id);
-    redirect(reply, `/checkout/cancelled?payment=${payment.id}`);
+    redirect(reply, `/checkout/cancelled?${this.returns.returnQuery(payment.id)}`);
   }
 
   @Get('coach/payments')

@@ -35,6 +35,7 @@ import { WebhookController } from './webhook.controller';
     StripeWebhookService,
     { provide: PAYMENTS, useExisting: PaymentsService },
   ],
-  exports: [PAYMENTS],
+  // PaymentsService for the coach's pages (the dashboard's recent payments); features use PAYMENTS.
+  exports: [PAYMENTS, PaymentsService],
 })
 export class PaymentsModule {}

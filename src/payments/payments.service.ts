@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource, EntityManager, In, IsNull, LessThan, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { LinkSigner } from '../common/crypto/link-signer';
+import { checkoutReturnQuery } from './checkout-return-link';
 import { DomainError, notFound } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -49,6 +51,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
     private readonly fulfilment: PaymentFulfilment,
     private readonly jobs: JobsService,
     private readonly clock: Clock,
+    private readonly signer: LinkSigner,
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -139,7 +142,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       ],
       expires_at: stripeExpiresAt(payment.expiresAt, this.clock.now()),
       success_url: `${this.config.publicUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${this.config.publicUrl}/checkout/cancelled?payment=${payment.id}`,
+      cancel_url: `${this.config.publicUrl}/checkout/cancelled?${checkoutReturnQuery(this.signer, payment.id)}`,
     };
     let session: Stripe.Checkout.Session;
     try {

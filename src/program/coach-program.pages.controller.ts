@@ -5,14 +5,29 @@ import { Auth } from '../accounts/auth.decorators';
 import { auditContextOf } from '../audit/audit-context';
 import { DomainError } from '../common/errors';
 import { formatMoment } from '../common/dates';
-import { formatMoney, readPriceField, toMajorInput } from '../common/money';
+import { CURRENCIES, formatMoney, readPriceField, toMajorInput } from '../common/money';
 import { validateForm } from '../common/validation';
+import { FieldSpecs, formBody, Notice, renderForm, submitForm } from '../web/forms';
 import { redirect, renderPage } from '../web/page';
 import { GrantDto, UnlockDto, UpdateProgramDto, UpdateStepDto } from './dto/program.dto';
 import { EnrollmentsService } from './enrollments.service';
 import { parseStepNumber, ProgramService } from './program.service';
 
 type Form = Record<string, string | undefined>;
+
+const PROGRAM_FIELDS: FieldSpecs = {
+  title: 'Give the program a title (at most 200 characters).',
+  description: 'Keep the description under 10,000 characters.',
+  price: {},
+  currency: 'Pick a currency from the list.',
+  dripDays: 'Days between steps can be 0 to 365.',
+};
+const STEP_FIELDS: FieldSpecs = {
+  title: 'Give the step a title (at most 200 characters).',
+  summary: 'Keep the summary under 2,000 characters.',
+  body: 'Keep the body under 50,000 characters.',
+  prompts: 'Write at most 10 prompts, one per line, each under 1,000 characters.',
+};
 
 /** The coach's program editor and members' progress (as far as members share it). */
 @ApiExcludeController()
@@ -28,43 +43,62 @@ export class CoachProgramPagesController {
   async programPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('saved') saved?: string): Promise<void> {
     const program = await this.program.publicProgram();
     const values = { ...program, price: toMajorInput(program.price, program.currency) };
-    await renderPage(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, values, saved: saved === '1', errors: null });
+    const notice: Notice | undefined = saved === '1' ? { text: 'Saved.', link: { href: '/program', text: 'See the program page as visitors do' } } : undefined;
+    await renderForm(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, currencies: CURRENCIES, notice }, values);
   }
 
   @Post('program')
-  async saveProgram(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const values = { title: body.title, description: body.description ?? '', price: body.price, currency: body.currency, dripDays: body.dripDays };
-    const price = readPriceField(body.price, body.currency);
-    const form = await validateForm(UpdateProgramDto, { ...values, price: price.ok ? String(price.minor) : '0' });
-    if (!form.ok || !price.ok) {
-      const errors = { ...(form.ok ? {} : form.errors), ...(price.ok ? {} : { price: [price.message] }) };
-      const program = await this.program.publicProgram();
-      return renderPage(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, values, saved: false, errors }, 400);
-    }
-    await this.program.update({ ...form.value, description: body.description ?? '' });
-    redirect(reply, '/coach/program?saved=1');
+  async saveProgram(@Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const body = formBody(raw);
+    await submitForm(req, reply, {
+      template: 'coach/program',
+      page: async () => ({ title: 'The 12 Steps: program', program: await this.program.publicProgram(), currencies: CURRENCIES }),
+      fields: PROGRAM_FIELDS,
+      body,
+      read: async () => {
+        const currency = (body.currency ?? '').toLowerCase();
+        const price = readPriceField(body.price, currency);
+        const form = await validateForm(UpdateProgramDto, { title: body.title, description: body.description ?? '', currency, dripDays: body.dripDays, price: price.ok ? String(price.minor) : '0' });
+        // The API may leave the title out (a partial update); the page always sends one.
+        const errors = { ...(body.title?.trim() ? {} : { title: ['title is empty'] }), ...(form.ok ? {} : form.errors), ...(price.ok ? {} : { price: [price.message] }), ...(CURRENCIES.some((c) => c.code === currency) ? {} : { currency: ['not in the list'] }) };
+        return form.ok && !Object.keys(errors).length ? form : { ok: false, errors };
+      },
+      save: async (value) => {
+        await this.program.update({ ...value, description: body.description ?? '' });
+        return '/coach/program?saved=1';
+      },
+    });
   }
 
   @Get('program/steps/:n')
   async stepPage(@Param('n') n: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('saved') saved?: string): Promise<void> {
     const step = await this.program.fullStep(parseStepNumber(n));
-    await renderPage(req, reply, 'coach/program-step', { title: `Edit step ${step.number}`, step, values: { ...step, prompts: step.prompts.join('\n') }, saved: saved === '1', errors: null });
+    const notice: Notice | undefined = saved === '1' ? { text: 'Saved. Members see it when the step opens.', link: { href: '/program', text: 'See the program page' } } : undefined;
+    await renderForm(req, reply, 'coach/program-step', { title: `Edit step ${step.number}`, step, notice }, { ...step, prompts: step.prompts.join('\n') });
   }
 
   @Post('program/steps/:n')
-  async saveStep(@Param('n') n: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async saveStep(@Param('n') n: string, @Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const number = parseStepNumber(n);
-    const values = { title: body.title ?? '', summary: body.summary ?? '', body: body.body ?? '', prompts: body.prompts ?? '' };
+    const body = formBody(raw);
     const dto = Object.assign(new UpdateStepDto(), {
-      title: values.title, summary: values.summary, body: values.body,
-      prompts: values.prompts.split(/\r?\n/).map((p) => p.trim()).filter(Boolean),
+      title: body.title ?? '', summary: body.summary ?? '', body: body.body ?? '',
+      prompts: (body.prompts ?? '').split(/\r?\n/).map((p) => p.trim()).filter(Boolean),
     });
-    const form = await validateForm(UpdateStepDto, { ...dto, summary: dto.summary || ' ', body: dto.body || ' ' });
-    if (!form.ok) {
-      return renderPage(req, reply, 'coach/program-step', { title: `Edit step ${number}`, step: { number }, values, saved: false, errors: form.errors }, 400);
-    }
-    await this.program.putStep(number, dto);
-    redirect(reply, `/coach/program/steps/${number}?saved=1`);
+    await submitForm(req, reply, {
+      template: 'coach/program-step',
+      page: () => ({ title: `Edit step ${number}`, step: { number } }),
+      fields: STEP_FIELDS,
+      body,
+      read: async () => {
+        const form = await validateForm(UpdateStepDto, { ...dto, summary: dto.summary || ' ', body: dto.body || ' ' });
+        return form.ok ? { ok: true, value: dto } : form;
+      },
+      save: async (value) => {
+        await this.program.putStep(number, value);
+        return `/coach/program/steps/${number}?saved=1`;
+      },
+    });
   }
 
   @Get('members')

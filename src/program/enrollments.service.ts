@@ -57,6 +57,10 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     if (!this.payments) throw new DomainError('SERVICE_UNAVAILABLE', 'Enrollment by payment is not available yet. Please try again later.');
     if (user.role === 'coach') throw new DomainError('BAD_REQUEST', 'The coach can’t enroll in her own program.');
     const program = await this.program.settings();
+    // A checkout needs an amount: with no price set, enrollment is the coach's grant, not a purchase.
+    if (program.price <= 0) {
+      throw new DomainError('UNPROCESSABLE', 'The program has no price at the moment, so it can’t be bought. Please ask the coach to enroll you.');
+    }
     let enrollment: Enrollment;
     try {
       enrollment = await this.dataSource.transaction(async (m) => {

@@ -1,53 +1,76 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { Temporal } from 'temporal-polyfill';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
-import { DomainError, notFound } from '../common/errors';
-import { formatPrice, readPriceField, toMajorInput } from '../common/money';
+import { Clock } from '../common/clock';
 import { validateForm } from '../common/validation';
-import { redirect, renderPage } from '../web/page';
-import { AvailabilityDto } from './dto/availability.dto';
+import { FieldSpecs, formBody, FormRead, Notice, renderForm, submitForm } from '../web/forms';
+import { redirect } from '../web/page';
+import { isPlaceZone, ZONE_RENAMES, zoneGroups, zoneLabel } from '../web/time-zones';
+import {
+  Availability,
+  readOverrideForm,
+  readWeeklyRows,
+  rowAction,
+  rowsFromAvailability,
+  rowsFromBody,
+  WEEKDAYS,
+  weeklyFieldSpecs,
+  WeekRows,
+  withOverride,
+  withoutOverride,
+} from './availability-form';
+import { daysOffView, wholeDays } from './days-off-view';
 import { CoachSettingsDto } from './dto/settings.dto';
-import { CreateSessionTypeDto, UpdateSessionTypeDto } from './dto/session-type.dto';
-import { formatDayIntervals, parseAvailabilityForm } from './availability-form';
 import { SchedulingService } from './scheduling.service';
-import { parseQuestionLines, questionLines } from './session-type-extras';
-import { IntakeQuestion } from './session-type.entity';
 
 type Form = Record<string, string | undefined>;
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-/** The coach's scheduling pages: weekly hours and overrides, time off, session types, settings. */
-/**
- * Validates a session-type form against the API's DTO: the price is typed in major units of the
- * chosen currency ("95.00", or "5000" for JPY) and converted once, by the money module.
- */
-async function validateSessionTypeForm<T extends object>(
-  dto: new () => T,
-  body: Form,
-  extra: Form = {},
-): Promise<{ ok: true; value: T } | { ok: false; errors: Record<string, string[]> }> {
-  const price = readPriceField(body.price, body.currency);
-  const raw: Record<string, unknown> = { ...body, ...extra, price: String(price.ok ? price.minor : 0) };
-  delete raw._csrf;
-  delete raw.meetingKind;
-  delete raw.meetingValue;
-  if (body.meetingKind) raw.meeting = { kind: body.meetingKind, ...(body.meetingValue?.trim() ? { value: body.meetingValue.trim() } : {}) };
-  raw.intakeQuestions = parseQuestionLines(body.intakeQuestions ?? '');
-  // `number | null` fields get no implicit conversion from the form's strings.
-  raw.slotIntervalMinutes = body.slotIntervalMinutes ? Number(body.slotIntervalMinutes) : null;
-  const form = await validateForm(dto, raw);
-  if (price.ok) return form;
-  return { ok: false, errors: { ...(form.ok ? {} : form.errors), price: [price.message] } };
-}
+const SETTINGS_FIELDS: FieldSpecs = {
+  displayName: 'Write your name as clients should see it (at most 120 characters).',
+  cancellationNoticeHours: 'Cancellation notice can be 0 to 720 hours (30 days).',
+  maxSessionsPerDay: 'Choose 1 to 100 sessions a day, or leave it empty for no limit.',
+};
+const DAY_OFF_FIELDS: FieldSpecs = {
+  from: 'Choose the first day off.',
+  until: 'The last day off must be on or after the first.',
+  reason: 'Keep the note under 200 characters.',
+};
+const OVERRIDE_FIELDS: FieldSpecs = {
+  date: { id: 'override-date', message: 'Choose the date.' },
+  start: { id: 'override-start', message: 'Choose when you start that day.' },
+  end: { id: 'override-end', message: 'The end must be after the start (00:00 means midnight).' },
+};
 
+/** The coach's scheduling pages: weekly hours, days off (time off and date overrides), settings. */
 @ApiExcludeController()
 @Controller('coach')
 @Auth('coach')
 export class SchedulingPagesController {
-  constructor(private readonly scheduling: SchedulingService) {}
+  constructor(
+    private readonly scheduling: SchedulingService,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- weekly hours ----
+
+  private availabilityPage(zone: string, rows: WeekRows) {
+    const firstVisit = !isPlaceZone(zone);
+    return {
+      title: 'Weekly hours',
+      weekdays: WEEKDAYS,
+      rows,
+      zoneGroups: zoneGroups(this.clock.now()),
+      // A zone saved before the picker (or through the API) that it doesn't offer stays visible.
+      otherZone:
+        zone && !isPlaceZone(zone)
+          ? { value: zone, label: `${zone} (no daylight saving: pick your city)` }
+          : null,
+      firstVisit,
+      zoneAliases: JSON.stringify(ZONE_RENAMES),
+    };
+  }
 
   @Get('availability')
   async availability(
@@ -56,57 +79,84 @@ export class SchedulingPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const a = await this.scheduling.getAvailability(coach.id);
-    const values: Form = {
-      timeZone: a.timeZone,
-      overrides: a.overrides
-        .map((o) => `${o.date} ${formatDayIntervals(o.intervals) || 'off'}`)
-        .join('\n'),
-    };
-    WEEKDAYS.forEach(
-      (_, i) =>
-        (values[`day${i + 1}`] = formatDayIntervals(a.weekly.filter((w) => w.weekday === i + 1))),
+    const notice: Notice | undefined =
+      (req.query as Form).saved === '1'
+        ? {
+            text: `Saved: your hours are in ${zoneLabel(a.timeZone, this.clock.now())}.`,
+            link: { href: '/book', text: 'See your open times as clients do' },
+          }
+        : undefined;
+    await renderForm(
+      req,
+      reply,
+      'coach/availability',
+      { ...this.availabilityPage(a.timeZone, rowsFromAvailability(a.weekly)), notice },
+      { timeZone: a.timeZone },
     );
-    await renderPage(req, reply, 'coach/availability', {
-      title: 'Weekly hours',
-      weekdays: WEEKDAYS,
-      values,
-      saved: (req.query as Form).saved === '1',
-    });
   }
 
   @Post('availability')
   async saveAvailability(
     @CurrentUser() coach: User,
-    @Body() body: Form,
+    @Body() raw: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const parsed = parseAvailabilityForm(body);
-    let errors: Record<string, string[]> = parsed.errors;
-    if (!Object.keys(errors).length) {
-      const form = await validateForm(AvailabilityDto, parsed.value);
-      if (form.ok) {
-        try {
-          await this.scheduling.putAvailability(coach.id, form.value);
-          return redirect(reply, '/coach/availability?saved=1');
-        } catch (e) {
-          if (!(e instanceof DomainError) || !e.details) throw e;
-          errors = e.details;
-        }
-      } else errors = form.errors;
-    }
-    await renderPage(
-      req,
-      reply,
-      'coach/availability',
-      {
-        title: 'Weekly hours',
-        weekdays: WEEKDAYS,
-        values: body,
-        errors: Object.entries(errors).map(([k, v]) => `${k}: ${v.join(' ')}`),
+    const body = formBody(raw);
+    const rows = rowsFromBody(body);
+    const zone = (body.timeZone ?? '').trim();
+    const values = { timeZone: zone };
+    const next = rowAction(body, rows);
+    // "Add hours" / "Remove" reload the form with the rows changed and nothing saved.
+    if (next)
+      return renderForm(
+        req,
+        reply,
+        'coach/availability',
+        this.availabilityPage(zone, next),
+        values,
+      );
+    const weekly = readWeeklyRows(rows);
+    await submitForm<Availability>(req, reply, {
+      template: 'coach/availability',
+      page: () => this.availabilityPage(zone, rows),
+      fields: weeklyFieldSpecs(rows),
+      body,
+      values,
+      mapKey: weekly.mapKey,
+      read: async () => {
+        const errors = { ...weekly.errors };
+        if (!isPlaceZone(zone)) errors.timeZone = ['timeZone is not a place zone'];
+        if (Object.keys(errors).length) return { ok: false, errors };
+        const current = await this.scheduling.getAvailability(coach.id);
+        return {
+          ok: true,
+          value: {
+            timeZone: ZONE_RENAMES[zone] ?? zone,
+            weekly: weekly.weekly,
+            overrides: current.overrides,
+          },
+        };
       },
-      400,
-    );
+      save: async (value) => {
+        await this.scheduling.putAvailability(coach.id, value);
+        return '/coach/availability?saved=1';
+      },
+    });
+  }
+
+  // ---- days off: time off and date overrides in one place ----
+
+  private async daysOffPage(coachId: string, extra: Record<string, unknown> = {}) {
+    const a = await this.scheduling.getAvailability(coachId);
+    const timeOff = await this.scheduling.listTimeOff(coachId);
+    return {
+      title: 'Days off',
+      zone: a.timeZone,
+      zoneLabel: zoneLabel(a.timeZone, this.clock.now()),
+      items: daysOffView(a.timeZone, timeOff, a.overrides),
+      ...extra,
+    };
   }
 
   @Get('time-off')
@@ -114,60 +164,113 @@ export class SchedulingPagesController {
     @CurrentUser() coach: User,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
-    error?: string,
-    status = 200,
   ): Promise<void> {
-    const zone = (await this.scheduling.settings(coach.id)).timeZone;
-    const fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      dateStyle: 'medium',
-      timeStyle: 'short',
-    });
-    const items = (await this.scheduling.listTimeOff(coach.id)).map((t) => ({
-      ...t,
-      startLabel: fmt.format(new Date(t.start)),
-      endLabel: fmt.format(new Date(t.end)),
-    }));
-    await renderPage(
+    const saved = (req.query as Form).saved;
+    const notice: Notice | undefined =
+      saved === 'off'
+        ? {
+            text: 'Saved: clients can’t book you then.',
+            link: { href: '/book', text: 'See your open times as clients do' },
+          }
+        : saved === 'hours'
+          ? {
+              text: 'Saved: clients see those hours for that date.',
+              link: { href: '/book', text: 'See your open times as clients do' },
+            }
+          : saved === 'removed'
+            ? { text: 'Removed.' }
+            : undefined;
+    await renderForm(
       req,
       reply,
       'coach/time-off',
-      { title: 'Time off', items, zone, error },
-      status,
+      await this.daysOffPage(coach.id, { notice, override: {} }),
+      {},
     );
   }
 
   @Post('time-off')
   async addTimeOff(
     @CurrentUser() coach: User,
-    @Body() body: Form,
+    @Body() raw: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const zone = (await this.scheduling.settings(coach.id)).timeZone;
-    const toInstant = (v: string | undefined) =>
-      Temporal.PlainDateTime.from(v ?? '')
-        .toZonedDateTime(zone, { disambiguation: 'compatible' })
-        .toInstant()
-        .toString();
-    try {
-      await this.scheduling.createTimeOff(coach.id, {
-        start: toInstant(body.start),
-        end: toInstant(body.end),
-        reason: body.reason?.slice(0, 200) || undefined,
-      });
-    } catch (e) {
-      if (e instanceof DomainError || e instanceof RangeError)
-        return this.timeOff(
-          coach,
-          req,
-          reply,
-          'Please give a start and an end, the end after the start.',
-          400,
+    const body = formBody(raw);
+    await submitForm<{ start: string; end: string; reason?: string }>(req, reply, {
+      template: 'coach/time-off',
+      page: () => this.daysOffPage(coach.id, { override: {} }),
+      fields: DAY_OFF_FIELDS,
+      body,
+      read: async (): Promise<FormRead<{ start: string; end: string; reason?: string }>> => {
+        const from = (body.from ?? '').trim();
+        const until = (body.until ?? '').trim() || from;
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(from))
+          return { ok: false, errors: { from: ['from is missing'] } };
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || until < from)
+          return { ok: false, errors: { until: ['until is before from'] } };
+        if ((body.reason ?? '').length > 200)
+          return { ok: false, errors: { reason: ['too long'] } };
+        try {
+          const zone = (await this.scheduling.settings(coach.id)).timeZone;
+          return {
+            ok: true,
+            value: { ...wholeDays(zone, from, until), reason: body.reason?.trim() || undefined },
+          };
+        } catch {
+          return { ok: false, errors: { from: ['from is not a date'] } };
+        }
+      },
+      save: async (value) => {
+        await this.scheduling.createTimeOff(coach.id, value);
+        return '/coach/time-off?saved=off';
+      },
+      mapKey: (k) => (k === 'end' ? 'until' : k === 'start' ? 'from' : k),
+    });
+  }
+
+  @Post('time-off/hours')
+  async addOverride(
+    @CurrentUser() coach: User,
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const body = formBody(raw);
+    await submitForm<Availability['overrides'][number]>(req, reply, {
+      template: 'coach/time-off',
+      page: () => this.daysOffPage(coach.id, { override: body }),
+      fields: OVERRIDE_FIELDS,
+      body: {},
+      read: () => readOverrideForm(body),
+      save: async (override) => {
+        await this.scheduling.putAvailability(
+          coach.id,
+          withOverride(await this.scheduling.getAvailability(coach.id), override),
         );
-      throw e;
-    }
-    redirect(reply, '/coach/time-off');
+        return '/coach/time-off?saved=hours';
+      },
+      // The service checks the whole availability; its messages about this date go to its fields.
+      mapKey: (k) =>
+        /^overrides\.\d+\.date$/.test(k)
+          ? 'date'
+          : /^overrides\.\d+\.intervals/.test(k)
+            ? 'end'
+            : k,
+    });
+  }
+
+  @Post('time-off/hours/:date/delete')
+  async deleteOverride(
+    @CurrentUser() coach: User,
+    @Param('date') date: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.scheduling.putAvailability(
+      coach.id,
+      withoutOverride(await this.scheduling.getAvailability(coach.id), date),
+    );
+    redirect(reply, '/coach/time-off?saved=removed');
   }
 
   @Post('time-off/:id/delete')
@@ -177,161 +280,70 @@ export class SchedulingPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.scheduling.deleteTimeOff(coach.id, id);
-    redirect(reply, '/coach/time-off');
+    redirect(reply, '/coach/time-off?saved=removed');
   }
 
-  @Get('session-types')
-  async sessionTypes(
-    @CurrentUser() coach: User,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-    extra: Record<string, unknown> = {},
-    status = 200,
-  ): Promise<void> {
-    const types = await this.scheduling.listSessionTypes(coach.id, true);
-    await renderPage(
-      req,
-      reply,
-      'coach/session-types',
-      {
-        title: 'Session types',
-        types: types.map((t) => ({ ...t, priceText: formatPrice(t.price, t.currency) })),
-        values: {},
-        ...extra,
-      },
-      status,
-    );
-  }
-
-  @Post('session-types')
-  async createSessionType(
-    @CurrentUser() coach: User,
-    @Body() body: Form,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const form = await validateSessionTypeForm(CreateSessionTypeDto, body, { active: 'true' });
-    if (!form.ok)
-      return this.sessionTypes(coach, req, reply, { values: body, errors: form.errors }, 400);
-    try {
-      await this.scheduling.createSessionType(coach.id, form.value);
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      return this.sessionTypes(
-        coach,
-        req,
-        reply,
-        { values: body, errors: e.details ?? { slug: [e.message] } },
-        e.status,
-      );
-    }
-    redirect(reply, '/coach/session-types');
-  }
-
-  @Get('session-types/:id/edit')
-  async editSessionType(
-    @CurrentUser() coach: User,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const type = (await this.scheduling.listSessionTypes(coach.id, true)).find((t) => t.id === id);
-    if (!type) throw notFound('Session type');
-    const values = {
-      ...type,
-      price: toMajorInput(type.price, type.currency),
-      slotIntervalMinutes: type.slotIntervalMinutes ?? '',
-      meetingKind: type.meeting.kind,
-      meetingValue: type.meeting.value ?? '',
-      intakeQuestions: questionLines(type.intakeQuestions as IntakeQuestion[]),
-    };
-    await renderPage(req, reply, 'coach/session-type-edit', {
-      title: `Edit ${type.name}`,
-      id,
-      name: type.name,
-      values,
-    });
-  }
-
-  @Post('session-types/:id')
-  async updateSessionType(
-    @CurrentUser() coach: User,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Form,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const page = { title: 'Edit session type', id, name: body.name ?? '', values: body };
-    const form = await validateSessionTypeForm(UpdateSessionTypeDto, body);
-    if (!form.ok)
-      return renderPage(
-        req,
-        reply,
-        'coach/session-type-edit',
-        { ...page, errors: form.errors },
-        400,
-      );
-    try {
-      await this.scheduling.updateSessionType(coach.id, id, form.value);
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      return renderPage(
-        req,
-        reply,
-        'coach/session-type-edit',
-        { ...page, error: e.message, errors: e.details },
-        e.status,
-      );
-    }
-    redirect(reply, '/coach/session-types');
-  }
-
-  @Post('session-types/:id/toggle')
-  async toggle(
-    @CurrentUser() coach: User,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Form,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    await this.scheduling.updateSessionType(coach.id, id, { active: body.active === 'true' });
-    redirect(reply, '/coach/session-types');
-  }
+  // ---- settings ----
 
   @Get('settings')
   async settings(
     @CurrentUser() coach: User,
+    @Query('saved') saved: string | undefined,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const values = await this.scheduling.getSettings(coach.id);
-    await renderPage(req, reply, 'coach/settings', {
-      title: 'Booking settings',
-      values,
-      saved: (req.query as Form).saved === '1',
-    });
+    const notice: Notice | undefined =
+      saved === '1'
+        ? { text: 'Saved.', link: { href: '/book', text: 'See your booking page' } }
+        : undefined;
+    await renderForm(req, reply, 'coach/settings', { title: 'Booking settings', notice }, values);
   }
 
   @Post('settings')
   async saveSettings(
     @CurrentUser() coach: User,
-    @Body() body: Form,
+    @Body() raw: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = await validateForm(CoachSettingsDto, {
-      displayName: body.displayName,
-      cancellationNoticeHours: body.cancellationNoticeHours,
-      maxSessionsPerDay: body.maxSessionsPerDay ? Number(body.maxSessionsPerDay) : null,
+    const body = formBody(raw);
+    await submitForm(req, reply, {
+      template: 'coach/settings',
+      page: () => ({ title: 'Booking settings' }),
+      fields: SETTINGS_FIELDS,
+      body,
+      read: () =>
+        validateForm(CoachSettingsDto, {
+          displayName: body.displayName?.trim(),
+          cancellationNoticeHours: body.cancellationNoticeHours?.trim() || '24',
+          maxSessionsPerDay: body.maxSessionsPerDay?.trim()
+            ? Number(body.maxSessionsPerDay.trim())
+            : null,
+        }),
+      save: async (value) => {
+        await this.scheduling.putSettings(coach.id, value);
+        return '/coach/settings?saved=1';
+      },
     });
-    if (!form.ok)
-      return renderPage(
-        req,
-        reply,
-        'coach/settings',
-        { title: 'Booking settings', values: body, errors: form.errors },
-        400,
-      );
+  }
+
+  /** The dashboard's first-visit question: the name clients see (the other settings unchanged). */
+  @Post('name')
+  async saveName(
+    @CurrentUser() coach: User,
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const body = formBody(raw);
+    const current = await this.scheduling.getSettings(coach.id);
+    const form = await validateForm(CoachSettingsDto, {
+      ...current,
+      displayName: body.displayName?.trim(),
+    });
+    if (!form.ok) return redirect(reply, '/coach?name=missing');
     await this.scheduling.putSettings(coach.id, form.value);
-    redirect(reply, '/coach/settings?saved=1');
+    redirect(reply, '/coach?name=saved');
   }
 }

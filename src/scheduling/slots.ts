@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { isIanaTimeZone } from '../common/time-zone';
 
 /**
  * The slot engine: SPEC's three rules as a pure function (no Nest, no database, no clock).
@@ -81,19 +82,8 @@ export function assertTimeZone(zone: string): void {
   Temporal.Now.instant().toZonedDateTimeISO(zone);
 }
 
-const knownZones = new Set<string>();
-
-export function isValidTimeZone(zone: string): boolean {
-  if (knownZones.has(zone)) return true;
-  try {
-    assertTimeZone(zone);
-  } catch {
-    return false;
-  }
-  // Only real zones are remembered, so made-up names can't grow the set.
-  if (knownZones.size < 1000) knownZones.add(zone);
-  return true;
-}
+/** An IANA zone name (no offsets, no legacy fixed-offset names): the one rule, in common/time-zone.ts. */
+export const isValidTimeZone = (zone: string): boolean => isIanaTimeZone(zone);
 
 /** Minutes since midnight of "HH:MM" (24:00 allowed). */
 export function wallMinutes(hhmm: string): number {

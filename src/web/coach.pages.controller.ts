@@ -1,10 +1,12 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { Auth } from '../accounts/auth.decorators';
+import { Auth, CurrentUser } from '../accounts/auth.decorators';
+import { User } from '../accounts/user.entity';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { MailService } from '../mail/mail.service';
+import { DashboardService } from './dashboard.service';
+import { Notice } from './forms';
 import { renderPage } from './page';
 
 @ApiExcludeController()
@@ -12,18 +14,45 @@ import { renderPage } from './page';
 @Auth('coach')
 export class CoachPagesController {
   constructor(
-    private readonly mail: MailService,
+    private readonly dashboard: DashboardService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
-  async dashboard(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await renderPage(req, reply, 'coach/dashboard', { title: 'Your practice', mailConfigured: Boolean(this.config.mail.url) });
+  async home(
+    @CurrentUser() coach: User,
+    @Query('name') name: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const view = await this.dashboard.forCoach(coach.id);
+    const notice: Notice | undefined =
+      name === 'saved' && view.name
+        ? {
+            text: `Thank you, ${view.name}. Clients now see your name.`,
+            link: { href: '/book', text: 'See your booking page' },
+          }
+        : undefined;
+    await renderPage(req, reply, 'coach/dashboard', {
+      title: 'Your practice',
+      ...view,
+      notice,
+      nameMissing: name === 'missing',
+      mailConfigured: Boolean(this.config.mail.url),
+    });
   }
 
   @Get('outbox')
-  async outbox(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const mails = await this.mail.list(100);
-    await renderPage(req, reply, 'coach/outbox', { title: 'Mail outbox', mails, mailConfigured: Boolean(this.config.mail.url) });
+  async outbox(
+    @CurrentUser() coach: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const mails = await this.dashboard.outbox(coach.id);
+    await renderPage(req, reply, 'coach/outbox', {
+      title: 'Mail outbox',
+      mails,
+      mailConfigured: Boolean(this.config.mail.url),
+    });
   }
 }

@@ -3,6 +3,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { join } from 'node:path';
 import { addressName } from '../accounts/person-name';
 import { projectRoot } from '../common/paths';
+import { safeNext } from '../common/redirect-target';
 
 let eta: Eta | null = null;
 
@@ -77,8 +78,5 @@ export function redirect(reply: FastifyReply, to: string): void {
   void reply.redirect(safeNext(to), 303);
 }
 
-/** Only same-site paths are followed after sign-in (no open redirects). */
-export function safeNext(next: unknown, fallback = '/'): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  return next;
-}
+/** Only same-site paths are followed after sign-in (no open redirects): see common/redirect-target. */
+export { safeNext };

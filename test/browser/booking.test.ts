@@ -114,44 +114,5 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
     await context.close();
     await coachPage.close();
   });
-
-  it('lets the coach edit weekly hours, time off, session types and settings', async () => {
-    const page = await browser.newPage();
-    await page.goto(t.baseUrl + '/login');
-    await page.getByLabel('Email').fill(COACH_EMAIL);
-    await page.getByLabel('Password').fill(COACH_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/coach$/);
-    await page.goto(t.baseUrl + '/coach/availability');
-    expect(await page.getByLabel('Monday').inputValue()).toBe('09:00-17:00');
-    await page.getByLabel('Monday').fill('09:00-12:00, 11:00-13:00');
-    await page.getByRole('button', { name: 'Save hours' }).click();
-    await page.getByRole('alert').waitFor();
-    await page.getByLabel('Monday').fill('09:00-12:00, 13:00-17:00');
-    await page.getByLabel('Date overrides', { exact: false }).fill('2030-12-25 off');
-    await page.getByRole('button', { name: 'Save hours' }).click();
-    await page.getByText('Saved.', { exact: false }).waitFor();
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    await page.goto(t.baseUrl + '/coach/time-off');
-    await page.getByLabel('From').fill('2030-01-01T09:00');
-    await page.getByLabel('Until').fill('2030-01-03T17:00');
-    await page.getByRole('button', { name: 'Add time off' }).click();
-    await page.getByRole('button', { name: 'Remove' }).waitFor();
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    await page.goto(t.baseUrl + '/coach/session-types');
-    await page.getByLabel('Name', { exact: true }).fill('Deep dive');
-    await page.getByLabel(/slug/).fill('deep-dive');
-    await page.getByLabel(/Length in minutes/).fill('90');
-    await page.getByLabel(/Price/).fill('150.00');
-    await page.getByRole('button', { name: 'Create session type' }).click();
-    await page.getByRole('heading', { name: /Deep dive/ }).waitFor();
-    expect(await page.getByText(/\$150\.00/).count()).toBe(1);
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    await page.goto(t.baseUrl + '/coach/settings');
-    await page.getByLabel(/Most sessions a day/).fill('4');
-    await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.getByText('Saved.').waitFor();
-    expect(await page.getByLabel(/Most sessions a day/).inputValue()).toBe('4');
-    await page.close();
-  });
+  // The coach's own pages (hours, days off, session types, settings) are walked in coach.test.ts.
 });

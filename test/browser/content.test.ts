@@ -91,13 +91,17 @@ describe('Browser: writing, commenting and moderating', () => {
     await ctx.close();
   });
 
-  it('subscribes from the newsletter box', async () => {
+  it('subscribes from the newsletter box and stays where the reader was', async () => {
     const page = await browser.newPage();
     await page.goto(t.baseUrl + '/blog');
     expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await page.getByText('Please check your email: one click').isVisible()).toBe(false);
     await page.getByLabel('Your email').fill('box@example.com');
     await page.getByRole('button', { name: 'Subscribe' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await page.getByText('Please check your email: one click').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/blog');
+    expect(new URL(page.url()).hash).toBe('#subscribed');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     const [row] = await t.dataSource.query(`SELECT status FROM newsletter_subscribers WHERE email = 'box@example.com'`);
     expect(row.status).toBe('pending');
     await page.close();

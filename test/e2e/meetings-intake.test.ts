@@ -122,9 +122,9 @@ describe('Meeting places and intake questions', () => {
     expect(confirmation.text).toContain(room);
     const ics = unfold(confirmation.attachments.find((x) => /calendar/.test(x.contentType))!.content);
     expect(ics).toContain(`LOCATION:${room}`);
-    expect(ics).toContain(`URL:${room}`);
+    expect(ics).toMatch(new RegExp(`\r\nURL(;VALUE=URI)?:${room.replace(/[.]/g, "\\.")}\r\n`));
     const icsApi = await t.http().get(`/api/bookings/${created.body.id}/ics?token=${token}`).expect(200);
-    expect(unfold(icsApi.text)).toContain(`URL:${room}`);
+    expect(unfold(icsApi.text)).toMatch(new RegExp(`\r\nURL(;VALUE=URI)?:${room.replace(/[.]/g, "\\.")}\r\n`));
 
     const list = await t.http().get('/api/bookings').set(auth()).expect(200);
     expect(list.body.find((x: { id: string }) => x.id === created.body.id).meetingUrl).toBe(room);

@@ -51,4 +51,35 @@ describe('Member journeys', () => {
     expect((await t.http().get('/api/audit?limit=200').set(bearer(coach)).expect(200)).body.length).toBe(before + 1);
     await t.http().get('/account/export').expect((res) => expect([302, 303, 401]).toContain(res.status));
   });
+
+  it('keeps a reader on the post after subscribing, with the thank-you in the box; elsewhere a page says it', async () => {
+    const sameSite = (path: string) => t.http().post(path).set('sec-fetch-site', 'same-origin').type('form');
+    const back = await sameSite('/newsletter/subscribe').send({ email: 'stay@example.com', from: '/blog/some-post' }).expect(303);
+    expect(back.headers.location).toBe('/blog/some-post#subscribed');
+    const [row] = await t.dataSource.query(`SELECT count(*)::int AS n FROM newsletter_subscribers WHERE email = 'stay@example.com'`);
+    expect(row.n).toBe(1);
+    const blog = await t.http().get('/blog').expect(200);
+    expect(blog.text).toContain('id="subscribed"');
+    expect(blog.text).toContain('name="from" value="/blog"');
+    // Anything but a path of the blog is no place to send a reader back to.
+    for (const from of ['//evil.example/blog', 'https://evil.example/blog', '/account', '/\\evil.example']) {
+      const page = await sameSite('/newsletter/subscribe').send({ email: 'stay2@example.com', from }).expect(200);
+      expect(page.text).toContain('Check your email');
+    }
+  });
+
+  it('returns a new member from sign-up to where she was (the program’s enroll button), and only to this site', async () => {
+    const program = await t.http().get('/program').expect(200);
+    expect(program.text).toContain('href="/signup?next=/program"');
+    const { cookie, csrf } = await pageForm(t, '/signup?next=/program');
+    const form = await t.http().get('/signup?next=/program').expect(200);
+    expect(form.text).toContain('name="next" value="/program"');
+    expect(form.text).toContain('href="/login?next=%2Fprogram"');
+    const body = { _csrf: csrf, name: 'New Member', password: 'a-long-password' };
+    const back = await t.http().post('/signup').set('cookie', cookie).type('form').send({ ...body, email: 'next@example.com', next: '/program' }).expect(303);
+    expect(back.headers.location).toBe('/program');
+    const { cookie: c2, csrf: t2 } = await pageForm(t, '/signup');
+    const away = await t.http().post('/signup').set('cookie', c2).type('form').send({ ...body, _csrf: t2, email: 'away@example.com', next: '//evil.example/x' }).expect(303);
+    expect(away.headers.location).toBe('/account');
+  });
 });

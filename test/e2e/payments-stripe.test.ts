@@ -105,7 +105,7 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
         },
       ],
       success_url: `${t.config.publicUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${t.config.publicUrl}/checkout/cancelled?payment=${result.paymentId}`,
+      cancel_url: `${t.config.publicUrl}/checkout/cancelled?${t.app.get(CheckoutReturnsService).returnQuery(result.paymentId)}`,
     });
     expect(posts[0].stripeVersion).toMatch(/^\d{4}-\d{2}-\d{2}/);
     const sessionId = await sessionOf(result.paymentId);
@@ -509,7 +509,7 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     const req = request();
     const { paymentId } = await port.createCheckout(req);
     const sessionId = await sessionOf(paymentId);
-    const page = await t.http().get(`/checkout/cancelled?payment=${paymentId}`).expect(200);
+    const page = await t.http().get(`/checkout/cancelled?${t.app.get(CheckoutReturnsService).returnQuery(paymentId)}`).expect(200);
     expect(page.text).toContain('You left the checkout');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const cookie = page.headers['set-cookie'];

@@ -51,6 +51,23 @@ describe('Payments in local test mode', () => {
     };
   }
 
+  it('shows a return page only with the token Mend signed into the return address, never for a payment id alone', async () => {
+    const req = request({ successPath: '/bookings/manage?token=secret-manage-token' });
+    const { paymentId } = await port.createCheckout(req);
+    const page = await form(`/checkout/test/${paymentId}`);
+    const paid = await t.http().post(`/checkout/test/${paymentId}/pay`).set('Cookie', page.cookie).type('form').send({ _csrf: page.csrf }).expect(303);
+    for (const path of [
+      `/checkout/success?payment=${paymentId}`,
+      `/checkout/success?payment=${paymentId}&return=${'A'.repeat(43)}`,
+      `/checkout/cancelled?payment=${paymentId}`,
+    ]) {
+      const res = await t.http().get(path).expect(404);
+      expect(res.text).not.toContain('secret-manage-token');
+    }
+    const legit = await t.http().get(paid.headers.location).expect(200);
+    expect(legit.text).toContain('secret-manage-token');
+  });
+
   it('leads to a Mend page that shows what is paid, says no money moves, and pays through the same fulfilment', async () => {
     const req = request();
     const { paymentId, checkoutUrl } = await port.createCheckout(req);
@@ -67,7 +84,7 @@ describe('Payments in local test mode', () => {
       .type('form')
       .send({ _csrf: page.csrf })
       .expect(303);
-    expect(paid.headers.location).toBe(`/checkout/success?payment=${paymentId}`);
+    expect(paid.headers.location).toMatch(new RegExp(`^/checkout/success\\?payment=${paymentId}&return=[\\w-]{43}$`));
     expect(await status(paymentId)).toBe('succeeded');
     expect(await payable.calls(req.referenceId)).toEqual(['paid']);
     const success = await t.http().get(paid.headers.location).expect(200);
@@ -100,7 +117,7 @@ describe('Payments in local test mode', () => {
       .type('form')
       .send({ _csrf: page.csrf })
       .expect(303);
-    expect(res.headers.location).toBe(`/checkout/cancelled?payment=${paymentId}`);
+    expect(res.headers.location).toMatch(new RegExp(`^/checkout/cancelled\\?payment=${paymentId}&return=[\\w-]{43}$`));
     expect(await status(paymentId)).toBe('expired');
     expect(await payable.calls(req.referenceId)).toEqual(['failed']);
     const cancelled = await t.http().get(res.headers.location).expect(200);
@@ -130,7 +147,7 @@ describe('Payments in local test mode', () => {
         .type('form')
         .send({ _csrf: page.csrf })
         .expect(303);
-      expect(res.headers.location).toBe(`/checkout/cancelled?payment=${paymentId}`);
+      expect(res.headers.location).toMatch(new RegExp(`^/checkout/cancelled\\?payment=${paymentId}&return=[\\w-]{43}$`));
       expect(await status(paymentId)).toBe('expired');
       const other = await port.createCheckout(
         request({ expiresAt: new Date(Date.now() + 31 * 60_000) }),

@@ -33,7 +33,7 @@ describe('Coach pages: meeting place and intake questions of a session type', ()
       t.http().post('/coach/session-types').set('cookie', cookie).type('form').send({ ...fields, _csrf: csrf, ...extra });
     const badLink = await post({ meetingKind: 'fixed_link', meetingValue: '', intakeQuestions: '' });
     expect(badLink.status).toBe(400);
-    expect(badLink.text).toContain('meeting.value must be the video link');
+    expect(badLink.text).toContain('Must be the video link'); // plain words beside the field (issue 15)
     const badQuestion = await post({ meetingKind: 'none', meetingValue: '', intakeQuestions: 'ok | Fine | short_text | optional\npick | Pick one | choice | required' });
     expect(badQuestion.status).toBe(400);
     expect(badQuestion.text).toContain('Question 2 (options)');

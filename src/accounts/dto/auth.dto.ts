@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, IsTimeZone, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsTimeZone } from '../../common/time-zone';
 
 /** No control characters (line breaks, NUL…) in names: they end up in mail subjects and calendar files. */
 const PLAIN_LINE = /^[^\p{Cc}]*$/u;
@@ -70,7 +71,7 @@ export class UpdateProfileDto {
   @IsOptional()
   @IsString()
   @MaxLength(64)
-  @IsTimeZone({ message: 'timeZone must be an IANA time zone such as Europe/London' })
+  @IsTimeZone()
   timeZone?: string | null;
 }
 

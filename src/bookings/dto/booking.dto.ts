@@ -10,6 +10,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { IsTimeZone } from '../../common/time-zone';
 
 export class CreateBookingDto {
   @ApiProperty({ example: 'coaching-session', description: 'the session type slug' })
@@ -35,6 +36,7 @@ export class CreateBookingDto {
   @ApiProperty({ example: 'Europe/London' })
   @IsString()
   @MaxLength(64)
+  @IsTimeZone()
   timeZone: string;
 
   @ApiPropertyOptional({ maxLength: 80, description: 'What the client likes to be called (kept for a new client; an account holder sets theirs on the account page)' })

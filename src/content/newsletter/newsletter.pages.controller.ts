@@ -4,7 +4,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../common/errors';
 import { clientIp } from '../../common/http';
 import { validateForm } from '../../common/validation';
-import { renderPage } from '../../web/page';
+import { redirect, renderPage, safeNext } from '../../web/page';
 import { SubscribeDto } from '../dto/newsletter.dto';
 import { NewsletterService } from './newsletter.service';
 
@@ -22,6 +22,9 @@ export class NewsletterPagesController {
       return renderPage(req, reply, 'content/newsletter', { title: 'A slice in your inbox', state: 'invalid', email: body.email }, 400);
     }
     await this.newsletter.subscribe(form.value.email, clientIp(req));
+    // From a post or the blog: back to where the reader was, with the thank-you shown in the box.
+    const from = safeNext(body.from, '');
+    if (from.startsWith('/blog')) return redirect(reply, `${from.split('#')[0]}#subscribed`);
     await renderPage(req, reply, 'content/newsletter', { title: 'Check your email', state: 'check_email' });
   }
 

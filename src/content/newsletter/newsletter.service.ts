@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, MoreThanOrEqual } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors';
 import { RateLimitService } from '../../common/rate-limit/rate-limit.service';
@@ -129,6 +129,11 @@ export class NewsletterService implements OnModuleInit {
       ['email', 'status', 'subscribed_at', 'confirmed_at', 'unsubscribed_at'],
       rows.map((s) => [s.email, s.status, s.createdAt, s.confirmedAt, s.unsubscribedAt]),
     );
+  }
+
+  /** Confirmed subscribers who confirmed since `since` (the coach's dashboard). */
+  async confirmedSince(since: Date): Promise<number> {
+    return this.dataSource.getRepository(NewsletterSubscriber).count({ where: { status: 'confirmed', confirmedAt: MoreThanOrEqual(since) } });
   }
 
   async counts(): Promise<Record<string, number>> {

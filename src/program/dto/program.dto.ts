@@ -1,6 +1,7 @@
+import { OptionalCurrency, OptionalPrice } from '../../common/money-validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export const REFLECTION_MAX = 20_000;
 
@@ -18,17 +19,10 @@ export class UpdateProgramDto {
   @MaxLength(10_000)
   description?: string;
 
-  @ApiPropertyOptional({ description: 'Minor units', example: 19900 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
+  @OptionalPrice()
   price?: number;
 
-  @ApiPropertyOptional({ example: 'usd' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[a-z]{3}$/, { message: 'currency must be a three-letter ISO code in lower case (e.g. usd)' })
+  @OptionalCurrency()
   currency?: string;
 
   @ApiPropertyOptional({ example: 7, description: 'Days between one step opening and the next' })

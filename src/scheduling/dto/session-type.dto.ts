@@ -1,3 +1,4 @@
+import { OptionalCurrency, OptionalPrice } from '../../common/money-validators';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -91,17 +92,10 @@ export class CreateSessionTypeDto {
   @Max(480)
   durationMinutes: number;
 
-  @ApiPropertyOptional({ minimum: 0, description: 'minor units' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
+  @OptionalPrice()
   price?: number;
 
-  @ApiPropertyOptional({ example: 'usd' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[a-z]{3}$/, { message: 'currency must be a three-letter ISO code in lower case' })
+  @OptionalCurrency()
   currency?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 240 })

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsTimeZone } from '../../common/time-zone';
 
 export class CoachSettingsDto {
   @ApiProperty({ example: 'Dana Reyes' })
@@ -37,6 +38,7 @@ export class SlotsQueryDto {
   @ValidateIf((_, v) => v !== undefined)
   @IsString()
   @MaxLength(64)
+  @IsTimeZone()
   timeZone?: string;
 }
 

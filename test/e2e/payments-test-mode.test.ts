@@ -104,6 +104,14 @@ describe('Payments in local test mode', () => {
       [paymentId],
     );
     expect(mail.n).toBe(1);
+    // Back on the paid checkout page: its link onward opens the (signed) return page, and the
+    // receipt gives the date paid without a UTC clock time.
+    const again = await t.http().get(`/checkout/test/${paymentId}`).expect(200);
+    const onward = /href="(\/checkout\/success\?[^"]+)"/.exec(again.text)![1].replace(/&amp;/g, '&');
+    expect((await t.http().get(onward).expect(200)).text).toContain('Payment received');
+    const [receipt] = await t.dataSource.query(`SELECT text FROM mail_outbox WHERE kind = 'payment_receipt' AND text LIKE '%' || $1 || '%'`, [paymentId]);
+    expect(receipt.text).toMatch(/Paid on: \d{1,2} [A-Z][a-z]+ \d{4}\n/);
+    expect(receipt.text).not.toContain('UTC');
   });
 
   it('Cancel runs the expiry path and says what happens next', async () => {

@@ -104,7 +104,14 @@ describe('Fuzz: no input makes a 500', () => {
     costs.set(k, (costs.get(k) ?? 0) + ms);
     const what = `${method} ${url.slice(0, 120)}${opts.payload ? ` body ${opts.payload.slice(0, 120)}` : ''}`;
     if (res.statusCode >= 500) failures.push(`${res.statusCode} ← ${what}: ${res.body.slice(0, 200)}`);
-    if (ms > SLOW_MS) failures.push(`${Math.round(ms)} ms ← ${what}`);
+    if (ms > SLOW_MS) {
+      // A busy machine (a CI runner, other test files in parallel) can delay any one answer; an
+      // input that really costs that much is slow again when sent alone, so that is what fails.
+      const again = performance.now();
+      await t.app.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers: opts.headers, payload: opts.payload });
+      const retryMs = performance.now() - again;
+      if (retryMs > SLOW_MS) failures.push(`${Math.round(ms)} ms, then ${Math.round(retryMs)} ms alone ← ${what}`);
+    }
     return { status: res.statusCode, ms, text: res.body, headers: res.headers };
   }
 

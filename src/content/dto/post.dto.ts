@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { SLUG_PATTERN } from '../posts/slug';
@@ -60,60 +60,8 @@ export class CreatePostDto {
   coverAlt?: string | null;
 }
 
-export class UpdatePostDto {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1, { message: 'title is required' })
-  @MaxLength(200)
-  title?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(120)
-  @Matches(SLUG_PATTERN, { message: 'slug may hold only lower-case letters, digits and single dashes' })
-  slug?: string;
-
-  @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(500)
-  excerpt?: string;
-
-  @ApiPropertyOptional({ description: 'Markdown' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100_000)
-  body?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @Transform(normalizeTags)
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MaxLength(40, { each: true })
-  @Matches(/^[a-z0-9][a-z0-9 -]*$/, { each: true, message: 'tags may hold letters, digits, spaces and dashes' })
-  tags?: string[];
-
-  @ApiPropertyOptional({ nullable: true, description: 'An uploaded image (POST /api/images); null removes the cover' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @IsUUID('all', { message: 'coverImageId must be an uploaded image id' })
-  coverImageId?: string | null;
-
-  @ApiPropertyOptional({ maxLength: 300, nullable: true, description: 'What the cover shows; required with a cover before publishing' })
-  @IsOptional()
-  @ValidateIf((_, v) => v !== null)
-  @Transform(trim)
-  @IsString()
-  @MaxLength(300)
-  coverAlt?: string | null;
-}
+/** Every field of a new post, each optional (same rules, one place). */
+export class UpdatePostDto extends PartialType(CreatePostDto) {}
 
 export class PublishPostDto {
   @ApiPropertyOptional({ default: false, description: 'Mail every confirmed subscriber (once per post, ever).' })

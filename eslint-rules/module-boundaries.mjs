@@ -21,11 +21,16 @@ function moduleOf(root, file) {
 export default {
   meta: {
     type: 'problem',
-    docs: { description: "Forbid imports of another module's entities or repositories, and of features from common/" },
+    docs: {
+      description:
+        "Forbid imports of another module's entities or repositories, and of features from common/",
+    },
     schema: [],
     messages: {
-      foreignTable: "{{from}} must not import {{target}}: ask the {{owner}} module's exported service or a port instead.",
-      commonFeature: 'src/{{from}} holds shared pieces and must not import the {{owner}} feature ({{target}}).',
+      foreignTable:
+        "{{from}} must not import {{target}}: ask the {{owner}} module's exported service or a port instead.",
+      commonFeature:
+        'src/{{from}} holds shared pieces and must not import the {{owner}} feature ({{target}}).',
     },
   },
   create(context) {
@@ -39,8 +44,17 @@ export default {
       const owner = moduleOf(ROOT, target);
       if (!owner || owner === from) return;
       const targetRel = relative(ROOT, target).split(sep).join('/');
-      if (FEATURE_FREE.has(from) && !FEATURE_FREE.has(owner) && owner !== 'logging' && owner !== 'database') {
-        context.report({ node, messageId: 'commonFeature', data: { from, owner, target: targetRel } });
+      if (
+        FEATURE_FREE.has(from) &&
+        !FEATURE_FREE.has(owner) &&
+        owner !== 'logging' &&
+        owner !== 'database'
+      ) {
+        context.report({
+          node,
+          messageId: 'commonFeature',
+          data: { from, owner, target: targetRel },
+        });
         return;
       }
       const isTable = /\.(entity|repository)$/.test(targetRel);
@@ -48,7 +62,11 @@ export default {
       if (from === 'database') return; // entities.ts lists every entity for the DataSource
       if (file.endsWith('.entity.ts') && targetRel.endsWith('.entity')) return; // TypeORM relations
       if (ALLOWED.some(([m, t]) => (m === '*' || m === from) && t === targetRel)) return;
-      context.report({ node, messageId: 'foreignTable', data: { from: `src/${from}`, owner, target: targetRel } });
+      context.report({
+        node,
+        messageId: 'foreignTable',
+        data: { from: `src/${from}`, owner, target: targetRel },
+      });
     };
     return {
       ImportDeclaration: (node) => check(node, node.source.value),

@@ -42,7 +42,9 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl, { poolSize: options.poolSize }) }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(options.databaseUrl, { poolSize: options.poolSize }),
+        }),
         JobsModule.forRoot({
           connectionString: options.databaseUrl,
           workers: options.workers ?? true,

@@ -42,7 +42,13 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'mend_csrf',
-    cookieOpts: { httpOnly: true, sameSite: 'lax', path: '/', secure: config.publicUrl.startsWith('https://'), signed: false },
+    cookieOpts: {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: config.publicUrl.startsWith('https://'),
+      signed: false,
+    },
   });
   // multipart/form-data only for routes marked @TakesUploads() (image uploads); 415 elsewhere.
   await registerUploads(fastify);
@@ -69,44 +75,81 @@ export async function bootstrap(app: NestFastifyApplication, config: AppConfig):
       crossOriginEmbedderPolicy: false,
     }),
   );
-  fastify.addHook('onRequest', (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    for (const [name, value] of securityHeaders) if (value !== undefined) reply.raw.setHeader(name, value);
-    done();
-  });
+  fastify.addHook(
+    'onRequest',
+    (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      for (const [name, value] of securityHeaders)
+        if (value !== undefined) reply.raw.setHeader(name, value);
+      done();
+    },
+  );
   // Swagger UI needs inline scripts and styles; relax the policy for the docs page only.
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (request.url.startsWith('/api/docs') && !request.url.startsWith('/api/docs-json')) {
-      reply.header('content-security-policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
-    }
-    return payload;
+  fastify.addHook(
+    'onSend',
+    async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (request.url.startsWith('/api/docs') && !request.url.startsWith('/api/docs-json')) {
+        reply.header(
+          'content-security-policy',
+          "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+        );
+      }
+      return payload;
+    },
+  );
+  await app.register(fastifyStatic, {
+    root: join(projectRoot(), 'public'),
+    prefix: '/public/',
+    maxAge: config.nodeEnv === 'production' ? '1d' : 0,
   });
-  await app.register(fastifyStatic, { root: join(projectRoot(), 'public'), prefix: '/public/', maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
 
   // Every state-changing page form carries a CSRF token (the API authenticates by bearer token).
-  fastify.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    const path = request.url.split('?')[0];
-    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || CSRF_EXEMPT.some((re) => re.test(path))) return done();
-    // The forms of shared (cached) public pages carry no per-person token; see anonymous-forms.ts.
-    if (anonymousFormNeedsNoToken({ path, headers: request.headers, hasSessionCookie: hasSessionCookie(request.headers.cookie) }, config.publicUrl)) return done();
-    fastify.csrfProtection(request, reply, done);
-  });
+  fastify.addHook(
+    'preHandler',
+    (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+      const path = request.url.split('?')[0];
+      if (
+        ['GET', 'HEAD', 'OPTIONS'].includes(request.method) ||
+        CSRF_EXEMPT.some((re) => re.test(path))
+      )
+        return done();
+      // The forms of shared (cached) public pages carry no per-person token; see anonymous-forms.ts.
+      if (
+        anonymousFormNeedsNoToken(
+          {
+            path,
+            headers: request.headers,
+            hasSessionCookie: hasSessionCookie(request.headers.cookie),
+          },
+          config.publicUrl,
+        )
+      )
+        return done();
+      fastify.csrfProtection(request, reply, done);
+    },
+  );
 
   app.useGlobalPipes(createValidationPipe());
 
-  const document = completeOpenApi(SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Mend API')
-      .setDescription('The HTTP API of Mend. Errors: { statusCode, error, code, message }.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  ), config.publicUrl);
+  const document = completeOpenApi(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Mend API')
+        .setDescription('The HTTP API of Mend. Errors: { statusCode, error, code, message }.')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    ),
+    config.publicUrl,
+  );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }
 
 /** Creates, configures and initialises the app (not yet listening). */
-export async function createApp(config: AppConfig, options: AppModuleOptions): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: AppModuleOptions,
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options),
     new FastifyAdapter({

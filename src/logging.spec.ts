@@ -23,8 +23,21 @@ describe('redactUrl', () => {
 describe('QuietFrameworkLogger', () => {
   function spyLogger() {
     const calls: [string, unknown[]][] = [];
-    const at = (level: string) => (...args: unknown[]) => void calls.push([level, args]);
-    return { calls, inner: { log: at('log'), error: at('error'), warn: at('warn'), debug: at('debug'), verbose: at('verbose'), fatal: at('fatal') } };
+    const at =
+      (level: string) =>
+      (...args: unknown[]) =>
+        void calls.push([level, args]);
+    return {
+      calls,
+      inner: {
+        log: at('log'),
+        error: at('error'),
+        warn: at('warn'),
+        debug: at('debug'),
+        verbose: at('verbose'),
+        fatal: at('fatal'),
+      },
+    };
   }
 
   it('logs the framework’s route and module listings at debug, and everything else as it was', () => {

@@ -27,7 +27,10 @@ export function redactUrl(url: string | undefined): string | undefined {
   const beforeHash = hash < 0 ? url : url.slice(0, hash);
   const q = beforeHash.indexOf('?');
   let path = q < 0 ? beforeHash : beforeHash.slice(0, q);
-  path = path.replace(/^(\/calendar\/)[^/]+?(\.ics)?$/i, (_m, prefix: string, ext?: string) => `${prefix}[REDACTED]${ext ?? ''}`);
+  path = path.replace(
+    /^(\/calendar\/)[^/]+?(\.ics)?$/i,
+    (_m, prefix: string, ext?: string) => `${prefix}[REDACTED]${ext ?? ''}`,
+  );
   if (q < 0) return path + fragment;
   const query = beforeHash
     .slice(q + 1)
@@ -63,12 +66,18 @@ export function loggerParams(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
-      transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      transport: config.logPretty
+        ? { target: 'pino-pretty', options: { singleLine: true } }
+        : undefined,
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       genReqId: requestId,
       customProps: () => ({ app: 'mend' }),
       serializers: {
-        req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+        req: (req: { id?: string; method?: string; url?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
@@ -78,7 +87,13 @@ export function loggerParams(config: AppConfig): Params {
 }
 
 /** Nest's own start-up chatter (a line per module and per route, ~220 in all): logged at debug. */
-export const FRAMEWORK_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader', 'NestFactory', 'NestApplication']);
+export const FRAMEWORK_CONTEXTS = new Set([
+  'RoutesResolver',
+  'RouterExplorer',
+  'InstanceLoader',
+  'NestFactory',
+  'NestApplication',
+]);
 
 /**
  * The app's logger, with the framework's start-up lines demoted to debug, so a start prints a

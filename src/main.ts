@@ -6,7 +6,11 @@ import { createApp } from './app';
 import { EncryptionKeyMismatchError } from './common/crypto/encryption.service';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { dataSourceOptions } from './database/data-source-options';
-import { EmbeddedDatabaseError, EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
+import {
+  EmbeddedDatabaseError,
+  EmbeddedPostgresHandle,
+  startEmbeddedPostgres,
+} from './database/embedded-postgres';
 import { runMigrationsLocked } from './database/migrate';
 import { SeedService } from './seed/seed.service';
 import { Say, sayer, summaryLines } from './startup-summary';
@@ -18,7 +22,12 @@ async function migrate(url: string, say: Say, pretty: boolean): Promise<void> {
   await ds.initialize();
   try {
     const ran = await runMigrationsLocked(ds);
-    if (ran.length) say(pretty ? `applied ${ran.length} migration(s)` : `applied ${ran.length} migration(s): ${ran.join(', ')}`);
+    if (ran.length)
+      say(
+        pretty
+          ? `applied ${ran.length} migration(s)`
+          : `applied ${ran.length} migration(s): ${ran.join(', ')}`,
+      );
   } finally {
     await ds.destroy();
   }
@@ -37,8 +46,10 @@ function tryPort(port: number): Promise<unknown> {
 /** One sentence for a port Mend itself can't listen on; null for any other error. */
 function listenProblem(e: unknown, port: number): string | null {
   const code = (e as { code?: unknown }).code;
-  if (code === 'EADDRINUSE') return `Port ${port} is already in use (another Mend?): stop that program, or set PORT to a free port.`;
-  if (code === 'EACCES') return `Mend may not listen on port ${port}: set PORT to a number above 1023.`;
+  if (code === 'EADDRINUSE')
+    return `Port ${port} is already in use (another Mend?): stop that program, or set PORT to a free port.`;
+  if (code === 'EACCES')
+    return `Mend may not listen on port ${port}: set PORT to a number above 1023.`;
   return null;
 }
 
@@ -52,9 +63,23 @@ async function main(): Promise<void> {
       process.exit(78);
     }
     const { code, path } = e as { code?: string; path?: string };
-    if (path && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'ENOTDIR')) {
-      const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'it is read-only' : 'it is not a folder you may write to';
-      process.stderr.write(`Mend can't keep its files in ${path} (${why}): set DATA_DIR to a folder you can write to.\n`);
+    if (
+      path &&
+      (code === 'EACCES' ||
+        code === 'EPERM' ||
+        code === 'EROFS' ||
+        code === 'ENOSPC' ||
+        code === 'ENOTDIR')
+    ) {
+      const why =
+        code === 'ENOSPC'
+          ? 'the disk is full'
+          : code === 'EROFS'
+            ? 'it is read-only'
+            : 'it is not a folder you may write to';
+      process.stderr.write(
+        `Mend can't keep its files in ${path} (${why}): set DATA_DIR to a folder you can write to.\n`,
+      );
       process.exit(78);
     }
     throw e;
@@ -92,7 +117,8 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   };
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+    process.on(signal, () => void shutdown(signal));
 
   const portTaken = listenProblem((await tryPort(config.port)) ?? {}, config.port);
   if (portTaken) return fail(portTaken);
@@ -100,7 +126,11 @@ async function main(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   let clusterDir: string | null = null;
   if (!databaseUrl) {
-    say(pretty ? 'Starting the embedded PostgreSQL…' : `starting the embedded PostgreSQL (data under ${config.dataDir})`);
+    say(
+      pretty
+        ? 'Starting the embedded PostgreSQL…'
+        : `starting the embedded PostgreSQL (data under ${config.dataDir})`,
+    );
     embedded = startEmbeddedPostgres({ dir: join(config.dataDir, 'postgres') });
     try {
       const pg = (await embedded)!;
@@ -110,7 +140,9 @@ async function main(): Promise<void> {
     } catch (e) {
       if (stopping) return; // Ctrl-C during the first start interrupts initdb: nothing more to say
       if (e instanceof EmbeddedDatabaseError) return fail(e.message);
-      return fail(`The embedded PostgreSQL could not start: ${e instanceof Error ? e.message : String(e)}`);
+      return fail(
+        `The embedded PostgreSQL could not start: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 
@@ -125,7 +157,10 @@ async function main(): Promise<void> {
     app = await createApp(config, { databaseUrl });
   } catch (e) {
     // A start-up check (e.g. ENCRYPTION_KEY against the stored check value) failed: say so once and stop.
-    return fail(e instanceof Error ? e.message : String(e), e instanceof EncryptionKeyMismatchError ? 78 : 1);
+    return fail(
+      e instanceof Error ? e.message : String(e),
+      e instanceof EncryptionKeyMismatchError ? 78 : 1,
+    );
   }
   const seed = await app.get(SeedService).run();
   app.enableShutdownHooks([]);
@@ -137,7 +172,11 @@ async function main(): Promise<void> {
     throw e;
   }
   if (stopping) return;
-  for (const line of summaryLines({ config, clusterDir, createdPasswordFile: seed.coachPasswordFile }, pretty)) say(line);
+  for (const line of summaryLines(
+    { config, clusterDir, createdPasswordFile: seed.coachPasswordFile },
+    pretty,
+  ))
+    say(line);
 }
 
 main().catch((e: unknown) => {

@@ -10,13 +10,24 @@ describe('the start-up summary', () => {
   it('says in a few lines where to open Mend, the coach login and its password file, test mode, the outbox and the data', () => {
     const dataDir = tmp();
     const config = loadConfig({ DATA_DIR: dataDir, PORT: '4100' });
-    const lines = summaryLines({ config, clusterDir: '/var/lib/mend/mend-0123456789ab/cluster', createdPasswordFile: join(dataDir, 'initial-coach-password') }, true);
+    const lines = summaryLines(
+      {
+        config,
+        clusterDir: '/var/lib/mend/mend-0123456789ab/cluster',
+        createdPasswordFile: join(dataDir, 'initial-coach-password'),
+      },
+      true,
+    );
     expect(lines[0]).toBe('Mend is running on http://localhost:4100');
     const text = lines.join('\n');
-    expect(text).toContain(`coach@mend.local (created now); password in ${join(dataDir, 'initial-coach-password')}`);
+    expect(text).toContain(
+      `coach@mend.local (created now); password in ${join(dataDir, 'initial-coach-password')}`,
+    );
     expect(text).toContain('local test mode: no money moves');
     expect(text).toContain('kept in the outbox: http://localhost:4100/coach/outbox');
-    expect(text).toContain(`embedded PostgreSQL in /var/lib/mend/mend-0123456789ab/cluster (where its own user can reach it); key and password files in ${dataDir}`);
+    expect(text).toContain(
+      `embedded PostgreSQL in /var/lib/mend/mend-0123456789ab/cluster (where its own user can reach it); key and password files in ${dataDir}`,
+    );
     expect(lines.length).toBeLessThanOrEqual(7);
   });
 
@@ -24,19 +35,36 @@ describe('the start-up summary', () => {
     const dataDir = tmp();
     writeFileSync(join(dataDir, 'initial-coach-password'), 'coach@mend.local\nsecret-pw-123\n');
     const config = loadConfig({ DATA_DIR: dataDir });
-    const text = summaryLines({ config, clusterDir: join(dataDir, 'postgres', 'cluster'), createdPasswordFile: null }, true).join('\n');
+    const text = summaryLines(
+      { config, clusterDir: join(dataDir, 'postgres', 'cluster'), createdPasswordFile: null },
+      true,
+    ).join('\n');
     expect(text).toContain(`password in ${join(dataDir, 'initial-coach-password')}`);
     expect(text).toContain(`embedded PostgreSQL in ${join(dataDir, 'postgres', 'cluster')};`);
     expect(text).not.toContain('secret-pw-123');
-    const withEnv = summaryLines({ config: loadConfig({ DATA_DIR: tmp(), COACH_PASSWORD: 'chosen-password-1' }), clusterDir: null, createdPasswordFile: null }, false).join('\n');
+    const withEnv = summaryLines(
+      {
+        config: loadConfig({ DATA_DIR: tmp(), COACH_PASSWORD: 'chosen-password-1' }),
+        clusterDir: null,
+        createdPasswordFile: null,
+      },
+      false,
+    ).join('\n');
     expect(withEnv).toContain('COACH_PASSWORD');
     expect(withEnv).not.toContain('chosen-password-1');
   });
 
   it('names an external database by host and name, never its password', () => {
-    expect(databaseWhere('postgres://mend:s3cret@db.internal:5433/mend')).toBe('db.internal:5433/mend');
-    const config = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://mend:s3cret@db.internal:5433/mend' });
-    const text = summaryLines({ config, clusterDir: null, createdPasswordFile: null }, false).join('\n');
+    expect(databaseWhere('postgres://mend:s3cret@db.internal:5433/mend')).toBe(
+      'db.internal:5433/mend',
+    );
+    const config = loadConfig({
+      DATA_DIR: tmp(),
+      DATABASE_URL: 'postgres://mend:s3cret@db.internal:5433/mend',
+    });
+    const text = summaryLines({ config, clusterDir: null, createdPasswordFile: null }, false).join(
+      '\n',
+    );
     expect(text).toContain('PostgreSQL at db.internal:5433/mend (DATABASE_URL)');
     expect(text).not.toContain('s3cret');
   });

@@ -10,7 +10,13 @@ import { redirect, renderPage, safeNext } from '../web/page';
 import { AccountsService } from './accounts.service';
 import { DELETION_SCOPE } from './deletion-scope';
 import { Auth, CurrentUser } from './auth.decorators';
-import { LoginDto, PasswordResetConfirmDto, PasswordResetRequestDto, SignupDto, UpdateProfileDto } from './dto/auth.dto';
+import {
+  LoginDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  SignupDto,
+  UpdateProfileDto,
+} from './dto/auth.dto';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import { User } from './user.entity';
 
@@ -29,17 +35,36 @@ export class AccountsPagesController {
   }
 
   @Get('login')
-  async loginPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('next') next?: string): Promise<void> {
+  async loginPage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('next') next?: string,
+  ): Promise<void> {
     if (req.viewer) return redirect(reply, safeNext(next, '/account'));
     await renderPage(req, reply, 'accounts/login', { title: 'Sign in', next: safeNext(next, '') });
   }
 
   @Post('login')
-  async login(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async login(
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const form = await validateForm(LoginDto, { email: body.email, password: body.password });
     const next = safeNext(body.next, '');
     if (!form.ok) {
-      return renderPage(req, reply, 'accounts/login', { title: 'Sign in', error: 'Please enter your email and password.', email: body.email, next }, 400);
+      return renderPage(
+        req,
+        reply,
+        'accounts/login',
+        {
+          title: 'Sign in',
+          error: 'Please enter your email and password.',
+          email: body.email,
+          next,
+        },
+        400,
+      );
     }
     try {
       const { token, user } = await this.accounts.login(form.value, clientIp(req));
@@ -47,7 +72,13 @@ export class AccountsPagesController {
       redirect(reply, next || (user.role === 'coach' ? '/coach' : '/account'));
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      await renderPage(req, reply, 'accounts/login', { title: 'Sign in', error: e.message, email: body.email, next }, e.status);
+      await renderPage(
+        req,
+        reply,
+        'accounts/login',
+        { title: 'Sign in', error: e.message, email: body.email, next },
+        e.status,
+      );
     }
   }
 
@@ -59,86 +90,175 @@ export class AccountsPagesController {
   }
 
   @Get('signup')
-  async signupPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('next') next?: string): Promise<void> {
-    await renderPage(req, reply, 'accounts/signup', { title: 'Create your account', next: safeNext(next, '') });
+  async signupPage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('next') next?: string,
+  ): Promise<void> {
+    await renderPage(req, reply, 'accounts/signup', {
+      title: 'Create your account',
+      next: safeNext(next, ''),
+    });
   }
 
   @Post('signup')
-  async signup(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async signup(
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const values = {
-      name: body.name, email: body.email, password: body.password,
+      name: body.name,
+      email: body.email,
+      password: body.password,
       // Optional: a blank field is "not given".
-      preferredName: body.preferredName?.trim() || undefined, pronouns: body.pronouns?.trim() || undefined,
+      preferredName: body.preferredName?.trim() || undefined,
+      pronouns: body.pronouns?.trim() || undefined,
     };
     const form = await validateForm(SignupDto, values);
-    const shown = { name: body.name, email: body.email, preferredName: body.preferredName, pronouns: body.pronouns };
+    const shown = {
+      name: body.name,
+      email: body.email,
+      preferredName: body.preferredName,
+      pronouns: body.pronouns,
+    };
     // Back to where she was (e.g. the program's enroll button), or her account.
     const next = safeNext(body.next, '');
     if (!form.ok) {
-      return renderPage(req, reply, 'accounts/signup', { title: 'Create your account', errors: form.errors, values: shown, next }, 400);
+      return renderPage(
+        req,
+        reply,
+        'accounts/signup',
+        { title: 'Create your account', errors: form.errors, values: shown, next },
+        400,
+      );
     }
     try {
       const result = await this.accounts.signup(form.value, clientIp(req));
       if (result.kind === 'check_email') {
         return renderPage(req, reply, 'accounts/check-email', {
           title: 'Check your email',
-          message: 'You have booked with us before, so we sent you a link to choose your password. It works for one hour.',
+          message:
+            'You have booked with us before, so we sent you a link to choose your password. It works for one hour.',
         });
       }
       setSessionCookie(reply, result.token, this.secureCookies);
       redirect(reply, next || '/account');
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      await renderPage(req, reply, 'accounts/signup', { title: 'Create your account', error: e.message, values: shown, next }, e.status);
+      await renderPage(
+        req,
+        reply,
+        'accounts/signup',
+        { title: 'Create your account', error: e.message, values: shown, next },
+        e.status,
+      );
     }
   }
 
   @Get('password-reset')
-  async resetPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('token') token?: string): Promise<void> {
-    await renderPage(req, reply, 'accounts/password-reset', { title: 'Reset your password', token: token ?? null });
+  async resetPage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('token') token?: string,
+  ): Promise<void> {
+    await renderPage(req, reply, 'accounts/password-reset', {
+      title: 'Reset your password',
+      token: token ?? null,
+    });
   }
 
   @Post('password-reset')
-  async requestReset(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async requestReset(
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const form = await validateForm(PasswordResetRequestDto, { email: body.email });
     if (!form.ok) {
-      return renderPage(req, reply, 'accounts/password-reset', { title: 'Reset your password', token: null, error: 'Please enter a valid email address.' }, 400);
+      return renderPage(
+        req,
+        reply,
+        'accounts/password-reset',
+        { title: 'Reset your password', token: null, error: 'Please enter a valid email address.' },
+        400,
+      );
     }
     await this.accounts.requestPasswordReset(form.value.email, clientIp(req));
     await renderPage(req, reply, 'accounts/check-email', {
       title: 'Check your email',
-      message: 'If an account uses that address, a link to choose a new password is on its way. It works once, for one hour.',
+      message:
+        'If an account uses that address, a link to choose a new password is on its way. It works once, for one hour.',
     });
   }
 
   @Post('password-reset/confirm')
-  async confirmReset(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const form = await validateForm(PasswordResetConfirmDto, { token: body.token, password: body.password });
+  async confirmReset(
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const form = await validateForm(PasswordResetConfirmDto, {
+      token: body.token,
+      password: body.password,
+    });
     if (!form.ok) {
-      return renderPage(req, reply, 'accounts/password-reset', { title: 'Choose a new password', token: body.token, error: 'The password must be at least 10 characters.' }, 400);
+      return renderPage(
+        req,
+        reply,
+        'accounts/password-reset',
+        {
+          title: 'Choose a new password',
+          token: body.token,
+          error: 'The password must be at least 10 characters.',
+        },
+        400,
+      );
     }
     try {
       await this.accounts.confirmPasswordReset(form.value.token, form.value.password);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return renderPage(req, reply, 'accounts/password-reset', { title: 'Reset your password', token: null, error: e.message }, e.status);
+      return renderPage(
+        req,
+        reply,
+        'accounts/password-reset',
+        { title: 'Reset your password', token: null, error: e.message },
+        e.status,
+      );
     }
     clearSessionCookie(reply);
-    await renderPage(req, reply, 'accounts/login', { title: 'Sign in', notice: 'Your password is saved. Please sign in.', next: '' });
+    await renderPage(req, reply, 'accounts/login', {
+      title: 'Sign in',
+      notice: 'Your password is saved. Please sign in.',
+      next: '',
+    });
   }
 
   @Get('account')
   @Auth()
-  async account(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('saved') saved?: string): Promise<void> {
+  async account(
+    @CurrentUser() user: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('saved') saved?: string,
+  ): Promise<void> {
     await this.renderAccount(req, reply, user, saved === '1' ? 'Your details are saved.' : null);
   }
 
   /** The account page's "About you" form: PATCH /api/me's fields. */
   @Post('account/profile')
   @Auth()
-  async saveProfile(@CurrentUser() user: User, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async saveProfile(
+    @CurrentUser() user: User,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const values = {
-      name: body.name ?? '', preferredName: body.preferredName ?? '', pronouns: body.pronouns ?? '',
+      name: body.name ?? '',
+      preferredName: body.preferredName ?? '',
+      pronouns: body.pronouns ?? '',
       timeZone: body.timeZone?.trim() || null,
     };
     const form = await validateForm(UpdateProfileDto, values);
@@ -148,16 +268,32 @@ export class AccountsPagesController {
   }
 
   private async renderAccount(
-    req: FastifyRequest, reply: FastifyReply, user: User, notice: string | null,
-    errors: Record<string, string[]> | null = null, values?: Record<string, string | null>, status = 200,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: User,
+    notice: string | null,
+    errors: Record<string, string[]> | null = null,
+    values?: Record<string, string | null>,
+    status = 200,
   ): Promise<void> {
-    await renderPage(req, reply, 'accounts/account', {
-      title: 'Your account',
-      user: { name: user.name, email: user.email },
-      values: values ?? { name: user.name, preferredName: user.preferredName ?? '', pronouns: user.pronouns ?? '', timeZone: user.timeZone ?? '' },
-      errors,
-      notice,
-      deletionScope: DELETION_SCOPE,
-    }, status);
+    await renderPage(
+      req,
+      reply,
+      'accounts/account',
+      {
+        title: 'Your account',
+        user: { name: user.name, email: user.email },
+        values: values ?? {
+          name: user.name,
+          preferredName: user.preferredName ?? '',
+          pronouns: user.pronouns ?? '',
+          timeZone: user.timeZone ?? '',
+        },
+        errors,
+        notice,
+        deletionScope: DELETION_SCOPE,
+      },
+      status,
+    );
   }
 }

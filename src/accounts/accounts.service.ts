@@ -3,7 +3,15 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource, EntityManager, In, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import {
+  DataSource,
+  EntityManager,
+  In,
+  IsNull,
+  MoreThan,
+  QueryFailedError,
+  Repository,
+} from 'typeorm';
 import { DomainError } from '../common/errors';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { hashToken, newToken, normalizeEmail } from '../common/tokens';
@@ -24,10 +32,19 @@ const RESET_TTL_MS = 60 * 60 * 1000;
 export const LOGIN_FAILURE_LIMIT = 10;
 const LOGIN_FAILURE_WINDOW = 15 * 60;
 
-export type SignupResult = { kind: 'created'; token: string; user: UserDto } | { kind: 'check_email' };
+export type SignupResult =
+  { kind: 'created'; token: string; user: UserDto } | { kind: 'check_email' };
 
 export function toUserDto(u: User): UserDto {
-  return { id: u.id, email: u.email, name: u.name, preferredName: u.preferredName, pronouns: u.pronouns, timeZone: u.timeZone, role: u.role };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    preferredName: u.preferredName,
+    pronouns: u.pronouns,
+    timeZone: u.timeZone,
+    role: u.role,
+  };
 }
 
 export const PASSWORD_RESET_QUEUE = 'password-reset-request';
@@ -47,7 +64,11 @@ export class AccountsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<{ email: string }>(PASSWORD_RESET_QUEUE, (data) => this.sendResetLink(data.email), { retryLimit: 3, retryDelay: 10 });
+    this.jobs.register<{ email: string }>(
+      PASSWORD_RESET_QUEUE,
+      (data) => this.sendResetLink(data.email),
+      { retryLimit: 3, retryDelay: 10 },
+    );
   }
 
   async signup(dto: SignupDto, ip: string): Promise<SignupResult> {
@@ -56,31 +77,56 @@ export class AccountsService implements OnModuleInit {
     const passwordHash = await hashPassword(dto.password);
     try {
       return await this.dataSource.transaction(async (m) => {
-        const existing = await m.findOne(User, { where: { email }, lock: { mode: 'pessimistic_write' } });
-        if (existing?.passwordHash) throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists. Try signing in.');
+        const existing = await m.findOne(User, {
+          where: { email },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (existing?.passwordHash)
+          throw new DomainError(
+            'EMAIL_TAKEN',
+            'An account with this email already exists. Try signing in.',
+          );
         if (existing) {
           // Known only from a guest booking: prove the address before any password is set.
           await this.sendPasswordLink(m, existing, 'set');
           return { kind: 'check_email' as const };
         }
-        const user = await m.save(m.create(User, {
-          email, name: dto.name.trim(), role: 'client', passwordHash,
-          preferredName: optionalText(dto.preferredName), pronouns: optionalText(dto.pronouns),
-        }));
+        const user = await m.save(
+          m.create(User, {
+            email,
+            name: dto.name.trim(),
+            role: 'client',
+            passwordHash,
+            preferredName: optionalText(dto.preferredName),
+            pronouns: optionalText(dto.pronouns),
+          }),
+        );
         const token = await this.createSession(m, user.id);
         return { kind: 'created' as const, token, user: toUserDto(user) };
       });
     } catch (e) {
       if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505') {
-        throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists. Try signing in.');
+        throw new DomainError(
+          'EMAIL_TAKEN',
+          'An account with this email already exists. Try signing in.',
+        );
       }
       throw e;
     }
   }
 
   async login(dto: LoginDto, ip: string): Promise<{ token: string; user: UserDto }> {
-    const user = await this.verifyUnderLockout(normalizeEmail(dto.email), dto.password, `${normalizeEmail(dto.email)}|${ip}`, 'login-failure');
-    if (!user) throw new DomainError('INVALID_CREDENTIALS', 'That email and password don’t match an account.');
+    const user = await this.verifyUnderLockout(
+      normalizeEmail(dto.email),
+      dto.password,
+      `${normalizeEmail(dto.email)}|${ip}`,
+      'login-failure',
+    );
+    if (!user)
+      throw new DomainError(
+        'INVALID_CREDENTIALS',
+        'That email and password don’t match an account.',
+      );
     const token = await this.createSession(this.dataSource.manager, user.id);
     return { token, user: toUserDto(user) };
   }
@@ -90,9 +136,21 @@ export class AccountsService implements OnModuleInit {
    * statement (so parallel guesses can't pass the limit between a check and a count), and given
    * back only when the password was right. Unknown accounts cost the same time as known ones.
    */
-  private async verifyUnderLockout(email: string, password: string, key: string, bucket: 'login-failure' | 'password-recheck'): Promise<User | null> {
-    const slot = await this.rateLimit.reserve(bucket, key, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW,
-      bucket === 'login-failure' ? 'Too many failed sign-in attempts. You can also reset your password.' : 'Too many wrong passwords.');
+  private async verifyUnderLockout(
+    email: string,
+    password: string,
+    key: string,
+    bucket: 'login-failure' | 'password-recheck',
+  ): Promise<User | null> {
+    const slot = await this.rateLimit.reserve(
+      bucket,
+      key,
+      LOGIN_FAILURE_LIMIT,
+      LOGIN_FAILURE_WINDOW,
+      bucket === 'login-failure'
+        ? 'Too many failed sign-in attempts. You can also reset your password.'
+        : 'Too many wrong passwords.',
+    );
     const user = await this.users.findOne({ where: { email } });
     let ok = false;
     if (user?.passwordHash) ok = await verifyPassword(user.passwordHash, password);
@@ -140,9 +198,17 @@ export class AccountsService implements OnModuleInit {
         where: { tokenHash: hashToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!row) throw new DomainError('INVALID_TOKEN', 'This link has expired or was already used. Please ask for a new one.');
+      if (!row)
+        throw new DomainError(
+          'INVALID_TOKEN',
+          'This link has expired or was already used. Please ask for a new one.',
+        );
       // Using one link spends every link this person was sent.
-      await m.update(PasswordResetToken, { userId: row.userId, usedAt: IsNull() }, { usedAt: new Date() });
+      await m.update(
+        PasswordResetToken,
+        { userId: row.userId, usedAt: IsNull() },
+        { usedAt: new Date() },
+      );
       await m.update(User, { id: row.userId }, { passwordHash });
       // A new password ends every session, everywhere.
       await m.delete(AuthSession, { userId: row.userId });
@@ -197,7 +263,10 @@ export class AccountsService implements OnModuleInit {
     if (dto.preferredName !== undefined) changes.preferredName = optionalText(dto.preferredName);
     if (dto.pronouns !== undefined) changes.pronouns = optionalText(dto.pronouns);
     if (dto.timeZone !== undefined) changes.timeZone = optionalText(dto.timeZone);
-    if (changes.name !== undefined && !changes.name) throw new DomainError('VALIDATION_FAILED', 'Please check: name.', { name: ['name must not be empty'] });
+    if (changes.name !== undefined && !changes.name)
+      throw new DomainError('VALIDATION_FAILED', 'Please check: name.', {
+        name: ['name must not be empty'],
+      });
     if (Object.keys(changes).length) await this.users.update({ id: userId }, changes);
     return toUserDto(await this.users.findOneOrFail({ where: { id: userId } }));
   }
@@ -205,13 +274,20 @@ export class AccountsService implements OnModuleInit {
   /** How each of these people is addressed (preferred name, else name); erased people are absent. */
   async displayNames(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows = await this.users.find({ where: { id: In(ids) }, select: { id: true, name: true, preferredName: true } });
+    const rows = await this.users.find({
+      where: { id: In(ids) },
+      select: { id: true, name: true, preferredName: true },
+    });
     return new Map(rows.map((u) => [u.id, addressName(u)]));
   }
 
   /** Clients (not the coach), newest first, optionally matching a name or email fragment. */
   async searchClients(search: string | undefined, limit = 100): Promise<User[]> {
-    const q = this.users.createQueryBuilder('u').where(`u.role = 'client'`).orderBy('u.created_at', 'DESC').take(limit);
+    const q = this.users
+      .createQueryBuilder('u')
+      .where(`u.role = 'client'`)
+      .orderBy('u.created_at', 'DESC')
+      .take(limit);
     const term = search?.trim();
     if (term) {
       const like = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
@@ -227,7 +303,10 @@ export class AccountsService implements OnModuleInit {
   async checkPassword(userId: string, password: string): Promise<boolean> {
     const user = await this.users.findOne({ where: { id: userId } });
     if (!user?.passwordHash) return false;
-    return (await this.verifyUnderLockout(user.email, password, user.id, 'password-recheck'))?.id === user.id;
+    return (
+      (await this.verifyUnderLockout(user.email, password, user.id, 'password-recheck'))?.id ===
+      user.id
+    );
   }
 
   /** Deletes a user inside the caller's transaction; sessions, tokens and their rows cascade. */
@@ -247,7 +326,8 @@ export class AccountsService implements OnModuleInit {
     const email = this.config.coach.email;
     const existing = await this.users.findOne({ where: { email } });
     if (existing) {
-      if (existing.role !== 'coach') await this.users.update({ id: existing.id }, { role: 'coach' });
+      if (existing.role !== 'coach')
+        await this.users.update({ id: existing.id }, { role: 'coach' });
       return { created: false, passwordFile: null };
     }
     let password = this.config.coach.password;
@@ -269,7 +349,11 @@ export class AccountsService implements OnModuleInit {
 
   private async createSession(m: EntityManager, userId: string): Promise<string> {
     const { token, hash } = newToken();
-    await m.insert(AuthSession, { userId, tokenHash: hash, expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000) });
+    await m.insert(AuthSession, {
+      userId,
+      tokenHash: hash,
+      expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000),
+    });
     return token;
   }
 
@@ -281,14 +365,26 @@ export class AccountsService implements OnModuleInit {
     await this.sendPasswordLink(m, user, 'set', intro);
   }
 
-  private async sendPasswordLink(m: EntityManager, user: User, purpose: 'reset' | 'set', customIntro?: string): Promise<void> {
+  private async sendPasswordLink(
+    m: EntityManager,
+    user: User,
+    purpose: 'reset' | 'set',
+    customIntro?: string,
+  ): Promise<void> {
     const { token, hash } = newToken();
-    await m.insert(PasswordResetToken, { userId: user.id, tokenHash: hash, expiresAt: new Date(Date.now() + RESET_TTL_MS), usedAt: null });
+    await m.insert(PasswordResetToken, {
+      userId: user.id,
+      tokenHash: hash,
+      expiresAt: new Date(Date.now() + RESET_TTL_MS),
+      usedAt: null,
+    });
     const link = `${this.config.publicUrl}/password-reset?token=${token}`;
     const subject = purpose === 'set' ? 'Set your Mend password' : 'Reset your Mend password';
-    const intro = customIntro ?? (purpose === 'set'
-      ? 'Someone (hopefully you) asked to create an account with this email. You have booked with us before, so we only need you to choose a password.'
-      : 'Someone (hopefully you) asked to reset the password of your Mend account.');
+    const intro =
+      customIntro ??
+      (purpose === 'set'
+        ? 'Someone (hopefully you) asked to create an account with this email. You have booked with us before, so we only need you to choose a password.'
+        : 'Someone (hopefully you) asked to reset the password of your Mend account.');
     await this.mail.enqueue(m, {
       kind: purpose === 'set' ? 'password_set' : 'password_reset',
       to: user.email,

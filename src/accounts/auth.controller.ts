@@ -4,7 +4,15 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { clientIp } from '../common/http';
 import { AccountsService, toUserDto } from './accounts.service';
 import { Auth, CurrentUser } from './auth.decorators';
-import { AuthResultDto, LoginDto, PasswordResetConfirmDto, PasswordResetRequestDto, SignupDto, UpdateProfileDto, UserDto } from './dto/auth.dto';
+import {
+  AuthResultDto,
+  LoginDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  SignupDto,
+  UpdateProfileDto,
+  UserDto,
+} from './dto/auth.dto';
 import { User } from './user.entity';
 
 @ApiTags('accounts')
@@ -13,9 +21,15 @@ export class AuthController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Post('auth/signup')
-  @ApiOperation({ summary: 'Create an account (202 check_email for an email known from a guest booking)' })
+  @ApiOperation({
+    summary: 'Create an account (202 check_email for an email known from a guest booking)',
+  })
   @ApiResponse({ status: 201, type: AuthResultDto })
-  async signup(@Body() dto: SignupDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async signup(
+    @Body() dto: SignupDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const result = await this.accounts.signup(dto, clientIp(req));
     if (result.kind === 'check_email') {
       reply.status(202);
@@ -42,7 +56,10 @@ export class AuthController {
 
   @Post('auth/password-reset')
   @HttpCode(202)
-  async passwordReset(@Body() dto: PasswordResetRequestDto, @Req() req: FastifyRequest): Promise<{ status: string }> {
+  async passwordReset(
+    @Body() dto: PasswordResetRequestDto,
+    @Req() req: FastifyRequest,
+  ): Promise<{ status: string }> {
     await this.accounts.requestPasswordReset(dto.email, clientIp(req));
     return { status: 'accepted' };
   }
@@ -64,7 +81,9 @@ export class AuthController {
   @Patch('me')
   @Auth()
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change your name, preferred name, pronouns or time zone (only the fields given)' })
+  @ApiOperation({
+    summary: 'Change your name, preferred name, pronouns or time zone (only the fields given)',
+  })
   @ApiResponse({ status: 200, type: UserDto })
   updateMe(@CurrentUser() user: User, @Body() dto: UpdateProfileDto): Promise<UserDto> {
     return this.accounts.updateProfile(user.id, dto);

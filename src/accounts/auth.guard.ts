@@ -20,7 +20,9 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (request.viewer === undefined) {
-      const token = isApiRequest(request) ? bearer(request) : (request.cookies?.[SESSION_COOKIE] ?? null);
+      const token = isApiRequest(request)
+        ? bearer(request)
+        : (request.cookies?.[SESSION_COOKIE] ?? null);
       request.sessionToken = token;
       request.viewer = token ? await this.accounts.userForToken(token) : null;
     }

@@ -9,7 +9,9 @@ describe('person names', () => {
   });
 
   it('adds pronouns for the coach only when given', () => {
-    expect(nameWithPronouns({ name: 'A', preferredName: 'Sam', pronouns: 'they/them' })).toBe('Sam (they/them)');
+    expect(nameWithPronouns({ name: 'A', preferredName: 'Sam', pronouns: 'they/them' })).toBe(
+      'Sam (they/them)',
+    );
     expect(nameWithPronouns({ name: 'A', preferredName: null, pronouns: '' })).toBe('A');
   });
 

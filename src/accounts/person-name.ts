@@ -8,7 +8,11 @@ export function addressName(person: { name: string; preferredName?: string | nul
 }
 
 /** "Sam (they/them)" for the coach's pages, where pronouns help; just the name without them. */
-export function nameWithPronouns(person: { name: string; preferredName?: string | null; pronouns?: string | null }): string {
+export function nameWithPronouns(person: {
+  name: string;
+  preferredName?: string | null;
+  pronouns?: string | null;
+}): string {
   const pronouns = person.pronouns?.trim();
   return pronouns ? `${addressName(person)} (${pronouns})` : addressName(person);
 }

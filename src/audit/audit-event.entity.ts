@@ -1,6 +1,12 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const AUDIT_ACTIONS = ['client_notes.read', 'shared_reflections.read', 'data.exported', 'account.erased', 'key.rotated'] as const;
+export const AUDIT_ACTIONS = [
+  'client_notes.read',
+  'shared_reflections.read',
+  'data.exported',
+  'account.erased',
+  'key.rotated',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_SUBJECT_TYPES = ['client', 'enrollment', 'account', 'encrypted_table'] as const;
@@ -19,8 +25,14 @@ export type AuditActorRole = 'coach' | 'client' | 'system';
  */
 @Entity('audit_events')
 @Index('IDX_audit_events_person', ['personId', 'id'])
-@Check('CHK_audit_events_action', `"action" IN ('client_notes.read', 'shared_reflections.read', 'data.exported', 'account.erased', 'key.rotated')`)
-@Check('CHK_audit_events_subject_type', `"subject_type" IN ('client', 'enrollment', 'account', 'encrypted_table')`)
+@Check(
+  'CHK_audit_events_action',
+  `"action" IN ('client_notes.read', 'shared_reflections.read', 'data.exported', 'account.erased', 'key.rotated')`,
+)
+@Check(
+  'CHK_audit_events_subject_type',
+  `"subject_type" IN ('client', 'enrollment', 'account', 'encrypted_table')`,
+)
 @Check('CHK_audit_events_actor_role', `"actor_role" IN ('coach', 'client', 'system')`)
 export class AuditEvent {
   /** Increasing: the cursor of `GET /api/audit?before=`. */

@@ -12,7 +12,10 @@ export class AuditController {
 
   @Get()
   @Auth('coach')
-  @ApiOperation({ summary: 'The audit trail, newest first (ids only, never any text); page with ?before=<last id>' })
+  @ApiOperation({
+    summary:
+      'The audit trail, newest first (ids only, never any text); page with ?before=<last id>',
+  })
   @ApiResponse({ status: 200, type: [AuditEntryDto] })
   list(@Query() q: AuditQueryDto): Promise<AuditEntryDto[]> {
     return this.audit.list(q.limit ?? AUDIT_PAGE_DEFAULT, q.before ?? null);

@@ -12,9 +12,18 @@ export class AuditPagesController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  async page(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('before') before?: string): Promise<void> {
+  async page(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('before') before?: string,
+  ): Promise<void> {
     const cursor = typeof before === 'string' && /^[1-9][0-9]{0,17}$/.test(before) ? before : null;
     const { rows, older } = await this.audit.page(50, cursor);
-    await renderPage(req, reply, 'coach/audit', { title: 'Audit trail', rows, older, paged: cursor !== null });
+    await renderPage(req, reply, 'coach/audit', {
+      title: 'Audit trail',
+      rows,
+      older,
+      paged: cursor !== null,
+    });
   }
 }

@@ -25,15 +25,29 @@ export interface NewAuditEntry {
 }
 
 type RawRow = {
-  id: string; at: Date; actor_id: string | null; actor_role: AuditActorRole; action: AuditAction;
-  subject_type: AuditSubjectType; subject_id: string; person_id: string | null; request_id: string | null;
+  id: string;
+  at: Date;
+  actor_id: string | null;
+  actor_role: AuditActorRole;
+  action: AuditAction;
+  subject_type: AuditSubjectType;
+  subject_id: string;
+  person_id: string | null;
+  request_id: string | null;
 };
 
 const COLUMNS = `id::text AS id, at, actor_id, actor_role, action, subject_type, subject_id, person_id, request_id`;
 
 const toRow = (r: RawRow): AuditRow => ({
-  id: r.id, at: r.at, actorId: r.actor_id, actorRole: r.actor_role, action: r.action,
-  subjectType: r.subject_type, subjectId: r.subject_id, personId: r.person_id, requestId: r.request_id,
+  id: r.id,
+  at: r.at,
+  actorId: r.actor_id,
+  actorRole: r.actor_role,
+  action: r.action,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  personId: r.person_id,
+  requestId: r.request_id,
 });
 
 /** The audit_events table: appended to, read newest first; never updated or deleted (the database refuses). */
@@ -46,7 +60,15 @@ export class AuditRepository {
     await m.query(
       `INSERT INTO audit_events (actor_id, actor_role, action, subject_type, subject_id, person_id, request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [entry.actorId, entry.actorRole, entry.action, entry.subjectType, entry.subjectId, entry.personId, entry.requestId],
+      [
+        entry.actorId,
+        entry.actorRole,
+        entry.action,
+        entry.subjectType,
+        entry.subjectId,
+        entry.personId,
+        entry.requestId,
+      ],
     );
   }
 

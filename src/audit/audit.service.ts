@@ -28,7 +28,8 @@ export interface AuditPageRow extends AuditEntryDto {
 /** Where the coach can see the record an entry is about (the coach's own account has no client page). */
 function linkFor(r: AuditRow): string | null {
   if (r.subjectType === 'enrollment') return `/coach/members/${r.subjectId}`;
-  if (r.subjectType === 'client' || (r.subjectType === 'account' && r.actorRole === 'client')) return `/coach/clients/${r.personId}`;
+  if (r.subjectType === 'client' || (r.subjectType === 'account' && r.actorRole === 'client'))
+    return `/coach/clients/${r.personId}`;
   return null;
 }
 
@@ -57,25 +58,58 @@ export class AuditService {
   ) {}
 
   clientNotesRead(ctx: AuditContext, clientId: string): Promise<void> {
-    return this.audit.append({ ...ctx, action: 'client_notes.read', subjectType: 'client', subjectId: clientId, personId: clientId });
+    return this.audit.append({
+      ...ctx,
+      action: 'client_notes.read',
+      subjectType: 'client',
+      subjectId: clientId,
+      personId: clientId,
+    });
   }
 
   sharedReflectionsRead(ctx: AuditContext, enrollmentId: string, memberId: string): Promise<void> {
-    return this.audit.append({ ...ctx, action: 'shared_reflections.read', subjectType: 'enrollment', subjectId: enrollmentId, personId: memberId });
+    return this.audit.append({
+      ...ctx,
+      action: 'shared_reflections.read',
+      subjectType: 'enrollment',
+      subjectId: enrollmentId,
+      personId: memberId,
+    });
   }
 
   exported(ctx: AuditContext, userId: string): Promise<void> {
-    return this.audit.append({ ...ctx, action: 'data.exported', subjectType: 'account', subjectId: userId, personId: userId });
+    return this.audit.append({
+      ...ctx,
+      action: 'data.exported',
+      subjectType: 'account',
+      subjectId: userId,
+      personId: userId,
+    });
   }
 
   /** Inside the erasure's transaction: the entry commits with the erasure or not at all. */
   erased(m: EntityManager, ctx: AuditContext, userId: string): Promise<void> {
-    return this.audit.append({ ...ctx, action: 'account.erased', subjectType: 'account', subjectId: userId, personId: userId }, m);
+    return this.audit.append(
+      {
+        ...ctx,
+        action: 'account.erased',
+        subjectType: 'account',
+        subjectId: userId,
+        personId: userId,
+      },
+      m,
+    );
   }
 
   /** Rows of `table` were re-encrypted under the key `keyId` (the rotation job). */
   keyRotated(table: string, keyId: string, ctx: AuditContext = SYSTEM_ACTOR): Promise<void> {
-    return this.audit.append({ ...ctx, action: 'key.rotated', subjectType: 'encrypted_table', subjectId: `${table}:${keyId}`, personId: null });
+    return this.audit.append({
+      ...ctx,
+      action: 'key.rotated',
+      subjectType: 'encrypted_table',
+      subjectId: `${table}:${keyId}`,
+      personId: null,
+    });
   }
 
   async list(limit = AUDIT_PAGE_DEFAULT, before: string | null = null): Promise<AuditEntryDto[]> {
@@ -88,10 +122,17 @@ export class AuditService {
   }
 
   /** For the coach's page: each entry in words, with the person's preferred name while they have an account. */
-  async page(limit = AUDIT_PAGE_DEFAULT, before: string | null = null): Promise<{ rows: AuditPageRow[]; older: string | null }> {
+  async page(
+    limit = AUDIT_PAGE_DEFAULT,
+    before: string | null = null,
+  ): Promise<{ rows: AuditPageRow[]; older: string | null }> {
     const rows = await this.audit.newest(limit + 1, before);
     const shown = rows.slice(0, limit);
-    const ids = [...new Set(shown.flatMap((r) => [r.actorId, r.personId]).filter((x): x is string => x !== null))];
+    const ids = [
+      ...new Set(
+        shown.flatMap((r) => [r.actorId, r.personId]).filter((x): x is string => x !== null),
+      ),
+    ];
     const names = await this.accounts.displayNames(ids);
     return {
       older: rows.length > limit ? shown[shown.length - 1].id : null,
@@ -100,11 +141,22 @@ export class AuditService {
         const actorName = r.actorId ? names.get(r.actorId) : undefined;
         return {
           ...toDto(r),
-          actorLabel: r.actorRole === 'system' ? 'Mend (background job)' : r.actorRole === 'coach' ? 'You (coach)' : actorName ?? 'A person whose account is erased',
+          actorLabel:
+            r.actorRole === 'system'
+              ? 'Mend (background job)'
+              : r.actorRole === 'coach'
+                ? 'You (coach)'
+                : (actorName ?? 'A person whose account is erased'),
           actionLabel: ACTION_WORDS[r.action],
-          person: r.personId && personName ? { id: r.personId, name: personName, link: linkFor(r) } : null,
+          person:
+            r.personId && personName
+              ? { id: r.personId, name: personName, link: linkFor(r) }
+              : null,
           personErased: r.personId !== null && personName === undefined,
-          subjectLabel: r.subjectType === 'encrypted_table' ? r.subjectId.replace(':', ', key ') : `${r.subjectType} ${r.subjectId}`,
+          subjectLabel:
+            r.subjectType === 'encrypted_table'
+              ? r.subjectId.replace(':', ', key ')
+              : `${r.subjectType} ${r.subjectId}`,
         };
       }),
     };

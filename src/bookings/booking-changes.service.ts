@@ -48,8 +48,7 @@ export class BookingChangesService {
     const noticeHours = (await this.scheduling.settings(b.coachId)).cancellationNoticeHours;
     const canChange =
       b.status === 'confirmed' && withinNotice('client', b.startAt, now, noticeHours);
-    const due =
-      canChange && b.price > 0 && refundDue('client', b.startAt, now, noticeHours);
+    const due = canChange && b.price > 0 && refundDue('client', b.startAt, now, noticeHours);
     return {
       canChange,
       noticeHours,
@@ -132,7 +131,8 @@ export class BookingChangesService {
   async reschedule(id: string, access: BookingAccess, startIso: string): Promise<BookingOutDto> {
     const start = new Date(startIso);
     // Pages pass the form's text through: an unreadable time never reaches a query.
-    if (Number.isNaN(start.getTime())) throw validationFailed({ start: ['start must be an ISO 8601 instant'] });
+    if (Number.isNaN(start.getTime()))
+      throw validationFailed({ start: ['start must be an ISO 8601 instant'] });
     // Authorise before saying anything about slots (a stranger learns nothing).
     const { booking: before } = await this.support.load(this.dataSource.manager, id, access);
     const type = await this.scheduling.sessionTypeById(before.sessionTypeId);

@@ -165,7 +165,9 @@ export class BookingSupport {
       ...(details
         ? {
             meetingUrl: meeting?.url ?? null,
-            meeting: meeting ? { kind: meeting.kind, label: meeting.label, location: meeting.location } : null,
+            meeting: meeting
+              ? { kind: meeting.kind, label: meeting.label, location: meeting.location }
+              : null,
             intake: b.intake ?? {},
           }
         : {}),
@@ -174,7 +176,13 @@ export class BookingSupport {
   }
 
   /** Expired holds overlapping a busy range stop blocking it (inside the caller's transaction). */
-  releaseExpiredHolds(m: EntityManager, coachId: string, busyStart: Date, busyEnd: Date, now: Date): Promise<void> {
+  releaseExpiredHolds(
+    m: EntityManager,
+    coachId: string,
+    busyStart: Date,
+    busyEnd: Date,
+    now: Date,
+  ): Promise<void> {
     return this.bookings.releaseExpiredHolds(m, coachId, busyStart, busyEnd, now);
   }
 
@@ -196,7 +204,14 @@ export class BookingSupport {
     const next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
     const dayEnd = new Date(startOfLocalDate(next, settings.timeZone));
     await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`booking-day:${coachId}:${date}`]);
-    const count = await this.bookings.countActiveStarting(m, coachId, dayStart, dayEnd, now, exceptId);
+    const count = await this.bookings.countActiveStarting(
+      m,
+      coachId,
+      dayStart,
+      dayEnd,
+      now,
+      exceptId,
+    );
     if (count >= settings.maxSessionsPerDay)
       throw new DomainError('SLOT_TAKEN', 'That day is fully booked now. Please pick another day.');
   }

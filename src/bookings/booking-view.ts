@@ -89,7 +89,10 @@ export function calendarLinks(b: {
   manageUrl?: string;
   meeting?: { location: string } | null;
 }): { google: string; outlook: string } {
-  const details = [b.meeting ? `Where: ${b.meeting.location}` : '', b.manageUrl ? `Manage or cancel: ${b.manageUrl}` : '']
+  const details = [
+    b.meeting ? `Where: ${b.meeting.location}` : '',
+    b.manageUrl ? `Manage or cancel: ${b.manageUrl}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
   const google = new URLSearchParams({
@@ -145,9 +148,11 @@ export function monthGrid(
 }
 
 export function monthLabel(month: string, locale = DEFAULT_LOCALE): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
-    new Date(`${month}-15T12:00:00Z`),
-  );
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: 'UTC',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${month}-15T12:00:00Z`));
 }
 
 export function addMonths(month: string, n: number): string {

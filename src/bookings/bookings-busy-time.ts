@@ -17,7 +17,13 @@ export class BookingsBusyTime implements BusyTimeSource, OnModuleInit {
     this.registry.register(this);
   }
 
-  busyRanges(m: EntityManager, coachId: string, from: Date, to: Date, now: Date): Promise<BusyRange[]> {
+  busyRanges(
+    m: EntityManager,
+    coachId: string,
+    from: Date,
+    to: Date,
+    now: Date,
+  ): Promise<BusyRange[]> {
     return this.bookings.activeBusyRanges(m, coachId, from, to, now);
   }
 }

@@ -30,8 +30,15 @@ export class BookingsDataRightsService {
     private readonly clock: Clock,
   ) {}
 
-  async bookingsOf(clientId: string, m: EntityManager = this.dataSource.manager): Promise<BookingRecord[]> {
-    const rows = await m.find(Booking, { where: { clientId }, relations: { sessionType: true }, order: { startAt: 'DESC' } });
+  async bookingsOf(
+    clientId: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<BookingRecord[]> {
+    const rows = await m.find(Booking, {
+      where: { clientId },
+      relations: { sessionType: true },
+      order: { startAt: 'DESC' },
+    });
     return rows.map((b) => ({
       id: b.id,
       status: b.status,
@@ -60,10 +67,15 @@ export class BookingsDataRightsService {
    */
   async eraseFor(m: EntityManager, user: { id: string; email: string }): Promise<number> {
     const future = await m.find(Booking, {
-      where: { clientId: user.id, status: In(['confirmed', 'pending_payment']), startAt: MoreThan(this.clock.now()) },
+      where: {
+        clientId: user.id,
+        status: In(['confirmed', 'pending_payment']),
+        startAt: MoreThan(this.clock.now()),
+      },
       lock: { mode: 'pessimistic_write' },
     });
-    for (const b of future) await this.changes.cancelLoaded(m, b, 'coach', 'The client deleted their account.');
+    for (const b of future)
+      await this.changes.cancelLoaded(m, b, 'coach', 'The client deleted their account.');
     await m.query(`DELETE FROM idempotency_keys WHERE response->>'email' = $1`, [user.email]);
     return future.length;
   }

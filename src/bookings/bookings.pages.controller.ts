@@ -85,7 +85,9 @@ export class BookingsPagesController {
   ): Promise<Picker> {
     const today = todayIn(zone, this.clock.now());
     const wanted = isDate(q.date) ? q.date! : isDate(q.from) ? q.from! : null;
-    let month = /^\d{4}-(0[1-9]|1[0-2])$/.test(q.month ?? '') ? q.month! : (wanted ?? today).slice(0, 7);
+    let month = /^\d{4}-(0[1-9]|1[0-2])$/.test(q.month ?? '')
+      ? q.month!
+      : (wanted ?? today).slice(0, 7);
     if (month < today.slice(0, 7)) month = today.slice(0, 7);
     const first = `${month}-01`;
     const last = addDays(`${addMonths(month, 1)}-01`, -1);
@@ -185,7 +187,11 @@ export class BookingsPagesController {
     if (!start) return redirect(reply, `/book/${slug}`);
     // A signed-in returning client starts from what they said last time.
     const values: FormValues = viewer
-      ? { name: viewer.name, email: viewer.email, intake: await this.bookings.lastIntakeOf(viewer.id) }
+      ? {
+          name: viewer.name,
+          email: viewer.email,
+          intake: await this.bookings.lastIntakeOf(viewer.id),
+        }
       : {};
     await this.renderDetails(req, reply, type.slug, zone, start, values, null, 200);
   }
@@ -238,7 +244,8 @@ export class BookingsPagesController {
     const start = body.start ?? '';
     const intake: Record<string, string> = {};
     for (const [k, v] of Object.entries(body))
-      if (k.startsWith('intake_') && typeof v === 'string') intake[k.slice('intake_'.length)] = v.slice(0, 4000);
+      if (k.startsWith('intake_') && typeof v === 'string')
+        intake[k.slice('intake_'.length)] = v.slice(0, 4000);
     const values: FormValues = {
       name: body.name,
       email: body.email,
@@ -353,7 +360,13 @@ export class BookingsPagesController {
         .map((iq) => ({ label: iq.label, answer: booking.intake![iq.id] })),
     };
     if (q.booked === '1' && active && !extra.error)
-      return renderPage(req, reply, 'bookings/booked', { title: "You're booked", ...common }, status);
+      return renderPage(
+        req,
+        reply,
+        'bookings/booked',
+        { title: "You're booked", ...common },
+        status,
+      );
     const confirmCancel = q.step === 'cancel' && options.canChange;
     const picker =
       options.canChange && type && !confirmCancel
@@ -400,7 +413,10 @@ export class BookingsPagesController {
         reply,
         token,
         {},
-        { error: 'The notice period has passed since that page was shown, so nothing was cancelled.' },
+        {
+          error:
+            'The notice period has passed since that page was shown, so nothing was cancelled.',
+        },
         409,
       );
     const result = await this.changes.cancel(

@@ -131,10 +131,16 @@ export class BookingsService implements OnModuleInit {
           now,
         );
         await this.support.checkDailyLimit(m, type.coachId, start, now, null);
-        const client = await this.accounts.findOrCreateClient(m, dto.email, dto.name, dto.timeZone, {
-          preferredName: dto.preferredName,
-          pronouns: dto.pronouns,
-        });
+        const client = await this.accounts.findOrCreateClient(
+          m,
+          dto.email,
+          dto.name,
+          dto.timeZone,
+          {
+            preferredName: dto.preferredName,
+            pronouns: dto.pronouns,
+          },
+        );
         const id = randomUUID();
         const row = m.create(Booking, {
           id,
@@ -155,14 +161,21 @@ export class BookingsService implements OnModuleInit {
           notes: dto.notes?.trim() || null,
           intake: Object.keys(intake.clean).length ? intake.clean : null,
           meetingUrl:
-            type.meetingKind === 'generated_video' ? newMeetingRoom(this.config.meetingBaseUrl) : null,
+            type.meetingKind === 'generated_video'
+              ? newMeetingRoom(this.config.meetingBaseUrl)
+              : null,
           manageTokenHash: hashToken(this.support.manageToken(id)),
           sequence: 0,
           createdAt: now,
         });
         await m.insert(Booking, row);
         if (!paid) await this.mails.confirmed(m, row, await this.support.context(row, m, type));
-        const out = this.support.toDto(row, type, { manageUrl: this.support.manageUrl(row.id) }, false);
+        const out = this.support.toDto(
+          row,
+          type,
+          { manageUrl: this.support.manageUrl(row.id) },
+          false,
+        );
         if (key)
           await m.query(
             `INSERT INTO idempotency_keys (key, request_hash, status_code, response) VALUES ($1, $2, 201, $3)`,
@@ -269,9 +282,14 @@ export class BookingsService implements OnModuleInit {
    * The signed-in client's own bookings. The API leaves manage links out (the session is enough to
    * manage them there); the member's sessions page asks for them, to link each to its manage page.
    */
-  async listForClient(user: User, opts: { withManageLinks?: boolean } = {}): Promise<BookingOutDto[]> {
+  async listForClient(
+    user: User,
+    opts: { withManageLinks?: boolean } = {},
+  ): Promise<BookingOutDto[]> {
     const rows = await this.list({ clientId: user.id }, 500);
-    return opts.withManageLinks ? rows.map((b) => ({ ...b, manageUrl: this.support.manageUrl(b.id) })) : rows;
+    return opts.withManageLinks
+      ? rows.map((b) => ({ ...b, manageUrl: this.support.manageUrl(b.id) }))
+      : rows;
   }
 
   /** The coach's upcoming active sessions (the coach pages and the calendar feed). */
@@ -283,9 +301,12 @@ export class BookingsService implements OnModuleInit {
   }
 
   private async list(where: FindOptionsWhere<Booking>, take: number): Promise<BookingOutDto[]> {
-    const rows = await this.dataSource
-      .getRepository(Booking)
-      .find({ where, order: { startAt: 'ASC' }, take, relations: { sessionType: true, client: true } });
+    const rows = await this.dataSource.getRepository(Booking).find({
+      where,
+      order: { startAt: 'ASC' },
+      take,
+      relations: { sessionType: true, client: true },
+    });
     return rows.map((b) =>
       this.support.toDto(b, b.sessionType!, {
         displayName: b.client?.preferredName?.trim() || b.clientName,

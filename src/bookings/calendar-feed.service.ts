@@ -57,7 +57,9 @@ export class CalendarFeedService {
       }
       // The context is shared per session type; the meeting place is each booking's own.
       const meeting = meetingInfo(type, b.meetingUrl);
-      events.push(bookingEvent(b, { ...ctx, meeting, manageUrl: this.support.manageUrl(b.id) }, now, true));
+      events.push(
+        bookingEvent(b, { ...ctx, meeting, manageUrl: this.support.manageUrl(b.id) }, now, true),
+      );
     }
     const settings = await this.scheduling.settings(coachId);
     return buildCalendar('PUBLISH', events, `${settings.displayName}: sessions`);

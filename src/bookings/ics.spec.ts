@@ -17,7 +17,11 @@ const event = (over: Partial<IcsEvent> = {}): IcsEvent => ({
 
 const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '');
 /** The content lines' names, in order (what a calendar app acts on). */
-const names = (ics: string) => unfold(ics).split('\r\n').filter(Boolean).map((l) => /^[A-Z-]+/.exec(l)?.[0]);
+const names = (ics: string) =>
+  unfold(ics)
+    .split('\r\n')
+    .filter(Boolean)
+    .map((l) => /^[A-Z-]+/.exec(l)?.[0]);
 
 describe('ics', () => {
   it('writes a REQUEST with UTC times, sequence, organizer and attendee, CRLF endings', () => {
@@ -37,8 +41,12 @@ describe('ics', () => {
     expect(unfolded).toContain('STATUS:CONFIRMED\r\n');
     expect(unfolded).toContain('LOCATION:Video call\r\n');
     expect(unfolded).toMatch(/ORGANIZER;CN="Dana D Reyes":mailto:coach@example\.com\r\n/i);
-    expect(unfolded).toMatch(/ATTENDEE;[^\r\n]*PARTSTAT=ACCEPTED[^\r\n]*:mailto:sam@example\.com\r\n/i);
-    expect(unfolded).toContain('DESCRIPTION:Line one\\nLine two\\; with\\, commas \\\\ and more\r\n');
+    expect(unfolded).toMatch(
+      /ATTENDEE;[^\r\n]*PARTSTAT=ACCEPTED[^\r\n]*:mailto:sam@example\.com\r\n/i,
+    );
+    expect(unfolded).toContain(
+      'DESCRIPTION:Line one\\nLine two\\; with\\, commas \\\\ and more\r\n',
+    );
   });
 
   it('writes CANCEL with a cancelled status', () => {
@@ -50,23 +58,35 @@ describe('ics', () => {
 
   it('keeps CRLF in an address, a name or a text field inside its own value: no injected properties or events', () => {
     const injection = '\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected\r\n';
-    const ics = buildCalendar('PUBLISH', [
-      event({
-        summary: `Hi${injection}`,
-        description: injection,
-        location: injection,
-        attendee: { name: `Sam${injection}`, email: `"x${injection}"@example.com` },
-        organizer: { name: `Dana${injection}`, email: 'coach@example.com' },
-      }),
-    ], `Cal${injection}`);
-    expect(names(ics).filter((n) => n === 'BEGIN' || n === 'END')).toEqual(['BEGIN', 'BEGIN', 'END', 'END']);
+    const ics = buildCalendar(
+      'PUBLISH',
+      [
+        event({
+          summary: `Hi${injection}`,
+          description: injection,
+          location: injection,
+          attendee: { name: `Sam${injection}`, email: `"x${injection}"@example.com` },
+          organizer: { name: `Dana${injection}`, email: 'coach@example.com' },
+        }),
+      ],
+      `Cal${injection}`,
+    );
+    expect(names(ics).filter((n) => n === 'BEGIN' || n === 'END')).toEqual([
+      'BEGIN',
+      'BEGIN',
+      'END',
+      'END',
+    ]);
     expect(names(ics).filter((n) => n === 'SUMMARY')).toHaveLength(1);
     expect(unfold(ics)).not.toMatch(/\r\nSUMMARY:injected/);
   });
 
   it('folds lines at 75 octets without splitting multi-byte characters', () => {
-    const ics = buildCalendar('PUBLISH', [event({ summary: 'ü'.repeat(80), description: 'é'.repeat(100) + 'x'.repeat(50) })]);
-    for (const line of ics.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
+    const ics = buildCalendar('PUBLISH', [
+      event({ summary: 'ü'.repeat(80), description: 'é'.repeat(100) + 'x'.repeat(50) }),
+    ]);
+    for (const line of ics.split('\r\n'))
+      expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
     expect(ics).not.toContain('\ufffd');
     expect(unfold(ics)).toContain(`SUMMARY:${'ü'.repeat(80)}\r\n`);
     expect(unfold(ics)).toContain(`DESCRIPTION:${'é'.repeat(100)}${'x'.repeat(50)}\r\n`);

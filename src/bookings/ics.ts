@@ -1,4 +1,9 @@
-import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import ical, {
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  ICalCalendarMethod,
+  ICalEventStatus,
+} from 'ical-generator';
 
 /**
  * Mend's iCalendar (RFC 5545) output, written by ical-generator: it escapes TEXT values and
@@ -42,16 +47,25 @@ const STATUSES: Record<IcsEvent['status'], ICalEventStatus> = {
  * a quoted parameter, and calendar apps disagree on escapes, so those are dropped.
  */
 function displayName(s: string): string {
-  return [...s].filter((ch) => ch !== '"' && ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f).join('');
+  return [...s]
+    .filter((ch) => ch !== '"' && ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f)
+    .join('');
 }
 
 /** One line of text: ical-generator 10 writes the calendar NAME unescaped, so line breaks go here. */
 function oneLine(s: string): string {
-  return [...s].map((ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? ' ' : ch)).join('');
+  return [...s]
+    .map((ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? ' ' : ch))
+    .join('');
 }
 
 export function buildCalendar(method: IcsMethod, events: IcsEvent[], name?: string): string {
-  const calendar = ical({ prodId: '//Mend//Bookings//EN', method: METHODS[method], scale: 'GREGORIAN', ...(name ? { name: oneLine(name) } : {}) });
+  const calendar = ical({
+    prodId: '//Mend//Bookings//EN',
+    method: METHODS[method],
+    scale: 'GREGORIAN',
+    ...(name ? { name: oneLine(name) } : {}),
+  });
   for (const e of events) {
     const event = calendar.createEvent({
       id: e.uid,

@@ -18,9 +18,22 @@ describe('checkIntake', () => {
   });
 
   it('names each bad field: missing required, not a choice, too long, unknown, not text', () => {
-    const { problems } = checkIntake(QS, { pick: 'C', nick: 'n'.repeat(2001), extra: 'x', ok: false });
-    expect(Object.keys(problems).sort()).toEqual(['intake.extra', 'intake.nick', 'intake.ok', 'intake.pick', 'intake.why']);
-    expect(checkIntake(QS, { why: ['a'] as unknown as string, ok: true }).problems['intake.why']).toEqual(['intake.why must be text']);
+    const { problems } = checkIntake(QS, {
+      pick: 'C',
+      nick: 'n'.repeat(2001),
+      extra: 'x',
+      ok: false,
+    });
+    expect(Object.keys(problems).sort()).toEqual([
+      'intake.extra',
+      'intake.nick',
+      'intake.ok',
+      'intake.pick',
+      'intake.why',
+    ]);
+    expect(
+      checkIntake(QS, { why: ['a'] as unknown as string, ok: true }).problems['intake.why'],
+    ).toEqual(['intake.why must be text']);
     // Exactly 2 000 characters is fine.
     expect(checkIntake(QS, { why: 'w'.repeat(2000), ok: true }).problems).toEqual({});
   });
@@ -33,7 +46,9 @@ describe('checkIntake', () => {
 
 describe('meeting rooms', () => {
   it('gives each booking a room with 128 random bits under the base URL', () => {
-    const rooms = new Set(Array.from({ length: 1000 }, () => newMeetingRoom('https://meet.jit.si/')));
+    const rooms = new Set(
+      Array.from({ length: 1000 }, () => newMeetingRoom('https://meet.jit.si/')),
+    );
     expect(rooms.size).toBe(1000);
     for (const r of rooms) expect(r).toMatch(/^https:\/\/meet\.jit\.si\/mend-[0-9a-f]{32}$/);
   });
@@ -41,13 +56,21 @@ describe('meeting rooms', () => {
   it('describes where the session happens per kind', () => {
     expect(meetingInfo({ meetingKind: 'none', meetingValue: null }, null)).toBeNull();
     expect(meetingInfo({ meetingKind: 'generated_video', meetingValue: null }, null)).toBeNull();
-    expect(meetingInfo({ meetingKind: 'generated_video', meetingValue: null }, 'https://x/r')).toEqual({
+    expect(
+      meetingInfo({ meetingKind: 'generated_video', meetingValue: null }, 'https://x/r'),
+    ).toEqual({
       kind: 'generated_video',
       label: 'Video call',
       location: 'https://x/r',
       url: 'https://x/r',
     });
-    expect(meetingInfo({ meetingKind: 'in_person', meetingValue: '1 Lane' }, null)).toMatchObject({ location: '1 Lane', url: null });
-    expect(meetingInfo({ meetingKind: 'phone', meetingValue: '+44 1' }, null)).toMatchObject({ label: 'Phone', url: null });
+    expect(meetingInfo({ meetingKind: 'in_person', meetingValue: '1 Lane' }, null)).toMatchObject({
+      location: '1 Lane',
+      url: null,
+    });
+    expect(meetingInfo({ meetingKind: 'phone', meetingValue: '+44 1' }, null)).toMatchObject({
+      label: 'Phone',
+      url: null,
+    });
   });
 });

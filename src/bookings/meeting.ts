@@ -24,14 +24,26 @@ export function meetingInfo(
   switch (type.meetingKind) {
     case 'generated_video':
       return bookingMeetingUrl
-        ? { kind: 'generated_video', label: 'Video call', location: bookingMeetingUrl, url: bookingMeetingUrl }
+        ? {
+            kind: 'generated_video',
+            label: 'Video call',
+            location: bookingMeetingUrl,
+            url: bookingMeetingUrl,
+          }
         : null;
     case 'fixed_link':
       return type.meetingValue
-        ? { kind: 'fixed_link', label: 'Video call', location: type.meetingValue, url: type.meetingValue }
+        ? {
+            kind: 'fixed_link',
+            label: 'Video call',
+            location: type.meetingValue,
+            url: type.meetingValue,
+          }
         : null;
     case 'phone':
-      return type.meetingValue ? { kind: 'phone', label: 'Phone', location: type.meetingValue, url: null } : null;
+      return type.meetingValue
+        ? { kind: 'phone', label: 'Phone', location: type.meetingValue, url: null }
+        : null;
     case 'in_person':
       return type.meetingValue
         ? { kind: 'in_person', label: 'In person', location: type.meetingValue, url: null }
@@ -65,7 +77,8 @@ export function checkIntake(
       continue;
     }
     let value = raw === undefined || raw === null ? '' : String(raw).trim();
-    if (q.kind === 'checkbox') value = ['true', 'on', 'yes', '1'].includes(value.toLowerCase()) ? 'yes' : '';
+    if (q.kind === 'checkbox')
+      value = ['true', 'on', 'yes', '1'].includes(value.toLowerCase()) ? 'yes' : '';
     if (value.length > 2000) {
       problems[field] = [`${field} must be at most 2000 characters`];
       continue;

@@ -19,7 +19,9 @@ export class CalendarsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Subscribe to one of your other calendars by its iCal address (synced once now)' })
+  @ApiOperation({
+    summary: 'Subscribe to one of your other calendars by its iCal address (synced once now)',
+  })
   @ApiResponse({ status: 201, type: CalendarOutDto })
   create(@CurrentUser() coach: User, @Body() dto: CreateCalendarDto): Promise<CalendarOutDto> {
     return this.calendars.create(coach.id, dto);

@@ -25,22 +25,49 @@ export class CalendarsPagesController {
     values: Form = {},
     status = 200,
   ): Promise<void> {
-    const fmt = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    const fmt = new Intl.DateTimeFormat('en-US', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'UTC',
+    });
     const items = (await this.calendars.list(coach.id)).map((c) => ({
       ...c,
       syncedLabel: c.lastSyncedAt ? `${fmt.format(new Date(c.lastSyncedAt))} UTC` : 'never',
     }));
-    await renderPage(req, reply, 'coach/calendars', { title: 'Your other calendars', items, error, values }, status);
+    await renderPage(
+      req,
+      reply,
+      'coach/calendars',
+      { title: 'Your other calendars', items, error, values },
+      status,
+    );
   }
 
   @Post()
-  async add(@CurrentUser() coach: User, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async add(
+    @CurrentUser() coach: User,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     try {
-      await this.calendars.create(coach.id, { name: (body.name ?? '').slice(0, 120) || 'Calendar', url: (body.url ?? '').slice(0, 2000) });
+      await this.calendars.create(coach.id, {
+        name: (body.name ?? '').slice(0, 120) || 'Calendar',
+        url: (body.url ?? '').slice(0, 2000),
+      });
     } catch (e) {
       if (e instanceof DomainError) {
-        const details = Object.values(e.details ?? {}).flat().join(' ');
-        return this.page(coach, req, reply, `That address can’t be used: ${details || e.message}`, { name: body.name }, 400);
+        const details = Object.values(e.details ?? {})
+          .flat()
+          .join(' ');
+        return this.page(
+          coach,
+          req,
+          reply,
+          `That address can’t be used: ${details || e.message}`,
+          { name: body.name },
+          400,
+        );
       }
       throw e;
     }
@@ -48,13 +75,21 @@ export class CalendarsPagesController {
   }
 
   @Post(':id/sync')
-  async sync(@CurrentUser() coach: User, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async sync(
+    @CurrentUser() coach: User,
+    @Param('id') id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.calendars.syncForCoach(coach.id, id);
     redirect(reply, '/coach/calendars');
   }
 
   @Post(':id/delete')
-  async remove(@CurrentUser() coach: User, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async remove(
+    @CurrentUser() coach: User,
+    @Param('id') id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.calendars.remove(coach.id, id);
     redirect(reply, '/coach/calendars');
   }

@@ -11,12 +11,16 @@ export class CalendarsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   listForCoach(coachId: string): Promise<ExternalCalendar[]> {
-    return this.dataSource.getRepository(ExternalCalendar).find({ where: { coachId }, order: { createdAt: 'ASC' } });
+    return this.dataSource
+      .getRepository(ExternalCalendar)
+      .find({ where: { coachId }, order: { createdAt: 'ASC' } });
   }
 
   /** Every calendar of every coach (the sync job). */
   allIds(): Promise<{ id: string }[]> {
-    return this.dataSource.query(`SELECT id FROM external_calendars ORDER BY last_synced_at ASC NULLS FIRST`);
+    return this.dataSource.query(
+      `SELECT id FROM external_calendars ORDER BY last_synced_at ASC NULLS FIRST`,
+    );
   }
 
   byId(id: string): Promise<ExternalCalendar | null> {
@@ -40,7 +44,9 @@ export class CalendarsRepository {
 
   /** A 304: nothing changed since the last good copy. */
   async recordUnchanged(id: string, at: Date): Promise<void> {
-    await this.dataSource.getRepository(ExternalCalendar).update({ id }, { lastSyncedAt: at, lastError: null });
+    await this.dataSource
+      .getRepository(ExternalCalendar)
+      .update({ id }, { lastSyncedAt: at, lastError: null });
   }
 
   /**
@@ -50,10 +56,16 @@ export class CalendarsRepository {
   replaceBusy(
     id: string,
     ranges: { start: number; end: number }[],
-    meta: Pick<ExternalCalendar, 'etag' | 'lastModified' | 'lastSyncedAt' | 'expandedUntil' | 'eventCount'>,
+    meta: Pick<
+      ExternalCalendar,
+      'etag' | 'lastModified' | 'lastSyncedAt' | 'expandedUntil' | 'eventCount'
+    >,
   ): Promise<boolean> {
     return this.dataSource.transaction(async (m) => {
-      const [cal]: { coach_id: string }[] = await m.query(`SELECT coach_id FROM external_calendars WHERE id = $1 FOR UPDATE`, [id]);
+      const [cal]: { coach_id: string }[] = await m.query(
+        `SELECT coach_id FROM external_calendars WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
       if (!cal) return false;
       await m.query(`DELETE FROM calendar_busy_ranges WHERE calendar_id = $1`, [id]);
       for (let i = 0; i < ranges.length; i += 5000) {
@@ -82,7 +94,9 @@ export class CalendarsRepository {
 
   /** Key ids the stored URLs use (start-up check). */
   async keyIds(): Promise<string[]> {
-    const rows: { key_id: string }[] = await this.dataSource.query(`SELECT DISTINCT key_id FROM external_calendars`);
+    const rows: { key_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT key_id FROM external_calendars`,
+    );
     return rows.map((r) => r.key_id);
   }
 }

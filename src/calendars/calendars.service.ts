@@ -42,15 +42,22 @@ export class CalendarsService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     this.encryption.assertKeysConfigured(await this.calendars.keyIds(), 'calendar addresses');
-    this.jobs.register(CALENDAR_SYNC_QUEUE, () => this.syncAll().then(() => undefined), { retryLimit: 0 });
+    this.jobs.register(CALENDAR_SYNC_QUEUE, () => this.syncAll().then(() => undefined), {
+      retryLimit: 0,
+    });
     const every = this.config.calendars.syncMinutes;
     this.jobs.schedule(CALENDAR_SYNC_QUEUE, every >= 60 ? '0 * * * *' : `*/${every} * * * *`);
-    this.jobs.register(REENCRYPT_QUEUE, () => this.reencrypt().then(() => undefined), { retryLimit: 2, retryDelay: 60 });
+    this.jobs.register(REENCRYPT_QUEUE, () => this.reencrypt().then(() => undefined), {
+      retryLimit: 2,
+      retryDelay: 60,
+    });
     this.jobs.schedule(REENCRYPT_QUEUE, '*/10 * * * *');
   }
 
   reencrypt(): Promise<number> {
-    return this.encryption.reencryptTable<{ id: string }>('external_calendars', [], (r) => urlContext(r.id));
+    return this.encryption.reencryptTable<{ id: string }>('external_calendars', [], (r) =>
+      urlContext(r.id),
+    );
   }
 
   async list(coachId: string): Promise<CalendarOutDto[]> {
@@ -63,7 +70,9 @@ export class CalendarsService implements OnModuleInit {
     try {
       url = checkFeedUrl(dto.url.trim());
     } catch (e) {
-      throw validationFailed({ url: [e instanceof FeedFetchError ? e.message : "the address is not a valid URL"] });
+      throw validationFailed({
+        url: [e instanceof FeedFetchError ? e.message : 'the address is not a valid URL'],
+      });
     }
     const id = randomUUID();
     const sealed = this.encryption.encrypt(url.href, urlContext(id));
@@ -81,7 +90,8 @@ export class CalendarsService implements OnModuleInit {
   }
 
   async remove(coachId: string, id: string): Promise<void> {
-    if (!UUID.test(id) || !(await this.calendars.deleteForCoach(coachId, id))) throw notFound('Calendar');
+    if (!UUID.test(id) || !(await this.calendars.deleteForCoach(coachId, id)))
+      throw notFound('Calendar');
   }
 
   async syncForCoach(coachId: string, id: string): Promise<CalendarSyncOutDto> {
@@ -101,7 +111,10 @@ export class CalendarsService implements OnModuleInit {
         await this.sync(id);
         n++;
       } catch (e) {
-        this.logger.warn({ calendarId: id, err: { message: (e as Error).message } }, 'calendar sync failed');
+        this.logger.warn(
+          { calendarId: id, err: { message: (e as Error).message } },
+          'calendar sync failed',
+        );
       }
     }
     return n;
@@ -114,11 +127,15 @@ export class CalendarsService implements OnModuleInit {
     const now = this.clock.now();
     const settings = await this.scheduling.settings(cal.coachId);
     const from = now.getTime() - DAY;
-    const to = now.getTime() + ((await this.scheduling.longestBookingWindowDays(cal.coachId)) + 1) * DAY;
+    const to =
+      now.getTime() + ((await this.scheduling.longestBookingWindowDays(cal.coachId)) + 1) * DAY;
     // A conditional GET only while the stored ranges still reach far enough (recurrences roll on).
     const fresh = cal.expandedUntil !== null && cal.expandedUntil.getTime() >= to - DAY;
     try {
-      const url = this.encryption.decrypt({ keyId: cal.keyId, nonce: cal.nonce, ciphertext: cal.ciphertext }, urlContext(cal.id));
+      const url = this.encryption.decrypt(
+        { keyId: cal.keyId, nonce: cal.nonce, ciphertext: cal.ciphertext },
+        urlContext(cal.id),
+      );
       const res = await fetchFeed(url, {
         allowPrivateHosts: this.config.calendars.allowPrivateHosts,
         timeoutMs: this.config.calendars.fetchTimeoutMs,
@@ -128,7 +145,9 @@ export class CalendarsService implements OnModuleInit {
       });
       if (res.status === 'not_modified') {
         if (fresh) return this.calendars.recordUnchanged(id, this.clock.now());
-        throw new FeedFetchError('the calendar answered "not modified" to a request that asked for all of it');
+        throw new FeedFetchError(
+          'the calendar answered "not modified" to a request that asked for all of it',
+        );
       }
       const busy = busyFromIcs(res.body, { zone: settings.timeZone, from, to });
       await this.calendars.replaceBusy(id, busy.ranges, {
@@ -140,11 +159,19 @@ export class CalendarsService implements OnModuleInit {
       });
     } catch (e) {
       if (!(e instanceof FeedFetchError || e instanceof FeedFormatError)) {
-        this.logger.error({ calendarId: id, err: { message: (e as Error).message } }, 'calendar sync failed unexpectedly');
-        await this.calendars.recordError(id, 'The calendar could not be synced (an unexpected error). Mend will try again.');
+        this.logger.error(
+          { calendarId: id, err: { message: (e as Error).message } },
+          'calendar sync failed unexpectedly',
+        );
+        await this.calendars.recordError(
+          id,
+          'The calendar could not be synced (an unexpected error). Mend will try again.',
+        );
         return;
       }
-      const kept = cal.lastSyncedAt ? ' The last good copy is kept.' : ' Nothing from it blocks time yet.';
+      const kept = cal.lastSyncedAt
+        ? ' The last good copy is kept.'
+        : ' Nothing from it blocks time yet.';
       await this.calendars.recordError(id, `${capitalise(e.message)}.${kept}`);
     }
   }

@@ -8,7 +8,11 @@ const NY = 'America/New_York';
 const at = (date: string, time: string, zone = NY) =>
   Temporal.PlainDateTime.from(`${date}T${time}`).toZonedDateTime(zone).epochMilliseconds;
 const iso = (ms: number) => new Date(ms).toISOString();
-const window = { zone: NY, from: at(MONDAY, '00:00') - 86_400_000, to: at(D.MON5, '23:59') + 86_400_000 };
+const window = {
+  zone: NY,
+  from: at(MONDAY, '00:00') - 86_400_000,
+  to: at(D.MON5, '23:59') + 86_400_000,
+};
 
 function ranges(text: string, w = window): [string, string][] {
   return busyFromIcs(text, w).ranges.map((r) => [iso(r.start), iso(r.end)]);
@@ -42,7 +46,10 @@ describe('busyFromIcs', () => {
     const before = process.env.TZ;
     try {
       process.env.TZ = 'Asia/Tokyo';
-      expect(ranges(feed('google-weekly', MONDAY))[1]).toEqual([iso(at(D.THU1, '00:00')), iso(at(D.FRI1, '00:00'))]);
+      expect(ranges(feed('google-weekly', MONDAY))[1]).toEqual([
+        iso(at(D.THU1, '00:00')),
+        iso(at(D.FRI1, '00:00')),
+      ]);
     } finally {
       process.env.TZ = before;
     }
@@ -72,34 +79,75 @@ describe('busyFromIcs', () => {
 
 describe('busyFromIcs edge cases', () => {
   const wrap = (body: string) => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${body}\r\nEND:VCALENDAR\r\n`;
-  const w = { zone: 'Europe/London', from: Date.parse('2027-01-01T00:00:00Z'), to: Date.parse('2027-03-01T00:00:00Z') };
+  const w = {
+    zone: 'Europe/London',
+    from: Date.parse('2027-01-01T00:00:00Z'),
+    to: Date.parse('2027-03-01T00:00:00Z'),
+  };
 
   it('uses a custom VTIMEZONE when the TZID is not a known name', () => {
     const text = wrap(
       [
-        'BEGIN:VTIMEZONE', 'TZID:Customized Time Zone', 'BEGIN:STANDARD', 'DTSTART:16010101T000000', 'TZOFFSETFROM:+0300', 'TZOFFSETTO:+0300', 'END:STANDARD', 'END:VTIMEZONE',
-        'BEGIN:VEVENT', 'UID:c1', 'DTSTAMP:20270101T000000Z', 'DTSTART;TZID=Customized Time Zone:20270110T120000', 'DTEND;TZID=Customized Time Zone:20270110T130000', 'END:VEVENT',
+        'BEGIN:VTIMEZONE',
+        'TZID:Customized Time Zone',
+        'BEGIN:STANDARD',
+        'DTSTART:16010101T000000',
+        'TZOFFSETFROM:+0300',
+        'TZOFFSETTO:+0300',
+        'END:STANDARD',
+        'END:VTIMEZONE',
+        'BEGIN:VEVENT',
+        'UID:c1',
+        'DTSTAMP:20270101T000000Z',
+        'DTSTART;TZID=Customized Time Zone:20270110T120000',
+        'DTEND;TZID=Customized Time Zone:20270110T130000',
+        'END:VEVENT',
       ].join('\r\n'),
     );
-    expect(busyFromIcs(text, w).ranges).toEqual([{ start: Date.parse('2027-01-10T09:00:00Z'), end: Date.parse('2027-01-10T10:00:00Z') }]);
+    expect(busyFromIcs(text, w).ranges).toEqual([
+      { start: Date.parse('2027-01-10T09:00:00Z'), end: Date.parse('2027-01-10T10:00:00Z') },
+    ]);
   });
 
   it('stops a runaway rule and keeps the rest of the feed', () => {
     const text = wrap(
       [
-        'BEGIN:VEVENT', 'UID:r1', 'DTSTAMP:20270101T000000Z', 'DTSTART:20270101T000000Z', 'DURATION:PT1S', 'RRULE:FREQ=SECONDLY', 'END:VEVENT',
-        'BEGIN:VEVENT', 'UID:ok', 'DTSTAMP:20270101T000000Z', 'DTSTART:20270201T100000Z', 'DTEND:20270201T110000Z', 'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:r1',
+        'DTSTAMP:20270101T000000Z',
+        'DTSTART:20270101T000000Z',
+        'DURATION:PT1S',
+        'RRULE:FREQ=SECONDLY',
+        'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:ok',
+        'DTSTAMP:20270101T000000Z',
+        'DTSTART:20270201T100000Z',
+        'DTEND:20270201T110000Z',
+        'END:VEVENT',
       ].join('\r\n'),
     );
     const { ranges } = busyFromIcs(text, w);
-    expect(ranges[ranges.length - 1]).toEqual({ start: Date.parse('2027-02-01T10:00:00Z'), end: Date.parse('2027-02-01T11:00:00Z') });
+    expect(ranges[ranges.length - 1]).toEqual({
+      start: Date.parse('2027-02-01T10:00:00Z'),
+      end: Date.parse('2027-02-01T11:00:00Z'),
+    });
   });
 
   it('a DURATION event and a date-only event without DTEND (one day)', () => {
     const text = wrap(
       [
-        'BEGIN:VEVENT', 'UID:d1', 'DTSTAMP:20270101T000000Z', 'DTSTART:20270105T100000Z', 'DURATION:PT45M', 'END:VEVENT',
-        'BEGIN:VEVENT', 'UID:d2', 'DTSTAMP:20270101T000000Z', 'DTSTART;VALUE=DATE:20270107', 'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:d1',
+        'DTSTAMP:20270101T000000Z',
+        'DTSTART:20270105T100000Z',
+        'DURATION:PT45M',
+        'END:VEVENT',
+        'BEGIN:VEVENT',
+        'UID:d2',
+        'DTSTAMP:20270101T000000Z',
+        'DTSTART;VALUE=DATE:20270107',
+        'END:VEVENT',
       ].join('\r\n'),
     );
     expect(busyFromIcs(text, w).ranges).toEqual([

@@ -120,7 +120,9 @@ function offsetOnDay(zone: string, day: number): number {
   const key = `${zone}|${day}`;
   let o = offsets.get(key);
   if (o === undefined) {
-    o = Temporal.Instant.fromEpochMilliseconds(day * DAY + DAY / 2).toZonedDateTimeISO(zone).offsetNanoseconds / 1e6;
+    o =
+      Temporal.Instant.fromEpochMilliseconds(day * DAY + DAY / 2).toZonedDateTimeISO(zone)
+        .offsetNanoseconds / 1e6;
     if (offsets.size >= 200_000) offsets.clear();
     offsets.set(key, o);
   }
@@ -132,7 +134,8 @@ function wallInZone(t: ICAL.Time, zone: string): number {
   const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
   const day = Math.floor(wall / DAY);
   const offset = offsetOnDay(zone, day);
-  if (offsetOnDay(zone, day - 1) === offset && offsetOnDay(zone, day + 1) === offset) return wall - offset;
+  if (offsetOnDay(zone, day - 1) === offset && offsetOnDay(zone, day + 1) === offset)
+    return wall - offset;
   return Temporal.PlainDateTime.from({
     year: t.year,
     month: t.month,
@@ -168,7 +171,11 @@ function timeProp(v: ICAL.Component, name: string): TimeProp | null {
   const time = p.getFirstValue() as ICAL.Time | null;
   if (!time || typeof time !== 'object' || !('year' in time)) return null;
   const tzid = p.getParameter('tzid');
-  return { time, tzid: typeof tzid === 'string' ? tzid : null, utc: time.zone === ICAL.Timezone.utcTimezone };
+  return {
+    time,
+    tzid: typeof tzid === 'string' ? tzid : null,
+    utc: time.zone === ICAL.Timezone.utcTimezone,
+  };
 }
 
 function notBusy(v: ICAL.Component): boolean {
@@ -223,7 +230,11 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
           const s = startOfDate(dateOf(start.time), w.zone);
           const e = startOfDate(dateOf(dtend.time), w.zone);
           keep(s, e > s ? e : s + DAY);
-        } else keep(instants.of(start.time, start.tzid, start.utc), instants.of(dtend.time, dtend.tzid, dtend.utc));
+        } else
+          keep(
+            instants.of(start.time, start.tzid, start.utc),
+            instants.of(dtend.time, dtend.tzid, dtend.utc),
+          );
         continue;
       }
       // Overrides are handled here; without `exceptions` ical.js would scan the whole feed per event.
@@ -235,7 +246,8 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
       const exactMs = allDay
         ? null
         : masterEnd
-          ? instants.of(masterEnd.time, masterEnd.tzid, masterEnd.utc) - instants.of(start.time, start.tzid, start.utc)
+          ? instants.of(masterEnd.time, masterEnd.tzid, masterEnd.utc) -
+            instants.of(start.time, start.tzid, start.utc)
           : duration.days || duration.weeks
             ? null
             : duration.toSeconds() * 1000;
@@ -251,7 +263,10 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
           const e = startOfDate(dateOf(end), w.zone);
           return { start: s, end: e > s ? e : s + DAY };
         }
-        return { start: instants.of(t, start.tzid, start.utc), end: instants.of(end, start.tzid, start.utc) };
+        return {
+          start: instants.of(t, start.tzid, start.utc),
+          end: instants.of(end, start.tzid, start.utc),
+        };
       };
       if (isOverride || !event.isRecurring()) {
         const r = occurrence(start.time);
@@ -264,7 +279,13 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
         const tzid = p.getParameter('tzid');
         for (const value of p.getValues() as ICAL.Time[]) {
           if (value && typeof value === 'object' && 'year' in value)
-            exdates.add(instants.of(value, typeof tzid === 'string' ? tzid : start.tzid, value.zone === ICAL.Timezone.utcTimezone));
+            exdates.add(
+              instants.of(
+                value,
+                typeof tzid === 'string' ? tzid : start.tzid,
+                value.zone === ICAL.Timezone.utcTimezone,
+              ),
+            );
         }
       }
       // Wall-clock bound, a day wider than the window either side (zone offsets < 1 day).

@@ -29,18 +29,32 @@ export class ClientNotesService implements OnModuleInit {
 
   /** Refuses to start when notes use a key that is not configured; re-encrypts after a rotation. */
   async onModuleInit(): Promise<void> {
-    const used: { key_id: string }[] = await this.dataSource.query(`SELECT DISTINCT key_id FROM client_notes`);
-    this.encryption.assertKeysConfigured(used.map((r) => r.key_id), 'client notes');
-    this.jobs.register(REENCRYPT_QUEUE, async () => {
-      const count = await this.reencrypt();
-      if (count) this.logger.log({ count }, 'client notes re-encrypted under the current key');
-    }, { retryLimit: 2, retryDelay: 60 });
+    const used: { key_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT key_id FROM client_notes`,
+    );
+    this.encryption.assertKeysConfigured(
+      used.map((r) => r.key_id),
+      'client notes',
+    );
+    this.jobs.register(
+      REENCRYPT_QUEUE,
+      async () => {
+        const count = await this.reencrypt();
+        if (count) this.logger.log({ count }, 'client notes re-encrypted under the current key');
+      },
+      { retryLimit: 2, retryDelay: 60 },
+    );
     this.jobs.schedule(REENCRYPT_QUEUE, '*/10 * * * *');
   }
 
   /** After a key rotation: re-encrypts notes under the current key; a run that moved any is audited. */
   async reencrypt(batch = 200): Promise<number> {
-    const count = await this.encryption.reencryptTable<{ client_id: string }>('client_notes', ['client_id'], (r) => noteContext(r.client_id), batch);
+    const count = await this.encryption.reencryptTable<{ client_id: string }>(
+      'client_notes',
+      ['client_id'],
+      (r) => noteContext(r.client_id),
+      batch,
+    );
     if (count) await this.audit.keyRotated('client_notes', this.encryption.keyId);
     return count;
   }
@@ -49,7 +63,13 @@ export class ClientNotesService implements OnModuleInit {
     const client = await this.clients.client(clientId);
     const sealed = this.encryption.encrypt(text.trim(), noteContext(client.id));
     const row = await this.notes.save(
-      this.notes.create({ clientId: client.id, authorId, keyId: sealed.keyId, nonce: sealed.nonce, ciphertext: sealed.ciphertext }),
+      this.notes.create({
+        clientId: client.id,
+        authorId,
+        keyId: sealed.keyId,
+        nonce: sealed.nonce,
+        ciphertext: sealed.ciphertext,
+      }),
     );
     return { id: row.id, text: text.trim(), createdAt: row.createdAt.toISOString() };
   }
@@ -58,10 +78,16 @@ export class ClientNotesService implements OnModuleInit {
   async list(clientId: string, ctx: AuditContext): Promise<ClientNoteDto[]> {
     const client = await this.clients.client(clientId);
     await this.audit.clientNotesRead(ctx, client.id);
-    const rows = await this.notes.find({ where: { clientId: client.id }, order: { createdAt: 'DESC' } });
+    const rows = await this.notes.find({
+      where: { clientId: client.id },
+      order: { createdAt: 'DESC' },
+    });
     return rows.map((n) => ({
       id: n.id,
-      text: this.encryption.decrypt({ keyId: n.keyId, nonce: n.nonce, ciphertext: n.ciphertext }, noteContext(n.clientId)),
+      text: this.encryption.decrypt(
+        { keyId: n.keyId, nonce: n.nonce, ciphertext: n.ciphertext },
+        noteContext(n.clientId),
+      ),
       createdAt: n.createdAt.toISOString(),
     }));
   }

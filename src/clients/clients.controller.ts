@@ -6,7 +6,14 @@ import { Audit, AuditContext } from '../audit/audit-context';
 import { ClientNotesService } from './client-notes.service';
 import { ClientsService } from './clients.service';
 import { DataRightsService, PersonalDataExport } from './data-rights.service';
-import { ClientDetailDto, ClientNoteDto, ClientNoteInDto, ClientsQueryDto, ClientSummaryDto, DeleteAccountDto } from './dto/clients.dto';
+import {
+  ClientDetailDto,
+  ClientNoteDto,
+  ClientNoteInDto,
+  ClientsQueryDto,
+  ClientSummaryDto,
+  DeleteAccountDto,
+} from './dto/clients.dto';
 
 @ApiTags('clients')
 @Controller('api')
@@ -33,7 +40,10 @@ export class ClientsController {
 
   @Get('clients/:id/notes')
   @Auth('coach')
-  @ApiOperation({ summary: 'The coach’s private notes about a client (encrypted at rest; never shown to the client)' })
+  @ApiOperation({
+    summary:
+      'The coach’s private notes about a client (encrypted at rest; never shown to the client)',
+  })
   @ApiResponse({ status: 200, type: [ClientNoteDto] })
   listNotes(@Param('id') id: string, @Audit() ctx: AuditContext): Promise<ClientNoteDto[]> {
     return this.notes.list(id, ctx);
@@ -42,7 +52,11 @@ export class ClientsController {
   @Post('clients/:id/notes')
   @Auth('coach')
   @ApiResponse({ status: 201, type: ClientNoteDto })
-  addNote(@Param('id') id: string, @CurrentUser() coach: User, @Body() dto: ClientNoteInDto): Promise<ClientNoteDto> {
+  addNote(
+    @Param('id') id: string,
+    @CurrentUser() coach: User,
+    @Body() dto: ClientNoteInDto,
+  ): Promise<ClientNoteDto> {
     return this.notes.add(id, coach.id, dto.text);
   }
 
@@ -56,8 +70,14 @@ export class ClientsController {
   @Delete('me')
   @Auth()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Erase your account and personal data (future sessions are cancelled and refunded)' })
-  async erase(@CurrentUser() user: User, @Body() dto: DeleteAccountDto, @Audit() ctx: AuditContext): Promise<void> {
+  @ApiOperation({
+    summary: 'Erase your account and personal data (future sessions are cancelled and refunded)',
+  })
+  async erase(
+    @CurrentUser() user: User,
+    @Body() dto: DeleteAccountDto,
+    @Audit() ctx: AuditContext,
+  ): Promise<void> {
     await this.dataRights.erase(user, dto.password, ctx);
   }
 }

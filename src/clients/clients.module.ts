@@ -14,7 +14,14 @@ import { DataRightsService } from './data-rights.service';
 
 /** The coach's client records, and every person's data rights (export, erasure). */
 @Module({
-  imports: [AccountsModule, AuditModule, BookingsModule, ContentModule, ProgramModule, TypeOrmModule.forFeature([ClientNote])],
+  imports: [
+    AccountsModule,
+    AuditModule,
+    BookingsModule,
+    ContentModule,
+    ProgramModule,
+    TypeOrmModule.forFeature([ClientNote]),
+  ],
   controllers: [ClientsController, ClientsPagesController],
   providers: [ClientsService, DataRightsService, ClientNotesService],
 })

@@ -26,14 +26,26 @@ export class ClientsPagesController {
 
   @Get('coach/clients')
   @Auth('coach')
-  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('search') search?: string): Promise<void> {
+  async list(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('search') search?: string,
+  ): Promise<void> {
     const term = typeof search === 'string' ? search.slice(0, 100) : '';
-    await renderPage(req, reply, 'clients/list', { title: 'Clients', search: term, clients: await this.clients.list(term) });
+    await renderPage(req, reply, 'clients/list', {
+      title: 'Clients',
+      search: term,
+      clients: await this.clients.list(term),
+    });
   }
 
   @Get('coach/clients/:id')
   @Auth('coach')
-  async detail(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async detail(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.renderDetail(id, req, reply);
   }
 
@@ -47,30 +59,60 @@ export class ClientsPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const form = await validateForm(ClientNoteInDto, { text: body.text });
-    if (!form.ok) return this.renderDetail(id, req, reply, { noteError: 'Write something first (at most 20 000 characters).', draft: body.text ?? '' }, 400);
+    if (!form.ok)
+      return this.renderDetail(
+        id,
+        req,
+        reply,
+        { noteError: 'Write something first (at most 20 000 characters).', draft: body.text ?? '' },
+        400,
+      );
     await this.notes.add(id, coach.id, form.value.text);
     redirect(reply, `/coach/clients/${encodeURIComponent(id)}#notes-h`);
   }
 
-  private async renderDetail(id: string, req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
+  private async renderDetail(
+    id: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ): Promise<void> {
     const client = await this.clients.detail(id);
     const notes = await this.notes.list(id, auditContextOf(req));
-    await renderPage(req, reply, 'clients/detail', { title: client.profile.displayName, client, notes, ...extra }, status);
+    await renderPage(
+      req,
+      reply,
+      'clients/detail',
+      { title: client.profile.displayName, client, notes, ...extra },
+      status,
+    );
   }
 
   /** The same export as GET /api/me/export, as a page a person can read (times in their zone). */
   @Get('account/export')
   @Auth()
-  async exportPage(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async exportPage(
+    @CurrentUser() user: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const data = await this.dataRights.exportFor(user, auditContextOf(req));
     reply.header('cache-control', 'no-store');
-    await renderPage(req, reply, 'clients/export', { title: 'Your data', sections: exportView({ ...data }, user.timeZone) });
+    await renderPage(req, reply, 'clients/export', {
+      title: 'Your data',
+      sections: exportView({ ...data }, user.timeZone),
+    });
   }
 
   /** The same export as GET /api/me/export, as a download for the signed-in page session. */
   @Get('account/export.json')
   @Auth()
-  async export(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async export(
+    @CurrentUser() user: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const data = await this.dataRights.exportFor(user, auditContextOf(req));
     await reply
       .header('content-disposition', 'attachment; filename="mend-my-data.json"')
@@ -82,17 +124,35 @@ export class ClientsPagesController {
   @Get('account/delete')
   @Auth()
   async deletePage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await renderPage(req, reply, 'clients/delete-account', { title: 'Delete your account', scope: DELETION_SCOPE });
+    await renderPage(req, reply, 'clients/delete-account', {
+      title: 'Delete your account',
+      scope: DELETION_SCOPE,
+    });
   }
 
   @Post('account/delete')
   @Auth()
-  async delete(@CurrentUser() user: User, @Body() body: Record<string, string | undefined>, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async delete(
+    @CurrentUser() user: User,
+    @Body() body: Record<string, string | undefined>,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     try {
-      await this.dataRights.erase(user, typeof body.password === 'string' ? body.password : '', auditContextOf(req));
+      await this.dataRights.erase(
+        user,
+        typeof body.password === 'string' ? body.password : '',
+        auditContextOf(req),
+      );
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return renderPage(req, reply, 'clients/delete-account', { title: 'Delete your account', scope: DELETION_SCOPE, error: e.message }, e.status);
+      return renderPage(
+        req,
+        reply,
+        'clients/delete-account',
+        { title: 'Delete your account', scope: DELETION_SCOPE, error: e.message },
+        e.status,
+      );
     }
     clearSessionCookie(reply);
     redirect(reply, '/?deleted=1');

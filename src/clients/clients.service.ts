@@ -12,8 +12,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toClientSummary(u: User): ClientSummaryDto {
   return {
-    id: u.id, name: u.name, preferredName: u.preferredName, pronouns: u.pronouns, displayName: addressName(u),
-    email: u.email, hasAccount: u.passwordHash !== null, createdAt: u.createdAt.toISOString(),
+    id: u.id,
+    name: u.name,
+    preferredName: u.preferredName,
+    pronouns: u.pronouns,
+    displayName: addressName(u),
+    email: u.email,
+    hasAccount: u.passwordHash !== null,
+    createdAt: u.createdAt.toISOString(),
   };
 }
 
@@ -43,7 +49,8 @@ export class ClientsService {
     const bookings = await this.bookings.bookingsOf(user.id);
     const payments = this.payments ? await this.payments.listForCustomer(user.email) : [];
     // The program's own list shows progress only where the member shares it.
-    const enrollment = (await this.enrollments.coachList()).find((e) => e.member.id === user.id) ?? null;
+    const enrollment =
+      (await this.enrollments.coachList()).find((e) => e.member.id === user.id) ?? null;
     return {
       profile: { ...toClientSummary(user), timeZone: user.timeZone },
       intake: bookings
@@ -53,16 +60,35 @@ export class ClientsService {
           start: b.start,
           answers: Object.fromEntries(b.intakeAnswers.map((a) => [a.question, a.answer])),
         })),
-      bookings: bookings.map(({ id: bookingId, status, sessionType, start, end, timeZone, price, currency, notes }) => ({
-        id: bookingId, status, sessionType, start, end, timeZone, price, currency, notes,
-      })),
+      bookings: bookings.map(
+        ({ id: bookingId, status, sessionType, start, end, timeZone, price, currency, notes }) => ({
+          id: bookingId,
+          status,
+          sessionType,
+          start,
+          end,
+          timeZone,
+          price,
+          currency,
+          notes,
+        }),
+      ),
       payments: payments.map((p) => ({
-        id: p.id, kind: p.kind, description: p.description, amount: p.amount, currency: p.currency,
-        status: p.status, refundedAmount: p.refundedAmount, createdAt: p.createdAt,
+        id: p.id,
+        kind: p.kind,
+        description: p.description,
+        amount: p.amount,
+        currency: p.currency,
+        status: p.status,
+        refundedAmount: p.refundedAmount,
+        createdAt: p.createdAt,
       })),
       enrollment: enrollment && {
-        id: enrollment.id, status: enrollment.status, shareProgress: enrollment.shareProgress,
-        activatedAt: enrollment.activatedAt, progress: enrollment.progress,
+        id: enrollment.id,
+        status: enrollment.status,
+        shareProgress: enrollment.shareProgress,
+        activatedAt: enrollment.activatedAt,
+        progress: enrollment.progress,
       },
     };
   }

@@ -18,8 +18,14 @@ import { deletionScopeText } from '../accounts/deletion-scope';
 export interface PersonalDataExport {
   generatedAt: string;
   account: {
-    id: string; email: string; name: string; preferredName: string | null; pronouns: string | null;
-    role: string; timeZone: string | null; createdAt: string;
+    id: string;
+    email: string;
+    name: string;
+    preferredName: string | null;
+    pronouns: string | null;
+    role: string;
+    timeZone: string | null;
+    createdAt: string;
   };
   bookings: BookingRecord[];
   payments: PaymentSummary[];
@@ -81,10 +87,16 @@ export class DataRightsService {
    */
   async erase(user: User, password: string, ctx: AuditContext): Promise<void> {
     if (user.role === 'coach') {
-      throw new DomainError('FORBIDDEN', 'The practice’s coach account can’t be deleted from here.');
+      throw new DomainError(
+        'FORBIDDEN',
+        'The practice’s coach account can’t be deleted from here.',
+      );
     }
     if (!(await this.accounts.checkPassword(user.id, password))) {
-      throw new DomainError('WRONG_PASSWORD', 'That password is not right, so nothing was deleted.');
+      throw new DomainError(
+        'WRONG_PASSWORD',
+        'That password is not right, so nothing was deleted.',
+      );
     }
     await this.dataSource.transaction(async (m) => {
       await this.mail.forgetRecipient(m, user.email);

@@ -5,14 +5,29 @@ describe('the readable export', () => {
     const view = exportView(
       {
         generatedAt: '2026-12-01T10:00:00Z',
-        account: { email: 'a@example.com', preferredName: 'Sam', createdAt: '2026-07-08T17:00:00Z', pronouns: null },
-        bookings: [{ start: '2026-12-08T16:40:00Z', status: 'confirmed', intake: { goals: 'Rest' } }],
+        account: {
+          email: 'a@example.com',
+          preferredName: 'Sam',
+          createdAt: '2026-07-08T17:00:00Z',
+          pronouns: null,
+        },
+        bookings: [
+          { start: '2026-12-08T16:40:00Z', status: 'confirmed', intake: { goals: 'Rest' } },
+        ],
         payments: [],
-        program: { enrollment: { shareProgress: false }, reflections: [{ step: 1, text: 'private words' }] },
+        program: {
+          enrollment: { shareProgress: false },
+          reflections: [{ step: 1, text: 'private words' }],
+        },
       },
       'Europe/London',
     );
-    expect(view.map((s) => s.label)).toEqual(['Your account', 'Your sessions', 'Your payments', 'The 12 Steps']);
+    expect(view.map((s) => s.label)).toEqual([
+      'Your account',
+      'Your sessions',
+      'Your payments',
+      'The 12 Steps',
+    ]);
     expect(view[0].rows).toEqual([
       { label: 'Email', text: 'a@example.com' },
       { label: 'Preferred name', text: 'Sam' },

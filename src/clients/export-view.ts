@@ -20,14 +20,19 @@ const SECTION_TITLES: Record<string, string> = {
 
 /** "preferredName" → "Preferred name". */
 export function labelFor(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().trim();
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase()
+    .trim();
   return SECTION_TITLES[key] ?? words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function textOf(value: unknown, zone: string | null): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'string' && ISO_INSTANT.test(value)) return formatMoment(value, zone) ?? value;
+  if (typeof value === 'string' && ISO_INSTANT.test(value))
+    return formatMoment(value, zone) ?? value;
   return String(value);
 }
 
@@ -35,11 +40,21 @@ function rowFor(key: string, value: unknown, zone: string | null, depth: number)
   const label = labelFor(key);
   if (Array.isArray(value)) {
     if (value.length === 0) return { label, text: 'None' };
-    if (depth > 4 || value.every((v) => v === null || typeof v !== 'object')) return { label, text: value.map((v) => textOf(v, zone)).join(', ') };
-    return { label, items: value.map((v) => (v && typeof v === 'object' ? rowsFor(v as Record<string, unknown>, zone, depth + 1) : [{ label: '', text: textOf(v, zone) }])) };
+    if (depth > 4 || value.every((v) => v === null || typeof v !== 'object'))
+      return { label, text: value.map((v) => textOf(v, zone)).join(', ') };
+    return {
+      label,
+      items: value.map((v) =>
+        v && typeof v === 'object'
+          ? rowsFor(v as Record<string, unknown>, zone, depth + 1)
+          : [{ label: '', text: textOf(v, zone) }],
+      ),
+    };
   }
   if (value && typeof value === 'object') {
-    return depth > 4 ? { label, text: JSON.stringify(value) } : { label, rows: rowsFor(value as Record<string, unknown>, zone, depth + 1) };
+    return depth > 4
+      ? { label, text: JSON.stringify(value) }
+      : { label, rows: rowsFor(value as Record<string, unknown>, zone, depth + 1) };
   }
   return { label, text: textOf(value, zone) };
 }

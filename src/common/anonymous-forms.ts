@@ -12,7 +12,11 @@
  * served shared pages, so their forms always carry one. Sign-in, sign-up and password reset keep
  * their tokens (login CSRF), and they are not on shared pages.
  */
-const ANONYMOUS_FORM_PATHS: RegExp[] = [/^\/newsletter\/subscribe$/, /^\/blog\/[^/]+\/comments$/, /^\/blog\/[^/]+\/rating$/];
+const ANONYMOUS_FORM_PATHS: RegExp[] = [
+  /^\/newsletter\/subscribe$/,
+  /^\/blog\/[^/]+\/comments$/,
+  /^\/blog\/[^/]+\/rating$/,
+];
 
 export interface FormRequestShape {
   path: string;

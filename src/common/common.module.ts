@@ -5,5 +5,8 @@ import { LinkSigner } from './crypto/link-signer';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 
 @Global()
-@Module({ providers: [RateLimitService, Clock, EncryptionService, LinkSigner], exports: [RateLimitService, Clock, EncryptionService, LinkSigner] })
+@Module({
+  providers: [RateLimitService, Clock, EncryptionService, LinkSigner],
+  exports: [RateLimitService, Clock, EncryptionService, LinkSigner],
+})
 export class CommonModule {}

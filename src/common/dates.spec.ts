@@ -1,4 +1,12 @@
-import { formatDate, formatLocalDay, formatMoment, formatShort, formatTime, formatWhen, pickLocale } from './dates';
+import {
+  formatDate,
+  formatLocalDay,
+  formatMoment,
+  formatShort,
+  formatTime,
+  formatWhen,
+  pickLocale,
+} from './dates';
 
 describe('dates for people', () => {
   it('picks the reader’s language from Accept-Language, en-GB by default', () => {
@@ -15,7 +23,9 @@ describe('dates for people', () => {
   it('formats an instant in the reader’s zone and language, never in UTC unless asked', () => {
     const at = '2026-12-08T16:40:00Z';
     expect(formatWhen(at, 'Europe/London')).toBe('Tuesday, 8 December 2026 at 16:40 GMT');
-    expect(formatWhen(at, 'America/New_York', 'en-US')).toBe('Tuesday, December 8, 2026 at 11:40 AM EST');
+    expect(formatWhen(at, 'America/New_York', 'en-US')).toBe(
+      'Tuesday, December 8, 2026 at 11:40 AM EST',
+    );
     expect(formatTime(at, 'Asia/Kolkata')).toBe('22:10');
     expect(formatDate('2026-12-08T23:30:00Z', 'Asia/Tokyo')).toBe('9 December 2026');
     expect(formatShort(at, 'Europe/London')).toBe('8 Dec 2026, 16:40');

@@ -32,7 +32,15 @@ export function pickLocale(acceptLanguage: string | string[] | undefined | null)
 type Shape = 'when' | 'date' | 'day' | 'time' | 'short' | 'shortZoned';
 const SHAPES: Record<Shape, Intl.DateTimeFormatOptions> = {
   // "Tuesday, 8 December 2026 at 16:40 GMT"
-  when: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
+  when: {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  },
   // "8 December 2026"
   date: { day: 'numeric', month: 'long', year: 'numeric' },
   // "Tuesday 8 December"
@@ -42,7 +50,14 @@ const SHAPES: Record<Shape, Intl.DateTimeFormatOptions> = {
   // "8 Dec 2026, 16:40"
   short: { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' },
   // "8 Jul 2026, 18:00 BST"
-  shortZoned: { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
+  shortZoned: {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  },
 };
 
 const cache = new Map<string, Intl.DateTimeFormat>();
@@ -107,7 +122,13 @@ function knownZone(zone: string | null | undefined): zone is string {
  * An instant for a person whose zone may be unknown: with a zone, "8 Jul 2026, 18:00 BST"; without
  * one, only the date ("8 July 2026"), never a clock time in UTC that they would have to convert.
  */
-export function formatMoment(value: string | Date | null | undefined, zone: string | null | undefined, locale = DEFAULT_LOCALE): string | null {
+export function formatMoment(
+  value: string | Date | null | undefined,
+  zone: string | null | undefined,
+  locale = DEFAULT_LOCALE,
+): string | null {
   if (!value) return null;
-  return knownZone(zone) ? formatter('shortZoned', zone, locale).format(toDate(value)) : formatDate(value, 'UTC', locale);
+  return knownZone(zone)
+    ? formatter('shortZoned', zone, locale).format(toDate(value))
+    : formatDate(value, 'UTC', locale);
 }

@@ -56,11 +56,17 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: string): DomainError => new DomainError('NOT_FOUND', `${what} was not found.`);
+export const notFound = (what: string): DomainError =>
+  new DomainError('NOT_FOUND', `${what} was not found.`);
 
 /** 429 with the real time left, in words and in Retry-After. */
 export function rateLimited(what: string, retryAfterSeconds: number): DomainError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   const wait = seconds <= 60 ? 'a minute' : `${Math.ceil(seconds / 60)} minutes`;
-  return new DomainError('RATE_LIMITED', `${what} Please wait ${wait} and try again.`, undefined, seconds);
+  return new DomainError(
+    'RATE_LIMITED',
+    `${what} Please wait ${wait} and try again.`,
+    undefined,
+    seconds,
+  );
 }

@@ -61,7 +61,8 @@ export function assertJsonShape(text: string, limits = INPUT_LIMITS): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -72,7 +73,9 @@ export function assertJsonShape(text: string, limits = INPUT_LIMITS): void {
       case 0x7b: // {
       case 0x5b: // [
         if (++depth > limits.jsonDepth) {
-          throw badRequest(`The request body is nested too deeply (at most ${limits.jsonDepth} levels).`);
+          throw badRequest(
+            `The request body is nested too deeply (at most ${limits.jsonDepth} levels).`,
+          );
         }
         arrays.push(c === 0x5b);
         break;
@@ -91,7 +94,10 @@ export function assertJsonShape(text: string, limits = INPUT_LIMITS): void {
         break;
     }
     if (keys > limits.jsonKeys || items > limits.jsonItems) {
-      throw new DomainError('PAYLOAD_TOO_LARGE', `The request body has too many fields (at most ${limits.jsonKeys} keys and ${limits.jsonItems} list items).`);
+      throw new DomainError(
+        'PAYLOAD_TOO_LARGE',
+        `The request body has too many fields (at most ${limits.jsonKeys} keys and ${limits.jsonItems} list items).`,
+      );
     }
   }
 }
@@ -101,7 +107,9 @@ function assertField(s: string, path: string): void {
   const problem = textProblem(s);
   if (!problem) return;
   if (!path) throw badRequest(`The body ${problem}.`);
-  throw new DomainError('VALIDATION_FAILED', `Please check: ${path}.`, { [path]: [`${path} ${problem}`] });
+  throw new DomainError('VALIDATION_FAILED', `Please check: ${path}.`, {
+    [path]: [`${path} ${problem}`],
+  });
 }
 
 /** Every string (keys too) is storable text; no prototype-poisoning keys. Depth is already bounded. */
@@ -113,7 +121,10 @@ function assertJsonValues(value: unknown, path: string): void {
   }
   if (value === null || typeof value !== 'object') return;
   for (const key of Object.keys(value)) {
-    if (key === '__proto__' || (key === 'constructor' && typeof (value as Record<string, unknown>)[key] === 'object')) {
+    if (
+      key === '__proto__' ||
+      (key === 'constructor' && typeof (value as Record<string, unknown>)[key] === 'object')
+    ) {
       throw badRequest('The request body uses a reserved key.');
     }
     assertText(key, 'A field name');
@@ -150,12 +161,19 @@ function decodeComponent(s: string, what: string): string {
  * NUL, invalid UTF-8 or too many fields is refused: no route of Mend takes a list this way, and a
  * list where a string was expected is how a handler ends up with a value it never checked.
  */
-export function parseUrlEncoded(raw: string, what: 'query string' | 'form', limits = INPUT_LIMITS): Record<string, string> {
+export function parseUrlEncoded(
+  raw: string,
+  what: 'query string' | 'form',
+  limits = INPUT_LIMITS,
+): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   if (raw === '') return out;
   const pairs = raw.split('&');
   if (pairs.length > limits.formFields) {
-    throw new DomainError('PAYLOAD_TOO_LARGE', `The ${what} has too many fields (at most ${limits.formFields}).`);
+    throw new DomainError(
+      'PAYLOAD_TOO_LARGE',
+      `The ${what} has too many fields (at most ${limits.formFields}).`,
+    );
   }
   for (const pair of pairs) {
     if (pair === '') continue;
@@ -164,8 +182,10 @@ export function parseUrlEncoded(raw: string, what: 'query string' | 'form', limi
     const value = decodeComponent(eq < 0 ? '' : pair.slice(eq + 1), what);
     assertText(name, `A ${what} field name`);
     assertText(value, `The ${what} field “${name.slice(0, 40)}”`);
-    if (name === '__proto__' || name === 'constructor' || name === 'prototype') throw badRequest(`The ${what} uses a reserved name.`);
-    if (Object.hasOwn(out, name)) throw badRequest(`The ${what} field “${name.slice(0, 40)}” is given more than once.`);
+    if (name === '__proto__' || name === 'constructor' || name === 'prototype')
+      throw badRequest(`The ${what} uses a reserved name.`);
+    if (Object.hasOwn(out, name))
+      throw badRequest(`The ${what} field “${name.slice(0, 40)}” is given more than once.`);
     out[name] = value;
   }
   // A plain object, so templates and spread copies behave as usual.

@@ -1,7 +1,14 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from './errors';
-import { assertPath, decodeUtf8, INPUT_LIMITS, mediaType, parseJsonBody, parseUrlEncoded } from './http-input';
+import {
+  assertPath,
+  decodeUtf8,
+  INPUT_LIMITS,
+  mediaType,
+  parseJsonBody,
+  parseUrlEncoded,
+} from './http-input';
 
 /**
  * The route config key naming the body types a route takes, e.g.
@@ -57,29 +64,51 @@ function acceptedTypes(request: FastifyRequest): readonly string[] {
 export function registerInputGuards(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
 
-  fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
-    try {
-      assertPath(request.url);
-    } catch (e) {
-      return done(e as Error);
-    }
-    const problem = (request.query as ParsedQuery | undefined)?.[QUERY_PROBLEM];
-    done(problem);
-  });
+  fastify.addHook(
+    'onRequest',
+    (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+      try {
+        assertPath(request.url);
+      } catch (e) {
+        return done(e as Error);
+      }
+      const problem = (request.query as ParsedQuery | undefined)?.[QUERY_PROBLEM];
+      done(problem);
+    },
+  );
 
-  fastify.addHook('preParsing', (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: never) => void) => {
-    if (!hasBody(request)) return done(null, payload as never);
-    const type = mediaType(request.headers['content-type']);
-    if (!acceptedTypes(request).includes(type)) {
-      return done(new DomainError('UNSUPPORTED_MEDIA_TYPE', `This address takes ${acceptedTypes(request).join(' or ')} bodies, not “${type.slice(0, 60) || 'none'}”.`));
-    }
-    done(null, payload as never);
-  });
+  fastify.addHook(
+    'preParsing',
+    (
+      request: FastifyRequest,
+      _reply: FastifyReply,
+      payload: unknown,
+      done: (err: Error | null, payload?: never) => void,
+    ) => {
+      if (!hasBody(request)) return done(null, payload as never);
+      const type = mediaType(request.headers['content-type']);
+      if (!acceptedTypes(request).includes(type)) {
+        return done(
+          new DomainError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            `This address takes ${acceptedTypes(request).join(' or ')} bodies, not “${type.slice(0, 60) || 'none'}”.`,
+          ),
+        );
+      }
+      done(null, payload as never);
+    },
+  );
 
   // Only these two parsers: anything else (text/plain included) has no parser and is refused.
   fastify.removeContentTypeParser('text/plain');
-  app.useBodyParser('application/json', { bodyLimit: INPUT_LIMITS.bodyBytes }, async (_req: unknown, body: Buffer) => parseJsonBody(body));
-  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: INPUT_LIMITS.bodyBytes }, async (_req: unknown, body: Buffer) =>
-    parseUrlEncoded(decodeUtf8(body), 'form'),
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: INPUT_LIMITS.bodyBytes },
+    async (_req: unknown, body: Buffer) => parseJsonBody(body),
+  );
+  app.useBodyParser(
+    'application/x-www-form-urlencoded',
+    { bodyLimit: INPUT_LIMITS.bodyBytes },
+    async (_req: unknown, body: Buffer) => parseUrlEncoded(decodeUtf8(body), 'form'),
   );
 }

@@ -15,7 +15,9 @@ function expectInert(html: string): void {
 
 describe('renderMarkdown', () => {
   it('renders ordinary Markdown', () => {
-    const html = renderMarkdown('# Title\n\nSome *calm* **words** and a [link](https://example.com/a).\n\n- one\n- two\n\n`code`');
+    const html = renderMarkdown(
+      '# Title\n\nSome *calm* **words** and a [link](https://example.com/a).\n\n- one\n- two\n\n`code`',
+    );
     expect(html).toContain('<h2>Title</h2>');
     expect(html).toContain('<em>calm</em>');
     expect(html).toContain('<strong>words</strong>');
@@ -32,7 +34,10 @@ describe('renderMarkdown', () => {
 
   const payloads: [string, string][] = [
     ['script tag', '<script>alert(1)</script>'],
-    ['script in markdown paragraph', 'Hello <script src="https://evil.example/x.js"></script> there'],
+    [
+      'script in markdown paragraph',
+      'Hello <script src="https://evil.example/x.js"></script> there',
+    ],
     ['img onerror', '<img src=x onerror="alert(1)">'],
     ['img onerror unquoted', '<IMG SRC=/ onerror=alert(1)>'],
     ['svg onload', '<svg onload=alert(1)><circle r=5></circle></svg>'],
@@ -41,7 +46,10 @@ describe('renderMarkdown', () => {
     ['javascript link (markdown)', '[click](javascript:alert(1))'],
     ['javascript link upper case', '[click](JaVaScRiPt:alert(1))'],
     ['javascript link entity-encoded', '[click](javascript&#58;alert(1))'],
-    ['javascript link hex entities', '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)">x</a>'],
+    [
+      'javascript link hex entities',
+      '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)">x</a>',
+    ],
     ['javascript link with tab', '<a href="java\tscript:alert(1)">x</a>'],
     ['javascript link with newline entity', '<a href="java&#10;script:alert(1)">x</a>'],
     ['javascript link leading spaces', '<a href="   javascript:alert(1)">x</a>'],
@@ -52,14 +60,20 @@ describe('renderMarkdown', () => {
     ['iframe', '<iframe src="https://evil.example"></iframe>'],
     ['style tag', '<style>body{display:none}</style>'],
     ['inline style attribute', '<p style="background:url(javascript:alert(1))">x</p>'],
-    ['event handler on allowed tag', '<a href="https://example.com" onclick="alert(1)" onmouseover=alert(1)>x</a>'],
+    [
+      'event handler on allowed tag',
+      '<a href="https://example.com" onclick="alert(1)" onmouseover=alert(1)>x</a>',
+    ],
     ['object/embed', '<object data="x.swf"></object><embed src="x.swf">'],
     ['form', '<form action="https://evil.example"><input name=p><button>go</button></form>'],
     ['meta refresh', '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">'],
     ['base tag', '<base href="javascript:alert(1)//">'],
     ['broken nesting', '<<script>script>alert(1)<</script>/script>'],
     ['comment trick', '<!--<img src="--><img src=x onerror=alert(1)//">'],
-    ['math/mathml', '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>'],
+    [
+      'math/mathml',
+      '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>',
+    ],
     ['noscript mXSS', '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>'],
     ['image javascript src', '<img src="javascript:alert(1)">'],
     ['link reference definition', '[x][evil]\n\n[evil]: javascript:alert(1)'],
@@ -78,12 +92,16 @@ describe('renderMarkdown', () => {
   });
 
   it('drops protocol-relative links, including backslash tricks browsers read as //', () => {
-    const html = renderMarkdown('[a](//evil.example) [b](/\\evil.example) <a href="/\\evil.example">c</a> <a href="\\/evil.example">d</a> <a href="//evil.example">e</a>');
+    const html = renderMarkdown(
+      '[a](//evil.example) [b](/\\evil.example) <a href="/\\evil.example">c</a> <a href="\\/evil.example">d</a> <a href="//evil.example">e</a>',
+    );
     expect(html).not.toMatch(/href="(\/\/|\/\\|\\)/);
   });
 
   it('allows http(s) images with alt text', () => {
-    expect(renderMarkdown('![A quiet lake](https://example.com/lake.jpg)')).toContain('<img src="https://example.com/lake.jpg" alt="A quiet lake" />');
+    expect(renderMarkdown('![A quiet lake](https://example.com/lake.jpg)')).toContain(
+      '<img src="https://example.com/lake.jpg" alt="A quiet lake" />',
+    );
   });
 });
 

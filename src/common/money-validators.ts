@@ -5,7 +5,12 @@ import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator'
 /** An optional price in the currency's minor units (see money.ts), the same rule for every DTO. */
 export const OptionalPrice = () =>
   applyDecorators(
-    ApiPropertyOptional({ minimum: 0, maximum: 10_000_000, example: 9500, description: "Minor units of the currency (9500 usd = $95.00; 5000 jpy = ¥5,000)" }),
+    ApiPropertyOptional({
+      minimum: 0,
+      maximum: 10_000_000,
+      example: 9500,
+      description: 'Minor units of the currency (9500 usd = $95.00; 5000 jpy = ¥5,000)',
+    }),
     IsOptional(),
     IsInt({ message: 'price must be a whole number of minor units' }),
     Min(0, { message: 'price must be 0 (free) or more' }),
@@ -18,5 +23,7 @@ export const OptionalCurrency = () =>
     ApiPropertyOptional({ example: 'usd', pattern: '^[a-z]{3}$' }),
     IsOptional(),
     IsString(),
-    Matches(/^[a-z]{3}$/, { message: 'currency must be a three-letter ISO code in lower case (e.g. usd)' }),
+    Matches(/^[a-z]{3}$/, {
+      message: 'currency must be a three-letter ISO code in lower case (e.g. usd)',
+    }),
   );

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { currencyExponent, formatMoney, formatPrice, MoneyInputError, toMajorInput, toMinorUnits } from './money';
+import {
+  currencyExponent,
+  formatMoney,
+  formatPrice,
+  MoneyInputError,
+  toMajorInput,
+  toMinorUnits,
+} from './money';
 
 describe('money', () => {
   it('knows each currency’s decimals as Stripe counts them', () => {
@@ -40,9 +47,13 @@ describe('money', () => {
 
   it('round-trips every amount through the form in every kind of currency', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000_00 }), fc.constantFrom('usd', 'jpy', 'kwd', 'eur'), (minor, currency) => {
-        expect(toMinorUnits(toMajorInput(minor, currency), currency)).toBe(minor);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000_00 }),
+        fc.constantFrom('usd', 'jpy', 'kwd', 'eur'),
+        (minor, currency) => {
+          expect(toMinorUnits(toMajorInput(minor, currency), currency)).toBe(minor);
+        },
+      ),
     );
   });
 

@@ -8,7 +8,22 @@
  * zero-decimal list below, and three-decimal currencies whose amounts Stripe requires to end in 0.
  */
 const ZERO_DECIMAL = new Set([
-  'BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF',
+  'BIF',
+  'CLP',
+  'DJF',
+  'GNF',
+  'JPY',
+  'KMF',
+  'KRW',
+  'MGA',
+  'PYG',
+  'RWF',
+  'UGX',
+  'VND',
+  'VUV',
+  'XAF',
+  'XOF',
+  'XPF',
 ]);
 const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 
@@ -53,10 +68,17 @@ export class MoneyInputError extends Error {}
  */
 export function toMinorUnits(typed: string, currency: string): number {
   const exponent = currencyExponent(currency);
-  const cleaned = typed.trim().replace(/^[^\w.-]+/u, '').replace(/[\s,_']/g, '');
-  if (cleaned === '') throw new MoneyInputError('Enter an amount, for example ' + exampleAmount(currency));
+  const cleaned = typed
+    .trim()
+    .replace(/^[^\w.-]+/u, '')
+    .replace(/[\s,_']/g, '');
+  if (cleaned === '')
+    throw new MoneyInputError('Enter an amount, for example ' + exampleAmount(currency));
   const match = /^(\d{1,12})(?:\.(\d*))?$/.exec(cleaned);
-  if (!match) throw new MoneyInputError('Enter the amount as a number, for example ' + exampleAmount(currency));
+  if (!match)
+    throw new MoneyInputError(
+      'Enter the amount as a number, for example ' + exampleAmount(currency),
+    );
   const whole = match[1];
   const fraction = match[2] ?? '';
   if (fraction.replace(/0+$/, '').length > exponent) {
@@ -66,7 +88,8 @@ export function toMinorUnits(typed: string, currency: string): number {
         : `Enter at most ${exponent} decimal places, for example ${exampleAmount(currency)}`,
     );
   }
-  const minor = Number(whole) * 10 ** exponent + Number((fraction + '000').slice(0, exponent) || '0');
+  const minor =
+    Number(whole) * 10 ** exponent + Number((fraction + '000').slice(0, exponent) || '0');
   if (!Number.isSafeInteger(minor)) throw new MoneyInputError('That amount is too large');
   return minor;
 }

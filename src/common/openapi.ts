@@ -56,7 +56,8 @@ export function completeOpenApi(document: OpenAPIObject, publicUrl: string): Ope
       const secured = op.security.length > 0;
       const params = op.parameters ?? [];
       const wanted = new Set<string>();
-      if (op.requestBody || params.some((p) => 'in' in p && (p.in === 'query' || p.in === 'path'))) wanted.add('400');
+      if (op.requestBody || params.some((p) => 'in' in p && (p.in === 'query' || p.in === 'path')))
+        wanted.add('400');
       if (secured) wanted.add('401').add('403');
       if (params.some((p) => 'in' in p && p.in === 'path')) wanted.add('404');
       if (!Object.keys(op.responses).some((s) => s.startsWith('4'))) wanted.add('400');

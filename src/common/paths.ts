@@ -9,7 +9,8 @@ export function projectRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'views'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('Mend could not find its project folder (package.json beside views/)');
+    if (parent === dir)
+      throw new Error('Mend could not find its project folder (package.json beside views/)');
     dir = parent;
   }
   root = dir;

@@ -10,8 +10,23 @@ describe('safeNext: one check for redirect targets', () => {
   });
 
   it.each([
-    '/\t/evil.com', '/\n/evil.com', '/\r/evil.com', '/ /evil.com', '/\u0000', '/\u007f', '//evil.com', '/\\evil.com', '/a\\b',
-    'https://evil.com', 'javascript:alert(1)', 'evil.com', '', '/caf\u00e9', '/\u2028x', '/\ud800', '/' + 'a'.repeat(2001),
+    '/\t/evil.com',
+    '/\n/evil.com',
+    '/\r/evil.com',
+    '/ /evil.com',
+    '/\u0000',
+    '/\u007f',
+    '//evil.com',
+    '/\\evil.com',
+    '/a\\b',
+    'https://evil.com',
+    'javascript:alert(1)',
+    'evil.com',
+    '',
+    '/caf\u00e9',
+    '/\u2028x',
+    '/\ud800',
+    '/' + 'a'.repeat(2001),
   ])('refuses %j', (input) => {
     expect(safeNext(input, '/fallback')).toBe('/fallback');
   });

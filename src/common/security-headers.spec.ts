@@ -4,7 +4,12 @@ import { helmetHeaders } from './security-headers';
 
 const options = {
   contentSecurityPolicy: {
-    directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'https:'], frameAncestors: ["'none'"], upgradeInsecureRequests: null },
+    directives: {
+      defaultSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:', 'https:'],
+      frameAncestors: ["'none'"],
+      upgradeInsecureRequests: null,
+    },
   },
   crossOriginEmbedderPolicy: false as const,
 };
@@ -17,7 +22,8 @@ describe('helmetHeaders', () => {
     const precomputed = Object.entries(await helmetHeaders(options));
     const withReplay = Fastify();
     withReplay.addHook('onRequest', (_request, reply, done) => {
-      for (const [name, value] of precomputed) if (value !== undefined) reply.raw.setHeader(name, value);
+      for (const [name, value] of precomputed)
+        if (value !== undefined) reply.raw.setHeader(name, value);
       done();
     });
     withReplay.get('/', () => 'ok');

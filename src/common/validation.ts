@@ -46,7 +46,8 @@ export const VALIDATION_OPTIONS = {
 export function shapeProblems(dto: unknown, prefix = '', depth = 0): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (dto === null || typeof dto !== 'object' || Array.isArray(dto) || depth > 32) return out;
-  const type = (Object.getPrototypeOf(dto) as { constructor?: new () => object } | null)?.constructor;
+  const type = (Object.getPrototypeOf(dto) as { constructor?: new () => object } | null)
+    ?.constructor;
   // Only instances of DTO classes carry the metadata (plain and null-prototype objects don't).
   if (!type || type === Object) return out;
   const nested = new Set(
@@ -60,14 +61,16 @@ export function shapeProblems(dto: unknown, prefix = '', depth = 0): Record<stri
     if (value === undefined) continue;
     const field = prefix ? `${prefix}.${key}` : key;
     if (value === null) {
-      const api = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, type.prototype, key) as { nullable?: boolean } | undefined;
+      const api = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, type.prototype, key) as
+        { nullable?: boolean } | undefined;
       if (!api?.nullable) out[field] = [`${field} must not be null`];
       continue;
     }
     const items: unknown[] = Array.isArray(value) ? value : [value];
     items.forEach((item, i) => {
       const at = Array.isArray(value) ? `${field}.${i}` : field;
-      if (nested.has(key) && (item === null || typeof item !== 'object' || Array.isArray(item))) out[at] = [`${at} must be an object`];
+      if (nested.has(key) && (item === null || typeof item !== 'object' || Array.isArray(item)))
+        out[at] = [`${at} must be an object`];
       else Object.assign(out, shapeProblems(item, at, depth + 1));
     });
   }

@@ -20,7 +20,14 @@ describe('loadConfig', () => {
   it('gives development defaults with no environment at all', () => {
     const dir = tmp();
     const c = loadConfig({ DATA_DIR: dir });
-    expect(c).toMatchObject({ nodeEnv: 'development', port: 3000, publicUrl: 'http://localhost:3000', databaseUrl: null, rateLimitPerMinute: 30, logPretty: false });
+    expect(c).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      databaseUrl: null,
+      rateLimitPerMinute: 30,
+      logPretty: false,
+    });
     expect(c.stripe.secretKey).toBeNull();
     expect(c.mail.url).toBeNull();
     expect(c.mail.newsletterMaxPerMinute).toBe(600);
@@ -28,16 +35,29 @@ describe('loadConfig', () => {
   });
 
   it('reads the newsletter pace', () => {
-    expect(loadConfig({ DATA_DIR: tmp(), NEWSLETTER_MAX_PER_MINUTE: '120' }).mail.newsletterMaxPerMinute).toBe(120);
+    expect(
+      loadConfig({ DATA_DIR: tmp(), NEWSLETTER_MAX_PER_MINUTE: '120' }).mail.newsletterMaxPerMinute,
+    ).toBe(120);
   });
 
   it('makes logs human-readable by default in a terminal outside production, JSON lines otherwise (LOG_PRETTY wins)', () => {
     const dir = tmp();
     expect(loadConfig({ DATA_DIR: dir }, process.cwd(), true).logPretty).toBe(true);
     expect(loadConfig({ DATA_DIR: dir }, process.cwd(), false).logPretty).toBe(false);
-    expect(loadConfig({ DATA_DIR: dir, LOG_PRETTY: 'false' }, process.cwd(), true).logPretty).toBe(false);
-    expect(loadConfig({ DATA_DIR: dir, LOG_PRETTY: 'true' }, process.cwd(), false).logPretty).toBe(true);
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', ENCRYPTION_KEY: key, STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1', MAIL_URL: 'smtp://x' };
+    expect(loadConfig({ DATA_DIR: dir, LOG_PRETTY: 'false' }, process.cwd(), true).logPretty).toBe(
+      false,
+    );
+    expect(loadConfig({ DATA_DIR: dir, LOG_PRETTY: 'true' }, process.cwd(), false).logPretty).toBe(
+      true,
+    );
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://a@b/c',
+      ENCRYPTION_KEY: key,
+      STRIPE_SECRET_KEY: 'sk_test_1',
+      STRIPE_WEBHOOK_SECRET: 'whsec_1',
+      MAIL_URL: 'smtp://x',
+    };
     expect(loadConfig({ DATA_DIR: dir, ...production }, process.cwd(), true).logPretty).toBe(false);
   });
 
@@ -85,13 +105,20 @@ describe('loadConfig', () => {
     it('accepts a complete configuration', () => {
       expect(loadConfig({ DATA_DIR: tmp(), ...prod }).nodeEnv).toBe('production');
     });
-    it.each(['DATABASE_URL', 'ENCRYPTION_KEY', 'STRIPE_SECRET_KEY', 'MAIL_URL'])('refuses to run without %s', (name) => {
-      const env: Record<string, string> = { ...prod };
-      delete env[name];
-      expect(errorOf(env).variable).toBe(name === 'STRIPE_SECRET_KEY' ? 'STRIPE_SECRET_KEY' : name);
-    });
+    it.each(['DATABASE_URL', 'ENCRYPTION_KEY', 'STRIPE_SECRET_KEY', 'MAIL_URL'])(
+      'refuses to run without %s',
+      (name) => {
+        const env: Record<string, string> = { ...prod };
+        delete env[name];
+        expect(errorOf(env).variable).toBe(
+          name === 'STRIPE_SECRET_KEY' ? 'STRIPE_SECRET_KEY' : name,
+        );
+      },
+    );
     it('refuses STRIPE_API_URL', () => {
-      expect(errorOf({ ...prod, STRIPE_API_URL: 'http://127.0.0.1:12111' }).variable).toBe('STRIPE_API_URL');
+      expect(errorOf({ ...prod, STRIPE_API_URL: 'http://127.0.0.1:12111' }).variable).toBe(
+        'STRIPE_API_URL',
+      );
     });
   });
 });

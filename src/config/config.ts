@@ -22,7 +22,12 @@ export interface AppConfig {
   databaseUrl: string | null;
   dataDir: string;
   coach: { email: string; password: string | null };
-  stripe: { secretKey: string | null; webhookSecret: string | null; apiUrl: string | null; timeoutMs: number };
+  stripe: {
+    secretKey: string | null;
+    webhookSecret: string | null;
+    apiUrl: string | null;
+    timeoutMs: number;
+  };
   /** newsletterMaxPerMinute: the pace of newsletter mail (the SMTP provider's limit), across all instances. */
   mail: { url: string | null; from: string; newsletterMaxPerMinute: number };
   /** 32-byte key for AES-256-GCM. */
@@ -48,7 +53,8 @@ function intVar(env: Env, name: string, fallback: number, min: number, max: numb
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
   const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+  if (n < min || n > max)
+    throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
   return n;
 }
 
@@ -111,7 +117,10 @@ function previousKeysVar(env: Env): Buffer[] {
     const text = part.trim();
     const key = Buffer.from(text, 'base64');
     if (key.length !== 32 || key.toString('base64') !== text) {
-      throw new ConfigError('ENCRYPTION_KEY_PREVIOUS', 'must be a comma-separated list of 32-byte keys encoded as base64');
+      throw new ConfigError(
+        'ENCRYPTION_KEY_PREVIOUS',
+        'must be a comma-separated list of 32-byte keys encoded as base64',
+      );
     }
     return key;
   });
@@ -129,10 +138,15 @@ export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): 
   const nodeEnv = rawEnv as NodeEnv;
   const production = nodeEnv === 'production';
   const port = intVar(env, 'PORT', 3000, 0, 65535);
-  const publicUrl = (urlVar(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const publicUrl = (
+    urlVar(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`
+  ).replace(/\/+$/, '');
   const databaseUrl = urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (production && !databaseUrl) {
-    throw new ConfigError('DATABASE_URL', 'is required in production (the embedded PostgreSQL is for development)');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is required in production (the embedded PostgreSQL is for development)',
+    );
   }
   const dataDirRaw = env.DATA_DIR || '.data';
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
@@ -146,10 +160,16 @@ export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): 
 
   const secretKey = env.STRIPE_SECRET_KEY || null;
   if (secretKey && !/^(sk|rk)_(test|live)_/.test(secretKey)) {
-    throw new ConfigError('STRIPE_SECRET_KEY', 'must be a Stripe secret key (sk_test_… or sk_live_…)');
+    throw new ConfigError(
+      'STRIPE_SECRET_KEY',
+      'must be a Stripe secret key (sk_test_… or sk_live_…)',
+    );
   }
   if (production && !secretKey) {
-    throw new ConfigError('STRIPE_SECRET_KEY', 'is required in production (local test mode is for development)');
+    throw new ConfigError(
+      'STRIPE_SECRET_KEY',
+      'is required in production (local test mode is for development)',
+    );
   }
   const webhookSecret = env.STRIPE_WEBHOOK_SECRET || null;
   if (secretKey && !webhookSecret) {
@@ -157,19 +177,28 @@ export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): 
   }
   const stripeApiUrl = urlVar(env, 'STRIPE_API_URL', ['http:', 'https:']);
   if (production && stripeApiUrl) {
-    throw new ConfigError('STRIPE_API_URL', 'is refused in production (it points Stripe calls at another server)');
+    throw new ConfigError(
+      'STRIPE_API_URL',
+      'is refused in production (it points Stripe calls at another server)',
+    );
   }
 
   const mailUrl = urlVar(env, 'MAIL_URL', ['smtp:', 'smtps:']);
   if (production && !mailUrl) {
-    throw new ConfigError('MAIL_URL', 'is required in production (without it mail is only kept in the outbox)');
+    throw new ConfigError(
+      'MAIL_URL',
+      'is required in production (without it mail is only kept in the outbox)',
+    );
   }
   const mailFrom = env.MAIL_FROM || 'Mend <hello@mend.local>';
   if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'must contain an email address');
 
   const logLevel = env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
+    throw new ConfigError(
+      'LOG_LEVEL',
+      'must be one of fatal, error, warn, info, debug, trace, silent',
+    );
   }
 
   return {
@@ -179,8 +208,17 @@ export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): 
     databaseUrl,
     dataDir,
     coach: { email: coachEmail, password: coachPassword },
-    stripe: { secretKey, webhookSecret, apiUrl: stripeApiUrl, timeoutMs: intVar(env, 'STRIPE_TIMEOUT_MS', 20000, 100, 80000) },
-    mail: { url: mailUrl, from: mailFrom, newsletterMaxPerMinute: intVar(env, 'NEWSLETTER_MAX_PER_MINUTE', 600, 1, 1_000_000) },
+    stripe: {
+      secretKey,
+      webhookSecret,
+      apiUrl: stripeApiUrl,
+      timeoutMs: intVar(env, 'STRIPE_TIMEOUT_MS', 20000, 100, 80000),
+    },
+    mail: {
+      url: mailUrl,
+      from: mailFrom,
+      newsletterMaxPerMinute: intVar(env, 'NEWSLETTER_MAX_PER_MINUTE', 600, 1, 1_000_000),
+    },
     encryptionKey: encryptionKeyVar(env, nodeEnv, dataDir),
     previousEncryptionKeys: previousKeysVar(env),
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 100000),

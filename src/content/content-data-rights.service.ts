@@ -5,7 +5,13 @@ import { normalizeEmail } from '../common/tokens';
 export interface ContentExport {
   comments: { post: string; name: string; body: string; status: string; createdAt: string }[];
   ratings: { post: string; stars: number; updatedAt: string }[];
-  newsletter: { email: string; status: string; subscribedAt: string; confirmedAt: string | null; unsubscribedAt: string | null } | null;
+  newsletter: {
+    email: string;
+    status: string;
+    subscribedAt: string;
+    confirmedAt: string | null;
+    unsubscribedAt: string | null;
+  } | null;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -19,7 +25,10 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 export class ContentDataRightsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async exportFor(user: { id: string; email: string }, manager: EntityManager = this.dataSource.manager): Promise<ContentExport> {
+  async exportFor(
+    user: { id: string; email: string },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ContentExport> {
     const comments = (await manager.query(
       `SELECT p.title AS post, c.author_name AS name, c.body, c.status, c.created_at
        FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.user_id = $1 ORDER BY c.created_at`,
@@ -32,12 +41,34 @@ export class ContentDataRightsService {
     const [sub] = (await manager.query(
       `SELECT email, status, created_at, confirmed_at, unsubscribed_at FROM newsletter_subscribers WHERE email = $1`,
       [normalizeEmail(user.email)],
-    )) as { email: string; status: string; created_at: Date; confirmed_at: Date | null; unsubscribed_at: Date | null }[];
+    )) as {
+      email: string;
+      status: string;
+      created_at: Date;
+      confirmed_at: Date | null;
+      unsubscribed_at: Date | null;
+    }[];
     return {
-      comments: comments.map((c) => ({ post: c.post, name: c.name, body: c.body, status: c.status, createdAt: c.created_at.toISOString() })),
-      ratings: ratings.map((r) => ({ post: r.post, stars: r.stars, updatedAt: r.updated_at.toISOString() })),
+      comments: comments.map((c) => ({
+        post: c.post,
+        name: c.name,
+        body: c.body,
+        status: c.status,
+        createdAt: c.created_at.toISOString(),
+      })),
+      ratings: ratings.map((r) => ({
+        post: r.post,
+        stars: r.stars,
+        updatedAt: r.updated_at.toISOString(),
+      })),
       newsletter: sub
-        ? { email: sub.email, status: sub.status, subscribedAt: sub.created_at.toISOString(), confirmedAt: iso(sub.confirmed_at), unsubscribedAt: iso(sub.unsubscribed_at) }
+        ? {
+            email: sub.email,
+            status: sub.status,
+            subscribedAt: sub.created_at.toISOString(),
+            confirmedAt: iso(sub.confirmed_at),
+            unsubscribedAt: iso(sub.unsubscribed_at),
+          }
         : null,
     };
   }
@@ -46,6 +77,8 @@ export class ContentDataRightsService {
   async eraseFor(manager: EntityManager, user: { id: string; email: string }): Promise<void> {
     await manager.query(`DELETE FROM comments WHERE user_id = $1`, [user.id]);
     await manager.query(`DELETE FROM post_ratings WHERE user_id = $1`, [user.id]);
-    await manager.query(`DELETE FROM newsletter_subscribers WHERE email = $1`, [normalizeEmail(user.email)]);
+    await manager.query(`DELETE FROM newsletter_subscribers WHERE email = $1`, [
+      normalizeEmail(user.email),
+    ]);
   }
 }

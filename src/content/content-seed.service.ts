@@ -15,13 +15,26 @@ export class ContentSeedService {
   ) {}
 
   async seedDemo(): Promise<number> {
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM posts`)) as { n: number }[];
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM posts`)) as {
+      n: number;
+    }[];
     if (n > 0) return 0;
-    const coach = await this.dataSource.getRepository(User).findOne({ where: { role: 'coach' }, order: { createdAt: 'ASC' } });
+    const coach = await this.dataSource
+      .getRepository(User)
+      .findOne({ where: { role: 'coach' }, order: { createdAt: 'ASC' } });
     if (!coach) return 0;
     let created = 0;
     for (const demo of DEMO_POSTS) {
-      const post = await this.posts.create({ title: demo.title, slug: demo.slug, excerpt: demo.excerpt, body: demo.body, tags: demo.tags }, coach);
+      const post = await this.posts.create(
+        {
+          title: demo.title,
+          slug: demo.slug,
+          excerpt: demo.excerpt,
+          body: demo.body,
+          tags: demo.tags,
+        },
+        coach,
+      );
       await this.posts.publish(post.id, false);
       created++;
     }

@@ -24,7 +24,11 @@ import { BlogPagesController } from './posts/blog.pages.controller';
 
 /** The coach's writing: posts, comments, ratings, the newsletter and the feeds. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery]), ImagesModule, SchedulingModule],
+  imports: [
+    TypeOrmModule.forFeature([Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery]),
+    ImagesModule,
+    SchedulingModule,
+  ],
   controllers: [
     PostsController,
     CommentsController,
@@ -34,7 +38,21 @@ import { BlogPagesController } from './posts/blog.pages.controller';
     NewsletterPagesController,
     CoachContentPagesController,
   ],
-  providers: [PostsRepository, PostsService, CommentsService, RatingsService, NewsletterService, ContentSeedService, ContentDataRightsService],
-  exports: [PostsService, ContentSeedService, ContentDataRightsService, CommentsService, NewsletterService],
+  providers: [
+    PostsRepository,
+    PostsService,
+    CommentsService,
+    RatingsService,
+    NewsletterService,
+    ContentSeedService,
+    ContentDataRightsService,
+  ],
+  exports: [
+    PostsService,
+    ContentSeedService,
+    ContentDataRightsService,
+    CommentsService,
+    NewsletterService,
+  ],
 })
 export class ContentModule {}

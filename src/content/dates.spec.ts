@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { instantToLocal, localToInstant, longDate } from './dates';
 
-const intl = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const intl = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 describe('longDate', () => {
   it('reads like an en-GB long date in UTC', () => {
@@ -13,10 +18,17 @@ describe('longDate', () => {
 
   it('matches Intl for any date from 1000 to 9999', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
-        expect(longDate(d)).toBe(intl.format(d));
-        expect(longDate(d.toISOString())).toBe(intl.format(d));
-      }),
+      fc.property(
+        fc.date({
+          min: new Date('1000-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        }),
+        (d) => {
+          expect(longDate(d)).toBe(intl.format(d));
+          expect(longDate(d.toISOString())).toBe(intl.format(d));
+        },
+      ),
     );
   });
 

@@ -1,6 +1,19 @@
 import { Temporal } from 'temporal-polyfill';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /**
  * "25 November 2026" from an ISO string or Date (UTC) — what Intl's en-GB long date gives, built
@@ -22,7 +35,10 @@ export function longDate(value: string | Date | null | undefined): string {
 export function localToInstant(local: string, zone: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local)) return null;
   try {
-    return Temporal.PlainDateTime.from(local).toZonedDateTime(zone, { disambiguation: 'compatible' }).toInstant().toString();
+    return Temporal.PlainDateTime.from(local)
+      .toZonedDateTime(zone, { disambiguation: 'compatible' })
+      .toInstant()
+      .toString();
   } catch {
     return null;
   }
@@ -31,5 +47,8 @@ export function localToInstant(local: string, zone: string): string | null {
 /** An instant as a `datetime-local` value in `zone` (minutes precision). */
 export function instantToLocal(instant: string | Date, zone: string): string {
   const iso = typeof instant === 'string' ? instant : instant.toISOString();
-  return Temporal.Instant.from(iso).toZonedDateTimeISO(zone).toPlainDateTime().toString({ smallestUnit: 'minute' });
+  return Temporal.Instant.from(iso)
+    .toZonedDateTimeISO(zone)
+    .toPlainDateTime()
+    .toString({ smallestUnit: 'minute' });
 }

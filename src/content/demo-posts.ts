@@ -11,7 +11,8 @@ export const DEMO_POSTS: DemoPost[] = [
   {
     title: 'Rest Is Not a Reward',
     slug: 'rest-is-not-a-reward',
-    excerpt: 'Many of us learned that rest has to be earned. In recovery, rest is part of the work — not the prize at the end of it.',
+    excerpt:
+      'Many of us learned that rest has to be earned. In recovery, rest is part of the work — not the prize at the end of it.',
     tags: ['rest', 'nervous system'],
     body: `Many of us learned early that rest has to be earned. Finish the list, fix the problem, make sure everyone else is fine — *then* you may sit down. If that was the rule in your house, your body probably still keeps it.
 
@@ -36,7 +37,8 @@ If you'd like company on this, a [free discovery call](/book) is a quiet place t
   {
     title: 'Repair Over Perfection',
     slug: 'repair-over-perfection',
-    excerpt: 'Healing is not about never getting it wrong again. It is about noticing, owning, and mending — with others and with yourself.',
+    excerpt:
+      'Healing is not about never getting it wrong again. It is about noticing, owning, and mending — with others and with yourself.',
     tags: ['repair', 'relationships'],
     body: `If you grew up around trauma, perfection can feel like safety. If nothing goes wrong, nobody gets hurt. So we try to be flawless — and then we fall apart when we aren't.
 

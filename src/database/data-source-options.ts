@@ -29,7 +29,10 @@ export class ResilientClient extends Client {
 }
 
 /** The single description of Mend's database, used by the app, the TypeORM CLI and the tests. */
-export function dataSourceOptions(url: string, overrides: { poolSize?: number } = {}): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  overrides: { poolSize?: number } = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

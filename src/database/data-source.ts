@@ -5,6 +5,8 @@ import { dataSourceOptions } from './data-source-options';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
-  throw new Error('Set DATABASE_URL to run the TypeORM CLI (e.g. the embedded server started by `npm start`).');
+  throw new Error(
+    'Set DATABASE_URL to run the TypeORM CLI (e.g. the embedded server started by `npm start`).',
+  );
 }
 export default new DataSource(dataSourceOptions(url));

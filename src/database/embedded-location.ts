@@ -53,12 +53,20 @@ export function ensureRunAsUser(clusterDir: string): RunAs | null {
   if (!isRoot()) return null;
   let uid = idOf('-u', RUN_AS);
   if (uid === null) {
-    if (idOf('-g', RUN_AS) === null) spawnSync('groupadd', ['--system', RUN_AS], { encoding: 'utf8' });
-    const made = spawnSync('useradd', ['--system', '-g', RUN_AS, '--no-create-home', '--shell', '/usr/sbin/nologin', RUN_AS], { encoding: 'utf8' });
+    if (idOf('-g', RUN_AS) === null)
+      spawnSync('groupadd', ['--system', RUN_AS], { encoding: 'utf8' });
+    const made = spawnSync(
+      'useradd',
+      ['--system', '-g', RUN_AS, '--no-create-home', '--shell', '/usr/sbin/nologin', RUN_AS],
+      { encoding: 'utf8' },
+    );
     uid = idOf('-u', RUN_AS);
     if (uid === null) {
       const output = `${made.stderr ?? ''}${made.error ? made.error.message : ''}`;
-      throw new EmbeddedDatabaseError(describeEmbeddedFailure({ step: 'user', clusterDir, runAs: RUN_AS, output }), output);
+      throw new EmbeddedDatabaseError(
+        describeEmbeddedFailure({ step: 'user', clusterDir, runAs: RUN_AS, output }),
+        output,
+      );
     }
   }
   const gid = idOf('-g', RUN_AS) ?? uid;
@@ -78,7 +86,11 @@ function nearestExisting(path: string): string {
  */
 export function canReach(path: string, runAs: RunAs | null): boolean {
   if (!runAs) return true;
-  const r = spawnSync('/bin/sh', ['-c', 'cd "$1"', 'sh', nearestExisting(path)], { uid: runAs.uid, gid: runAs.gid, stdio: 'ignore' });
+  const r = spawnSync('/bin/sh', ['-c', 'cd "$1"', 'sh', nearestExisting(path)], {
+    uid: runAs.uid,
+    gid: runAs.gid,
+    stdio: 'ignore',
+  });
   return r.status === 0;
 }
 
@@ -101,7 +113,11 @@ export function systemHomeFor(home: string, systemDir = SYSTEM_DIR): string {
   const abs = resolve(home);
   const hash = createHash('sha256').update(abs).digest('hex').slice(0, 12);
   const parts = abs.split('/').filter((p) => p && p !== 'postgres' && p !== '.data');
-  const slug = (parts.at(-1) ?? 'mend').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'mend';
+  const slug =
+    (parts.at(-1) ?? 'mend')
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'mend';
   return join(systemDir, `${slug}-${hash}`);
 }
 
@@ -139,7 +155,11 @@ export function prepareHome(home: string, runAs: RunAs | null, systemDir = SYSTE
 }
 
 function runsAs(postgres: string, runAs: RunAs): boolean {
-  const r = spawnSync(postgres, ['--version'], { uid: runAs.uid, gid: runAs.gid, encoding: 'utf8' });
+  const r = spawnSync(postgres, ['--version'], {
+    uid: runAs.uid,
+    gid: runAs.gid,
+    encoding: 'utf8',
+  });
   return r.status === 0 && /postgres/i.test(r.stdout ?? '');
 }
 
@@ -168,18 +188,27 @@ function linkTree(from: string, to: string): void {
  * PostgreSQL's programs, where its user can run them: in node_modules if reachable, else a
  * per-version copy under SYSTEM_DIR (made once; renamed into place whole, so never half there).
  */
-export function reachableBinaries(bins: Binaries, runAs: RunAs | null, clusterDir: string, systemDir = SYSTEM_DIR): Binaries {
+export function reachableBinaries(
+  bins: Binaries,
+  runAs: RunAs | null,
+  clusterDir: string,
+  systemDir = SYSTEM_DIR,
+): Binaries {
   if (!runAs || runsAs(bins.postgres, runAs)) return bins;
   const native = dirname(dirname(bins.postgres)); // …/native (bin, lib, share)
   const pkg = dirname(native);
   let version = 'unknown';
   try {
-    version = (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
+    version = (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     /* an unversioned copy still works */
   }
   const target = join(systemDir, `postgresql-${basename(pkg)}-${version}`);
-  const staged = { postgres: join(target, 'bin', basename(bins.postgres)), initdb: join(target, 'bin', basename(bins.initdb)) };
+  const staged = {
+    postgres: join(target, 'bin', basename(bins.postgres)),
+    initdb: join(target, 'bin', basename(bins.initdb)),
+  };
   if (!existsSync(target)) {
     const partial = `${target}.partial-${process.pid}`;
     try {
@@ -195,12 +224,20 @@ export function reachableBinaries(bins: Binaries, runAs: RunAs | null, clusterDi
       }
     } catch (error) {
       rmSync(partial, { recursive: true, force: true });
-      throw new EmbeddedDatabaseError(describeEmbeddedFailure({ step: 'binaries', clusterDir, runAs: runAs.name, error }), String(error));
+      throw new EmbeddedDatabaseError(
+        describeEmbeddedFailure({ step: 'binaries', clusterDir, runAs: runAs.name, error }),
+        String(error),
+      );
     }
   }
   if (!runsAs(staged.postgres, runAs)) {
-    const error = Object.assign(new Error('permission denied'), { code: 'EACCES', path: staged.postgres });
-    throw new EmbeddedDatabaseError(describeEmbeddedFailure({ step: 'binaries', clusterDir, runAs: runAs.name, error }));
+    const error = Object.assign(new Error('permission denied'), {
+      code: 'EACCES',
+      path: staged.postgres,
+    });
+    throw new EmbeddedDatabaseError(
+      describeEmbeddedFailure({ step: 'binaries', clusterDir, runAs: runAs.name, error }),
+    );
   }
   return staged;
 }

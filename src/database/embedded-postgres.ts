@@ -1,11 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { arch, platform } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { EmbeddedDatabaseError, EmbeddedFailure, describeEmbeddedFailure } from './embedded-failure';
-import { Binaries, SYSTEM_DIR, chooseHome, ensureRunAsUser, prepareHome, reachableBinaries } from './embedded-location';
+import {
+  EmbeddedDatabaseError,
+  EmbeddedFailure,
+  describeEmbeddedFailure,
+} from './embedded-failure';
+import {
+  Binaries,
+  SYSTEM_DIR,
+  chooseHome,
+  ensureRunAsUser,
+  prepareHome,
+  reachableBinaries,
+} from './embedded-location';
 import { ServerStartError, bestLocale, runToEnd, startServer } from './embedded-process';
 
 export { EmbeddedDatabaseError } from './embedded-failure';
@@ -53,7 +72,10 @@ async function packagedBinaries(clusterDir: string): Promise<Binaries> {
     return { postgres: mod.postgres, initdb: mod.initdb };
   } catch (e) {
     const error = Object.assign(new Error(String(e)), { code: 'ENOENT', path: name });
-    throw new EmbeddedDatabaseError(describeEmbeddedFailure({ step: 'binaries', clusterDir, error }), String(e));
+    throw new EmbeddedDatabaseError(
+      describeEmbeddedFailure({ step: 'binaries', clusterDir, error }),
+      String(e),
+    );
   }
 }
 
@@ -72,7 +94,9 @@ function guard<T>(failure: Omit<EmbeddedFailure, 'error'>, work: () => T): T {
  * EmbeddedDatabaseError whose message is one sentence saying what to do. The server runs as the
  * current user, or — as root, since PostgreSQL refuses to run as root — as the user "postgres".
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   const log = options.onLog ?? (() => undefined);
   const systemDir = options.systemDir ?? SYSTEM_DIR;
   const requested = join(options.dir, 'cluster');
@@ -88,7 +112,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const password = guard({ step: 'folder', ...at }, () => {
     prepareHome(home, runAs, systemDir);
     const passwordFile = join(home, 'password');
-    if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+    if (!existsSync(passwordFile))
+      writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
     return readFileSync(passwordFile, 'utf8').trim();
   });
 
@@ -104,36 +129,71 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       }
     });
     try {
-      const args = [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, `--lc-messages=${locale}`];
+      const args = [
+        `--pgdata=${clusterDir}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${pwfile}`,
+        `--lc-messages=${locale}`,
+      ];
       const run = await runToEnd(bins.initdb, args, runAs, locale, log);
       if (run.code !== 0) {
         // A half-made cluster would be taken for a made one next time: the next start begins afresh.
         rmSync(clusterDir, { recursive: true, force: true });
-        throw new EmbeddedDatabaseError(describeEmbeddedFailure({ step: 'initdb', ...at, error: run.error, output: run.output }), run.output);
+        throw new EmbeddedDatabaseError(
+          describeEmbeddedFailure({ step: 'initdb', ...at, error: run.error, output: run.output }),
+          run.output,
+        );
       }
     } finally {
       rmSync(pwfile, { force: true });
     }
   }
 
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  const flags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+  ];
   let server;
   try {
-    server = await startServer(bins.postgres, ['-D', clusterDir, '-p', String(port), ...flags], runAs, locale, log);
+    server = await startServer(
+      bins.postgres,
+      ['-D', clusterDir, '-p', String(port), ...flags],
+      runAs,
+      locale,
+      log,
+    );
   } catch (e) {
     const failure = e instanceof ServerStartError ? e : new ServerStartError('', e as Error);
-    const sentence = describeEmbeddedFailure({ step: 'start', ...at, port, error: failure.cause, output: failure.output });
+    const sentence = describeEmbeddedFailure({
+      step: 'start',
+      ...at,
+      port,
+      error: failure.cause,
+      output: failure.output,
+    });
     throw new EmbeddedDatabaseError(sentence, failure.output);
   }
 
   const database = options.database ?? 'mend';
   try {
-    const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+    const client = new Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password,
+      database: 'postgres',
+    });
     client.on('error', () => undefined);
     await client.connect();
     try {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-      if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+      if (found.rowCount === 0)
+        await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
     } finally {
       await client.end();
     }

@@ -23,7 +23,11 @@ function spawnOptions(runAs: RunAs | null, locale: string) {
 export function bestLocale(): string {
   if (platform() === 'win32') return 'C';
   try {
-    const all = new Set(execSync('locale -a', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(/\r?\n/).map((l) => l.trim()));
+    const all = new Set(
+      execSync('locale -a', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .split(/\r?\n/)
+        .map((l) => l.trim()),
+    );
     for (const l of ['en_US.UTF-8', 'C.UTF-8', 'en_US.utf8']) if (all.has(l)) return l;
   } catch {
     /* no locale program */
@@ -38,7 +42,13 @@ export interface Outcome {
 }
 
 /** Runs a program to its end; resolves with its exit code and (the tail of) what it printed. */
-export function runToEnd(file: string, args: string[], runAs: RunAs | null, locale: string, onLog: (l: string) => void): Promise<Outcome> {
+export function runToEnd(
+  file: string,
+  args: string[],
+  runAs: RunAs | null,
+  locale: string,
+  onLog: (l: string) => void,
+): Promise<Outcome> {
   return new Promise((resolve) => {
     let output = '';
     let error: Error | undefined;
@@ -80,7 +90,13 @@ export class ServerStartError extends Error {
  * Ctrl-C in the terminal reaches Mend only, and Mend stops PostgreSQL last, after its own pool;
  * if Mend exits without stopping it, an exit hook still does.
  */
-export function startServer(file: string, args: string[], runAs: RunAs | null, locale: string, onLog: (l: string) => void): Promise<RunningServer> {
+export function startServer(
+  file: string,
+  args: string[],
+  runAs: RunAs | null,
+  locale: string,
+  onLog: (l: string) => void,
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let output = '';
     let ready = false;

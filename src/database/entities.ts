@@ -30,20 +30,42 @@ import { ExternalCalendar } from '../calendars/external-calendar.entity';
 
 /** Every entity, for the app's DataSource and the TypeORM CLI alike (one list, so they agree). */
 export const ENTITIES = [
-  User, AuthSession, PasswordResetToken, RateLimitCounter, OutboxMail,
-  CoachSettings, TimeOff, SessionType, Booking, IdempotencyKey,
-  Payment, StripeEvent,
-  Post, Comment, PostRating, NewsletterSubscriber, NewsletterDelivery,
+  User,
+  AuthSession,
+  PasswordResetToken,
+  RateLimitCounter,
+  OutboxMail,
+  CoachSettings,
+  TimeOff,
+  SessionType,
+  Booking,
+  IdempotencyKey,
+  Payment,
+  StripeEvent,
+  Post,
+  Comment,
+  PostRating,
+  NewsletterSubscriber,
+  NewsletterDelivery,
   // the key check for encrypted private writing; the 12 Steps program
-  EncryptionKeyCheck, AppSecret, Program, ProgramStep, Enrollment, EnrollmentStep, Reflection,
+  EncryptionKeyCheck,
+  AppSecret,
+  Program,
+  ProgramStep,
+  Enrollment,
+  EnrollmentStep,
+  Reflection,
   // the coach's private notes about clients
   ClientNote,
   // the append-only audit trail
   AuditEvent,
   // the coach's external calendars and their busy ranges
-  ExternalCalendar, CalendarBusyRange,
+  ExternalCalendar,
+  CalendarBusyRange,
   // the practice's identity and the coach's uploaded images
-  SiteSettings, Image, ImageVariant,
+  SiteSettings,
+  Image,
+  ImageVariant,
   // the version of what public pages show (the shared public page cache)
   PublicContentVersion,
 ];

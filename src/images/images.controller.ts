@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiExcludeEndpoint,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
 import { ImageDto, UploadImageDto } from './dto/image.dto';
@@ -17,11 +24,17 @@ export class ImagesController {
 
   @Post()
   @TakesUploads()
-  @ApiOperation({ summary: 'Upload an image (multipart/form-data: file, optional alt); decoded, stripped of metadata, re-encoded' })
+  @ApiOperation({
+    summary:
+      'Upload an image (multipart/form-data: file, optional alt); decoded, stripped of metadata, re-encoded',
+  })
   @ApiBody({ type: UploadImageDto })
   @ApiResponse({ status: 201, type: ImageDto })
   @ApiResponse({ status: 413, description: 'Over 10 MB or 40 megapixels' })
-  @ApiResponse({ status: 415, description: 'UNSUPPORTED_IMAGE: not a JPEG, PNG, WebP, AVIF or GIF (SVG included)' })
+  @ApiResponse({
+    status: 415,
+    description: 'UNSUPPORTED_IMAGE: not a JPEG, PNG, WebP, AVIF or GIF (SVG included)',
+  })
   upload(@Body() body: UploadForm): Promise<ImageDto> {
     return this.images.upload(body?.file, body?.alt);
   }
@@ -54,9 +67,17 @@ export class ImageFilesController {
 
   @Get(':id/:file')
   @ApiExcludeEndpoint()
-  async file(@Param('id') id: string, @Param('file') file: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async file(
+    @Param('id') id: string,
+    @Param('file') file: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const found = await this.images.file(id, file, ifNoneMatch);
-    void reply.header('etag', found.etag).header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff');
+    void reply
+      .header('etag', found.etag)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff');
     if (!found.bytes) {
       await reply.status(304).send();
       return;

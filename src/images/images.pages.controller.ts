@@ -18,18 +18,29 @@ export class ImagesPagesController {
   constructor(private readonly images: ImagesService) {}
 
   @Get()
-  async library(@Query('uploaded') uploaded: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.render(req, reply, { notice: uploaded ? 'Uploaded. Copy its Markdown into a post, or pick it as a cover.' : null });
+  async library(
+    @Query('uploaded') uploaded: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.render(req, reply, {
+      notice: uploaded ? 'Uploaded. Copy its Markdown into a post, or pick it as a cover.' : null,
+    });
   }
 
   /** The form posts here; with `Accept: application/json` (the editor's drag and drop) it answers the image as JSON. */
   @Post()
   @TakesUploads()
-  async upload(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async upload(
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const wantsJson = /application\/json/.test(String(req.headers.accept ?? ''));
     try {
       const image = await this.images.upload(body?.file, body?.alt);
-      if (wantsJson) return void (await reply.status(201).header('cache-control', 'no-store').send(image));
+      if (wantsJson)
+        return void (await reply.status(201).header('cache-control', 'no-store').send(image));
       redirect(reply, `/coach/images?uploaded=${image.id}`);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
@@ -40,7 +51,11 @@ export class ImagesPagesController {
   }
 
   @Post(':id/delete')
-  async remove(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async remove(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     try {
       await this.images.remove(id);
       redirect(reply, '/coach/images');
@@ -50,7 +65,18 @@ export class ImagesPagesController {
     }
   }
 
-  private async render(req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown>, status = 200): Promise<void> {
-    await renderPage(req, reply, 'coach/images', { title: 'Images', images: await this.images.list(), ...extra }, status);
+  private async render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown>,
+    status = 200,
+  ): Promise<void> {
+    await renderPage(
+      req,
+      reply,
+      'coach/images',
+      { title: 'Images', images: await this.images.list(), ...extra },
+      status,
+    );
   }
 }

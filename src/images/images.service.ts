@@ -7,7 +7,13 @@ import { ImageRow, ImagesRepository } from './images.repository';
 import { EXTENSIONS, MIME_TYPES, processImage } from './processing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TYPE_BY_EXTENSION: Record<string, ImageType> = { jpg: 'jpeg', png: 'png', webp: 'webp', avif: 'avif', gif: 'gif' };
+const TYPE_BY_EXTENSION: Record<string, ImageType> = {
+  jpg: 'jpeg',
+  png: 'png',
+  webp: 'webp',
+  avif: 'avif',
+  gif: 'gif',
+};
 
 /** Something else that uses images (a post body, say) answers what uses `imageId`, or null. */
 export type ImageUsageCheck = (imageId: string) => Promise<string | null>;
@@ -39,7 +45,11 @@ function toDto(r: ImageRow): ImageDto {
     width: full?.width ?? r.width,
     height: full?.height ?? r.height,
     alt: r.alt,
-    variants: r.variants.map((v) => ({ width: v.width, type: MIME_TYPES[v.type], url: imageUrl(r.id, v.width, v.type) })),
+    variants: r.variants.map((v) => ({
+      width: v.width,
+      type: MIME_TYPES[v.type],
+      url: imageUrl(r.id, v.width, v.type),
+    })),
   };
 }
 
@@ -54,10 +64,16 @@ function toPicture(r: ImageRow, alt?: string | null): PictureView {
     width: dto.width,
     height: dto.height,
     alt: alt ?? r.alt,
-    sources: types.map((t) => ({ type: MIME_TYPES[t], srcset: ofType(t).map((v) => `${imageUrl(r.id, v.width, t)} ${v.width}w`).join(', ') })),
+    sources: types.map((t) => ({
+      type: MIME_TYPES[t],
+      srcset: ofType(t)
+        .map((v) => `${imageUrl(r.id, v.width, t)} ${v.width}w`)
+        .join(', '),
+    })),
     smallest: imageUrl(r.id, original[0]?.width ?? r.width, r.type),
     near(w: number) {
-      const pick = original.find((v) => v.width >= w) ?? original.at(-1) ?? { width: r.width, height: r.height };
+      const pick = original.find((v) => v.width >= w) ??
+        original.at(-1) ?? { width: r.width, height: r.height };
       return { url: imageUrl(r.id, pick.width, r.type), width: pick.width, height: pick.height };
     },
   };
@@ -76,9 +92,16 @@ export class ImagesService {
 
   /** Decodes, checks, strips and re-encodes an upload, then stores it (all variants in one transaction). */
   async upload(file: unknown, alt: unknown): Promise<ImageDto> {
-    if (!Buffer.isBuffer(file)) throw new DomainError('VALIDATION_FAILED', 'Please choose a picture to upload (the form field is "file").', { file: ['file is required'] });
+    if (!Buffer.isBuffer(file))
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'Please choose a picture to upload (the form field is "file").',
+        { file: ['file is required'] },
+      );
     if (alt !== undefined && (typeof alt !== 'string' || alt.length > 300)) {
-      throw new DomainError('VALIDATION_FAILED', 'Please check: alt.', { alt: ['alt must be at most 300 characters'] });
+      throw new DomainError('VALIDATION_FAILED', 'Please check: alt.', {
+        alt: ['alt must be at most 300 characters'],
+      });
     }
     const processed = await processImage(file);
     const id = await this.images.insert(processed, typeof alt === 'string' ? alt.trim() : '');
@@ -113,7 +136,11 @@ export class ImagesService {
   }
 
   /** One variant's bytes for GET /images/:id/:file, or `notModified` when the caller's ETag matches. */
-  async file(id: string, file: string, ifNoneMatch: string | undefined): Promise<{ etag: string; type: string; bytes: Buffer | null }> {
+  async file(
+    id: string,
+    file: string,
+    ifNoneMatch: string | undefined,
+  ): Promise<{ etag: string; type: string; bytes: Buffer | null }> {
     const m = /^(\d{1,5})\.([a-z]{3,4})$/.exec(file);
     const type = m ? TYPE_BY_EXTENSION[m[2]] : undefined;
     if (!m || !type || !UUID.test(id)) throw notFound('The image');
@@ -121,7 +148,13 @@ export class ImagesService {
     const first = await this.images.variant(id, Number(m[1]), type, known[0] ?? null);
     if (!first) throw notFound('The image');
     const notModified = known.includes(first.etag);
-    return { etag: first.etag, type: MIME_TYPES[type], bytes: notModified ? null : (first.bytes ?? (await this.images.variant(id, Number(m[1]), type, null))!.bytes) };
+    return {
+      etag: first.etag,
+      type: MIME_TYPES[type],
+      bytes: notModified
+        ? null
+        : (first.bytes ?? (await this.images.variant(id, Number(m[1]), type, null))!.bytes),
+    };
   }
 
   async remove(id: string): Promise<void> {
@@ -134,8 +167,13 @@ export class ImagesService {
       if (!(await this.images.delete(id))) throw notFound('The image');
     } catch (e) {
       // 23001 restrict_violation / 23503 foreign_key_violation: a row elsewhere still points at it.
-      if (e instanceof QueryFailedError && ['23001', '23503'].includes(String((e.driverError as { code?: string }).code))) {
-        throw inUse(/site_settings/.test(e.message) ? 'the site (the coach’s photo)' : 'a post’s cover');
+      if (
+        e instanceof QueryFailedError &&
+        ['23001', '23503'].includes(String((e.driverError as { code?: string }).code))
+      ) {
+        throw inUse(
+          /site_settings/.test(e.message) ? 'the site (the coach’s photo)' : 'a post’s cover',
+        );
       }
       throw e;
     }
@@ -143,5 +181,8 @@ export class ImagesService {
 }
 
 function inUse(user: string): DomainError {
-  return new DomainError('IMAGE_IN_USE', `This image is still used by ${user}. Remove it there first, then delete it.`);
+  return new DomainError(
+    'IMAGE_IN_USE',
+    `This image is still used by ${user}. Remove it there first, then delete it.`,
+  );
 }

@@ -3,7 +3,12 @@ import { acceptedType, MAX_STORED_WIDTH, processImage, variantWidths } from './p
 
 describe('acceptedType', () => {
   it('takes the five web formats, recognising AVIF inside HEIF, and nothing else', () => {
-    expect(['jpeg', 'png', 'webp', 'gif'].map((f) => acceptedType(f, undefined))).toEqual(['jpeg', 'png', 'webp', 'gif']);
+    expect(['jpeg', 'png', 'webp', 'gif'].map((f) => acceptedType(f, undefined))).toEqual([
+      'jpeg',
+      'png',
+      'webp',
+      'gif',
+    ]);
     expect(acceptedType('heif', 'av1')).toBe('avif');
     expect(acceptedType('heif', 'hevc')).toBeNull(); // HEIC photos: not for the web
     expect(acceptedType('svg', undefined)).toBeNull();
@@ -24,7 +29,9 @@ describe('variantWidths', () => {
 describe('processImage', () => {
   it('applies the EXIF orientation, then drops all metadata', async () => {
     // 40×20 pixels stored sideways (orientation 6: rotate 90° clockwise to view).
-    const input = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#123456' } })
+    const input = await sharp({
+      create: { width: 40, height: 20, channels: 3, background: '#123456' },
+    })
       .jpeg()
       .withMetadata({ orientation: 6 })
       .toBuffer();
@@ -38,7 +45,11 @@ describe('processImage', () => {
   });
 
   it('keeps an AVIF an AVIF (plus WebP)', async () => {
-    const input = await sharp({ create: { width: 64, height: 32, channels: 3, background: '#abcdef' } }).avif({ effort: 0 }).toBuffer();
+    const input = await sharp({
+      create: { width: 64, height: 32, channels: 3, background: '#abcdef' },
+    })
+      .avif({ effort: 0 })
+      .toBuffer();
     const out = await processImage(input);
     expect(out.type).toBe('avif');
     expect(out.variants.map((v) => v.type).sort()).toEqual(['avif', 'webp']);

@@ -24,8 +24,20 @@ export const MAX_PIXELS = 40_000_000;
 export const VARIANT_WIDTHS = [480, 960, 1600];
 export const MAX_STORED_WIDTH = 2400;
 
-export const EXTENSIONS: Record<ImageType, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', avif: 'avif', gif: 'gif' };
-export const MIME_TYPES: Record<ImageType, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif', gif: 'image/gif' };
+export const EXTENSIONS: Record<ImageType, string> = {
+  jpeg: 'jpg',
+  png: 'png',
+  webp: 'webp',
+  avif: 'avif',
+  gif: 'gif',
+};
+export const MIME_TYPES: Record<ImageType, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  gif: 'image/gif',
+};
 
 export interface ProcessedVariant {
   width: number;
@@ -43,12 +55,21 @@ export interface ProcessedImage {
 }
 
 const unsupported = (): DomainError =>
-  new DomainError('UNSUPPORTED_IMAGE', 'This file is not an image Mend can use. Please upload a JPEG, PNG, WebP, AVIF or GIF picture (SVG is not accepted).');
+  new DomainError(
+    'UNSUPPORTED_IMAGE',
+    'This file is not an image Mend can use. Please upload a JPEG, PNG, WebP, AVIF or GIF picture (SVG is not accepted).',
+  );
 const tooManyPixels = (): DomainError =>
-  new DomainError('IMAGE_TOO_LARGE', `This picture is too large: at most ${MAX_PIXELS / 1_000_000} megapixels, please. Save a smaller copy and upload that.`);
+  new DomainError(
+    'IMAGE_TOO_LARGE',
+    `This picture is too large: at most ${MAX_PIXELS / 1_000_000} megapixels, please. Save a smaller copy and upload that.`,
+  );
 
 /** The type an image decodes as, or null when it is not one we accept. */
-export function acceptedType(format: string | undefined, compression: string | undefined): ImageType | null {
+export function acceptedType(
+  format: string | undefined,
+  compression: string | undefined,
+): ImageType | null {
   if (format === 'jpeg' || format === 'png' || format === 'webp' || format === 'gif') return format;
   if (format === 'heif' && compression === 'av1') return 'avif';
   return null;
@@ -88,8 +109,17 @@ export async function processImage(input: Buffer): Promise<ProcessedImage> {
   try {
     for (const w of variantWidths(width)) {
       for (const t of type === 'webp' ? (['webp'] as const) : (['webp', type] as const)) {
-        const { data, info } = await encode(upright.clone().resize({ width: w, withoutEnlargement: true }), t).toBuffer({ resolveWithObject: true });
-        variants.push({ width: info.width, height: info.height, type: t, bytes: data, etag: etagOf(data) });
+        const { data, info } = await encode(
+          upright.clone().resize({ width: w, withoutEnlargement: true }),
+          t,
+        ).toBuffer({ resolveWithObject: true });
+        variants.push({
+          width: info.width,
+          height: info.height,
+          type: t,
+          bytes: data,
+          etag: etagOf(data),
+        });
       }
     }
   } catch (e) {

@@ -1,4 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { EntityManager } from 'typeorm';
@@ -37,7 +44,9 @@ const JOB_EXPIRE_SECONDS = 5 * 60;
  * instance; the poll interval only catches retries coming due and lost notifications.
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class JobsService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(JobsService.name);
   private readonly registrations = new Map<string, Registration>();
   private readonly customRounds = new Map<string, Round>();
@@ -86,21 +95,38 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       supervise: this.options.workers,
       application_name: 'mend-jobs',
     });
-    boss.on('error', (err: Error) => this.logger.error({ err: { message: err.message } }, 'job queue error'));
+    boss.on('error', (err: Error) =>
+      this.logger.error({ err: { message: err.message } }, 'job queue error'),
+    );
     await boss.start();
     this.boss = boss;
     for (const [queue, reg] of this.registrations) {
-      const settings = { name: queue, retryLimit: reg.retryLimit, retryDelay: reg.retryDelay, retryBackoff: true, expireInSeconds: JOB_EXPIRE_SECONDS };
+      const settings = {
+        name: queue,
+        retryLimit: reg.retryLimit,
+        retryDelay: reg.retryDelay,
+        retryBackoff: true,
+        expireInSeconds: JOB_EXPIRE_SECONDS,
+      };
       await boss.createQueue(queue, settings);
       await boss.updateQueue(queue, settings); // createQueue leaves an existing queue's settings alone
     }
     if (!this.options.workers) return;
     const pollMs = this.options.pollingIntervalSeconds * 1000;
     for (const [queue, reg] of this.registrations) {
-      this.loops.set(queue, new WorkerLoop(queue, () => this.queueRound(boss, queue, reg), pollMs, this.logger));
+      this.loops.set(
+        queue,
+        new WorkerLoop(queue, () => this.queueRound(boss, queue, reg), pollMs, this.logger),
+      );
     }
-    for (const [name, round] of this.customRounds) this.loops.set(name, new WorkerLoop(name, round, pollMs, this.logger));
-    this.wakeups = new Wakeups(this.options.connectionString, this.workerId, (name) => this.wake(name), this.logger);
+    for (const [name, round] of this.customRounds)
+      this.loops.set(name, new WorkerLoop(name, round, pollMs, this.logger));
+    this.wakeups = new Wakeups(
+      this.options.connectionString,
+      this.workerId,
+      (name) => this.wake(name),
+      this.logger,
+    );
     await this.wakeups.start();
     for (const loop of this.loops.values()) loop.start();
     for (const s of this.schedules) await boss.schedule(s.queue, s.cron, {}, { tz: 'UTC' });
@@ -123,22 +149,36 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   async stopLoops(): Promise<void> {
     const loops = [...this.loops.values()];
     this.loops.clear();
-    await Promise.race([Promise.all(loops.map((l) => l.stop())), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    await Promise.race([
+      Promise.all(loops.map((l) => l.stop())),
+      new Promise((r) => setTimeout(r, 10_000).unref()),
+    ]);
   }
 
   /** Sends a job after the current transaction commits (and only if it does), and wakes its workers then. */
-  async sendInTransaction(manager: EntityManager, queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<void> {
+  async sendInTransaction(
+    manager: EntityManager,
+    queue: string,
+    data: object,
+    options: PgBoss.SendOptions = {},
+  ): Promise<void> {
     const boss = this.requireBoss();
     await boss.send(queue, data, {
       ...options,
       db: {
-        executeSql: async (text: string, values: unknown[]) => ({ rows: await manager.query(text, values) }),
+        executeSql: async (text: string, values: unknown[]) => ({
+          rows: await manager.query(text, values),
+        }),
       },
     });
     if (!options.startAfter) await this.wakeInTransaction(manager, queue);
   }
 
-  async send(queue: string, data: object, options: PgBoss.SendOptions = {}): Promise<string | null> {
+  async send(
+    queue: string,
+    data: object,
+    options: PgBoss.SendOptions = {},
+  ): Promise<string | null> {
     const id = await this.requireBoss().send(queue, data, options);
     if (!options.startAfter) this.wake(queue);
     return id;
@@ -166,7 +206,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         done.push(job.id);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        this.logger.warn({ queue, jobId: job.id, error: message.slice(0, 300) }, 'job failed; it will be retried');
+        this.logger.warn(
+          { queue, jobId: job.id, error: message.slice(0, 300) },
+          'job failed; it will be retried',
+        );
         await boss.fail(queue, job.id, { message: message.slice(0, 500) });
       }
     });

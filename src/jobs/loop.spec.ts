@@ -12,14 +12,19 @@ describe('WorkerLoop', () => {
   it('runs rounds back to back while work remains, then sleeps until woken', async () => {
     let work = 3;
     let rounds = 0;
-    const loop = new WorkerLoop('t', async () => {
-      rounds++;
-      if (work > 0) {
-        work--;
-        return 0;
-      }
-      return null;
-    }, 60_000, quiet);
+    const loop = new WorkerLoop(
+      't',
+      async () => {
+        rounds++;
+        if (work > 0) {
+          work--;
+          return 0;
+        }
+        return null;
+      },
+      60_000,
+      quiet,
+    );
     loop.start();
     await until(() => rounds === 4); // three with work, one that found none…
     await tick(30);
@@ -33,13 +38,18 @@ describe('WorkerLoop', () => {
   it('keeps going after a failing round, and stop() waits for the round in progress', async () => {
     let rounds = 0;
     let finished = false;
-    const loop = new WorkerLoop('t', async () => {
-      rounds++;
-      if (rounds === 1) throw new Error('database restarting');
-      await tick(30);
-      finished = true;
-      return null;
-    }, 60_000, quiet);
+    const loop = new WorkerLoop(
+      't',
+      async () => {
+        rounds++;
+        if (rounds === 1) throw new Error('database restarting');
+        await tick(30);
+        finished = true;
+        return null;
+      },
+      60_000,
+      quiet,
+    );
     loop.start();
     await until(() => rounds === 1);
     loop.wake(); // cuts the error backoff short

@@ -54,7 +54,10 @@ export class WorkerLoop {
         errorBackoff = 500;
         wait = next ?? this.pollMs;
       } catch (e) {
-        this.logger.warn({ loop: this.name, error: e instanceof Error ? e.message : String(e) }, 'worker round failed; retrying');
+        this.logger.warn(
+          { loop: this.name, error: e instanceof Error ? e.message : String(e) },
+          'worker round failed; retrying',
+        );
         wait = errorBackoff;
         errorBackoff = Math.min(errorBackoff * 2, MAX_ERROR_BACKOFF_MS);
       }
@@ -76,7 +79,11 @@ export class WorkerLoop {
 }
 
 /** Runs `work` over `items` with at most `limit` at a time. */
-export async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function eachBounded<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++]);

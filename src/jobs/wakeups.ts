@@ -41,7 +41,10 @@ export class Wakeups {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.connectionString, application_name: WORKER_APP_PREFIX + this.workerId });
+    const client = new Client({
+      connectionString: this.connectionString,
+      application_name: WORKER_APP_PREFIX + this.workerId,
+    });
     let lost = false;
     const onLost = (e?: Error) => {
       if (lost) return;
@@ -49,7 +52,10 @@ export class Wakeups {
       if (this.client === client) this.client = null;
       void client.end().catch(() => undefined);
       if (this.stopped) return;
-      this.logger.warn({ error: e?.message ?? 'connection ended' }, 'job wake-up connection lost; reconnecting');
+      this.logger.warn(
+        { error: e?.message ?? 'connection ended' },
+        'job wake-up connection lost; reconnecting',
+      );
       this.scheduleReconnect();
     };
     client.on('error', onLost);

@@ -1,4 +1,12 @@
-import { bulkBudget, isConnectionError, isPermanentSmtpError, messageIdFor, retryDelayMs, RETRY_CAP_MS, shouldGiveUp } from './delivery-rules';
+import {
+  bulkBudget,
+  isConnectionError,
+  isPermanentSmtpError,
+  messageIdFor,
+  retryDelayMs,
+  RETRY_CAP_MS,
+  shouldGiveUp,
+} from './delivery-rules';
 
 describe('mail delivery rules', () => {
   it('backs off exponentially, capped', () => {
@@ -10,7 +18,9 @@ describe('mail delivery rules', () => {
     expect(isPermanentSmtpError({ responseCode: 550 })).toBe(true);
     expect(isPermanentSmtpError({ responseCode: 451 })).toBe(false);
     expect(isPermanentSmtpError(new Error('ECONNREFUSED'))).toBe(false);
-    expect(isConnectionError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' }))).toBe(true);
+    expect(
+      isConnectionError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' })),
+    ).toBe(true);
     expect(isConnectionError({ responseCode: 451 })).toBe(false);
   });
 

@@ -17,23 +17,38 @@ export function retryDelayMs(attempts: number, baseMs: number): number {
 
 /** SMTP reply codes 500–599 are permanent; connection errors and 4xx are worth retrying. */
 export function isPermanentSmtpError(e: unknown): boolean {
-  const code = typeof e === 'object' && e !== null ? (e as { responseCode?: unknown }).responseCode : undefined;
+  const code =
+    typeof e === 'object' && e !== null
+      ? (e as { responseCode?: unknown }).responseCode
+      : undefined;
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
 /** No SMTP reply at all (refused, reset, timed out): the server itself is unreachable. */
 export function isConnectionError(e: unknown): boolean {
-  const code = typeof e === 'object' && e !== null ? (e as { responseCode?: unknown }).responseCode : undefined;
+  const code =
+    typeof e === 'object' && e !== null
+      ? (e as { responseCode?: unknown }).responseCode
+      : undefined;
   return typeof code !== 'number';
 }
 
-export function shouldGiveUp(attempts: number, permanent: boolean, createdAt: Date, now: Date): boolean {
+export function shouldGiveUp(
+  attempts: number,
+  permanent: boolean,
+  createdAt: Date,
+  now: Date,
+): boolean {
   if (permanent && attempts >= PERMANENT_ATTEMPTS) return true;
   return now.getTime() - createdAt.getTime() >= GIVE_UP_AFTER_MS;
 }
 
 /** How many bulk mails may start now, given how many started in the last minute and second. */
-export function bulkBudget(maxPerMinute: number, startedLastMinute: number, startedLastSecond: number): number {
+export function bulkBudget(
+  maxPerMinute: number,
+  startedLastMinute: number,
+  startedLastSecond: number,
+): number {
   const perSecond = Math.ceil(maxPerMinute / 60);
   return Math.max(0, Math.min(maxPerMinute - startedLastMinute, perSecond - startedLastSecond));
 }

@@ -1,10 +1,24 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
 import { RoundResult } from '../jobs/loop';
-import { bulkBudget, isConnectionError, isPermanentSmtpError, messageIdFor, retryDelayMs, shouldGiveUp } from './delivery-rules';
+import {
+  bulkBudget,
+  isConnectionError,
+  isPermanentSmtpError,
+  messageIdFor,
+  retryDelayMs,
+  shouldGiveUp,
+} from './delivery-rules';
 import { MAIL_IDENTITY, MailIdentity, signMail } from './mail-identity';
 import { ClaimedMail, MAIL_LOOP, MailOutboxRepository } from './mail-outbox.repository';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
@@ -69,7 +83,8 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
   async round(): Promise<RoundResult> {
     if (!this.transport) {
       const kept = await this.outbox.keepDue(200);
-      for (const m of kept) this.logger.log({ outboxId: m.id, kind: m.kind }, 'mail kept in the outbox (no MAIL_URL)');
+      for (const m of kept)
+        this.logger.log({ outboxId: m.id, kind: m.kind }, 'mail kept in the outbox (no MAIL_URL)');
       return kept.length === 200 ? 0 : null;
     }
     const pause = this.pausedUntil - Date.now();
@@ -80,13 +95,26 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
     const workerId = this.jobs.workerId;
     const claimed = await this.dataSource.transaction(async (m) => {
       const transactional = await this.outbox.claim(m, 'transactional', workerId, free);
-      const room = Math.min(free - transactional.length, MAIL_CONCURRENCY - TRANSACTIONAL_RESERVE - bulkInFlight);
+      const room = Math.min(
+        free - transactional.length,
+        MAIL_CONCURRENCY - TRANSACTIONAL_RESERVE - bulkInFlight,
+      );
       // Bulk is claimed a few at a time (not one query per finished send), unless none is in flight.
-      if (room <= 0 || (room < MIN_BULK_CLAIM && bulkInFlight > 0)) return { transactional, bulk: [] as ClaimedMail[], asked: 0, paced: false };
+      if (room <= 0 || (room < MIN_BULK_CLAIM && bulkInFlight > 0))
+        return { transactional, bulk: [] as ClaimedMail[], asked: 0, paced: false };
       const pace = await this.outbox.lockBulkPace(m);
-      const budget = bulkBudget(this.config.mail.newsletterMaxPerMinute, pace.lastMinute, pace.lastSecond);
+      const budget = bulkBudget(
+        this.config.mail.newsletterMaxPerMinute,
+        pace.lastMinute,
+        pace.lastSecond,
+      );
       const asked = Math.min(room, budget);
-      return { transactional, bulk: await this.outbox.claim(m, 'bulk', workerId, asked), asked, paced: budget < room };
+      return {
+        transactional,
+        bulk: await this.outbox.claim(m, 'bulk', workerId, asked),
+        asked,
+        paced: budget < room,
+      };
     });
     for (const mail of [...claimed.transactional, ...claimed.bulk]) this.start(mail);
     if (claimed.transactional.length === free) return 0; // more transactional mail may be waiting
@@ -113,7 +141,15 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
       const signature = this.identity ? await this.identity.mailSignature() : null;
       await transport.send(
         from,
-        { kind: mail.kind, to: mail.to, subject: mail.subject, text: signature ? signMail(mail.text, signature) : mail.text, html: mail.html ?? undefined, headers: mail.headers, attachments: mail.attachments },
+        {
+          kind: mail.kind,
+          to: mail.to,
+          subject: mail.subject,
+          text: signature ? signMail(mail.text, signature) : mail.text,
+          html: mail.html ?? undefined,
+          headers: mail.headers,
+          attachments: mail.attachments,
+        },
         { messageId: messageIdFor(mail.id, this.config.mail.from) },
       );
     } catch (e) {
@@ -157,8 +193,19 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
       this.pausedUntil = Date.now() + this.pauseMs;
     }
     const next = new Date(now.getTime() + retryDelayMs(mail.attempts, this.retryBaseMs));
-    await this.persist(() => this.outbox.recordFailure(mail.id, this.jobs.workerId, message, next, giveUp));
-    this.logger.warn({ outboxId: mail.id, kind: mail.kind, attempts: mail.attempts, error: message.slice(0, 200), gaveUp: giveUp }, giveUp ? 'mail delivery failed; giving up' : 'mail delivery failed; will retry');
+    await this.persist(() =>
+      this.outbox.recordFailure(mail.id, this.jobs.workerId, message, next, giveUp),
+    );
+    this.logger.warn(
+      {
+        outboxId: mail.id,
+        kind: mail.kind,
+        attempts: mail.attempts,
+        error: message.slice(0, 200),
+        gaveUp: giveUp,
+      },
+      giveUp ? 'mail delivery failed; giving up' : 'mail delivery failed; will retry',
+    );
   }
 
   /** Records an outcome, retrying a few times if the database hiccups (an unrecorded send would be repeated). */
@@ -168,7 +215,10 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
         return await write();
       } catch (e) {
         if (attempt >= 5) {
-          this.logger.error({ error: e instanceof Error ? e.message : String(e) }, 'could not record a mail delivery; its claim will lapse and it may be sent again');
+          this.logger.error(
+            { error: e instanceof Error ? e.message : String(e) },
+            'could not record a mail delivery; its claim will lapse and it may be sent again',
+          );
           return;
         }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));

@@ -75,7 +75,12 @@ export class MailOutboxRepository {
    * worker whose connection is gone (its process died) is due again at once; a claim also lapses
    * after CLAIM_SECONDS. SKIP LOCKED lets any number of instances claim side by side.
    */
-  async claim(manager: EntityManager, lane: MailLane, workerId: string, limit: number): Promise<ClaimedMail[]> {
+  async claim(
+    manager: EntityManager,
+    lane: MailLane,
+    workerId: string,
+    limit: number,
+  ): Promise<ClaimedMail[]> {
     if (limit <= 0) return [];
     const [rows] = (await manager.query(
       `WITH picked AS (
@@ -132,7 +137,13 @@ export class MailOutboxRepository {
   }
 
   /** A failed attempt: back to pending (due at `nextAttemptAt`) or given up. Only the claimer records it. */
-  async recordFailure(id: string, workerId: string, error: string, nextAttemptAt: Date, giveUp: boolean): Promise<void> {
+  async recordFailure(
+    id: string,
+    workerId: string,
+    error: string,
+    nextAttemptAt: Date,
+    giveUp: boolean,
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE mail_outbox SET last_error = $3, next_attempt_at = $4, status = CASE WHEN $5 THEN 'failed' ELSE 'pending' END,
          claimed_by = NULL, claim_expires_at = NULL

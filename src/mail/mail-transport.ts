@@ -38,7 +38,11 @@ export function smtpTransport(url: string, maxConnections: number): MailTranspor
         html: m.html,
         headers: m.headers,
         messageId: options.messageId,
-        attachments: m.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+        attachments: m.attachments?.map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: a.content,
+        })),
       });
     },
     close() {

@@ -18,7 +18,8 @@ import { OutboxMail } from './outbox-mail.entity';
     {
       provide: MAIL_TRANSPORT,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => (config.mail.url ? smtpTransport(config.mail.url, MAIL_CONCURRENCY) : null),
+      useFactory: (config: AppConfig) =>
+        config.mail.url ? smtpTransport(config.mail.url, MAIL_CONCURRENCY) : null,
     },
   ],
   exports: [MailService],

@@ -47,8 +47,15 @@ export class MailService {
   async list(limit = 100): Promise<OutboxView[]> {
     const rows = await this.outbox.find({ order: { createdAt: 'DESC' }, take: limit });
     return rows.map((m) => ({
-      id: m.id, kind: m.kind, to: m.to, subject: m.subject, text: m.text, status: m.status,
-      attempts: m.attempts, createdAt: m.createdAt, sentAt: m.sentAt,
+      id: m.id,
+      kind: m.kind,
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      status: m.status,
+      attempts: m.attempts,
+      createdAt: m.createdAt,
+      sentAt: m.sentAt,
     }));
   }
 }

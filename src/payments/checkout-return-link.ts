@@ -13,7 +13,11 @@ export function checkoutReturnQuery(signer: LinkSigner, paymentId: string): stri
   return `payment=${paymentId}&return=${signer.sign(PURPOSE, paymentId)}`;
 }
 
-export function isCheckoutReturnToken(signer: LinkSigner, paymentId: string, token: string | undefined): boolean {
+export function isCheckoutReturnToken(
+  signer: LinkSigner,
+  paymentId: string,
+  token: string | undefined,
+): boolean {
   if (typeof token !== 'string') return false;
   const expected = Buffer.from(signer.sign(PURPOSE, paymentId));
   const given = Buffer.from(token);

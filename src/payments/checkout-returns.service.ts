@@ -59,11 +59,17 @@ export class CheckoutReturnsService implements OnModuleInit {
    * The success-page return: with Stripe, re-fetches the session and fulfils if it is paid (the
    * webhook may not have arrived yet); in test mode, reads the payment.
    */
-  async checkoutReturn(ref: { sessionId?: string; paymentId?: string; returnToken?: string }): Promise<PaymentView> {
+  async checkoutReturn(ref: {
+    sessionId?: string;
+    paymentId?: string;
+    returnToken?: string;
+  }): Promise<PaymentView> {
     // Stripe's session id, or the payment id with the token Mend signed into its return address.
     const payment = ref.sessionId
       ? await this.payments.findOneBy({ checkoutSessionId: ref.sessionId })
-      : ref.paymentId && isUuid(ref.paymentId) && isCheckoutReturnToken(this.signer, ref.paymentId, ref.returnToken)
+      : ref.paymentId &&
+          isUuid(ref.paymentId) &&
+          isCheckoutReturnToken(this.signer, ref.paymentId, ref.returnToken)
         ? await this.payments.findOneBy({ id: ref.paymentId })
         : null;
     if (!payment) throw notFound('This payment');

@@ -59,7 +59,8 @@ describe('payment state machine', () => {
     expect(nextStatus('refund_failed', 'refund_requested')).toBe('refund_pending');
     expect(nextStatus('refund_failed', 'refunded')).toBe('refunded');
     expect(moneyReceived('refund_failed')).toBe(true);
-    for (const s of ['expired', 'failed', 'paid'] as const) expect(nextStatus('refund_failed', s)).toBeNull();
+    for (const s of ['expired', 'failed', 'paid'] as const)
+      expect(nextStatus('refund_failed', s)).toBeNull();
   });
 
   it('property: whatever the order or repetition of signals, money received is never un-received and a refund is final', () => {

@@ -18,7 +18,8 @@ export const PAYMENT_STATUSES: readonly PaymentStatus[] = [
 ];
 
 /** What can happen to a payment, whatever its source (webhook, success return, test mode, job). */
-export type PaymentSignal = 'paid' | 'failed' | 'expired' | 'refund_requested' | 'refunded' | 'refund_failed';
+export type PaymentSignal =
+  'paid' | 'failed' | 'expired' | 'refund_requested' | 'refunded' | 'refund_failed';
 
 /** The next status for a signal, or null when the signal changes nothing (duplicate, late, out of order). */
 export function nextStatus(current: PaymentStatus, signal: PaymentSignal): PaymentStatus | null {

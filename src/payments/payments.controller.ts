@@ -25,7 +25,8 @@ export class PaymentsController {
   @Auth('coach')
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'Try a failed refund again (a new attempt at Stripe, with a new idempotency key); 409 unless its refund failed',
+    summary:
+      'Try a failed refund again (a new attempt at Stripe, with a new idempotency key); 409 unless its refund failed',
   })
   @ApiResponse({ status: 200, type: PaymentDto })
   async retryRefund(@Param('id') id: string): Promise<PaymentDto> {

@@ -61,10 +61,14 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       retryLimit: 12,
       retryDelay: 30,
     });
-    this.jobs.register(RETENTION_QUEUE, async () => {
-      const count = await this.deleteExpiredAnonymised();
-      if (count) this.logger.log({ count }, 'anonymised payment records past retention deleted');
-    }, { retryLimit: 2, retryDelay: 600 });
+    this.jobs.register(
+      RETENTION_QUEUE,
+      async () => {
+        const count = await this.deleteExpiredAnonymised();
+        if (count) this.logger.log({ count }, 'anonymised payment records past retention deleted');
+      },
+      { retryLimit: 2, retryDelay: 600 },
+    );
     this.jobs.schedule(RETENTION_QUEUE, '17 3 * * *');
   }
 
@@ -239,7 +243,11 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
           { idempotencyKey: refundIdempotencyKey(payment.id, payment.refundAttempt) },
         );
         if (refund.status === 'failed' || refund.status === 'canceled') {
-          const failure = { id: refund.id, amount: refund.amount, failureReason: refund.failure_reason ?? refund.status };
+          const failure = {
+            id: refund.id,
+            amount: refund.amount,
+            failureReason: refund.failure_reason ?? refund.status,
+          };
           await this.dataSource.transaction(async (manager) => {
             const locked = await this.fulfilment.lock(manager, { id: paymentId });
             if (locked) await this.fulfilment.markRefundFailed(manager, locked, failure);

@@ -40,27 +40,62 @@ export class CoachProgramPagesController {
   ) {}
 
   @Get('program')
-  async programPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('saved') saved?: string): Promise<void> {
+  async programPage(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('saved') saved?: string,
+  ): Promise<void> {
     const program = await this.program.publicProgram();
     const values = { ...program, price: toMajorInput(program.price, program.currency) };
-    const notice: Notice | undefined = saved === '1' ? { text: 'Saved.', link: { href: '/program', text: 'See the program page as visitors do' } } : undefined;
-    await renderForm(req, reply, 'coach/program', { title: 'The 12 Steps: program', program, currencies: CURRENCIES, notice }, values);
+    const notice: Notice | undefined =
+      saved === '1'
+        ? {
+            text: 'Saved.',
+            link: { href: '/program', text: 'See the program page as visitors do' },
+          }
+        : undefined;
+    await renderForm(
+      req,
+      reply,
+      'coach/program',
+      { title: 'The 12 Steps: program', program, currencies: CURRENCIES, notice },
+      values,
+    );
   }
 
   @Post('program')
-  async saveProgram(@Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async saveProgram(
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const body = formBody(raw);
     await submitForm(req, reply, {
       template: 'coach/program',
-      page: async () => ({ title: 'The 12 Steps: program', program: await this.program.publicProgram(), currencies: CURRENCIES }),
+      page: async () => ({
+        title: 'The 12 Steps: program',
+        program: await this.program.publicProgram(),
+        currencies: CURRENCIES,
+      }),
       fields: PROGRAM_FIELDS,
       body,
       read: async () => {
         const currency = (body.currency ?? '').toLowerCase();
         const price = readPriceField(body.price, currency);
-        const form = await validateForm(UpdateProgramDto, { title: body.title, description: body.description ?? '', currency, dripDays: body.dripDays, price: price.ok ? String(price.minor) : '0' });
+        const form = await validateForm(UpdateProgramDto, {
+          title: body.title,
+          description: body.description ?? '',
+          currency,
+          dripDays: body.dripDays,
+          price: price.ok ? String(price.minor) : '0',
+        });
         // The API may leave the title out (a partial update); the page always sends one.
-        const errors = { ...(body.title?.trim() ? {} : { title: ['title is empty'] }), ...(form.ok ? {} : form.errors), ...(price.ok ? {} : { price: [price.message] }), ...(CURRENCIES.some((c) => c.code === currency) ? {} : { currency: ['not in the list'] }) };
+        const errors = {
+          ...(body.title?.trim() ? {} : { title: ['title is empty'] }),
+          ...(form.ok ? {} : form.errors),
+          ...(price.ok ? {} : { price: [price.message] }),
+          ...(CURRENCIES.some((c) => c.code === currency) ? {} : { currency: ['not in the list'] }),
+        };
         return form.ok && !Object.keys(errors).length ? form : { ok: false, errors };
       },
       save: async (value) => {
@@ -71,19 +106,46 @@ export class CoachProgramPagesController {
   }
 
   @Get('program/steps/:n')
-  async stepPage(@Param('n') n: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('saved') saved?: string): Promise<void> {
+  async stepPage(
+    @Param('n') n: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('saved') saved?: string,
+  ): Promise<void> {
     const step = await this.program.fullStep(parseStepNumber(n));
-    const notice: Notice | undefined = saved === '1' ? { text: 'Saved. Members see it when the step opens.', link: { href: '/program', text: 'See the program page' } } : undefined;
-    await renderForm(req, reply, 'coach/program-step', { title: `Edit step ${step.number}`, step, notice }, { ...step, prompts: step.prompts.join('\n') });
+    const notice: Notice | undefined =
+      saved === '1'
+        ? {
+            text: 'Saved. Members see it when the step opens.',
+            link: { href: '/program', text: 'See the program page' },
+          }
+        : undefined;
+    await renderForm(
+      req,
+      reply,
+      'coach/program-step',
+      { title: `Edit step ${step.number}`, step, notice },
+      { ...step, prompts: step.prompts.join('\n') },
+    );
   }
 
   @Post('program/steps/:n')
-  async saveStep(@Param('n') n: string, @Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async saveStep(
+    @Param('n') n: string,
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const number = parseStepNumber(n);
     const body = formBody(raw);
     const dto = Object.assign(new UpdateStepDto(), {
-      title: body.title ?? '', summary: body.summary ?? '', body: body.body ?? '',
-      prompts: (body.prompts ?? '').split(/\r?\n/).map((p) => p.trim()).filter(Boolean),
+      title: body.title ?? '',
+      summary: body.summary ?? '',
+      body: body.body ?? '',
+      prompts: (body.prompts ?? '')
+        .split(/\r?\n/)
+        .map((p) => p.trim())
+        .filter(Boolean),
     });
     await submitForm(req, reply, {
       template: 'coach/program-step',
@@ -91,7 +153,11 @@ export class CoachProgramPagesController {
       fields: STEP_FIELDS,
       body,
       read: async () => {
-        const form = await validateForm(UpdateStepDto, { ...dto, summary: dto.summary || ' ', body: dto.body || ' ' });
+        const form = await validateForm(UpdateStepDto, {
+          ...dto,
+          summary: dto.summary || ' ',
+          body: dto.body || ' ',
+        });
         return form.ok ? { ok: true, value: dto } : form;
       },
       save: async (value) => {
@@ -102,14 +168,38 @@ export class CoachProgramPagesController {
   }
 
   @Get('members')
-  async members(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('notice') notice?: string): Promise<void> {
-    await this.renderMembers(req, reply, notice === 'granted' ? 'Enrolled. They have a welcome mail (and a link to set a password if they were new).' : notice === 'unlocked' ? 'Step opened for that member.' : null);
+  async members(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('notice') notice?: string,
+  ): Promise<void> {
+    await this.renderMembers(
+      req,
+      reply,
+      notice === 'granted'
+        ? 'Enrolled. They have a welcome mail (and a link to set a password if they were new).'
+        : notice === 'unlocked'
+          ? 'Step opened for that member.'
+          : null,
+    );
   }
 
   @Post('members/grant')
-  async grant(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async grant(
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const form = await validateForm(GrantDto, { email: body.email });
-    if (!form.ok) return this.renderMembers(req, reply, null, 'Please enter a valid email address.', body.email, 400);
+    if (!form.ok)
+      return this.renderMembers(
+        req,
+        reply,
+        null,
+        'Please enter a valid email address.',
+        body.email,
+        400,
+      );
     try {
       await this.enrollments.grant(form.value.email);
     } catch (e) {
@@ -120,25 +210,61 @@ export class CoachProgramPagesController {
   }
 
   @Get('members/:id')
-  async member(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('refunded') refunded?: string): Promise<void> {
-    await this.renderMember(id, req, reply, null, 200, refunded === '1' ? 'Refunded. Their access to the steps has ended; their reflections remain theirs.' : null);
+  async member(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('refunded') refunded?: string,
+  ): Promise<void> {
+    await this.renderMember(
+      id,
+      req,
+      reply,
+      null,
+      200,
+      refunded === '1'
+        ? 'Refunded. Their access to the steps has ended; their reflections remain theirs.'
+        : null,
+    );
   }
 
-  private async renderMember(id: string, req: FastifyRequest, reply: FastifyReply, error: string | null, status = 200, notice: string | null = null): Promise<void> {
+  private async renderMember(
+    id: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    error: string | null,
+    status = 200,
+    notice: string | null = null,
+  ): Promise<void> {
     const reflections = await this.enrollments.sharedReflections(id, auditContextOf(req));
     const [row] = await this.enrollments.coachList([id]);
-    await renderPage(req, reply, 'coach/member', {
-      title: row ? `${row.member.displayName}: shared reflections` : 'Shared reflections',
-      member: row ?? null,
-      reflections: reflections.map((r) => ({ ...r, updatedLabel: formatMoment(r.updatedAt, null) })),
-      error,
-      notice,
-    }, status);
+    await renderPage(
+      req,
+      reply,
+      'coach/member',
+      {
+        title: row ? `${row.member.displayName}: shared reflections` : 'Shared reflections',
+        member: row ?? null,
+        reflections: reflections.map((r) => ({
+          ...r,
+          updatedLabel: formatMoment(r.updatedAt, null),
+        })),
+        error,
+        notice,
+      },
+      status,
+    );
   }
 
   @Post('members/:id/refund')
-  async refund(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (body.confirm !== 'yes') return this.renderMember(id, req, reply, 'Please tick the box to confirm the refund.', 400);
+  async refund(
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (body.confirm !== 'yes')
+      return this.renderMember(id, req, reply, 'Please tick the box to confirm the refund.', 400);
     try {
       await this.enrollments.refund(id);
     } catch (e) {
@@ -149,9 +275,15 @@ export class CoachProgramPagesController {
   }
 
   @Post('members/:id/unlock')
-  async unlock(@Param('id') id: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async unlock(
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const form = await validateForm(UnlockDto, { step: body.step });
-    if (!form.ok) return this.renderMembers(req, reply, null, 'Choose a step between 1 and 12.', '', 400);
+    if (!form.ok)
+      return this.renderMembers(req, reply, null, 'Choose a step between 1 and 12.', '', 400);
     try {
       await this.enrollments.unlock(id, form.value.step);
     } catch (e) {
@@ -161,16 +293,29 @@ export class CoachProgramPagesController {
     redirect(reply, '/coach/members?notice=unlocked');
   }
 
-  private async renderMembers(req: FastifyRequest, reply: FastifyReply, notice: string | null, error: string | null = null, email = '', status = 200): Promise<void> {
+  private async renderMembers(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    notice: string | null,
+    error: string | null = null,
+    email = '',
+    status = 200,
+  ): Promise<void> {
     const list = await this.enrollments.coachList();
     const program = await this.program.publicProgram();
-    await renderPage(req, reply, 'coach/members', {
-      title: 'Members of the 12 Steps',
-      members: list.map((m) => ({ ...m, activatedLabel: formatMoment(m.activatedAt, null) })),
-      price: formatMoney(program.price, program.currency),
-      notice,
-      error,
-      email,
-    }, status);
+    await renderPage(
+      req,
+      reply,
+      'coach/members',
+      {
+        title: 'Members of the 12 Steps',
+        members: list.map((m) => ({ ...m, activatedLabel: formatMoment(m.activatedAt, null) })),
+        price: formatMoney(program.price, program.currency),
+        notice,
+        error,
+        email,
+      },
+      status,
+    );
   }
 }

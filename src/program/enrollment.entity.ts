@@ -1,4 +1,15 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { User } from '../accounts/user.entity';
 
 export type EnrollmentStatus = 'pending_payment' | 'active' | 'expired' | 'refunded';
@@ -10,7 +21,10 @@ export type EnrollmentSource = 'payment' | 'grant';
  */
 @Entity('enrollments')
 @Index('UQ_enrollments_active_user', ['userId'], { unique: true, where: `"status" = 'active'` })
-@Index('UQ_enrollments_pending_user', ['userId'], { unique: true, where: `"status" = 'pending_payment'` })
+@Index('UQ_enrollments_pending_user', ['userId'], {
+  unique: true,
+  where: `"status" = 'pending_payment'`,
+})
 @Index('IDX_enrollments_user', ['userId'])
 @Check('CHK_enrollments_status', `"status" IN ('pending_payment', 'active', 'expired', 'refunded')`)
 @Check('CHK_enrollments_source', `"source" IN ('payment', 'grant')`)

@@ -11,7 +11,13 @@ import { DomainError, notFound } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MailService } from '../mail/mail.service';
-import { PaidOutcome, PayableHandler, PAYMENTS, PaymentsPort, RefundSummary } from '../payments/payable';
+import {
+  PaidOutcome,
+  PayableHandler,
+  PAYMENTS,
+  PaymentsPort,
+  RefundSummary,
+} from '../payments/payable';
 import { CoachEnrollmentDto, EnrollmentCreatedDto, SharedReflectionDto } from './dto/program.dto';
 import { Enrollment, EnrollmentStep } from './enrollment.entity';
 import { ProgramService } from './program.service';
@@ -22,7 +28,8 @@ import { STEP_COUNT } from './unlocking';
 /** How long a checkout holds an enrollment open (Stripe needs ≥ 30 minutes). */
 const CHECKOUT_MINUTES = 35;
 
-const alreadyEnrolled = (): DomainError => new DomainError('ALREADY_ENROLLED', 'You are already enrolled in the program.');
+const alreadyEnrolled = (): DomainError =>
+  new DomainError('ALREADY_ENROLLED', 'You are already enrolled in the program.');
 
 function isUniqueViolation(e: unknown): boolean {
   return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505';
@@ -54,22 +61,42 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
 
   /** Starts a paid enrollment: a pending row, then a checkout after it commits. */
   async enroll(user: User): Promise<EnrollmentCreatedDto> {
-    if (!this.payments) throw new DomainError('SERVICE_UNAVAILABLE', 'Enrollment by payment is not available yet. Please try again later.');
-    if (user.role === 'coach') throw new DomainError('BAD_REQUEST', 'The coach can’t enroll in her own program.');
+    if (!this.payments)
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        'Enrollment by payment is not available yet. Please try again later.',
+      );
+    if (user.role === 'coach')
+      throw new DomainError('BAD_REQUEST', 'The coach can’t enroll in her own program.');
     const program = await this.program.settings();
     // A checkout needs an amount: with no price set, enrollment is the coach's grant, not a purchase.
     if (program.price <= 0) {
-      throw new DomainError('UNPROCESSABLE', 'The program has no price at the moment, so it can’t be bought. Please ask the coach to enroll you.');
+      throw new DomainError(
+        'UNPROCESSABLE',
+        'The program has no price at the moment, so it can’t be bought. Please ask the coach to enroll you.',
+      );
     }
     let enrollment: Enrollment;
     try {
       enrollment = await this.dataSource.transaction(async (m) => {
         await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [user.id]);
-        if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } })) throw alreadyEnrolled();
+        if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } }))
+          throw alreadyEnrolled();
         // A checkout left open earlier is replaced by this one (paying the old one still counts: see onPaid).
-        await m.update(Enrollment, { userId: user.id, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
+        await m.update(
+          Enrollment,
+          { userId: user.id, status: 'pending_payment' },
+          { status: 'expired', endedAt: this.clock.now() },
+        );
         // Progress sharing is asked, never assumed: off until the member turns it on.
-        return m.save(m.create(Enrollment, { userId: user.id, status: 'pending_payment', source: 'payment', shareProgress: false }));
+        return m.save(
+          m.create(Enrollment, {
+            userId: user.id,
+            status: 'pending_payment',
+            source: 'payment',
+            shareProgress: false,
+          }),
+        );
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw alreadyEnrolled();
@@ -87,10 +114,18 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         successPath: '/program/steps',
         cancelPath: '/program',
       });
-      await this.dataSource.manager.update(Enrollment, { id: enrollment.id }, { paymentId: checkout.paymentId });
+      await this.dataSource.manager.update(
+        Enrollment,
+        { id: enrollment.id },
+        { paymentId: checkout.paymentId },
+      );
       return { id: enrollment.id, status: 'pending_payment', checkoutUrl: checkout.checkoutUrl };
     } catch (e) {
-      await this.dataSource.manager.update(Enrollment, { id: enrollment.id, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
+      await this.dataSource.manager.update(
+        Enrollment,
+        { id: enrollment.id, status: 'pending_payment' },
+        { status: 'expired', endedAt: this.clock.now() },
+      );
       throw e;
     }
   }
@@ -102,11 +137,24 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
       .transaction(async (m) => {
         const email = rawEmail.trim().toLowerCase();
         const user = await this.accounts.findOrCreateClient(m, email, email.split('@')[0]);
-        if (user.role === 'coach') throw new DomainError('BAD_REQUEST', 'The coach can’t be enrolled as a member.');
+        if (user.role === 'coach')
+          throw new DomainError('BAD_REQUEST', 'The coach can’t be enrolled as a member.');
         await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [user.id]);
-        if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } })) throw alreadyEnrolled();
-        await m.update(Enrollment, { userId: user.id, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
-        const enrollment = await m.save(m.create(Enrollment, { userId: user.id, status: 'pending_payment', source: 'grant', shareProgress: false }));
+        if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } }))
+          throw alreadyEnrolled();
+        await m.update(
+          Enrollment,
+          { userId: user.id, status: 'pending_payment' },
+          { status: 'expired', endedAt: this.clock.now() },
+        );
+        const enrollment = await m.save(
+          m.create(Enrollment, {
+            userId: user.id,
+            status: 'pending_payment',
+            source: 'grant',
+            shareProgress: false,
+          }),
+        );
         await this.activate(m, enrollment, user, null);
         if (!user.passwordHash) {
           await this.accounts.sendSetPasswordLink(
@@ -127,13 +175,22 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
   // ---- PayableHandler: each runs inside the payments transaction that records the Stripe event ----
 
   async onPaid(m: EntityManager, referenceId: string, paymentId: string): Promise<PaidOutcome> {
-    const enrollment = await m.findOne(Enrollment, { where: { id: referenceId }, lock: { mode: 'pessimistic_write' } });
+    const enrollment = await m.findOne(Enrollment, {
+      where: { id: referenceId },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!enrollment) return 'refund';
     if (enrollment.status === 'active' || enrollment.status === 'refunded') return 'fulfilled';
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [enrollment.userId]);
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [
+      enrollment.userId,
+    ]);
     if (await m.findOne(Enrollment, { where: { userId: enrollment.userId, status: 'active' } })) {
       // Already a member (e.g. two checkouts paid): don't charge twice; payments refunds it in full.
-      await m.update(Enrollment, { id: enrollment.id }, { status: 'expired', paymentId, endedAt: this.clock.now() });
+      await m.update(
+        Enrollment,
+        { id: enrollment.id },
+        { status: 'expired', paymentId, endedAt: this.clock.now() },
+      );
       const user = await m.findOneOrFail(User, { where: { id: enrollment.userId } });
       const program = await this.program.settings(m);
       await this.mail.enqueue(m, {
@@ -147,7 +204,11 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
       return 'refund';
     }
     // A paid checkout is honoured even if a newer one replaced it; the newer one is closed.
-    await m.update(Enrollment, { userId: enrollment.userId, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
+    await m.update(
+      Enrollment,
+      { userId: enrollment.userId, status: 'pending_payment' },
+      { status: 'expired', endedAt: this.clock.now() },
+    );
     const user = await m.findOneOrFail(User, { where: { id: enrollment.userId } });
     await this.activate(m, enrollment, user, paymentId);
     return 'fulfilled';
@@ -155,13 +216,21 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
 
   async onPaymentFailed(m: EntityManager, referenceId: string, _paymentId: string): Promise<void> {
     void _paymentId;
-    await m.update(Enrollment, { id: referenceId, status: 'pending_payment' }, { status: 'expired', endedAt: this.clock.now() });
+    await m.update(
+      Enrollment,
+      { id: referenceId, status: 'pending_payment' },
+      { status: 'expired', endedAt: this.clock.now() },
+    );
   }
 
   async onRefunded(m: EntityManager, referenceId: string, _paymentId: string): Promise<void> {
     void _paymentId;
     // Access to the steps ends; the member's reflections stay theirs.
-    await m.update(Enrollment, { id: referenceId, status: In(['active', 'pending_payment', 'expired']) }, { status: 'refunded', endedAt: this.clock.now() });
+    await m.update(
+      Enrollment,
+      { id: referenceId, status: In(['active', 'pending_payment', 'expired']) },
+      { status: 'refunded', endedAt: this.clock.now() },
+    );
   }
 
   // ---- coach ----
@@ -170,16 +239,39 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
    * The coach refunds a paid enrollment: access ends now, the payment is refunded in full through
    * the payments module (its refund event later changes nothing twice). The reflections stay the member's.
    */
-  async refund(enrollmentId: string): Promise<{ id: string; status: string; refund: RefundSummary }> {
+  async refund(
+    enrollmentId: string,
+  ): Promise<{ id: string; status: string; refund: RefundSummary }> {
     const payments = this.payments;
-    if (!payments) throw new DomainError('SERVICE_UNAVAILABLE', 'Refunds are not available yet. Please try again later.');
+    if (!payments)
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        'Refunds are not available yet. Please try again later.',
+      );
     await this.findEnrollment(enrollmentId);
     return this.dataSource.transaction(async (m) => {
-      const enrollment = await m.findOneOrFail(Enrollment, { where: { id: enrollmentId }, lock: { mode: 'pessimistic_write' } });
-      if (enrollment.source !== 'payment') throw new DomainError('CONFLICT', 'This enrollment was granted without payment, so there is nothing to refund.');
-      if (enrollment.status !== 'active' && enrollment.status !== 'refunded') throw new DomainError('CONFLICT', 'Only an active enrollment can be refunded.');
-      const refund = await payments.requestRefund(m, 'enrollment', enrollment.id, 'Refunded by the coach');
-      await m.update(Enrollment, { id: enrollment.id, status: 'active' }, { status: 'refunded', endedAt: this.clock.now() });
+      const enrollment = await m.findOneOrFail(Enrollment, {
+        where: { id: enrollmentId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (enrollment.source !== 'payment')
+        throw new DomainError(
+          'CONFLICT',
+          'This enrollment was granted without payment, so there is nothing to refund.',
+        );
+      if (enrollment.status !== 'active' && enrollment.status !== 'refunded')
+        throw new DomainError('CONFLICT', 'Only an active enrollment can be refunded.');
+      const refund = await payments.requestRefund(
+        m,
+        'enrollment',
+        enrollment.id,
+        'Refunded by the coach',
+      );
+      await m.update(
+        Enrollment,
+        { id: enrollment.id, status: 'active' },
+        { status: 'refunded', endedAt: this.clock.now() },
+      );
       return { id: enrollment.id, status: 'refunded', refund };
     });
   }
@@ -187,8 +279,18 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
   /** Members (not abandoned checkouts), with progress only where the member shares it. */
   async coachList(ids?: string[]): Promise<CoachEnrollmentDto[]> {
     const rows: {
-      id: string; status: string; source: string; share_progress: boolean; activated_at: Date | null;
-      user_id: string; name: string; preferred_name: string | null; pronouns: string | null; email: string; completed: string; shared: string;
+      id: string;
+      status: string;
+      source: string;
+      share_progress: boolean;
+      activated_at: Date | null;
+      user_id: string;
+      name: string;
+      preferred_name: string | null;
+      pronouns: string | null;
+      email: string;
+      completed: string;
+      shared: string;
     }[] = await this.dataSource.query(
       `SELECT e.id, e.status, e.source, e.share_progress, e.activated_at, u.id AS user_id, u.name, u.preferred_name, u.pronouns, u.email,
               (SELECT count(*) FROM enrollment_steps s WHERE s.enrollment_id = e.id AND s.completed_at IS NOT NULL) AS completed,
@@ -201,7 +303,10 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     return rows.map((r) => ({
       id: r.id,
       member: {
-        id: r.user_id, name: r.name, email: r.email, pronouns: r.pronouns,
+        id: r.user_id,
+        name: r.name,
+        email: r.email,
+        pronouns: r.pronouns,
         displayName: addressName({ name: r.name, preferredName: r.preferred_name }),
       },
       status: r.status,
@@ -217,10 +322,16 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
   async sharedReflections(enrollmentId: string, ctx: AuditContext): Promise<SharedReflectionDto[]> {
     const enrollment = await this.findEnrollment(enrollmentId);
     await this.audit.sharedReflectionsRead(ctx, enrollment.id, enrollment.userId);
-    const rows = await this.dataSource.manager.find(Reflection, { where: { userId: enrollment.userId, sharedWithCoach: true }, order: { step: 'ASC' } });
+    const rows = await this.dataSource.manager.find(Reflection, {
+      where: { userId: enrollment.userId, sharedWithCoach: true },
+      order: { step: 'ASC' },
+    });
     return rows.map((r) => ({
       step: r.step,
-      text: this.encryption.decrypt({ keyId: r.keyId, nonce: r.nonce, ciphertext: r.ciphertext }, reflectionContext(r.userId, r.step)),
+      text: this.encryption.decrypt(
+        { keyId: r.keyId, nonce: r.nonce, ciphertext: r.ciphertext },
+        reflectionContext(r.userId, r.step),
+      ),
       updatedAt: r.updatedAt.toISOString(),
     }));
   }
@@ -228,12 +339,15 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
   /** The coach opens one step for one member, now (an opening already recorded stays as it was). */
   async unlock(enrollmentId: string, step: number): Promise<{ step: number; openedAt: string }> {
     const enrollment = await this.findEnrollment(enrollmentId);
-    if (enrollment.status !== 'active') throw new DomainError('CONFLICT', 'Only an active enrollment can have steps opened.');
+    if (enrollment.status !== 'active')
+      throw new DomainError('CONFLICT', 'Only an active enrollment can have steps opened.');
     await this.dataSource.query(
       `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via) VALUES ($1, $2, $3, 'coach') ON CONFLICT DO NOTHING`,
       [enrollment.id, step, this.clock.now()],
     );
-    const row = await this.dataSource.manager.findOneOrFail(EnrollmentStep, { where: { enrollmentId: enrollment.id, step } });
+    const row = await this.dataSource.manager.findOneOrFail(EnrollmentStep, {
+      where: { enrollmentId: enrollment.id, step },
+    });
     return { step, openedAt: row.openedAt.toISOString() };
   }
 
@@ -245,9 +359,23 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
   }
 
   /** Active from now: step 1 opens, and a welcome mail is queued in the same transaction. */
-  private async activate(m: EntityManager, enrollment: Enrollment, user: User, paymentId: string | null): Promise<void> {
+  private async activate(
+    m: EntityManager,
+    enrollment: Enrollment,
+    user: User,
+    paymentId: string | null,
+  ): Promise<void> {
     const now = this.clock.now();
-    await m.update(Enrollment, { id: enrollment.id }, { status: 'active', activatedAt: now, paymentId: paymentId ?? enrollment.paymentId, endedAt: null });
+    await m.update(
+      Enrollment,
+      { id: enrollment.id },
+      {
+        status: 'active',
+        activatedAt: now,
+        paymentId: paymentId ?? enrollment.paymentId,
+        endedAt: null,
+      },
+    );
     await m.query(
       `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via) VALUES ($1, 1, $2, 'activation') ON CONFLICT DO NOTHING`,
       [enrollment.id, now],
@@ -260,7 +388,9 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
       text:
         `Hello ${addressName(user)},\n\nWelcome to ${program.title}. Step 1 is open for you now:\n${this.config.publicUrl}/program/steps/1\n\n` +
         `Go at your own pace. Each new step opens after you complete the one before it` +
-        (program.dripDays > 0 ? ` and ${program.dripDays} day${program.dripDays === 1 ? '' : 's'} have passed since it opened` : '') +
+        (program.dripDays > 0
+          ? ` and ${program.dripDays} day${program.dripDays === 1 ? '' : 's'} have passed since it opened`
+          : '') +
         `.\n\nWhat you write is private and encrypted. Your coach sees a reflection only if you choose to share it, ` +
         `and your progress only if you turn sharing on (it is off until you do; you can change it any time on your steps page).\n\n— Mend`,
     });

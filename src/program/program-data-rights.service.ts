@@ -14,7 +14,13 @@ export interface ProgramExport {
     steps: { number: number; openedAt: string; completedAt: string | null }[];
   }[];
   /** Decrypted: the member's own writing, also after a refund. */
-  reflections: { step: number; text: string; sharedWithCoach: boolean; createdAt: string; updatedAt: string }[];
+  reflections: {
+    step: number;
+    text: string;
+    sharedWithCoach: boolean;
+    createdAt: string;
+    updatedAt: string;
+  }[];
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -30,12 +36,22 @@ export class ProgramDataRightsService {
     private readonly encryption: EncryptionService,
   ) {}
 
-  async exportFor(user: { id: string }, manager: EntityManager = this.dataSource.manager): Promise<ProgramExport> {
+  async exportFor(
+    user: { id: string },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ProgramExport> {
     const enrollments = (await manager.query(
       `SELECT id, status, source, share_progress, activated_at, ended_at FROM enrollments
        WHERE user_id = $1 AND status IN ('active', 'refunded') ORDER BY created_at`,
       [user.id],
-    )) as { id: string; status: string; source: string; share_progress: boolean; activated_at: Date | null; ended_at: Date | null }[];
+    )) as {
+      id: string;
+      status: string;
+      source: string;
+      share_progress: boolean;
+      activated_at: Date | null;
+      ended_at: Date | null;
+    }[];
     const steps = (await manager.query(
       `SELECT s.enrollment_id, s.step, s.opened_at, s.completed_at FROM enrollment_steps s
        JOIN enrollments e ON e.id = s.enrollment_id WHERE e.user_id = $1 ORDER BY s.step`,
@@ -44,7 +60,15 @@ export class ProgramDataRightsService {
     const reflections = (await manager.query(
       `SELECT step, key_id, nonce, ciphertext, shared_with_coach, created_at, updated_at FROM reflections WHERE user_id = $1 ORDER BY step`,
       [user.id],
-    )) as { step: number; key_id: string; nonce: Buffer; ciphertext: Buffer; shared_with_coach: boolean; created_at: Date; updated_at: Date }[];
+    )) as {
+      step: number;
+      key_id: string;
+      nonce: Buffer;
+      ciphertext: Buffer;
+      shared_with_coach: boolean;
+      created_at: Date;
+      updated_at: Date;
+    }[];
     return {
       enrollments: enrollments.map((e) => ({
         id: e.id,
@@ -55,11 +79,18 @@ export class ProgramDataRightsService {
         endedAt: iso(e.ended_at),
         steps: steps
           .filter((s) => s.enrollment_id === e.id)
-          .map((s) => ({ number: s.step, openedAt: s.opened_at.toISOString(), completedAt: iso(s.completed_at) })),
+          .map((s) => ({
+            number: s.step,
+            openedAt: s.opened_at.toISOString(),
+            completedAt: iso(s.completed_at),
+          })),
       })),
       reflections: reflections.map((r) => ({
         step: r.step,
-        text: this.encryption.decrypt({ keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext }, reflectionContext(user.id, r.step)),
+        text: this.encryption.decrypt(
+          { keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext },
+          reflectionContext(user.id, r.step),
+        ),
         sharedWithCoach: r.shared_with_coach,
         createdAt: r.created_at.toISOString(),
         updatedAt: r.updated_at.toISOString(),

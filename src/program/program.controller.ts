@@ -5,8 +5,20 @@ import { RefundSummary } from '../payments/payable';
 import { User } from '../accounts/user.entity';
 import { Audit, AuditContext } from '../audit/audit-context';
 import {
-  CoachEnrollmentDto, EnrollmentCreatedDto, GrantDto, MemberStepDetailDto, MyProgramDto, ProgramDto, ProgramStepFullDto,
-  ReflectionDto, ReflectionOutDto, SharedReflectionDto, ShareProgressDto, UnlockDto, UpdateProgramDto, UpdateStepDto,
+  CoachEnrollmentDto,
+  EnrollmentCreatedDto,
+  GrantDto,
+  MemberStepDetailDto,
+  MyProgramDto,
+  ProgramDto,
+  ProgramStepFullDto,
+  ReflectionDto,
+  ReflectionOutDto,
+  SharedReflectionDto,
+  ShareProgressDto,
+  UnlockDto,
+  UpdateProgramDto,
+  UpdateStepDto,
 } from './dto/program.dto';
 import { EnrollmentsService } from './enrollments.service';
 import { parseStepNumber, ProgramService } from './program.service';
@@ -21,7 +33,9 @@ export class ProgramController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The program: description, price, drip, and the steps’ public titles and summaries' })
+  @ApiOperation({
+    summary: 'The program: description, price, drip, and the steps’ public titles and summaries',
+  })
   @ApiResponse({ status: 200, type: ProgramDto })
   get(): Promise<ProgramDto> {
     return this.program.publicProgram();
@@ -55,7 +69,9 @@ export class ProgramController {
   @Post('enrollments')
   @Auth()
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Enroll: a pending enrollment and a checkout URL (409 ALREADY_ENROLLED)' })
+  @ApiOperation({
+    summary: 'Enroll: a pending enrollment and a checkout URL (409 ALREADY_ENROLLED)',
+  })
   @ApiResponse({ status: 201, type: EnrollmentCreatedDto })
   enroll(@CurrentUser() user: User): Promise<EnrollmentCreatedDto> {
     return this.enrollments.enroll(user);
@@ -64,7 +80,10 @@ export class ProgramController {
   @Post('enrollments/grant')
   @Auth('coach')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Enroll someone without payment (creates a passwordless account and mails a set-password link if needed)' })
+  @ApiOperation({
+    summary:
+      'Enroll someone without payment (creates a passwordless account and mails a set-password link if needed)',
+  })
   @ApiResponse({ status: 201, type: CoachEnrollmentDto })
   grant(@Body() dto: GrantDto): Promise<CoachEnrollmentDto> {
     return this.enrollments.grant(dto.email);
@@ -92,7 +111,10 @@ export class ProgramController {
   @HttpCode(200)
   @Auth('coach')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Refund a paid enrollment in full; access to the steps ends now (the member keeps their reflections)' })
+  @ApiOperation({
+    summary:
+      'Refund a paid enrollment in full; access to the steps ends now (the member keeps their reflections)',
+  })
   refund(@Param('id') id: string): Promise<{ id: string; status: string; refund: RefundSummary }> {
     return this.enrollments.refund(id);
   }
@@ -102,7 +124,10 @@ export class ProgramController {
   @Auth('coach')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Open one step for one member now' })
-  unlock(@Param('id') id: string, @Body() dto: UnlockDto): Promise<{ step: number; openedAt: string }> {
+  unlock(
+    @Param('id') id: string,
+    @Body() dto: UnlockDto,
+  ): Promise<{ step: number; openedAt: string }> {
     return this.enrollments.unlock(id, dto.step);
   }
 }
@@ -135,9 +160,15 @@ export class MyProgramController {
   }
 
   @Put('steps/:n/reflection')
-  @ApiOperation({ summary: 'Save my reflection (≤ 20 000 characters; private unless sharedWithCoach)' })
+  @ApiOperation({
+    summary: 'Save my reflection (≤ 20 000 characters; private unless sharedWithCoach)',
+  })
   @ApiResponse({ status: 200, type: ReflectionOutDto })
-  reflect(@CurrentUser() user: User, @Param('n') n: string, @Body() dto: ReflectionDto): Promise<ReflectionOutDto> {
+  reflect(
+    @CurrentUser() user: User,
+    @Param('n') n: string,
+    @Body() dto: ReflectionDto,
+  ): Promise<ReflectionOutDto> {
     return this.progress.saveReflection(user.id, parseStepNumber(n), dto);
   }
 

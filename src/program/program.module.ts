@@ -11,7 +11,12 @@ import { ProgressService } from './progress.service';
 
 @Module({
   imports: [AccountsModule, AuditModule],
-  controllers: [ProgramController, MyProgramController, ProgramPagesController, CoachProgramPagesController],
+  controllers: [
+    ProgramController,
+    MyProgramController,
+    ProgramPagesController,
+    CoachProgramPagesController,
+  ],
   providers: [ProgramService, ProgressService, EnrollmentsService, ProgramDataRightsService],
   exports: [ProgramService, ProgressService, EnrollmentsService, ProgramDataRightsService],
 })

@@ -16,7 +16,8 @@ import { ProgressService } from './progress.service';
 
 type Form = Record<string, string | undefined>;
 
-const query = (req: FastifyRequest): Record<string, string | undefined> => req.query as Record<string, string | undefined>;
+const query = (req: FastifyRequest): Record<string, string | undefined> =>
+  req.query as Record<string, string | undefined>;
 
 /** The public program page, the member's 12 Steps and the step pages (same services as the API). */
 @ApiExcludeController()
@@ -30,27 +31,45 @@ export class ProgramPagesController {
   ) {}
 
   @Get()
-  async index(@Viewer() viewer: User | null, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async index(
+    @Viewer() viewer: User | null,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.renderIndex(viewer, req, reply);
   }
 
-  private async renderIndex(viewer: User | null, req: FastifyRequest, reply: FastifyReply, error?: string, status = 200): Promise<void> {
+  private async renderIndex(
+    viewer: User | null,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    error?: string,
+    status = 200,
+  ): Promise<void> {
     const program = await this.program.publicProgram();
     let membership: MyProgramDto | null = null;
-    if (viewer) membership = await this.progress.overview(viewer.id).catch((e: unknown) => {
-      if (e instanceof DomainError && e.code === 'NOT_ENROLLED') return null;
-      throw e;
-    });
-    const pending = viewer && !membership ? await this.progress.hasPendingEnrollment(viewer.id) : false;
-    await renderPage(req, reply, 'program/index', {
-      pending,
-      title: program.title,
-      description: program.description.slice(0, 160),
-      program,
-      price: formatMoney(program.price, program.currency),
-      active: membership?.enrollment.status === 'active',
-      error: error ?? null,
-    }, status);
+    if (viewer)
+      membership = await this.progress.overview(viewer.id).catch((e: unknown) => {
+        if (e instanceof DomainError && e.code === 'NOT_ENROLLED') return null;
+        throw e;
+      });
+    const pending =
+      viewer && !membership ? await this.progress.hasPendingEnrollment(viewer.id) : false;
+    await renderPage(
+      req,
+      reply,
+      'program/index',
+      {
+        pending,
+        title: program.title,
+        description: program.description.slice(0, 160),
+        program,
+        price: formatMoney(program.price, program.currency),
+        active: membership?.enrollment.status === 'active',
+        error: error ?? null,
+      },
+      status,
+    );
   }
 
   @Get('enroll')
@@ -60,15 +79,21 @@ export class ProgramPagesController {
 
   @Post('enroll')
   @Auth()
-  async enroll(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async enroll(
+    @CurrentUser() user: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     try {
       const { checkoutUrl } = await this.enrollments.enroll(user);
       // Mend's own test checkout page: follow it as a path (works behind any host name); Stripe's: as is.
-      if (checkoutUrl.startsWith(`${this.config.publicUrl}/`)) return redirect(reply, checkoutUrl.slice(this.config.publicUrl.length));
+      if (checkoutUrl.startsWith(`${this.config.publicUrl}/`))
+        return redirect(reply, checkoutUrl.slice(this.config.publicUrl.length));
       // The URL comes from the payments module (Stripe's hosted checkout), never from the request.
       void reply.redirect(checkoutUrl, 303);
     } catch (e) {
-      if (e instanceof DomainError && e.code === 'ALREADY_ENROLLED') return redirect(reply, '/program/steps');
+      if (e instanceof DomainError && e.code === 'ALREADY_ENROLLED')
+        return redirect(reply, '/program/steps');
       if (!(e instanceof DomainError)) throw e;
       await this.renderIndex(user, req, reply, e.message, e.status);
     }
@@ -76,7 +101,11 @@ export class ProgramPagesController {
 
   @Get('steps')
   @Auth()
-  async steps(@CurrentUser() user: User, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async steps(
+    @CurrentUser() user: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     let me: MyProgramDto;
     try {
       me = await this.progress.overview(user.id);
@@ -89,7 +118,11 @@ export class ProgramPagesController {
       return redirect(reply, '/program');
     }
     const zone = user.timeZone;
-    const steps = me.steps.map((s) => ({ ...s, availableLabel: formatMoment(s.availableAt, zone), completedLabel: formatMoment(s.completedAt, zone) }));
+    const steps = me.steps.map((s) => ({
+      ...s,
+      availableLabel: formatMoment(s.availableAt, zone),
+      completedLabel: formatMoment(s.completedAt, zone),
+    }));
     const next = steps.find((s) => s.status === 'locked' && s.availableAt);
     const program = await this.program.publicProgram();
     await renderPage(req, reply, 'program/steps', {
@@ -104,14 +137,20 @@ export class ProgramPagesController {
       waitingForCompletion: !next && steps.some((s) => s.status === 'available'),
       sharingNotice: typeof query(req).sharing === 'string' ? query(req).sharing : null,
       confirmMissing: query(req).confirm === 'share',
-      completedStep: steps.find((s) => String(s.number) === query(req).completed && s.status === 'completed') ?? null,
+      completedStep:
+        steps.find((s) => String(s.number) === query(req).completed && s.status === 'completed') ??
+        null,
     });
   }
 
   /** Progress sharing: turning it on is its own confirmed action (a ticked box); turning it off needs nothing more. */
   @Post('share')
   @Auth()
-  async share(@CurrentUser() user: User, @Body() body: Form, @Res() reply: FastifyReply): Promise<void> {
+  async share(
+    @CurrentUser() user: User,
+    @Body() body: Form,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const on = body.shareProgress === 'true';
     if (on && body.confirm !== 'yes') return redirect(reply, '/program/steps?confirm=share');
     await this.progress.setShareProgress(user.id, on);
@@ -120,35 +159,72 @@ export class ProgramPagesController {
 
   @Get('steps/:n')
   @Auth()
-  async step(@CurrentUser() user: User, @Param('n') n: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async step(
+    @CurrentUser() user: User,
+    @Param('n') n: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const detail = await this.progress.stepDetail(user.id, parseStepNumber(n));
-    await this.renderStep(req, reply, user, detail, { text: detail.reflection?.text ?? '', shared: detail.reflection?.sharedWithCoach ?? false });
+    await this.renderStep(req, reply, user, detail, {
+      text: detail.reflection?.text ?? '',
+      shared: detail.reflection?.sharedWithCoach ?? false,
+    });
   }
 
   /** Saves the reflection (and, with action=complete, marks the step complete) in one form, so no text is ever left behind. */
   @Post('steps/:n')
   @Auth()
-  async save(@CurrentUser() user: User, @Param('n') n: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async save(
+    @CurrentUser() user: User,
+    @Param('n') n: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const number = parseStepNumber(n);
     const autosave = req.headers['x-autosave'] === '1';
     // A post without the field (a broken or stale form) must never blank a saved reflection.
     if (typeof body.text !== 'string') {
-      if (autosave) return void reply.status(400).send({ code: 'VALIDATION_FAILED', message: 'text is required.' });
+      if (autosave)
+        return void reply
+          .status(400)
+          .send({ code: 'VALIDATION_FAILED', message: 'text is required.' });
       return redirect(reply, `/program/steps/${number}`);
     }
     const text = body.text.replace(/\r\n/g, '\n');
     if (text.length > REFLECTION_MAX) {
-      if (autosave) return void reply.status(400).send({ code: 'VALIDATION_FAILED', message: `At most ${REFLECTION_MAX} characters.` });
+      if (autosave)
+        return void reply
+          .status(400)
+          .send({ code: 'VALIDATION_FAILED', message: `At most ${REFLECTION_MAX} characters.` });
       const detail = await this.progress.stepDetail(user.id, number);
-      return this.renderStep(req, reply, user, detail, { text, shared: detail.reflection?.sharedWithCoach ?? false }, `Your reflection is ${text.length.toLocaleString('en')} characters; the limit is ${REFLECTION_MAX.toLocaleString('en')}. Nothing was lost: your text is still below. Please shorten it and save again.`, 400);
+      return this.renderStep(
+        req,
+        reply,
+        user,
+        detail,
+        { text, shared: detail.reflection?.sharedWithCoach ?? false },
+        `Your reflection is ${text.length.toLocaleString('en')} characters; the limit is ${REFLECTION_MAX.toLocaleString('en')}. Nothing was lost: your text is still below. Please shorten it and save again.`,
+        400,
+      );
     }
     // Saving (by the button or autosave) never changes who can read the reflection: sharing has its own form.
     const saved = await this.progress.saveReflection(user.id, number, { text });
-    if (autosave) return void reply.status(200).header('cache-control', 'no-store').send({ savedAt: saved.updatedAt });
+    if (autosave)
+      return void reply
+        .status(200)
+        .header('cache-control', 'no-store')
+        .send({ savedAt: saved.updatedAt });
     if (body.action === 'complete') {
       const me = await this.progress.complete(user.id, number);
       const next = me.steps[number];
-      return redirect(reply, next && next.status === 'available' ? `/program/steps/${number + 1}?opened=1` : `/program/steps?completed=${number}`);
+      return redirect(
+        reply,
+        next && next.status === 'available'
+          ? `/program/steps/${number + 1}?opened=1`
+          : `/program/steps?completed=${number}`,
+      );
     }
     return redirect(reply, `/program/steps/${number}?saved=1`);
   }
@@ -159,39 +235,80 @@ export class ProgramPagesController {
    */
   @Post('steps/:n/sharing')
   @Auth()
-  async sharing(@CurrentUser() user: User, @Param('n') n: string, @Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async sharing(
+    @CurrentUser() user: User,
+    @Param('n') n: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const number = parseStepNumber(n);
     const share = body.sharedWithCoach === 'true';
     if (share && body.confirm !== 'yes') {
       const detail = await this.progress.stepDetail(user.id, number);
-      return this.renderStep(req, reply, user, detail, { text: detail.reflection?.text ?? '', shared: detail.reflection?.sharedWithCoach ?? false }, null, 400, 'Please tick the box to confirm that your coach may read this reflection. Nothing was shared.');
+      return this.renderStep(
+        req,
+        reply,
+        user,
+        detail,
+        {
+          text: detail.reflection?.text ?? '',
+          shared: detail.reflection?.sharedWithCoach ?? false,
+        },
+        null,
+        400,
+        'Please tick the box to confirm that your coach may read this reflection. Nothing was shared.',
+      );
     }
     try {
       await this.progress.setReflectionShared(user.id, number, share);
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'NOT_FOUND')) throw e;
       const detail = await this.progress.stepDetail(user.id, number);
-      return this.renderStep(req, reply, user, detail, { text: '', shared: false }, null, 409, 'Save your reflection first; then you can choose to share it.');
+      return this.renderStep(
+        req,
+        reply,
+        user,
+        detail,
+        { text: '', shared: false },
+        null,
+        409,
+        'Save your reflection first; then you can choose to share it.',
+      );
     }
     redirect(reply, `/program/steps/${number}?${share ? 'shared=1' : 'private=1'}#sharing-heading`);
   }
 
   private async renderStep(
-    req: FastifyRequest, reply: FastifyReply, user: User, detail: MemberStepDetailDto,
-    form: { text: string; shared: boolean }, error?: string | null, status = 200, sharingError?: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: User,
+    detail: MemberStepDetailDto,
+    form: { text: string; shared: boolean },
+    error?: string | null,
+    status = 200,
+    sharingError?: string,
   ): Promise<void> {
     const q = query(req);
-    await renderPage(req, reply, 'program/step', {
-      title: `Step ${detail.number}: ${detail.title}`,
-      step: detail,
-      form,
-      max: REFLECTION_MAX,
-      error: error ?? null,
-      sharingError: sharingError ?? null,
-      saved: q.saved === '1' && !error,
-      sharedNotice: q.shared === '1' ? 'shared' : q.private === '1' ? 'private' : null,
-      opened: q.opened === '1',
-      savedLabel: detail.reflection ? formatMoment(detail.reflection.updatedAt, user.timeZone) : null,
-    }, status);
+    await renderPage(
+      req,
+      reply,
+      'program/step',
+      {
+        title: `Step ${detail.number}: ${detail.title}`,
+        step: detail,
+        form,
+        max: REFLECTION_MAX,
+        error: error ?? null,
+        sharingError: sharingError ?? null,
+        saved: q.saved === '1' && !error,
+        sharedNotice: q.shared === '1' ? 'shared' : q.private === '1' ? 'private' : null,
+        opened: q.opened === '1',
+        savedLabel: detail.reflection
+          ? formatMoment(detail.reflection.updatedAt, user.timeZone)
+          : null,
+      },
+      status,
+    );
   }
 }

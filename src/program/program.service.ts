@@ -65,7 +65,9 @@ export class ProgramService {
   async steps(m: EntityManager = this.dataSource.manager): Promise<StepContent[]> {
     const rows = await m.find(ProgramStep, { order: { number: 'ASC' } });
     const byNumber = new Map(rows.map((r) => [r.number, r]));
-    return Array.from({ length: STEP_COUNT }, (_, i) => this.toContent(byNumber.get(i + 1) ?? null, i + 1));
+    return Array.from({ length: STEP_COUNT }, (_, i) =>
+      this.toContent(byNumber.get(i + 1) ?? null, i + 1),
+    );
   }
 
   async step(n: number, m: EntityManager = this.dataSource.manager): Promise<StepContent> {
@@ -75,12 +77,21 @@ export class ProgramService {
 
   async fullStep(n: number): Promise<ProgramStepFullDto> {
     const s = await this.step(n);
-    return { number: s.number, title: s.title, summary: s.summary, body: s.body, prompts: s.prompts };
+    return {
+      number: s.number,
+      title: s.title,
+      summary: s.summary,
+      body: s.body,
+      prompts: s.prompts,
+    };
   }
 
   async putStep(n: number, dto: UpdateStepDto): Promise<ProgramStepFullDto> {
     const prompts = dto.prompts.map((p) => p.trim()).filter((p) => p.length > 0);
-    if (!dto.title.trim()) throw new DomainError('VALIDATION_FAILED', 'Please check: title.', { title: ['title is required'] });
+    if (!dto.title.trim())
+      throw new DomainError('VALIDATION_FAILED', 'Please check: title.', {
+        title: ['title is required'],
+      });
     await this.dataSource.manager.upsert(
       ProgramStep,
       { number: n, title: dto.title.trim(), summary: dto.summary.trim(), body: dto.body, prompts },
@@ -95,7 +106,13 @@ export class ProgramService {
       const inserted: unknown[] = await m.query(
         `INSERT INTO program (id, title, description, price, currency, drip_days) VALUES (1, $1, $2, $3, $4, $5)
          ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [DEMO_PROGRAM.title, DEMO_PROGRAM.description, DEMO_PROGRAM.price, DEMO_PROGRAM.currency, DEMO_PROGRAM.dripDays],
+        [
+          DEMO_PROGRAM.title,
+          DEMO_PROGRAM.description,
+          DEMO_PROGRAM.price,
+          DEMO_PROGRAM.currency,
+          DEMO_PROGRAM.dripDays,
+        ],
       );
       if (!inserted.length) return false;
       for (const [i, s] of DEMO_STEPS.entries()) {

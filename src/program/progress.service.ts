@@ -8,7 +8,13 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
 import { MailService } from '../mail/mail.service';
-import { MemberStepDetailDto, MemberStepDto, MyProgramDto, ReflectionDto, ReflectionOutDto } from './dto/program.dto';
+import {
+  MemberStepDetailDto,
+  MemberStepDto,
+  MyProgramDto,
+  ReflectionDto,
+  ReflectionOutDto,
+} from './dto/program.dto';
 import { Enrollment, EnrollmentStep, OpenedVia } from './enrollment.entity';
 import { Program } from './program.entity';
 import { ProgramService } from './program.service';
@@ -19,7 +25,8 @@ export const STEP_OPENED_QUEUE = 'program-step-opened';
 export const REENCRYPT_QUEUE = 'program-reflections-reencrypt';
 export const CONSENT_NOTICE_QUEUE = 'program-consent-notice';
 
-export const reflectionContext = (userId: string, step: number): string => `reflection:${userId}:${step}`;
+export const reflectionContext = (userId: string, step: number): string =>
+  `reflection:${userId}:${step}`;
 
 /**
  * A member's way through the steps: what is open (the unlocking rule, with every opening recorded
@@ -42,13 +49,28 @@ export class ProgressService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const used: { key_id: string }[] = await this.dataSource.query(`SELECT DISTINCT key_id FROM reflections`);
-    this.encryption.assertKeysConfigured(used.map((r) => r.key_id), 'reflections');
-    this.jobs.register(STEP_OPENED_QUEUE, () => this.notifyOpenedSteps().then(() => undefined), { retryLimit: 2, retryDelay: 30 });
+    const used: { key_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT key_id FROM reflections`,
+    );
+    this.encryption.assertKeysConfigured(
+      used.map((r) => r.key_id),
+      'reflections',
+    );
+    this.jobs.register(STEP_OPENED_QUEUE, () => this.notifyOpenedSteps().then(() => undefined), {
+      retryLimit: 2,
+      retryDelay: 30,
+    });
     this.jobs.schedule(STEP_OPENED_QUEUE, '*/5 * * * *');
-    this.jobs.register(CONSENT_NOTICE_QUEUE, () => this.sendConsentNotices().then(() => undefined), { retryLimit: 2, retryDelay: 60 });
+    this.jobs.register(
+      CONSENT_NOTICE_QUEUE,
+      () => this.sendConsentNotices().then(() => undefined),
+      { retryLimit: 2, retryDelay: 60 },
+    );
     this.jobs.schedule(CONSENT_NOTICE_QUEUE, '*/15 * * * *');
-    this.jobs.register(REENCRYPT_QUEUE, () => this.reencryptReflections().then(() => undefined), { retryLimit: 2, retryDelay: 60 });
+    this.jobs.register(REENCRYPT_QUEUE, () => this.reencryptReflections().then(() => undefined), {
+      retryLimit: 2,
+      retryDelay: 60,
+    });
     this.jobs.schedule(REENCRYPT_QUEUE, '*/10 * * * *');
   }
 
@@ -56,19 +78,33 @@ export class ProgressService implements OnModuleInit {
    * Computes every step's status for an enrollment and records openings not yet recorded
    * (ON CONFLICT DO NOTHING: safe under concurrent requests). Only for active enrollments.
    */
-  async materialize(m: EntityManager, enrollment: Enrollment, dripDays?: number): Promise<StepView[]> {
+  async materialize(
+    m: EntityManager,
+    enrollment: Enrollment,
+    dripDays?: number,
+  ): Promise<StepView[]> {
     const drip = dripDays ?? (await m.findOneOrFail(Program, { where: { id: 1 } })).dripDays;
     const rows = await m.find(EnrollmentStep, { where: { enrollmentId: enrollment.id } });
     const recorded = Array.from({ length: STEP_COUNT }, (_, i) => {
       const r = rows.find((x) => x.step === i + 1);
       return { openedAt: r?.openedAt ?? null, completedAt: r?.completedAt ?? null };
     });
-    const views = stepStatuses({ activatedAt: enrollment.activatedAt ?? enrollment.createdAt, dripDays: drip, steps: recorded, now: this.clock.now() });
+    const views = stepStatuses({
+      activatedAt: enrollment.activatedAt ?? enrollment.createdAt,
+      dripDays: drip,
+      steps: recorded,
+      now: this.clock.now(),
+    });
     if (enrollment.status !== 'active') return views;
     for (const v of views) {
       if (v.status === 'locked' || recorded[v.number - 1].openedAt || !v.availableAt) continue;
       const prev = views[v.number - 2];
-      const via: OpenedVia = v.number === 1 ? 'activation' : prev?.completedAt && v.availableAt.getTime() > prev.completedAt.getTime() ? 'drip' : 'completion';
+      const via: OpenedVia =
+        v.number === 1
+          ? 'activation'
+          : prev?.completedAt && v.availableAt.getTime() > prev.completedAt.getTime()
+            ? 'drip'
+            : 'completion';
       await m.query(
         `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [enrollment.id, v.number, v.availableAt, via],
@@ -81,12 +117,17 @@ export class ProgressService implements OnModuleInit {
   async currentEnrollment(m: EntityManager, userId: string): Promise<Enrollment | null> {
     const active = await m.findOne(Enrollment, { where: { userId, status: 'active' } });
     if (active) return active;
-    return m.findOne(Enrollment, { where: [{ userId, status: 'refunded' }], order: { createdAt: 'DESC' } });
+    return m.findOne(Enrollment, {
+      where: [{ userId, status: 'refunded' }],
+      order: { createdAt: 'DESC' },
+    });
   }
 
   /** Whether the member has a checkout open (paid enrollment waiting for the payment to be confirmed). */
   async hasPendingEnrollment(userId: string): Promise<boolean> {
-    return this.dataSource.manager.exists(Enrollment, { where: { userId, status: 'pending_payment' } });
+    return this.dataSource.manager.exists(Enrollment, {
+      where: { userId, status: 'pending_payment' },
+    });
   }
 
   async overview(userId: string): Promise<MyProgramDto> {
@@ -142,8 +183,15 @@ export class ProgressService implements OnModuleInit {
   async setReflectionShared(userId: string, n: number, shared: boolean): Promise<ReflectionOutDto> {
     const row = await this.dataSource.transaction(async (m) => {
       await this.openStep(m, userId, n);
-      const existing = await m.findOne(Reflection, { where: { userId, step: n }, lock: { mode: 'pessimistic_write' } });
-      if (!existing) throw new DomainError('NOT_FOUND', 'There is no saved reflection on this step yet. Save it first.');
+      const existing = await m.findOne(Reflection, {
+        where: { userId, step: n },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!existing)
+        throw new DomainError(
+          'NOT_FOUND',
+          'There is no saved reflection on this step yet. Save it first.',
+        );
       await m.update(Reflection, { id: existing.id }, { sharedWithCoach: shared });
       return m.findOneOrFail(Reflection, { where: { id: existing.id } });
     });
@@ -166,7 +214,11 @@ export class ProgressService implements OnModuleInit {
       const enrollment = await this.currentEnrollment(m, userId);
       if (!enrollment) throw notEnrolled();
       const chosenAt = this.clock.now();
-      await m.update(Enrollment, { id: enrollment.id }, { shareProgress, shareProgressChosenAt: chosenAt });
+      await m.update(
+        Enrollment,
+        { id: enrollment.id },
+        { shareProgress, shareProgressChosenAt: chosenAt },
+      );
       enrollment.shareProgress = shareProgress;
       enrollment.shareProgressChosenAt = chosenAt;
       return this.overviewOf(m, enrollment);
@@ -174,8 +226,13 @@ export class ProgressService implements OnModuleInit {
   }
 
   /** The member's own reflections, decrypted (for their data export; kept after a refund). */
-  async reflectionsOf(userId: string): Promise<{ step: number; text: string; sharedWithCoach: boolean; updatedAt: string }[]> {
-    const rows = await this.dataSource.manager.find(Reflection, { where: { userId }, order: { step: 'ASC' } });
+  async reflectionsOf(
+    userId: string,
+  ): Promise<{ step: number; text: string; sharedWithCoach: boolean; updatedAt: string }[]> {
+    const rows = await this.dataSource.manager.find(Reflection, {
+      where: { userId },
+      order: { step: 'ASC' },
+    });
     return rows.map((r) => ({ step: r.step, ...this.reflectionOut(r) }));
   }
 
@@ -217,14 +274,19 @@ export class ProgressService implements OnModuleInit {
       });
     }
     return this.dataSource.transaction(async (m) => {
-      const claimed: { step: number; email: string; name: string }[] = await m.query(
-        `UPDATE enrollment_steps s SET opened_mail_at = $1
+      const claimed: { step: number; email: string; name: string }[] = await m
+        .query(
+          `UPDATE enrollment_steps s SET opened_mail_at = $1
          FROM enrollments e JOIN users u ON u.id = e.user_id
          WHERE e.id = s.enrollment_id AND e.status = 'active' AND s.opened_via = 'drip'
            AND s.opened_mail_at IS NULL AND s.completed_at IS NULL AND s.opened_at <= $1
          RETURNING s.step, u.email, COALESCE(NULLIF(btrim(u.preferred_name), ''), u.name) AS name`,
-        [this.clock.now()],
-      ).then((r: [unknown[], number] | unknown[]) => (Array.isArray(r[0]) ? r[0] : r) as { step: number; email: string; name: string }[]);
+          [this.clock.now()],
+        )
+        .then(
+          (r: [unknown[], number] | unknown[]) =>
+            (Array.isArray(r[0]) ? r[0] : r) as { step: number; email: string; name: string }[],
+        );
       for (const row of claimed) {
         const content = await this.program.step(row.step, m);
         await this.mail.enqueue(m, {
@@ -250,13 +312,18 @@ export class ProgressService implements OnModuleInit {
    */
   async sendConsentNotices(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const claimed = (await m.query(
-        `UPDATE enrollments e SET consent_notice_sent_at = $1
+      const claimed = (await m
+        .query(
+          `UPDATE enrollments e SET consent_notice_sent_at = $1
          FROM users u WHERE u.id = e.user_id AND e.consent_reset_at IS NOT NULL AND e.consent_notice_sent_at IS NULL
            AND e.share_progress_chosen_at IS NULL AND e.status IN ('active', 'refunded')
          RETURNING u.email, COALESCE(NULLIF(btrim(u.preferred_name), ''), u.name) AS name`,
-        [this.clock.now()],
-      ).then((r: [unknown[], number] | unknown[]) => (Array.isArray(r[0]) ? r[0] : r))) as { email: string; name: string }[];
+          [this.clock.now()],
+        )
+        .then((r: [unknown[], number] | unknown[]) => (Array.isArray(r[0]) ? r[0] : r))) as {
+        email: string;
+        name: string;
+      }[];
       const program = claimed.length ? await this.program.settings(m) : null;
       for (const row of claimed) {
         await this.mail.enqueue(m, {
@@ -282,21 +349,38 @@ export class ProgressService implements OnModuleInit {
     const active = enrollment.status === 'active';
     return {
       enrollment: {
-        id: enrollment.id, status: enrollment.status, shareProgress: enrollment.shareProgress,
+        id: enrollment.id,
+        status: enrollment.status,
+        shareProgress: enrollment.shareProgress,
         shareProgressChosen: enrollment.shareProgressChosenAt !== null,
       },
-      progress: { completed: views.filter((v) => v.status === 'completed').length, total: STEP_COUNT },
-      steps: views.map((v) => this.stepDto(active || v.status === 'completed' ? v : { ...v, status: 'locked' }, steps[v.number - 1].title)),
+      progress: {
+        completed: views.filter((v) => v.status === 'completed').length,
+        total: STEP_COUNT,
+      },
+      steps: views.map((v) =>
+        this.stepDto(
+          active || v.status === 'completed' ? v : { ...v, status: 'locked' },
+          steps[v.number - 1].title,
+        ),
+      ),
     };
   }
 
   /** The member's active enrollment and the step's views; 403 NOT_ENROLLED / STEP_LOCKED otherwise. */
-  private async openStep(m: EntityManager, userId: string, n: number): Promise<{ enrollment: Enrollment; views: StepView[] }> {
+  private async openStep(
+    m: EntityManager,
+    userId: string,
+    n: number,
+  ): Promise<{ enrollment: Enrollment; views: StepView[] }> {
     const enrollment = await m.findOne(Enrollment, { where: { userId, status: 'active' } });
     if (!enrollment) throw notEnrolled();
     const views = await this.materialize(m, enrollment);
     if (views[n - 1].status === 'locked') {
-      throw new DomainError('STEP_LOCKED', 'This step is not open yet. It opens after the one before it is complete and its wait has passed.');
+      throw new DomainError(
+        'STEP_LOCKED',
+        'This step is not open yet. It opens after the one before it is complete and its wait has passed.',
+      );
     }
     return { enrollment, views };
   }
@@ -312,10 +396,16 @@ export class ProgressService implements OnModuleInit {
   }
 
   private reflectionOut(r: Reflection): ReflectionOutDto {
-    const text = this.encryption.decrypt({ keyId: r.keyId, nonce: r.nonce, ciphertext: r.ciphertext }, reflectionContext(r.userId, r.step));
+    const text = this.encryption.decrypt(
+      { keyId: r.keyId, nonce: r.nonce, ciphertext: r.ciphertext },
+      reflectionContext(r.userId, r.step),
+    );
     return { text, sharedWithCoach: r.sharedWithCoach, updatedAt: r.updatedAt.toISOString() };
   }
 }
 
 export const notEnrolled = (): DomainError =>
-  new DomainError('NOT_ENROLLED', 'The 12 Steps are open to enrolled members. You can enroll on the program page.');
+  new DomainError(
+    'NOT_ENROLLED',
+    'The 12 Steps are open to enrolled members. You can enroll on the program page.',
+  );

@@ -56,11 +56,15 @@ export function stepStatuses(input: UnlockInput): StepView[] {
     } else {
       const prev = out[i - 1];
       if (prev.completedAt && prev.availableAt) {
-        byRule = maxDate(prev.completedAt, new Date(prev.availableAt.getTime() + input.dripDays * DAY_MS));
+        byRule = maxDate(
+          prev.completedAt,
+          new Date(prev.availableAt.getTime() + input.dripDays * DAY_MS),
+        );
       }
     }
     // A recorded opening (first sighting or the coach's) can only make a step open earlier.
-    const availableAt = minDate(recorded.openedAt, byRule) ?? (recorded.completedAt ? recorded.completedAt : null);
+    const availableAt =
+      minDate(recorded.openedAt, byRule) ?? (recorded.completedAt ? recorded.completedAt : null);
     const status: StepStatus = recorded.completedAt
       ? 'completed'
       : availableAt && availableAt.getTime() <= input.now.getTime()

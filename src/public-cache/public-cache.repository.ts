@@ -8,7 +8,9 @@ export class PublicCacheRepository {
 
   /** One primary-key read of one tiny row. */
   async currentVersion(): Promise<number> {
-    const rows: { version: string }[] = await this.dataSource.query(`SELECT version FROM public_content_version WHERE id = 1`);
+    const rows: { version: string }[] = await this.dataSource.query(
+      `SELECT version FROM public_content_version WHERE id = 1`,
+    );
     return rows.length ? Number(rows[0].version) : 0;
   }
 

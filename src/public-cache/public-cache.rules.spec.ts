@@ -1,13 +1,43 @@
-import { PageStore, etagFor, etagMatches, hasSessionCookie, publicCacheKey } from './public-cache.rules';
+import {
+  PageStore,
+  etagFor,
+  etagMatches,
+  hasSessionCookie,
+  publicCacheKey,
+} from './public-cache.rules';
 
 describe('public cache rules', () => {
-  const get = (url: string, headers: Record<string, string> = {}) => ({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) => ({
+    method: 'GET',
+    url,
+    headers,
+  });
 
   it('keys only anonymous GETs of the public pages', () => {
-    for (const url of ['/', '/about', '/blog', '/blog?page=2', '/blog/tag/rest', '/blog/some-post', '/feed.xml', '/sitemap.xml', '/book', '/api/session-types']) {
+    for (const url of [
+      '/',
+      '/about',
+      '/blog',
+      '/blog?page=2',
+      '/blog/tag/rest',
+      '/blog/some-post',
+      '/feed.xml',
+      '/sitemap.xml',
+      '/book',
+      '/api/session-types',
+    ]) {
       expect(publicCacheKey(get(url))).toBe(`en-GB ${url}`);
     }
-    for (const url of ['/blog/some-post/comments', '/book/intro', '/account', '/coach', '/api/posts', '/blog/tag', '/login', '/program']) {
+    for (const url of [
+      '/blog/some-post/comments',
+      '/book/intro',
+      '/account',
+      '/coach',
+      '/api/posts',
+      '/blog/tag',
+      '/login',
+      '/program',
+    ]) {
       expect(publicCacheKey(get(url))).toBeNull();
     }
     expect(publicCacheKey({ method: 'POST', url: '/blog', headers: {} })).toBeNull();
@@ -18,7 +48,9 @@ describe('public cache rules', () => {
   });
 
   it('keeps a page per language the pages are formatted in', () => {
-    expect(publicCacheKey(get('/blog', { 'accept-language': 'en-US,en;q=0.9' }))).toBe('en-US /blog');
+    expect(publicCacheKey(get('/blog', { 'accept-language': 'en-US,en;q=0.9' }))).toBe(
+      'en-US /blog',
+    );
     expect(publicCacheKey(get('/blog', { 'accept-language': 'de-DE, fr' }))).toBe('en-GB /blog');
   });
 
@@ -41,7 +73,13 @@ describe('public cache rules', () => {
 
   it('keeps pages per version, drops the least recently used and stays within its byte budget', () => {
     const store = new PageStore({ maxEntries: 2, maxBytes: 10, maxAgeMs: 1000 });
-    const page = (text: string, version = 1, storedAt = 0) => ({ version, body: Buffer.from(text), etag: etagFor(Buffer.from(text)), contentType: 'text/html', storedAt });
+    const page = (text: string, version = 1, storedAt = 0) => ({
+      version,
+      body: Buffer.from(text),
+      etag: etagFor(Buffer.from(text)),
+      contentType: 'text/html',
+      storedAt,
+    });
     store.set('/a', page('aaaa'));
     store.set('/b', page('bbbb'));
     expect(store.get('/a', 1, 10)?.body.toString()).toBe('aaaa'); // /a is now the most recent

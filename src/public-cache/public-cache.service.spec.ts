@@ -23,7 +23,10 @@ class FakeRepository {
 describe('PublicCache', () => {
   const setup = (checkMs = 60_000) => {
     const repo = new FakeRepository();
-    const cache = new PublicCache(repo as unknown as PublicCacheRepository, { publicCache: { checkMs } } as AppConfig);
+    const cache = new PublicCache(
+      repo as unknown as PublicCacheRepository,
+      { publicCache: { checkMs } } as AppConfig,
+    );
     return { repo, cache };
   };
   const read = async (repo: FakeRepository, cache: PublicCache) => {

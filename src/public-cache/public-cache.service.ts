@@ -21,7 +21,11 @@ import { CachedPage, PageStore, etagFor } from './public-cache.rules';
 @Injectable()
 export class PublicCache {
   private readonly logger = new Logger(PublicCache.name);
-  private readonly pages = new PageStore({ maxEntries: 2000, maxBytes: 16 * 1024 * 1024, maxAgeMs: 10 * 60_000 });
+  private readonly pages = new PageStore({
+    maxEntries: 2000,
+    maxBytes: 16 * 1024 * 1024,
+    maxAgeMs: 10 * 60_000,
+  });
   private version: number | null = null;
   private checkedAt = 0;
   /** Incremented whenever the version may have moved; a read started before it can't vouch for after. */
@@ -99,7 +103,13 @@ export class PublicCache {
   }
 
   store(key: string, version: number, body: Buffer, contentType: string): CachedPage {
-    const page: CachedPage = { version, body, etag: etagFor(body), contentType, storedAt: Date.now() };
+    const page: CachedPage = {
+      version,
+      body,
+      etag: etagFor(body),
+      contentType,
+      storedAt: Date.now(),
+    };
     // A render that began before a version change must not be kept under the new version.
     if (this.version === version) this.pages.set(key, page);
     return page;

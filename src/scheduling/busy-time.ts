@@ -29,7 +29,13 @@ export interface BusyTimeSource {
    * Busy ranges of the coach overlapping [from, to), as of `now` (e.g. a hold that has expired by
    * `now` is not busy). Runs on the caller's manager (which may be inside a transaction).
    */
-  busyRanges(m: EntityManager, coachId: string, from: Date, to: Date, now: Date): Promise<BusyRange[]>;
+  busyRanges(
+    m: EntityManager,
+    coachId: string,
+    from: Date,
+    to: Date,
+    now: Date,
+  ): Promise<BusyRange[]>;
 }
 
 /** Where sources register (scheduling exports it; bookings and calendars call `register`). */

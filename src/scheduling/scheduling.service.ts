@@ -190,7 +190,10 @@ export class SchedulingService {
   }
 
   async createSessionType(coachId: string, dto: CreateSessionTypeDto): Promise<SessionTypeOutDto> {
-    const problems = { ...meetingProblems(dto.meeting), ...intakeQuestionProblems(dto.intakeQuestions) };
+    const problems = {
+      ...meetingProblems(dto.meeting),
+      ...intakeQuestionProblems(dto.intakeQuestions),
+    };
     if (Object.keys(problems).length) throw validationFailed(problems);
     const { meeting: _m, intakeQuestions: _q, ...plain } = dto;
     try {
@@ -216,7 +219,10 @@ export class SchedulingService {
     const repo = this.dataSource.getRepository(SessionType);
     const row = await repo.findOne({ where: { id, coachId } });
     if (!row) throw notFound('Session type');
-    const problems = { ...meetingProblems(dto.meeting), ...intakeQuestionProblems(dto.intakeQuestions) };
+    const problems = {
+      ...meetingProblems(dto.meeting),
+      ...intakeQuestionProblems(dto.intakeQuestions),
+    };
     if (Object.keys(problems).length) throw validationFailed(problems);
     const { meeting: _m, intakeQuestions: _q, ...plain } = dto;
     try {
@@ -397,7 +403,13 @@ export class SchedulingService {
       );
     // Sessions are looked up from a day earlier: a long session's busy range can reach in.
     const ask = (src: BusyTimeSource): Promise<BusyRange[]> =>
-      src.busyRanges(m, type.coachId, src.kind === 'sessions' ? new Date(lo.getTime() - DAY) : lo, hi, now);
+      src.busyRanges(
+        m,
+        type.coachId,
+        src.kind === 'sessions' ? new Date(lo.getTime() - DAY) : lo,
+        hi,
+        now,
+      );
     let timeOff: { a: number; b: number }[];
     let answers: BusyRange[][];
     if (m.queryRunner) {

@@ -31,7 +31,9 @@ function isWebLink(value: string): boolean {
   }
 }
 
-export function intakeQuestionProblems(qs: IntakeQuestionDto[] | undefined): Record<string, string[]> {
+export function intakeQuestionProblems(
+  qs: IntakeQuestionDto[] | undefined,
+): Record<string, string[]> {
   if (!qs) return {};
   const problems: Record<string, string[]> = {};
   const seen = new Set<string>();
@@ -45,16 +47,25 @@ export function intakeQuestionProblems(qs: IntakeQuestionDto[] | undefined): Rec
 }
 
 /** The entity columns for a validated meeting / question list (undefined: leave as is). */
-export function extrasColumns(dto: { meeting?: MeetingDto; intakeQuestions?: IntakeQuestionDto[] }): {
+export function extrasColumns(dto: {
+  meeting?: MeetingDto;
+  intakeQuestions?: IntakeQuestionDto[];
+}): {
   meetingKind?: MeetingKind;
   meetingValue?: string | null;
   intakeQuestions?: IntakeQuestion[];
 } {
-  const out: { meetingKind?: MeetingKind; meetingValue?: string | null; intakeQuestions?: IntakeQuestion[] } = {};
+  const out: {
+    meetingKind?: MeetingKind;
+    meetingValue?: string | null;
+    intakeQuestions?: IntakeQuestion[];
+  } = {};
   if (dto.meeting) {
     out.meetingKind = dto.meeting.kind;
     out.meetingValue =
-      dto.meeting.kind === 'generated_video' || dto.meeting.kind === 'none' ? null : (dto.meeting.value?.trim() ?? null);
+      dto.meeting.kind === 'generated_video' || dto.meeting.kind === 'none'
+        ? null
+        : (dto.meeting.value?.trim() ?? null);
   }
   if (dto.intakeQuestions) {
     out.intakeQuestions = dto.intakeQuestions.map((q) => ({
@@ -81,8 +92,17 @@ export function parseQuestionLines(text: string): Record<string, unknown>[] {
       const [id = '', label = '', kind = 'short_text', required = 'optional', options = ''] = line
         .split('|')
         .map((p) => p.trim());
-      const q: Record<string, unknown> = { id, label, kind, required: /^(required|yes|true)$/i.test(required) };
-      if (kind === 'choice') q.options = options.split(';').map((o) => o.trim()).filter(Boolean);
+      const q: Record<string, unknown> = {
+        id,
+        label,
+        kind,
+        required: /^(required|yes|true)$/i.test(required),
+      };
+      if (kind === 'choice')
+        q.options = options
+          .split(';')
+          .map((o) => o.trim())
+          .filter(Boolean);
       return q;
     });
 }
@@ -90,7 +110,13 @@ export function parseQuestionLines(text: string): Record<string, unknown>[] {
 export function questionLines(qs: IntakeQuestion[]): string {
   return qs
     .map((q) =>
-      [q.id, q.label, q.kind, q.required ? 'required' : 'optional', ...(q.kind === 'choice' ? [(q.options ?? []).join('; ')] : [])].join(' | '),
+      [
+        q.id,
+        q.label,
+        q.kind,
+        q.required ? 'required' : 'optional',
+        ...(q.kind === 'choice' ? [(q.options ?? []).join('; ')] : []),
+      ].join(' | '),
     )
     .join('\n');
 }

@@ -5,5 +5,9 @@ import { ProgramModule } from '../program/program.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SeedService } from './seed.service';
 
-@Module({ imports: [AccountsModule, SchedulingModule, ContentModule, ProgramModule], providers: [SeedService], exports: [SeedService] })
+@Module({
+  imports: [AccountsModule, SchedulingModule, ContentModule, ProgramModule],
+  providers: [SeedService],
+  exports: [SeedService],
+})
 export class SeedModule {}

@@ -28,10 +28,13 @@ export class SeedService {
 
   async run(): Promise<SeedReport> {
     const coach = await this.accounts.ensureCoach();
-    if (await this.site.seedDemo()) this.logger.log('demo site seeded: Steady Ground Coaching (a fictional practice)');
-    if (await this.program.seedDemo()) this.logger.log('demo program seeded: The Humble Pie 12 Steps');
+    if (await this.site.seedDemo())
+      this.logger.log('demo site seeded: Steady Ground Coaching (a fictional practice)');
+    if (await this.program.seedDemo())
+      this.logger.log('demo program seeded: The Humble Pie 12 Steps');
     const coachUser = await this.accounts.coach();
-    if (coachUser && (await this.scheduling.seedDemo(coachUser.id))) this.logger.log('demo scheduling seeded');
+    if (coachUser && (await this.scheduling.seedDemo(coachUser.id)))
+      this.logger.log('demo scheduling seeded');
     await this.content.seedDemo();
     return { coachCreated: coach.created, coachPasswordFile: coach.passwordFile };
   }

@@ -1,7 +1,8 @@
 import { SiteLink } from './site-settings.entity';
 
 /** What the site says before the coach has written her own (and the fallback for an empty footer). */
-export const CRISIS_NOTE = 'Coaching is not therapy or crisis care. If you are in danger, please contact your local emergency number.';
+export const CRISIS_NOTE =
+  'Coaching is not therapy or crisis care. If you are in danger, please contact your local emergency number.';
 
 export interface SiteIdentity {
   name: string;
@@ -63,6 +64,9 @@ export const DEMO_SITE: SiteIdentity = {
 /** `Name <address>` with the address taken from MAIL_FROM and the display name from the site. */
 export function fromWithName(mailFrom: string, displayName: string): string {
   const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom.trim();
-  const name = displayName.replace(/[\r\n"\\<>]/g, ' ').replace(/\s+/g, ' ').trim();
+  const name = displayName
+    .replace(/[\r\n"\\<>]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return name ? `"${name}" <${address}>` : address;
 }

@@ -10,7 +10,9 @@ export class SiteController {
   constructor(private readonly site: SiteService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The practice’s name, tagline, coach, bio, photo, footer, contact and links (public)' })
+  @ApiOperation({
+    summary: 'The practice’s name, tagline, coach, bio, photo, footer, contact and links (public)',
+  })
   @ApiResponse({ status: 200, type: SiteDto })
   get(): Promise<SiteDto> {
     return this.site.get();
@@ -19,7 +21,10 @@ export class SiteController {
   @Put()
   @Auth('coach')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Replace the site settings (fields left out become empty; the footer falls back to the crisis note)' })
+  @ApiOperation({
+    summary:
+      'Replace the site settings (fields left out become empty; the footer falls back to the crisis note)',
+  })
   @ApiResponse({ status: 200, type: SiteDto })
   put(@Body() dto: UpdateSiteDto): Promise<SiteDto> {
     return this.site.update(dto);

@@ -24,8 +24,14 @@ function siteValues(body: Form): Record<string, unknown> {
     if (label || url) links.push({ label, url });
   }
   return {
-    name: text(body.name), tagline: text(body.tagline), coachName: text(body.coachName), bio: text(body.bio),
-    aboutMarkdown: text(body.aboutMarkdown), footer: text(body.footer), contactEmail: text(body.contactEmail), links,
+    name: text(body.name),
+    tagline: text(body.tagline),
+    coachName: text(body.coachName),
+    bio: text(body.bio),
+    aboutMarkdown: text(body.aboutMarkdown),
+    footer: text(body.footer),
+    contactEmail: text(body.contactEmail),
+    links,
   };
 }
 
@@ -40,30 +46,73 @@ export class SitePagesController {
   @Get('about')
   async about(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const site = await this.site.current();
-    await renderPage(req, reply, 'site/about', { title: `About ${site.coachName}`, description: site.bio || site.tagline, about: site });
+    await renderPage(req, reply, 'site/about', {
+      title: `About ${site.coachName}`,
+      description: site.bio || site.tagline,
+      about: site,
+    });
   }
 
   @Get('coach/site')
   @Auth('coach')
-  async edit(@Query('saved') saved: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async edit(
+    @Query('saved') saved: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const site = await this.site.current();
-    const values: Form = { name: site.name, tagline: site.tagline, coachName: site.coachName, bio: site.bio, aboutMarkdown: site.aboutMarkdown, footer: site.footer, contactEmail: site.contactEmail };
+    const values: Form = {
+      name: site.name,
+      tagline: site.tagline,
+      coachName: site.coachName,
+      bio: site.bio,
+      aboutMarkdown: site.aboutMarkdown,
+      footer: site.footer,
+      contactEmail: site.contactEmail,
+    };
     site.links.forEach((l, i) => {
       values[`linkLabel${i}`] = l.label;
       values[`linkUrl${i}`] = l.url;
     });
-    await renderPage(req, reply, 'site/edit', { title: 'Your site', values, photo: site.photo, linkRows: LINK_ROWS, notice: saved ? 'Saved. Every page now shows it.' : null });
+    await renderPage(req, reply, 'site/edit', {
+      title: 'Your site',
+      values,
+      photo: site.photo,
+      linkRows: LINK_ROWS,
+      notice: saved ? 'Saved. Every page now shows it.' : null,
+    });
   }
 
   /** A multipart form, so that her photo can come with it (works without JavaScript). */
   @Post('coach/site')
   @Auth('coach')
   @TakesUploads()
-  async save(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async save(
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const current = await this.site.current();
     const form = await validateForm(UpdateSiteDto, siteValues(body));
-    const fail = async (errors: Record<string, string[]> | undefined, error: string | null, status: number) =>
-      renderPage(req, reply, 'site/edit', { title: 'Your site', values: body, photo: current.photo, linkRows: LINK_ROWS, errors, error }, status);
+    const fail = async (
+      errors: Record<string, string[]> | undefined,
+      error: string | null,
+      status: number,
+    ) =>
+      renderPage(
+        req,
+        reply,
+        'site/edit',
+        {
+          title: 'Your site',
+          values: body,
+          photo: current.photo,
+          linkRows: LINK_ROWS,
+          errors,
+          error,
+        },
+        status,
+      );
     if (!form.ok) return fail(form.errors, null, 400);
     let photoImageId = body.removePhoto === 'on' ? null : current.photoImageId;
     try {

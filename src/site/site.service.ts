@@ -59,7 +59,17 @@ export class SiteService implements OnModuleInit {
     if (this.cached && this.cached.until > now) return this.cached.view;
     const row = await this.site.load();
     const identity: SiteIdentity = row
-      ? { name: row.name, tagline: row.tagline, coachName: row.coachName, bio: row.bio, photoImageId: row.photoImageId, aboutMarkdown: row.aboutMarkdown, footer: row.footer, contactEmail: row.contactEmail, links: row.links }
+      ? {
+          name: row.name,
+          tagline: row.tagline,
+          coachName: row.coachName,
+          bio: row.bio,
+          photoImageId: row.photoImageId,
+          aboutMarkdown: row.aboutMarkdown,
+          footer: row.footer,
+          contactEmail: row.contactEmail,
+          links: row.links,
+        }
       : DEFAULT_SITE;
     const photo = await this.images.picture(identity.photoImageId);
     const view: SiteView = {
@@ -100,7 +110,10 @@ export class SiteService implements OnModuleInit {
       try {
         await listener(view);
       } catch (e) {
-        this.logger.warn({ err: { message: e instanceof Error ? e.message : String(e) } }, 'a site-change listener failed');
+        this.logger.warn(
+          { err: { message: e instanceof Error ? e.message : String(e) } },
+          'a site-change listener failed',
+        );
       }
     }
     return toDto(view);
@@ -121,7 +134,9 @@ export class SiteService implements OnModuleInit {
   /** The line that signs every mail, e.g. "Ruth Calder · Steady Ground Coaching". */
   async mailSignature(): Promise<string> {
     const site = await this.current();
-    return site.coachName && site.coachName !== site.name ? `${site.coachName} · ${site.name}` : site.name;
+    return site.coachName && site.coachName !== site.name
+      ? `${site.coachName} · ${site.name}`
+      : site.name;
   }
 }
 

@@ -12,6 +12,10 @@ export class HomePagesController {
   @Get()
   async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const posts = await this.posts.latest(3);
-    await renderPage(req, reply, 'home', { title: 'Trauma-recovery coaching', posts, covers: await this.posts.coverPictures(posts) });
+    await renderPage(req, reply, 'home', {
+      title: 'Trauma-recovery coaching',
+      posts,
+      covers: await this.posts.coverPictures(posts),
+    });
   }
 }

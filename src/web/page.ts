@@ -23,7 +23,13 @@ export interface LayoutSite {
   links: { label: string; url: string }[];
 }
 
-const FALLBACK_SITE: LayoutSite = { name: 'Mend', tagline: '', footer: '', contactEmail: '', links: [] };
+const FALLBACK_SITE: LayoutSite = {
+  name: 'Mend',
+  tagline: '',
+  footer: '',
+  contactEmail: '',
+  links: [],
+};
 let siteProvider: () => Promise<LayoutSite> = () => Promise.resolve(FALLBACK_SITE);
 
 /** The site module registers how to read the site settings that head every page. */
@@ -62,16 +68,34 @@ export async function renderPage(
   data: PageData,
   status = 200,
 ): Promise<void> {
-  const viewer: ViewerSummary | null = request.viewer ? { name: addressName(request.viewer), role: request.viewer.role } : null;
+  const viewer: ViewerSummary | null = request.viewer
+    ? { name: addressName(request.viewer), role: request.viewer.role }
+    : null;
   const csrfToken = request.publicCache ? '' : reply.generateCsrf();
   const site = await currentSite();
-  const html = await views().renderAsync(template, { ...data, site, viewer, csrfToken, path: request.url.split('?')[0] });
-  await reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+  const html = await views().renderAsync(template, {
+    ...data,
+    site,
+    viewer,
+    csrfToken,
+    path: request.url.split('?')[0],
+  });
+  await reply
+    .status(status)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(html);
 }
 
 /** Renders a page without request context (error pages from the filter). */
 export async function renderBarePage(template: string, data: PageData): Promise<string> {
-  return views().renderAsync(template, { viewer: null, csrfToken: '', path: '', site: await currentSite(), ...data });
+  return views().renderAsync(template, {
+    viewer: null,
+    csrfToken: '',
+    path: '',
+    site: await currentSite(),
+    ...data,
+  });
 }
 
 export function redirect(reply: FastifyReply, to: string): void {

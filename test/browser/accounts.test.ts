@@ -20,7 +20,9 @@ describe('Browser: the page shell and signing in', () => {
     await page.goto(t.baseUrl + '/');
     await page.getByRole('heading', { level: 1, name: 'Repair over perfection.' }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth > window.innerWidth,
+    );
     expect(overflow).toBe(false);
     await screenshot(page, 'home-phone');
     await page.close();

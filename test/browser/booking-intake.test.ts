@@ -15,15 +15,34 @@ describe('Browser: booking a session with intake questions and a private video r
 
   beforeAll(async () => {
     const mailUrl = await mail.start();
-    t = await startTestApp({ listen: true, env: { MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '1000' } });
+    t = await startTestApp({
+      listen: true,
+      env: { MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '1000' },
+    });
     await setUpCoach(t, 'first-session', {
       name: 'First session',
       durationMinutes: 50,
       meeting: { kind: 'generated_video' },
       intakeQuestions: [
-        { id: 'hopes', label: 'What do you hope to get from our work?', kind: 'long_text', required: true },
-        { id: 'heard', label: 'How did you hear about me?', kind: 'choice', options: ['A friend', 'The blog', 'Elsewhere'], required: false },
-        { id: 'not-therapy', label: 'I understand coaching is not therapy', kind: 'checkbox', required: true },
+        {
+          id: 'hopes',
+          label: 'What do you hope to get from our work?',
+          kind: 'long_text',
+          required: true,
+        },
+        {
+          id: 'heard',
+          label: 'How did you hear about me?',
+          kind: 'choice',
+          options: ['A friend', 'The blog', 'Elsewhere'],
+          required: false,
+        },
+        {
+          id: 'not-therapy',
+          label: 'I understand coaching is not therapy',
+          kind: 'checkbox',
+          required: true,
+        },
       ],
     });
     browser = await launchBrowser();
@@ -56,26 +75,42 @@ describe('Browser: booking a session with intake questions and a private video r
     await screenshot(page, 'book-intake-errors');
     // What was chosen is kept.
     expect(await page.getByLabel('How did you hear about me?').inputValue()).toBe('The blog');
-    await page.getByLabel('What do you hope to get from our work?').fill('To stop carrying the old shame around.');
+    await page
+      .getByLabel('What do you hope to get from our work?')
+      .fill('To stop carrying the old shame around.');
     await page.getByLabel('I understand coaching is not therapy').check();
     await page.getByRole('button', { name: 'Confirm booking' }).click();
     await page.waitForURL(/\/bookings\/manage\?token=.*booked=1/);
-    const roomLink = page.getByRole('link', { name: /^https:\/\/meet\.jit\.si\/mend-[0-9a-f]{32}$/ });
+    const roomLink = page.getByRole('link', {
+      name: /^https:\/\/meet\.jit\.si\/mend-[0-9a-f]{32}$/,
+    });
     const room = (await roomLink.textContent())!.trim();
     expect(await page.getByText('To stop carrying the old shame around.').count()).toBe(1);
-    expect(await page.getByRole('link', { name: 'Add to Google Calendar' }).getAttribute('href')).toContain(encodeURIComponent(room));
+    expect(
+      await page.getByRole('link', { name: 'Add to Google Calendar' }).getAttribute('href'),
+    ).toContain(encodeURIComponent(room));
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'booking-done-video-room');
 
-    const confirmation = await mail.waitFor((m) => m.to.includes('lena@example.com') && /^Booked/.test(m.subject));
+    const confirmation = await mail.waitFor(
+      (m) => m.to.includes('lena@example.com') && /^Booked/.test(m.subject),
+    );
     expect(confirmation.text).toContain(`Where: Video call, ${room}`);
-    const ics = unfold(confirmation.attachments.find((a) => /calendar/.test(a.contentType))!.content);
+    const ics = unfold(
+      confirmation.attachments.find((a) => /calendar/.test(a.contentType))!.content,
+    );
     expect(ics).toContain(`LOCATION:${room}`);
     expect(ics).toContain(`URL:${room}`);
     // Stored with the booking, as answered.
-    const [row] = await t.dataSource.query(`SELECT intake, meeting_url FROM bookings WHERE client_email = 'lena@example.com'`);
+    const [row] = await t.dataSource.query(
+      `SELECT intake, meeting_url FROM bookings WHERE client_email = 'lena@example.com'`,
+    );
     expect(row).toEqual({
-      intake: { hopes: 'To stop carrying the old shame around.', heard: 'The blog', 'not-therapy': 'yes' },
+      intake: {
+        hopes: 'To stop carrying the old shame around.',
+        heard: 'The blog',
+        'not-therapy': 'yes',
+      },
       meeting_url: room,
     });
     // The public page never shows the room.

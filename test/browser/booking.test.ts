@@ -66,9 +66,9 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
       .first()
       .waitFor();
     expect(await page.getByText(/GMT\+5:30/).count()).toBeGreaterThan(0);
-    expect(await page.getByRole('link', { name: /Add to Apple Calendar/ }).getAttribute('href')).toMatch(
-      /\/api\/bookings\/.+\/ics\?token=/,
-    );
+    expect(
+      await page.getByRole('link', { name: /Add to Apple Calendar/ }).getAttribute('href'),
+    ).toMatch(/\/api\/bookings\/.+\/ics\?token=/);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'booking-done-phone');
     const manageUrl = page.url().replace('&booked=1', '');

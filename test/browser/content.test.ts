@@ -29,7 +29,9 @@ describe('Browser: writing, commenting and moderating', () => {
     await page.getByRole('link', { name: 'Write a new post' }).click();
 
     await page.getByLabel('Title', { exact: true }).fill('Small Steps Count');
-    await page.getByLabel(/^Body/).fill('## Begin gently\n\nOne breath, then *another*.\n\n<script>alert(1)</script>');
+    await page
+      .getByLabel(/^Body/)
+      .fill('## Begin gently\n\nOne breath, then *another*.\n\n<script>alert(1)</script>');
     await page.getByLabel(/^Tags/).fill('rest, beginnings');
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByRole('heading', { name: 'Preview' }).waitFor();
@@ -69,7 +71,9 @@ describe('Browser: writing, commenting and moderating', () => {
     await reader.reload();
     await reader.getByText('This was what I needed today.').waitFor();
     await reader.getByRole('heading', { name: '1 comment' }).waitFor();
-    const overflow = await reader.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    const overflow = await reader.evaluate(
+      () => document.documentElement.scrollWidth > window.innerWidth,
+    );
     expect(overflow).toBe(false);
     expect(await seriousA11yViolations(reader)).toEqual([]);
     await screenshot(reader, 'post-with-comment-phone');
@@ -102,7 +106,9 @@ describe('Browser: writing, commenting and moderating', () => {
     expect(new URL(page.url()).pathname).toBe('/blog');
     expect(new URL(page.url()).hash).toBe('#subscribed');
     expect(await seriousA11yViolations(page)).toEqual([]);
-    const [row] = await t.dataSource.query(`SELECT status FROM newsletter_subscribers WHERE email = 'box@example.com'`);
+    const [row] = await t.dataSource.query(
+      `SELECT status FROM newsletter_subscribers WHERE email = 'box@example.com'`,
+    );
     expect(row.status).toBe('pending');
     await page.close();
   });
@@ -111,7 +117,8 @@ describe('Browser: writing, commenting and moderating', () => {
     const page = await browser.newPage();
     await page.goto(t.baseUrl + '/blog');
     const result = await page.evaluate(async () => {
-      const parse = async (path: string) => new DOMParser().parseFromString(await (await fetch(path)).text(), 'application/xml');
+      const parse = async (path: string) =>
+        new DOMParser().parseFromString(await (await fetch(path)).text(), 'application/xml');
       const rss = await parse('/feed.xml');
       const sitemap = await parse('/sitemap.xml');
       return {
@@ -124,7 +131,9 @@ describe('Browser: writing, commenting and moderating', () => {
           title: i.querySelector('title')?.textContent,
           link: i.querySelector('link')?.textContent,
           pubDate: i.querySelector('pubDate')?.textContent,
-          content: i.getElementsByTagNameNS('http://purl.org/rss/1.0/modules/content/', 'encoded')[0]?.textContent ?? '',
+          content:
+            i.getElementsByTagNameNS('http://purl.org/rss/1.0/modules/content/', 'encoded')[0]
+              ?.textContent ?? '',
         })),
         sitemapErrors: sitemap.getElementsByTagName('parsererror').length,
         locs: [...sitemap.getElementsByTagName('loc')].map((l) => l.textContent),
@@ -135,16 +144,29 @@ describe('Browser: writing, commenting and moderating', () => {
     expect(result.version).toBe('2.0');
     expect(result.channelTitle).toBe('Steady Ground Coaching — writing');
     expect(result.channelLink).toMatch(/\/blog$/);
-    expect(result.items.map((i) => i.title)).toEqual(expect.arrayContaining(['Repair Over Perfection', 'Rest Is Not a Reward', 'Small Steps Count']));
+    expect(result.items.map((i) => i.title)).toEqual(
+      expect.arrayContaining([
+        'Repair Over Perfection',
+        'Rest Is Not a Reward',
+        'Small Steps Count',
+      ]),
+    );
     for (const item of result.items) {
       expect(item.link).toMatch(/^https?:\/\/[^/]+\/blog\/[a-z0-9-]+$/);
       expect(Number.isNaN(Date.parse(item.pubDate ?? ''))).toBe(false);
       expect(item.content).not.toMatch(/<script/i);
     }
     // The escaped HTML comes back out of the XML as the post's HTML.
-    expect(result.items.find((i) => i.title === 'Small Steps Count')?.content).toContain('<em>another</em>');
+    expect(result.items.find((i) => i.title === 'Small Steps Count')?.content).toContain(
+      '<em>another</em>',
+    );
     expect(result.sitemapErrors).toBe(0);
-    expect(result.locs).toEqual(expect.arrayContaining([expect.stringMatching(/\/blog\/small-steps-count$/), expect.stringMatching(/\/blog$/)]));
+    expect(result.locs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/blog\/small-steps-count$/),
+        expect.stringMatching(/\/blog$/),
+      ]),
+    );
     await page.close();
   });
 

@@ -1,6 +1,13 @@
 import { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
+import {
+  COACH_EMAIL,
+  COACH_PASSWORD,
+  loginAs,
+  signup,
+  startTestApp,
+  TestApp,
+} from '../support/app';
 
 describe('Browser: the 12 Steps', () => {
   let t: TestApp;
@@ -17,7 +24,12 @@ describe('Browser: the 12 Steps', () => {
     t = await startTestApp({ listen: true });
     browser = await launchBrowser();
     const coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
-    await t.http().patch('/api/program').set('authorization', `Bearer ${coach}`).send({ dripDays: 0 }).expect(200);
+    await t
+      .http()
+      .patch('/api/program')
+      .set('authorization', `Bearer ${coach}`)
+      .send({ dripDays: 0 })
+      .expect(200);
   });
   afterAll(async () => {
     await browser?.close();
@@ -28,10 +40,17 @@ describe('Browser: the 12 Steps', () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await page.goto(t.baseUrl + '/program');
     await page.getByRole('heading', { level: 1, name: 'The Humble Pie 12 Steps' }).waitFor();
-    expect(await page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3 }) }).count()).toBe(12);
+    expect(
+      await page
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('heading', { level: 3 }) })
+        .count(),
+    ).toBe(12);
     await page.getByRole('link', { name: 'Sign in to enroll' }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth),
+    ).toBe(false);
     await screenshot(page, 'program-public-phone');
     await page.close();
   });
@@ -43,7 +62,10 @@ describe('Browser: the 12 Steps', () => {
     await page.waitForURL(/\/program$/);
     await page.getByRole('button', { name: /Enroll for \$199\.00/ }).click();
     await page.waitForURL(/\/checkout\/test\//);
-    await page.getByText(/no money moves/i).first().waitFor();
+    await page
+      .getByText(/no money moves/i)
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: /^Pay / }).click();
     await page.waitForURL(/\/checkout\/success/);
     await page.getByRole('link', { name: 'Continue' }).click();
@@ -78,14 +100,18 @@ describe('Browser: the 12 Steps', () => {
     await page.waitForURL(/\/program\/steps\/1$/);
     // Private by default: nothing to share until a reflection is saved.
     await page.getByText(/Only you\. Once you have saved a reflection/).waitFor();
-    await page.getByLabel(/Write as much or as little/).fill('Today I noticed I was tired, and that was allowed.');
+    await page
+      .getByLabel(/Write as much or as little/)
+      .fill('Today I noticed I was tired, and that was allowed.');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'program-step-1');
     await page.getByRole('button', { name: 'Save and mark step complete' }).click();
     await page.waitForURL(/\/program\/steps\/2\?opened=1$/);
     await page.getByText('Step 2 is open').waitFor();
     await page.goto(t.baseUrl + '/program/steps/1');
-    expect(await page.getByLabel(/Write as much or as little/).inputValue()).toBe('Today I noticed I was tired, and that was allowed.');
+    expect(await page.getByLabel(/Write as much or as little/).inputValue()).toBe(
+      'Today I noticed I was tired, and that was allowed.',
+    );
     await page.goto(t.baseUrl + '/program/steps');
     await page.getByText('1 of 12 steps completed').waitFor();
     await screenshot(page, 'program-steps-overview');
@@ -108,17 +134,26 @@ describe('Browser: the 12 Steps', () => {
   it('autosaves a reflection while the member types (with JavaScript)', async () => {
     await signup(t, 'auto@example.com', 'Ada', 'auto-password-1');
     const coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
-    await t.http().post('/api/program/enrollments/grant').set('authorization', `Bearer ${coach}`).send({ email: 'auto@example.com' }).expect(201);
+    await t
+      .http()
+      .post('/api/program/enrollments/grant')
+      .set('authorization', `Bearer ${coach}`)
+      .send({ email: 'auto@example.com' })
+      .expect(201);
     const page = await browser.newPage();
     await signIn(page, 'auto@example.com', 'auto-password-1', '/program/steps/1');
     await page.waitForURL(/\/program\/steps\/1$/);
     await page.getByLabel(/Write as much or as little/).fill('Typed, never submitted.');
     await page.getByText(/^Saved \d/).waitFor();
     await page.reload();
-    expect(await page.getByLabel(/Write as much or as little/).inputValue()).toBe('Typed, never submitted.');
+    expect(await page.getByLabel(/Write as much or as little/).inputValue()).toBe(
+      'Typed, never submitted.',
+    );
     // Autosave never shares: the reflection is still private.
     await page.getByText('Only you.', { exact: true }).waitFor();
-    expect(await page.getByLabel(/I want my coach to read this reflection/).isChecked()).toBe(false);
+    expect(await page.getByLabel(/I want my coach to read this reflection/).isChecked()).toBe(
+      false,
+    );
     await page.close();
   });
 
@@ -133,7 +168,9 @@ describe('Browser: the 12 Steps', () => {
     await page.getByLabel(/Body/).fill('A **new** body <script>alert(1)</script>');
     await page.getByRole('button', { name: 'Save step' }).click();
     await page.getByRole('alert').waitFor();
-    expect(await page.getByLabel(/Body/).inputValue()).toBe('A **new** body <script>alert(1)</script>');
+    expect(await page.getByLabel(/Body/).inputValue()).toBe(
+      'A **new** body <script>alert(1)</script>',
+    );
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByLabel('Title').fill('Stories, gently');
     await page.getByRole('button', { name: 'Save step' }).click();
@@ -147,7 +184,12 @@ describe('Browser: the 12 Steps', () => {
   it('keeps every character of an over-long reflection after the validation error (no JavaScript)', async () => {
     await signup(t, 'long@example.com', 'Lou', 'long-password-1');
     const coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
-    await t.http().post('/api/program/enrollments/grant').set('authorization', `Bearer ${coach}`).send({ email: 'long@example.com' }).expect(201);
+    await t
+      .http()
+      .post('/api/program/enrollments/grant')
+      .set('authorization', `Bearer ${coach}`)
+      .send({ email: 'long@example.com' })
+      .expect(201);
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await signIn(page, 'long@example.com', 'long-password-1', '/program/steps/1');

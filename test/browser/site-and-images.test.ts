@@ -27,13 +27,23 @@ describe('Browser: her site, her words, her pictures', () => {
 
   async function checkPage(page: Page, name: string): Promise<void> {
     expect(await seriousA11yViolations(page)).toEqual([]);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth > window.innerWidth,
+    );
     expect({ page: name, overflow }).toEqual({ page: name, overflow: false });
   }
 
   it('the coach makes the site hers and schedules an illustrated post; a visitor on a phone reads it once it is out', async () => {
-    const photo = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#b5838d' } }).jpeg().toBuffer();
-    const cover = await sharp({ create: { width: 1800, height: 1000, channels: 3, background: '#6d6875' } }).png().toBuffer();
+    const photo = await sharp({
+      create: { width: 600, height: 600, channels: 3, background: '#b5838d' },
+    })
+      .jpeg()
+      .toBuffer();
+    const cover = await sharp({
+      create: { width: 1800, height: 1000, channels: 3, background: '#6d6875' },
+    })
+      .png()
+      .toBuffer();
 
     const coachCtx = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await coachCtx.newPage();
@@ -48,8 +58,12 @@ describe('Browser: her site, her words, her pictures', () => {
     await checkPage(page, 'coach/site');
     await page.getByLabel('Practice name').fill('Willow Path Coaching');
     await page.getByLabel('Your name').fill('Mara Quinn');
-    await page.getByLabel(/^Short bio/).fill('Hi, I’m Mara, a trauma recovery coach, educator, and writer.');
-    await page.getByLabel('Upload a photo').setInputFiles({ name: 'mara.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await page
+      .getByLabel(/^Short bio/)
+      .fill('Hi, I’m Mara, a trauma recovery coach, educator, and writer.');
+    await page
+      .getByLabel('Upload a photo')
+      .setInputFiles({ name: 'mara.jpg', mimeType: 'image/jpeg', buffer: photo });
     await page.getByRole('button', { name: 'Save your site' }).click();
     await page.getByText('Saved. Every page now shows it.').waitFor();
     expect(await page.locator('.brand').textContent()).toBe('Willow Path Coaching');
@@ -59,18 +73,29 @@ describe('Browser: her site, her words, her pictures', () => {
     await page.goto(t.baseUrl + '/coach/posts/new');
     await checkPage(page, 'coach/posts/new');
     await page.getByLabel('Title', { exact: true }).fill('Coming Home to Yourself');
-    await page.getByLabel(/^Body/).fill('## A small beginning\n\n' + 'Some days the bravest thing is to stay. '.repeat(60));
+    await page
+      .getByLabel(/^Body/)
+      .fill('## A small beginning\n\n' + 'Some days the bravest thing is to stay. '.repeat(60));
     await page.getByLabel(/^Tags/).fill('belonging');
-    await page.getByLabel('Upload a cover').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: cover });
-    await page.getByLabel(/^Cover description/).fill('A line drawing of a winding path between willow trees');
+    await page
+      .getByLabel('Upload a cover')
+      .setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: cover });
+    await page
+      .getByLabel(/^Cover description/)
+      .fill('A line drawing of a winding path between willow trees');
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('Saved.').waitFor();
     await page.getByAltText('The current cover').waitFor();
     await checkPage(page, 'coach/posts/:id');
 
     // Schedule it for a minute or two from now, in the coach's own zone (the demo's New York).
-    const at = Temporal.Now.instant().add({ seconds: 70 }).round({ smallestUnit: 'minute', roundingMode: 'ceil' });
-    const local = at.toZonedDateTimeISO('America/New_York').toPlainDateTime().toString({ smallestUnit: 'minute' });
+    const at = Temporal.Now.instant()
+      .add({ seconds: 70 })
+      .round({ smallestUnit: 'minute', roundingMode: 'ceil' });
+    const local = at
+      .toZonedDateTimeISO('America/New_York')
+      .toPlainDateTime()
+      .toString({ smallestUnit: 'minute' });
     await page.getByLabel(/^Publish later, on/).fill(local);
     await page.getByRole('button', { name: 'Schedule' }).click();
     await page.getByText('It will be published on').waitFor();
@@ -99,7 +124,10 @@ describe('Browser: her site, her words, her pictures', () => {
     expect(await coverImg.getAttribute('width')).toBe('1800');
     expect(await coverImg.getAttribute('height')).toBe('1000');
     // The browser picked a variant for a phone, and actually loaded it.
-    const chosen = await coverImg.evaluate((img: HTMLImageElement) => ({ src: img.currentSrc, loaded: img.complete && img.naturalWidth > 0 }));
+    const chosen = await coverImg.evaluate((img: HTMLImageElement) => ({
+      src: img.currentSrc,
+      loaded: img.complete && img.naturalWidth > 0,
+    }));
     expect(chosen.loaded).toBe(true);
     expect(chosen.src).toMatch(/\/images\/[0-9a-f-]+\/(480|960|1600)\.webp$/);
     const note = visitor.getByRole('complementary', { name: 'About Mara Quinn' });
@@ -107,15 +135,31 @@ describe('Browser: her site, her words, her pictures', () => {
     await note.getByAltText('Mara Quinn').waitFor();
     await note.getByRole('link', { name: 'Work through The Humble Pie 12 Steps' }).waitFor();
     await note.getByRole('link', { name: 'Book a session' }).waitFor();
-    expect(await visitor.locator('meta[property="og:title"]').getAttribute('content')).toBe('Coming Home to Yourself');
-    expect(await visitor.locator('meta[property="og:site_name"]').getAttribute('content')).toBe('Willow Path Coaching');
-    expect(await visitor.locator('meta[property="og:image"]').getAttribute('content')).toMatch(/\/images\/[0-9a-f-]+\/\d+\.png$/);
-    expect(await visitor.locator('meta[property="og:image:alt"]').getAttribute('content')).toBe('A line drawing of a winding path between willow trees');
+    expect(await visitor.locator('meta[property="og:title"]').getAttribute('content')).toBe(
+      'Coming Home to Yourself',
+    );
+    expect(await visitor.locator('meta[property="og:site_name"]').getAttribute('content')).toBe(
+      'Willow Path Coaching',
+    );
+    expect(await visitor.locator('meta[property="og:image"]').getAttribute('content')).toMatch(
+      /\/images\/[0-9a-f-]+\/\d+\.png$/,
+    );
+    expect(await visitor.locator('meta[property="og:image:alt"]').getAttribute('content')).toBe(
+      'A line drawing of a winding path between willow trees',
+    );
     await checkPage(visitor, '/blog/:slug');
     await screenshot(visitor, 'post-with-cover-phone');
 
     // The tour: every public page, at 390 px.
-    for (const path of ['/', '/blog', '/blog/tag/belonging', '/about', '/book', '/program', '/login']) {
+    for (const path of [
+      '/',
+      '/blog',
+      '/blog/tag/belonging',
+      '/about',
+      '/book',
+      '/program',
+      '/login',
+    ]) {
       await visitor.goto(t.baseUrl + path);
       expect(await visitor.locator('.brand').textContent()).toBe('Willow Path Coaching');
       await checkPage(visitor, path);

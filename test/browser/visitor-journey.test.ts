@@ -17,8 +17,17 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
   beforeAll(async () => {
     t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
     // Two days' minimum notice: every offered time is outside the 24-hour change window.
-    await setUpCoach(t, 'deep-dive', { name: 'Deep dive', price: 9500, currency: 'usd', minimumNoticeMinutes: 2880 });
-    await setUpCoach(t, 'first-chat', { name: 'First chat', durationMinutes: 30, minimumNoticeMinutes: 2880 });
+    await setUpCoach(t, 'deep-dive', {
+      name: 'Deep dive',
+      price: 9500,
+      currency: 'usd',
+      minimumNoticeMinutes: 2880,
+    });
+    await setUpCoach(t, 'first-chat', {
+      name: 'First chat',
+      durationMinutes: 30,
+      minimumNoticeMinutes: 2880,
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -58,10 +67,15 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
     return { context, page, loads };
   }
 
-  const mailsTo = async (email: string): Promise<{ kind: string; subject: string; text: string }[]> =>
-    t.dataSource.query(`SELECT kind, subject, text FROM mail_outbox WHERE to_address = $1 ORDER BY created_at`, [email]);
+  const mailsTo = async (
+    email: string,
+  ): Promise<{ kind: string; subject: string; text: string }[]> =>
+    t.dataSource.query(
+      `SELECT kind, subject, text FROM mail_outbox WHERE to_address = $1 ORDER BY created_at`,
+      [email],
+    );
 
-  it('paid: type → day and time → details → pay → You\'re booked in 5 loads; then moves and cancels without a refusal', async () => {
+  it("paid: type → day and time → details → pay → You're booked in 5 loads; then moves and cancels without a refusal", async () => {
     const { context, page, loads } = await visitor();
     const texts: string[] = [];
     await page.goto(t.baseUrl + '/book');
@@ -109,7 +123,9 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
     await page.getByText('Your session has moved').waitFor();
     expect(await page.getByRole('alert').count()).toBe(0);
     await checkPage(page, texts);
-    const [moved] = await t.dataSource.query(`SELECT start_at FROM bookings WHERE id = $1`, [row.id]);
+    const [moved] = await t.dataSource.query(`SELECT start_at FROM bookings WHERE id = $1`, [
+      row.id,
+    ]);
     expect(moved.start_at.toISOString()).toBe(new Date(target!).toISOString());
 
     // Cancel: asked once, with the refund stated; only "Yes" cancels.
@@ -117,7 +133,9 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
     await page.getByText('You will get a full refund of $95.00').waitFor();
     await checkPage(page, texts);
     await screenshot(page, 'visitor-cancel-confirm');
-    expect((await t.dataSource.query(`SELECT status FROM bookings WHERE id = $1`, [row.id]))[0].status).toBe('confirmed');
+    expect(
+      (await t.dataSource.query(`SELECT status FROM bookings WHERE id = $1`, [row.id]))[0].status,
+    ).toBe('confirmed');
     await page.getByRole('button', { name: 'Yes, cancel my session' }).click();
     await page.getByText('Your session is cancelled, and a full refund is on its way.').waitFor();
     await checkPage(page, texts);
@@ -134,7 +152,7 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
     await context.close();
   });
 
-  it('free: type → day and time → details → You\'re booked in 4 loads', async () => {
+  it("free: type → day and time → details → You're booked in 4 loads", async () => {
     const { context, page, loads } = await visitor();
     const texts: string[] = [];
     await page.goto(t.baseUrl + '/book');
@@ -148,7 +166,8 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
     await screenshot(page, 'visitor-booked-free');
     expect(loads).toHaveLength(4);
     expect(texts[0]).toMatch(/Price\s+Free/);
-    for (const m of await mailsTo('jo@example.com')) expect(`${m.subject}\n${m.text}`).not.toContain('UTC');
+    for (const m of await mailsTo('jo@example.com'))
+      expect(`${m.subject}\n${m.text}`).not.toContain('UTC');
     await context.close();
   });
 });

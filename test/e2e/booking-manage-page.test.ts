@@ -24,21 +24,41 @@ describe('Manage page: nothing offered is refused', () => {
     await t?.close();
   });
 
-  async function book(day: string, email: string): Promise<{ id: string; token: string; start: string }> {
+  async function book(
+    day: string,
+    email: string,
+  ): Promise<{ id: string; token: string; start: string }> {
     const [slot] = await openSlots(t, 'manage-talk', day);
-    const res = await t.http().post('/api/bookings').send(bookingBody('manage-talk', slot.start, email)).expect(201);
-    return { id: res.body.id, token: new URL(res.body.manageUrl).searchParams.get('token')!, start: slot.start };
+    const res = await t
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('manage-talk', slot.start, email))
+      .expect(201);
+    return {
+      id: res.body.id,
+      token: new URL(res.body.manageUrl).searchParams.get('token')!,
+      start: slot.start,
+    };
   }
 
   async function page(path: string): Promise<{ text: string; csrf: string; cookie: string[] }> {
     const res = await t.http().get(path).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1] ?? '';
     const setCookie = res.headers['set-cookie'];
-    return { text: res.text, csrf, cookie: Array.isArray(setCookie) ? setCookie : [String(setCookie)] };
+    return {
+      text: res.text,
+      csrf,
+      cookie: Array.isArray(setCookie) ? setCookie : [String(setCookie)],
+    };
   }
 
   const status = async (id: string) =>
-    ((await t.dataSource.query(`SELECT status, start_at FROM bookings WHERE id = $1`, [id])) as { status: string; start_at: Date }[])[0];
+    (
+      (await t.dataSource.query(`SELECT status, start_at FROM bookings WHERE id = $1`, [id])) as {
+        status: string;
+        start_at: Date;
+      }[]
+    )[0];
 
   it('offers only times outside the notice window, none preselected, and moving to one of them works', async () => {
     const b = await book(dayFromNow(5), 'mover@example.com');
@@ -49,7 +69,8 @@ describe('Manage page: nothing offered is refused', () => {
     const offered = [...manage.text.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]);
     expect(offered.length).toBeGreaterThan(0);
     const earliest = Date.now() + 24 * 3_600_000;
-    for (const start of offered) expect(Date.parse(start)).toBeGreaterThanOrEqual(earliest - 60_000);
+    for (const start of offered)
+      expect(Date.parse(start)).toBeGreaterThanOrEqual(earliest - 60_000);
     // Tomorrow was asked for: its times inside the window are not offered at all.
     const tomorrowSlots = await openSlots(t, 'manage-talk', dayFromNow(1));
     const inside = tomorrowSlots.filter((s) => Date.parse(s.start) < earliest);

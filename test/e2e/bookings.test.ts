@@ -367,7 +367,11 @@ describe('Bookings API: book → mail with invite → reschedule → cancel', ()
     const kolkata = await t.http().get(`/book/talk?tz=Asia/Kolkata&from=${day}`).expect(200);
     expect(kolkata.text).toContain('<option value="Asia/Kolkata" selected>');
     expect(kolkata.text).toContain('>14:30<');
-    const us = await t.http().get(`/book/talk?tz=Asia/Kolkata&from=${day}`).set('accept-language', 'en-US,en;q=0.9').expect(200);
+    const us = await t
+      .http()
+      .get(`/book/talk?tz=Asia/Kolkata&from=${day}`)
+      .set('accept-language', 'en-US,en;q=0.9')
+      .expect(200);
     expect(us.text).toContain('2:30 PM');
     await t.http().get('/book/no-such-type').expect(404);
     const [s] = await openSlots(t, 'talk', day);

@@ -2,11 +2,22 @@ import { LinkSigner } from '../../src/common/crypto/link-signer';
 import { Clock } from '../../src/common/clock';
 import { NewsletterService } from '../../src/content/newsletter/newsletter.service';
 import { unsubscribeToken } from '../../src/content/newsletter/unsubscribe-token';
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
+import {
+  COACH_EMAIL,
+  COACH_PASSWORD,
+  loginAs,
+  signup,
+  startTestApp,
+  TestApp,
+} from '../support/app';
 import { CaughtMail, linkIn, MailCatcher } from '../support/mail-catcher';
 
 /** Polls `check` until it holds (the job queue runs in the background); fails after a deadline. */
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
@@ -24,7 +35,9 @@ describe('Content: newsletter and feeds', () => {
 
   beforeAll(async () => {
     const mailUrl = await mail.start();
-    t = await startTestApp({ env: { MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '1000', PUBLIC_URL: 'https://mend.example' } });
+    t = await startTestApp({
+      env: { MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '1000', PUBLIC_URL: 'https://mend.example' },
+    });
     await t.dataSource.query(`DELETE FROM posts`);
     coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
   });
@@ -42,18 +55,27 @@ describe('Content: newsletter and feeds', () => {
     const m = await mail.waitFor((x) => x.to.includes(email) && /confirm/i.test(x.subject));
     const link = new URL(linkIn(m, '/newsletter/confirm?token='));
     // Following the link only shows a button (mail scanners prefetch links).
-    const page = await t.http().get(link.pathname + link.search).expect(200);
+    const page = await t
+      .http()
+      .get(link.pathname + link.search)
+      .expect(200);
     expect(page.text).toContain('Yes, subscribe me');
-    const [row] = await t.dataSource.query(`SELECT status FROM newsletter_subscribers WHERE email = $1`, [email]);
+    const [row] = await t.dataSource.query(
+      `SELECT status FROM newsletter_subscribers WHERE email = $1`,
+      [email],
+    );
     expect(row.status).toBe('pending');
     await t.app.get(NewsletterService).confirm(link.searchParams.get('token')!);
   }
 
-  const newsletterMails = (subject: string): CaughtMail[] => mail.mails.filter((m) => m.subject === subject);
+  const newsletterMails = (subject: string): CaughtMail[] =>
+    mail.mails.filter((m) => m.subject === subject);
 
   /** Every newsletter mail in the outbox has gone through SMTP (the catcher holds it before the row says sent). */
   async function allNewsletterMailSent(): Promise<boolean> {
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE kind = 'newsletter_post' AND status <> 'sent'`);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM mail_outbox WHERE kind = 'newsletter_post' AND status <> 'sent'`,
+    );
     return n === 0;
   }
 
@@ -62,17 +84,32 @@ describe('Content: newsletter and feeds', () => {
     await confirmFromMail('ann@example.com');
     await subscribe('ann@example.com'); // already confirmed: same answer, no mail
     await subscribe('ANN@example.com');
-    const bad = await t.http().post('/api/newsletter/subscribe').send({ email: 'not-an-email' }).expect(400);
+    const bad = await t
+      .http()
+      .post('/api/newsletter/subscribe')
+      .send({ email: 'not-an-email' })
+      .expect(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
-    await t.http().post('/api/newsletter/subscribe').send({ email: 'a@b.co', extra: 1 }).expect(400);
-    const [row] = await t.dataSource.query(`SELECT status, confirm_token_hash FROM newsletter_subscribers WHERE email = 'ann@example.com'`);
+    await t
+      .http()
+      .post('/api/newsletter/subscribe')
+      .send({ email: 'a@b.co', extra: 1 })
+      .expect(400);
+    const [row] = await t.dataSource.query(
+      `SELECT status, confirm_token_hash FROM newsletter_subscribers WHERE email = 'ann@example.com'`,
+    );
     expect(row).toEqual({ status: 'confirmed', confirm_token_hash: null });
     expect(mail.to('ann@example.com').filter((m) => /confirm/i.test(m.subject))).toHaveLength(1);
   });
 
   it('sends at most one confirmation link per 15 minutes, so nobody can flood an inbox', async () => {
     for (let i = 0; i < 5; i++) await subscribe('flood@example.com');
-    const count = async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE to_address = 'flood@example.com'`))[0].n;
+    const count = async () =>
+      (
+        await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM mail_outbox WHERE to_address = 'flood@example.com'`,
+        )
+      )[0].n;
     expect(await count()).toBe(1);
     const clock = t.app.get(Clock);
     clock.advance(16 * 60_000);
@@ -88,7 +125,9 @@ describe('Content: newsletter and feeds', () => {
     await subscribe('hash@example.com');
     const m = await mail.waitFor((x) => x.to.includes('hash@example.com'));
     const token = new URL(linkIn(m, '/newsletter/confirm?token=')).searchParams.get('token')!;
-    const rows = await t.dataSource.query(`SELECT confirm_token_hash FROM newsletter_subscribers WHERE email = 'hash@example.com'`);
+    const rows = await t.dataSource.query(
+      `SELECT confirm_token_hash FROM newsletter_subscribers WHERE email = 'hash@example.com'`,
+    );
     expect(rows[0].confirm_token_hash).not.toBe(token);
     expect(rows[0].confirm_token_hash).toMatch(/^[0-9a-f]{64}$/);
     // The page form confirms (with CSRF).
@@ -97,16 +136,34 @@ describe('Content: newsletter and feeds', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const cookie = page.headers['set-cookie'];
     await t.http().post('/newsletter/confirm').type('form').send({ token }).expect(403);
-    const done = await t.http().post('/newsletter/confirm').set('cookie', cookie).type('form').send({ _csrf: csrf, token }).expect(200);
+    const done = await t
+      .http()
+      .post('/newsletter/confirm')
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, token })
+      .expect(200);
     expect(done.text).toContain('You’re subscribed');
-    const again = await t.http().post('/newsletter/confirm').set('cookie', cookie).type('form').send({ _csrf: csrf, token }).expect(400);
+    const again = await t
+      .http()
+      .post('/newsletter/confirm')
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, token })
+      .expect(400);
     expect(again.text).toContain('expired');
 
     await subscribe('late@example.com');
     const late = await mail.waitFor((x) => x.to.includes('late@example.com'));
-    const lateToken = new URL(linkIn(late, '/newsletter/confirm?token=')).searchParams.get('token')!;
-    await t.dataSource.query(`UPDATE newsletter_subscribers SET confirm_expires_at = now() - interval '1 second' WHERE email = 'late@example.com'`);
-    await expect(t.app.get(NewsletterService).confirm(lateToken)).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    const lateToken = new URL(linkIn(late, '/newsletter/confirm?token=')).searchParams.get(
+      'token',
+    )!;
+    await t.dataSource.query(
+      `UPDATE newsletter_subscribers SET confirm_expires_at = now() - interval '1 second' WHERE email = 'late@example.com'`,
+    );
+    await expect(t.app.get(NewsletterService).confirm(lateToken)).rejects.toMatchObject({
+      code: 'INVALID_TOKEN',
+    });
   });
 
   it('publishing with notifySubscribers mails each confirmed subscriber exactly once, never the unconfirmed or unsubscribed', async () => {
@@ -115,106 +172,254 @@ describe('Content: newsletter and feeds', () => {
     await subscribe('pending@example.com'); // never confirms
     await subscribe('gone@example.com');
     await confirmFromMail('gone@example.com');
-    const [gone] = await t.dataSource.query(`SELECT id FROM newsletter_subscribers WHERE email = 'gone@example.com'`);
-    await t.http().post(`/newsletter/unsubscribe?token=${unsubscribeToken(t.app.get(LinkSigner).key, gone.id)}`).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    const [gone] = await t.dataSource.query(
+      `SELECT id FROM newsletter_subscribers WHERE email = 'gone@example.com'`,
+    );
+    await t
+      .http()
+      .post(`/newsletter/unsubscribe?token=${unsubscribeToken(t.app.get(LinkSigner).key, gone.id)}`)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(200);
     // The batch size is lowered so this post goes out in several batch jobs.
     t.app.get(NewsletterService).batchSize = 1;
 
-    const post = (await t.http().post('/api/posts').set(auth(coach)).send({ title: 'First Letter', body: 'Hello, readers.', excerpt: 'A first note.' }).expect(201)).body;
-    const published = await t.http().post(`/api/posts/${post.id}/publish`).set(auth(coach)).send({ notifySubscribers: true }).expect(200);
+    const post = (
+      await t
+        .http()
+        .post('/api/posts')
+        .set(auth(coach))
+        .send({ title: 'First Letter', body: 'Hello, readers.', excerpt: 'A first note.' })
+        .expect(201)
+    ).body;
+    const published = await t
+      .http()
+      .post(`/api/posts/${post.id}/publish`)
+      .set(auth(coach))
+      .send({ notifySubscribers: true })
+      .expect(200);
     expect(published.body.notifiedAt).toEqual(expect.any(String));
-    await eventually(async () => newsletterMails('First Letter').length >= 3, 'three newsletter mails');
+    await eventually(
+      async () => newsletterMails('First Letter').length >= 3,
+      'three newsletter mails',
+    );
     // Publishing (and notifying) again, and a stray extra batch job, send nothing more.
-    await t.http().post(`/api/posts/${post.id}/publish`).set(auth(coach)).send({ notifySubscribers: true }).expect(200);
+    await t
+      .http()
+      .post(`/api/posts/${post.id}/publish`)
+      .set(auth(coach))
+      .send({ notifySubscribers: true })
+      .expect(200);
     expect(await t.app.get(NewsletterService).runBatch(post.id)).toBe(0);
     await eventually(allNewsletterMailSent, 'the outbox to drain');
 
-    const recipients = newsletterMails('First Letter').flatMap((m) => m.to).sort();
+    const recipients = newsletterMails('First Letter')
+      .flatMap((m) => m.to)
+      .sort();
     expect(recipients).toEqual(['ann@example.com', 'bo@example.com', 'hash@example.com']);
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM newsletter_deliveries WHERE post_id = $1`, [post.id]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM newsletter_deliveries WHERE post_id = $1`,
+      [post.id],
+    );
     expect(n).toBe(3);
 
     const letter = newsletterMails('First Letter').find((m) => m.to.includes('bo@example.com'))!;
     const listUnsubscribe = rawHeader(letter, 'List-Unsubscribe');
-    expect(listUnsubscribe).toMatch(/^<https:\/\/mend\.example\/newsletter\/unsubscribe\?token=[^>]+>$/);
+    expect(listUnsubscribe).toMatch(
+      /^<https:\/\/mend\.example\/newsletter\/unsubscribe\?token=[^>]+>$/,
+    );
     expect(rawHeader(letter, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
-    for (const m of newsletterMails('First Letter')) expect(rawHeader(m, 'List-Unsubscribe')).toMatch(/^<https:/);
+    for (const m of newsletterMails('First Letter'))
+      expect(rawHeader(m, 'List-Unsubscribe')).toMatch(/^<https:/);
     expect(letter.text).toContain('https://mend.example/blog/first-letter');
     expect(letter.raw).toMatch(/Content-Type: text\/html/i);
 
     // One-click unsubscribe as a mail client does it: a POST with no cookie and no CSRF token.
     const url = new URL(listUnsubscribe.slice(1, -1));
-    await t.http().post(url.pathname + url.search).type('form').send('List-Unsubscribe=One-Click').expect(200);
-    await t.http().post(url.pathname + url.search).type('form').send('List-Unsubscribe=One-Click').expect(200); // repeatable
-    const [bo] = await t.dataSource.query(`SELECT status FROM newsletter_subscribers WHERE email = 'bo@example.com'`);
+    await t
+      .http()
+      .post(url.pathname + url.search)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(200);
+    await t
+      .http()
+      .post(url.pathname + url.search)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(200); // repeatable
+    const [bo] = await t.dataSource.query(
+      `SELECT status FROM newsletter_subscribers WHERE email = 'bo@example.com'`,
+    );
     expect(bo.status).toBe('unsubscribed');
     // A forged token does nothing.
-    await t.http().post(`/newsletter/unsubscribe?token=${gone.id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`).type('form').send('List-Unsubscribe=One-Click').expect(400);
-    const unsubscribePage = await t.http().get(url.pathname + url.search).expect(200);
+    await t
+      .http()
+      .post(`/newsletter/unsubscribe?token=${gone.id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(400);
+    const unsubscribePage = await t
+      .http()
+      .get(url.pathname + url.search)
+      .expect(200);
     expect(unsubscribePage.text).toContain('Unsubscribe');
 
     // The next post reaches only who is still subscribed; a draft published without notify mails nobody.
-    const second = (await t.http().post('/api/posts').set(auth(coach)).send({ title: 'Second Letter', body: 'Again.' }).expect(201)).body;
-    await t.http().post(`/api/posts/${second.id}/publish`).set(auth(coach)).send({ notifySubscribers: true }).expect(200);
-    const quiet = (await t.http().post('/api/posts').set(auth(coach)).send({ title: 'Quiet Post', body: 'Shh.' }).expect(201)).body;
+    const second = (
+      await t
+        .http()
+        .post('/api/posts')
+        .set(auth(coach))
+        .send({ title: 'Second Letter', body: 'Again.' })
+        .expect(201)
+    ).body;
+    await t
+      .http()
+      .post(`/api/posts/${second.id}/publish`)
+      .set(auth(coach))
+      .send({ notifySubscribers: true })
+      .expect(200);
+    const quiet = (
+      await t
+        .http()
+        .post('/api/posts')
+        .set(auth(coach))
+        .send({ title: 'Quiet Post', body: 'Shh.' })
+        .expect(201)
+    ).body;
     await t.http().post(`/api/posts/${quiet.id}/publish`).set(auth(coach)).send({}).expect(200);
-    await eventually(async () => newsletterMails('Second Letter').length >= 2, 'two second-letter mails');
+    await eventually(
+      async () => newsletterMails('Second Letter').length >= 2,
+      'two second-letter mails',
+    );
     await eventually(allNewsletterMailSent, 'the outbox to drain');
-    expect(newsletterMails('Second Letter').flatMap((m) => m.to).sort()).toEqual(['ann@example.com', 'hash@example.com']);
+    expect(
+      newsletterMails('Second Letter')
+        .flatMap((m) => m.to)
+        .sort(),
+    ).toEqual(['ann@example.com', 'hash@example.com']);
     expect(newsletterMails('Quiet Post')).toHaveLength(0);
   });
 
   it('resumes after a crash without duplicates, and concurrent batches never double-send', async () => {
     const service = t.app.get(NewsletterService);
     for (const e of ['c1@example.com', 'c2@example.com', 'c3@example.com', 'c4@example.com']) {
-      await t.dataSource.query(`INSERT INTO newsletter_subscribers (email, status, confirmed_at) VALUES ($1, 'confirmed', now() - interval '1 minute')`, [e]);
+      await t.dataSource.query(
+        `INSERT INTO newsletter_subscribers (email, status, confirmed_at) VALUES ($1, 'confirmed', now() - interval '1 minute')`,
+        [e],
+      );
     }
-    const post = (await t.http().post('/api/posts').set(auth(coach)).send({ title: 'Resumed Letter', body: 'x' }).expect(201)).body;
+    const post = (
+      await t
+        .http()
+        .post('/api/posts')
+        .set(auth(coach))
+        .send({ title: 'Resumed Letter', body: 'x' })
+        .expect(201)
+    ).body;
     // Publish without the queue running the job: record the request the way publish does.
-    await t.dataSource.query(`UPDATE posts SET status = 'published', published_at = now(), notify_requested_at = now() WHERE id = $1`, [post.id]);
+    await t.dataSource.query(
+      `UPDATE posts SET status = 'published', published_at = now(), notify_requested_at = now() WHERE id = $1`,
+      [post.id],
+    );
     // A "crash": a batch whose transaction fails half-way leaves nothing behind.
     service.batchSize = 2;
-    const [{ n: before }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE subject = 'Resumed Letter'`);
+    const [{ n: before }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM mail_outbox WHERE subject = 'Resumed Letter'`,
+    );
     expect(before).toBe(0);
-    await t.dataSource.query(`ALTER TABLE newsletter_deliveries ADD CONSTRAINT crash_test CHECK (created_at < '2000-01-01') NOT VALID`);
+    await t.dataSource.query(
+      `ALTER TABLE newsletter_deliveries ADD CONSTRAINT crash_test CHECK (created_at < '2000-01-01') NOT VALID`,
+    );
     await expect(service.runBatch(post.id)).rejects.toThrow();
     await t.dataSource.query(`ALTER TABLE newsletter_deliveries DROP CONSTRAINT crash_test`);
-    const [{ n: afterCrash }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE subject = 'Resumed Letter'`);
+    const [{ n: afterCrash }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM mail_outbox WHERE subject = 'Resumed Letter'`,
+    );
     expect(afterCrash).toBe(0);
     // Retried (and raced by a duplicate job), every confirmed subscriber gets it once.
     service.batchSize = 3;
-    const counts = await Promise.all([service.runBatch(post.id), service.runBatch(post.id), service.runBatch(post.id)]);
+    const counts = await Promise.all([
+      service.runBatch(post.id),
+      service.runBatch(post.id),
+      service.runBatch(post.id),
+    ]);
     let more = 1;
     while (more > 0) more = await service.runBatch(post.id);
-    const [{ confirmed }] = await t.dataSource.query(`SELECT count(*)::int AS confirmed FROM newsletter_subscribers WHERE status = 'confirmed'`);
-    const rows = await t.dataSource.query(`SELECT to_address FROM mail_outbox WHERE subject = 'Resumed Letter'`);
+    const [{ confirmed }] = await t.dataSource.query(
+      `SELECT count(*)::int AS confirmed FROM newsletter_subscribers WHERE status = 'confirmed'`,
+    );
+    const rows = await t.dataSource.query(
+      `SELECT to_address FROM mail_outbox WHERE subject = 'Resumed Letter'`,
+    );
     expect(rows).toHaveLength(confirmed);
     expect(new Set(rows.map((r: { to_address: string }) => r.to_address)).size).toBe(confirmed);
     expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(confirmed);
   });
 
   it('lists subscribers for the coach, with a formula-safe CSV export', async () => {
-    await t.dataSource.query(`INSERT INTO newsletter_subscribers (email, status) VALUES ('=HYPERLINK("http://evil")@x.co', 'pending')`);
+    await t.dataSource.query(
+      `INSERT INTO newsletter_subscribers (email, status) VALUES ('=HYPERLINK("http://evil")@x.co', 'pending')`,
+    );
     const reader = await signup(t, 'nosy@example.com');
     await t.http().get('/api/newsletter/subscribers').set(auth(reader)).expect(403);
     const list = await t.http().get('/api/newsletter/subscribers').set(auth(coach)).expect(200);
-    expect(list.body.find((s: { email: string }) => s.email === 'ann@example.com')).toMatchObject({ status: 'confirmed', confirmedAt: expect.any(String) });
+    expect(list.body.find((s: { email: string }) => s.email === 'ann@example.com')).toMatchObject({
+      status: 'confirmed',
+      confirmedAt: expect.any(String),
+    });
     expect(list.body[0]).not.toHaveProperty('confirmTokenHash');
     const csv = await t.http().get('/api/newsletter/subscribers.csv').set(auth(coach)).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('"email","status","subscribed_at","confirmed_at","unsubscribed_at"');
+    expect(csv.text.split('\r\n')[0]).toBe(
+      '"email","status","subscribed_at","confirmed_at","unsubscribed_at"',
+    );
     expect(csv.text).toContain(`"'=HYPERLINK(""http://evil"")@x.co","pending"`);
     expect(csv.text).toContain('"bo@example.com","unsubscribed"');
-    const viaQuery = await t.http().get('/api/newsletter/subscribers?format=csv').set(auth(coach)).expect(200);
+    const viaQuery = await t
+      .http()
+      .get('/api/newsletter/subscribers?format=csv')
+      .set(auth(coach))
+      .expect(200);
     expect(viaQuery.text).toBe(csv.text);
   });
 
   it('serves RSS 2.0 that is well-formed and escaped, and a sitemap', async () => {
-    const post = (await t.http().post('/api/posts').set(auth(coach)).send({ title: 'Tom & <Jerry> “quotes”', slug: 'tom-and-jerry', body: 'Body with <script>alert(1)</script> & more', tags: ['r&r'] }).expect(400)).body;
+    const post = (
+      await t
+        .http()
+        .post('/api/posts')
+        .set(auth(coach))
+        .send({
+          title: 'Tom & <Jerry> “quotes”',
+          slug: 'tom-and-jerry',
+          body: 'Body with <script>alert(1)</script> & more',
+          tags: ['r&r'],
+        })
+        .expect(400)
+    ).body;
     expect(post.details.tags).toBeDefined();
-    const ok = (await t.http().post('/api/posts').set(auth(coach)).send({ title: 'Tom & <Jerry> “quotes”', slug: 'tom-and-jerry', body: 'Body with <script>alert(1)</script> & more\u0001', tags: ['repair'] }).expect(201)).body;
+    const ok = (
+      await t
+        .http()
+        .post('/api/posts')
+        .set(auth(coach))
+        .send({
+          title: 'Tom & <Jerry> “quotes”',
+          slug: 'tom-and-jerry',
+          body: 'Body with <script>alert(1)</script> & more\u0001',
+          tags: ['repair'],
+        })
+        .expect(201)
+    ).body;
     await t.http().post(`/api/posts/${ok.id}/publish`).set(auth(coach)).send({}).expect(200);
-    await t.http().post('/api/posts').set(auth(coach)).send({ title: 'Hidden Draft', body: 'secret' }).expect(201);
+    await t
+      .http()
+      .post('/api/posts')
+      .set(auth(coach))
+      .send({ title: 'Hidden Draft', body: 'secret' })
+      .expect(201);
 
     const rss = await t.http().get('/feed.xml').expect(200);
     expect(rss.headers['content-type']).toMatch(/^application\/rss\+xml/);
@@ -234,7 +439,14 @@ describe('Content: newsletter and feeds', () => {
 
     const sitemap = await t.http().get('/sitemap.xml').expect(200);
     expect(sitemap.headers['content-type']).toMatch(/^application\/xml/);
-    for (const path of ['/', '/blog', '/book', '/program', '/blog/tom-and-jerry', '/blog/first-letter']) {
+    for (const path of [
+      '/',
+      '/blog',
+      '/book',
+      '/program',
+      '/blog/tom-and-jerry',
+      '/blog/first-letter',
+    ]) {
       expect(sitemap.text).toContain(`<loc>https://mend.example${path}</loc>`);
     }
     expect(sitemap.text).not.toContain('hidden-draft');
@@ -245,7 +457,9 @@ describe('Content: newsletter and feeds', () => {
 /** A header exactly as it went over SMTP (unfolded). */
 function rawHeader(mail: CaughtMail, name: string): string {
   const head = mail.raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
-  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  const line = head
+    .split(/\r?\n/)
+    .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   return line ? line.slice(name.length + 1).trim() : '';
 }
 

@@ -1,5 +1,12 @@
 import { CommentsService } from '../../src/content/comments/comments.service';
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
+import {
+  COACH_EMAIL,
+  COACH_PASSWORD,
+  loginAs,
+  signup,
+  startTestApp,
+  TestApp,
+} from '../support/app';
 
 /** Posts, drafts, comments, ratings and XSS through the real app (API and pages). */
 describe('Content API: posts, comments, ratings', () => {
@@ -25,12 +32,27 @@ describe('Content API: posts, comments, ratings', () => {
   }
 
   async function publish(id: string, notifySubscribers = false): Promise<void> {
-    await t.http().post(`/api/posts/${id}/publish`).set(auth(coach)).send({ notifySubscribers }).expect(200);
+    await t
+      .http()
+      .post(`/api/posts/${id}/publish`)
+      .set(auth(coach))
+      .send({ notifySubscribers })
+      .expect(200);
   }
 
   it('keeps drafts invisible to everyone but the coach, then publishes', async () => {
-    const draft = await createPost({ title: 'Repair Over Perfection', body: 'We **repair**.', tags: ['Repair', 'rest'] });
-    expect(draft).toMatchObject({ slug: 'repair-over-perfection', status: 'draft', publishedAt: null, tags: ['repair', 'rest'], excerpt: 'We repair.' });
+    const draft = await createPost({
+      title: 'Repair Over Perfection',
+      body: 'We **repair**.',
+      tags: ['Repair', 'rest'],
+    });
+    expect(draft).toMatchObject({
+      slug: 'repair-over-perfection',
+      status: 'draft',
+      publishedAt: null,
+      tags: ['repair', 'rest'],
+      excerpt: 'We repair.',
+    });
     expect((draft as unknown as { html: string }).html).toContain('<strong>repair</strong>');
 
     await t.http().get('/api/posts/repair-over-perfection').expect(404);
@@ -40,14 +62,30 @@ describe('Content API: posts, comments, ratings', () => {
     expect((await t.http().get('/api/posts').expect(200)).body.posts).toEqual([]);
     const asReader = await t.http().get('/api/posts?status=all').set(auth(reader)).expect(403);
     expect(asReader.body.code).toBe('FORBIDDEN');
-    expect((await t.http().get('/api/posts?status=draft').set(auth(coach)).expect(200)).body.posts).toHaveLength(1);
+    expect(
+      (await t.http().get('/api/posts?status=draft').set(auth(coach)).expect(200)).body.posts,
+    ).toHaveLength(1);
     // Nobody comments on or rates a draft.
-    await t.http().post('/api/posts/repair-over-perfection/comments').send({ name: 'A', body: 'hi' }).expect(404);
-    await t.http().put('/api/posts/repair-over-perfection/rating').set(auth(reader)).send({ stars: 5 }).expect(404);
+    await t
+      .http()
+      .post('/api/posts/repair-over-perfection/comments')
+      .send({ name: 'A', body: 'hi' })
+      .expect(404);
+    await t
+      .http()
+      .put('/api/posts/repair-over-perfection/rating')
+      .set(auth(reader))
+      .send({ stars: 5 })
+      .expect(404);
 
     await publish(draft.id);
     const pub = await t.http().get('/api/posts/repair-over-perfection').expect(200);
-    expect(pub.body).toMatchObject({ status: 'published', rating: { average: null, count: 0 }, commentCount: 0, body: 'We **repair**.' });
+    expect(pub.body).toMatchObject({
+      status: 'published',
+      rating: { average: null, count: 0 },
+      commentCount: 0,
+      body: 'We **repair**.',
+    });
     expect(new Date(pub.body.publishedAt).getTime()).toBeGreaterThan(0);
     const page = await t.http().get('/blog/repair-over-perfection').expect(200);
     expect(page.text).toContain('<strong>repair</strong>');
@@ -62,19 +100,39 @@ describe('Content API: posts, comments, ratings', () => {
   it('answers 404 for unknown slugs and ids', async () => {
     expect((await t.http().get('/api/posts/no-such-post').expect(404)).body.code).toBe('NOT_FOUND');
     await t.http().get('/blog/no-such-post').expect(404);
-    await t.http().patch('/api/posts/00000000-0000-4000-8000-000000000000').set(auth(coach)).send({ title: 'x' }).expect(404);
+    await t
+      .http()
+      .patch('/api/posts/00000000-0000-4000-8000-000000000000')
+      .set(auth(coach))
+      .send({ title: 'x' })
+      .expect(404);
     await t.http().patch('/api/posts/not-a-uuid').set(auth(coach)).send({ title: 'x' }).expect(404);
-    await t.http().delete('/api/posts/00000000-0000-4000-8000-000000000000').set(auth(coach)).expect(404);
-    await t.http().post('/api/posts/no-such-post/comments').send({ name: 'A', body: 'hi' }).expect(404);
+    await t
+      .http()
+      .delete('/api/posts/00000000-0000-4000-8000-000000000000')
+      .set(auth(coach))
+      .expect(404);
+    await t
+      .http()
+      .post('/api/posts/no-such-post/comments')
+      .send({ name: 'A', body: 'hi' })
+      .expect(404);
     await t.http().get('/api/posts/no-such-post/comments').expect(404);
   });
 
   it('guards coach routes: 401 without a token, 403 for a client', async () => {
     const body = { title: 'Nope', body: 'x' };
     await t.http().post('/api/posts').send(body).expect(401);
-    expect((await t.http().post('/api/posts').set(auth(reader)).send(body).expect(403)).body.code).toBe('FORBIDDEN');
+    expect(
+      (await t.http().post('/api/posts').set(auth(reader)).send(body).expect(403)).body.code,
+    ).toBe('FORBIDDEN');
     const post = await createPost({ title: 'Guarded', body: 'x' });
-    await t.http().patch(`/api/posts/${post.id}`).set(auth(reader)).send({ title: 'Mine now' }).expect(403);
+    await t
+      .http()
+      .patch(`/api/posts/${post.id}`)
+      .set(auth(reader))
+      .send({ title: 'Mine now' })
+      .expect(403);
     await t.http().post(`/api/posts/${post.id}/publish`).set(auth(reader)).send({}).expect(403);
     await t.http().post(`/api/posts/${post.id}/unpublish`).set(auth(reader)).expect(403);
     await t.http().delete(`/api/posts/${post.id}`).set(auth(reader)).expect(403);
@@ -91,62 +149,159 @@ describe('Content API: posts, comments, ratings', () => {
     const b = await createPost({ title: 'On rest!', body: 'b' });
     expect(a.slug).toBe('on-rest');
     expect(b.slug).toBe('on-rest-2');
-    const dup = await t.http().post('/api/posts').set(auth(coach)).send({ title: 'Other', slug: 'on-rest', body: 'c' }).expect(409);
+    const dup = await t
+      .http()
+      .post('/api/posts')
+      .set(auth(coach))
+      .send({ title: 'Other', slug: 'on-rest', body: 'c' })
+      .expect(409);
     expect(dup.body.code).toBe('SLUG_TAKEN');
-    const patch = await t.http().patch(`/api/posts/${b.id}`).set(auth(coach)).send({ slug: 'on-rest' }).expect(409);
+    const patch = await t
+      .http()
+      .patch(`/api/posts/${b.id}`)
+      .set(auth(coach))
+      .send({ slug: 'on-rest' })
+      .expect(409);
     expect(patch.body.code).toBe('SLUG_TAKEN');
-    const renamed = await t.http().patch(`/api/posts/${b.id}`).set(auth(coach)).send({ slug: 'resting-well', body: '# New' }).expect(200);
-    expect(renamed.body).toMatchObject({ slug: 'resting-well', html: expect.stringContaining('<h2>New</h2>') });
+    const renamed = await t
+      .http()
+      .patch(`/api/posts/${b.id}`)
+      .set(auth(coach))
+      .send({ slug: 'resting-well', body: '# New' })
+      .expect(200);
+    expect(renamed.body).toMatchObject({
+      slug: 'resting-well',
+      html: expect.stringContaining('<h2>New</h2>'),
+    });
   });
 
   it('validates post bodies', async () => {
-    const res = await t.http().post('/api/posts').set(auth(coach)).send({ title: '', body: 5, slug: 'Bad Slug', tags: 'x', extra: 1, coverImageId: 'javascript:alert(1)' }).expect(400);
+    const res = await t
+      .http()
+      .post('/api/posts')
+      .set(auth(coach))
+      .send({
+        title: '',
+        body: 5,
+        slug: 'Bad Slug',
+        tags: 'x',
+        extra: 1,
+        coverImageId: 'javascript:alert(1)',
+      })
+      .expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(Object.keys(res.body.details).sort()).toEqual(['body', 'coverImageId', 'extra', 'slug', 'tags', 'title']);
-    await t.http().post('/api/posts/00000000-0000-4000-8000-000000000000/publish').set(auth(coach)).send({ notifySubscribers: 'yes' }).expect(400);
+    expect(Object.keys(res.body.details).sort()).toEqual([
+      'body',
+      'coverImageId',
+      'extra',
+      'slug',
+      'tags',
+      'title',
+    ]);
+    await t
+      .http()
+      .post('/api/posts/00000000-0000-4000-8000-000000000000/publish')
+      .set(auth(coach))
+      .send({ notifySubscribers: 'yes' })
+      .expect(400);
   });
 
   it('lists newest first, 10 a page, filters by tag, with ratings and comment counts computed in SQL', async () => {
     await t.dataSource.query(`DELETE FROM posts`);
     const ids: string[] = [];
     for (let i = 1; i <= 12; i++) {
-      const p = await createPost({ title: `Post ${i}`, body: `Body ${i}`, tags: i % 3 === 0 ? ['grief'] : ['rest'] });
+      const p = await createPost({
+        title: `Post ${i}`,
+        body: `Body ${i}`,
+        tags: i % 3 === 0 ? ['grief'] : ['rest'],
+      });
       await publish(p.id);
       ids.push(p.id);
       // Distinct publication dates, one day apart, post 12 the newest.
-      await t.dataSource.query(`UPDATE posts SET published_at = now() - ($2 || ' days')::interval WHERE id = $1`, [p.id, String(12 - i)]);
+      await t.dataSource.query(
+        `UPDATE posts SET published_at = now() - ($2 || ' days')::interval WHERE id = $1`,
+        [p.id, String(12 - i)],
+      );
     }
     await createPost({ title: 'Unpublished draft', body: 'x', tags: ['grief'] });
 
     const first = await t.http().get('/api/posts').expect(200);
     expect(first.body).toMatchObject({ page: 1, pageSize: 10, total: 12, totalPages: 2 });
-    expect(first.body.posts.map((p: { title: string }) => p.title)).toEqual(['Post 12', 'Post 11', 'Post 10', 'Post 9', 'Post 8', 'Post 7', 'Post 6', 'Post 5', 'Post 4', 'Post 3']);
+    expect(first.body.posts.map((p: { title: string }) => p.title)).toEqual([
+      'Post 12',
+      'Post 11',
+      'Post 10',
+      'Post 9',
+      'Post 8',
+      'Post 7',
+      'Post 6',
+      'Post 5',
+      'Post 4',
+      'Post 3',
+    ]);
     const second = await t.http().get('/api/posts?page=2').expect(200);
     expect(second.body.posts.map((p: { title: string }) => p.title)).toEqual(['Post 2', 'Post 1']);
     const grief = await t.http().get('/api/posts?tag=grief').expect(200);
-    expect(grief.body.posts.map((p: { title: string }) => p.title)).toEqual(['Post 12', 'Post 9', 'Post 6', 'Post 3']);
+    expect(grief.body.posts.map((p: { title: string }) => p.title)).toEqual([
+      'Post 12',
+      'Post 9',
+      'Post 6',
+      'Post 3',
+    ]);
     await t.http().get('/api/posts?page=0').expect(400);
     await t.http().get('/api/posts?page=abc').expect(400);
 
     // Ratings: 4 and 5 → 4.5; changing 5 to 2 → 3.0; one row per person.
     const other = await signup(t, 'rater2@example.com', 'Rater');
-    await t.http().put('/api/posts/post-12/rating').set(auth(reader)).send({ stars: 4 }).expect(200);
-    const r2 = await t.http().put('/api/posts/post-12/rating').set(auth(other)).send({ stars: 5 }).expect(200);
+    await t
+      .http()
+      .put('/api/posts/post-12/rating')
+      .set(auth(reader))
+      .send({ stars: 4 })
+      .expect(200);
+    const r2 = await t
+      .http()
+      .put('/api/posts/post-12/rating')
+      .set(auth(other))
+      .send({ stars: 5 })
+      .expect(200);
     expect(r2.body).toEqual({ rating: { average: 4.5, count: 2 }, yours: 5 });
     await t.http().put('/api/posts/post-12/rating').set(auth(other)).send({ stars: 2 }).expect(200);
     const third = await signup(t, 'rater3@example.com', 'Third');
-    const r3 = await t.http().put('/api/posts/post-12/rating').set(auth(third)).send({ stars: 4 }).expect(200);
+    const r3 = await t
+      .http()
+      .put('/api/posts/post-12/rating')
+      .set(auth(third))
+      .send({ stars: 4 })
+      .expect(200);
     expect(r3.body.rating).toEqual({ average: 3.3, count: 3 });
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM post_ratings`);
     expect(n).toBe(3);
 
     // Approved comments only are counted.
-    await t.http().post('/api/posts/post-12/comments').send({ name: 'Pending Pat', body: 'waiting' }).expect(202);
-    await t.http().post('/api/posts/post-12/comments').set(auth(coach)).send({ name: 'Coach', body: 'Thank you all.' }).expect(201);
+    await t
+      .http()
+      .post('/api/posts/post-12/comments')
+      .send({ name: 'Pending Pat', body: 'waiting' })
+      .expect(202);
+    await t
+      .http()
+      .post('/api/posts/post-12/comments')
+      .set(auth(coach))
+      .send({ name: 'Coach', body: 'Thank you all.' })
+      .expect(201);
 
     const list = await t.http().get('/api/posts').expect(200);
-    expect(list.body.posts[0]).toMatchObject({ title: 'Post 12', rating: { average: 3.3, count: 3 }, commentCount: 1 });
-    expect(list.body.posts[1]).toMatchObject({ title: 'Post 11', rating: { average: null, count: 0 }, commentCount: 0 });
+    expect(list.body.posts[0]).toMatchObject({
+      title: 'Post 12',
+      rating: { average: 3.3, count: 3 },
+      commentCount: 1,
+    });
+    expect(list.body.posts[1]).toMatchObject({
+      title: 'Post 11',
+      rating: { average: null, count: 0 },
+      commentCount: 0,
+    });
 
     const blog = await t.http().get('/blog?tag=grief').expect(200);
     expect(blog.text).toContain('Post 9');
@@ -161,27 +316,58 @@ describe('Content API: posts, comments, ratings', () => {
 
   it('validates stars: outside 1..5, fractions and strings are 400; signed-out is 401', async () => {
     for (const stars of [0, 6, -1, 3.5, '4', null]) {
-      const res = await t.http().put('/api/posts/post-11/rating').set(auth(reader)).send({ stars }).expect(400);
+      const res = await t
+        .http()
+        .put('/api/posts/post-11/rating')
+        .set(auth(reader))
+        .send({ stars })
+        .expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     }
     await t.http().put('/api/posts/post-11/rating').send({ stars: 3 }).expect(401);
-    await t.http().put('/api/posts/no-such/rating').set(auth(reader)).send({ stars: 3 }).expect(404);
+    await t
+      .http()
+      .put('/api/posts/no-such/rating')
+      .set(auth(reader))
+      .send({ stars: 3 })
+      .expect(404);
   });
 
   it('holds comments for moderation; the coach approves, rejects and deletes', async () => {
-    const res = await t.http().post('/api/posts/post-11/comments').send({ name: 'Sam', body: 'This helped.\nThank you.' }).expect(202);
+    const res = await t
+      .http()
+      .post('/api/posts/post-11/comments')
+      .send({ name: 'Sam', body: 'This helped.\nThank you.' })
+      .expect(202);
     expect(res.body).toEqual({ status: 'pending' });
     expect((await t.http().get('/api/posts/post-11/comments').expect(200)).body).toEqual([]);
 
     const pending = await t.http().get('/api/comments?status=pending').set(auth(coach)).expect(200);
     const sam = pending.body.find((c: { name: string }) => c.name === 'Sam');
-    expect(sam).toMatchObject({ status: 'pending', body: 'This helped.\nThank you.', postSlug: 'post-11', byCoach: false });
+    expect(sam).toMatchObject({
+      status: 'pending',
+      body: 'This helped.\nThank you.',
+      postSlug: 'post-11',
+      byCoach: false,
+    });
 
     await t.http().post(`/api/comments/${sam.id}/approve`).set(auth(reader)).expect(403);
-    const approved = await t.http().post(`/api/comments/${sam.id}/approve`).set(auth(coach)).expect(200);
+    const approved = await t
+      .http()
+      .post(`/api/comments/${sam.id}/approve`)
+      .set(auth(coach))
+      .expect(200);
     expect(approved.body.status).toBe('approved');
     const visible = await t.http().get('/api/posts/post-11/comments').expect(200);
-    expect(visible.body).toEqual([{ id: sam.id, name: 'Sam', body: 'This helped.\nThank you.', createdAt: expect.any(String), byCoach: false }]);
+    expect(visible.body).toEqual([
+      {
+        id: sam.id,
+        name: 'Sam',
+        body: 'This helped.\nThank you.',
+        createdAt: expect.any(String),
+        byCoach: false,
+      },
+    ]);
     expect((await t.http().get('/api/posts/post-11').expect(200)).body.commentCount).toBe(1);
     const page = await t.http().get('/blog/post-11').expect(200);
     expect(page.text).toContain('This helped.\nThank you.');
@@ -195,18 +381,38 @@ describe('Content API: posts, comments, ratings', () => {
   });
 
   it('limits comment size: 5 000 characters pass, 5 001 are 400; name ≤ 100', async () => {
-    await t.http().post('/api/posts/post-10/comments').send({ name: 'Long', body: 'x'.repeat(5000) }).expect(202);
-    const res = await t.http().post('/api/posts/post-10/comments').send({ name: 'Long', body: 'x'.repeat(5001) }).expect(400);
+    await t
+      .http()
+      .post('/api/posts/post-10/comments')
+      .send({ name: 'Long', body: 'x'.repeat(5000) })
+      .expect(202);
+    const res = await t
+      .http()
+      .post('/api/posts/post-10/comments')
+      .send({ name: 'Long', body: 'x'.repeat(5001) })
+      .expect(400);
     expect(res.body.details.body).toBeDefined();
-    await t.http().post('/api/posts/post-10/comments').send({ name: 'n'.repeat(101), body: 'hi' }).expect(400);
+    await t
+      .http()
+      .post('/api/posts/post-10/comments')
+      .send({ name: 'n'.repeat(101), body: 'hi' })
+      .expect(400);
     await t.http().post('/api/posts/post-10/comments').send({ name: '', body: 'hi' }).expect(400);
     await t.http().post('/api/posts/post-10/comments').send({ name: 'A', body: '   ' }).expect(400);
-    await t.http().post('/api/posts/post-10/comments').send({ name: 'A', body: 'hi', admin: true }).expect(400);
+    await t
+      .http()
+      .post('/api/posts/post-10/comments')
+      .send({ name: 'A', body: 'hi', admin: true })
+      .expect(400);
   });
 
   it('answers a filled honeypot like a real comment but stores nothing', async () => {
     const [{ n: before }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM comments`);
-    const res = await t.http().post('/api/posts/post-10/comments').send({ name: 'Bot', body: 'Buy now', website: 'http://spam.example' }).expect(202);
+    const res = await t
+      .http()
+      .post('/api/posts/post-10/comments')
+      .send({ name: 'Bot', body: 'Buy now', website: 'http://spam.example' })
+      .expect(202);
     expect(res.body).toEqual({ status: 'pending' });
     const [{ n: after }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM comments`);
     expect(after).toBe(before);
@@ -224,7 +430,12 @@ describe('Content API: posts, comments, ratings', () => {
       '<iframe src="https://evil.example"></iframe>',
       'Safe words stay.',
     ].join('\n\n');
-    const post = await createPost({ title: 'XSS <b>title</b>', slug: 'xss-test', body: payload, excerpt: '<script>x</script>' });
+    const post = await createPost({
+      title: 'XSS <b>title</b>',
+      slug: 'xss-test',
+      body: payload,
+      excerpt: '<script>x</script>',
+    });
     await publish(post.id);
     const api = await t.http().get('/api/posts/xss-test').expect(200);
     const html: string = api.body.html;
@@ -232,10 +443,17 @@ describe('Content API: posts, comments, ratings', () => {
     expect(html).not.toMatch(/<script|<svg|<iframe|onerror|onload|javascript:|data:/i);
 
     const comment = '<script>alert("c")</script><img src=x onerror=alert(2)>';
-    await t.http().post('/api/posts/xss-test/comments').set(auth(coach)).send({ name: '<b>Coach</b>', body: comment }).expect(201);
+    await t
+      .http()
+      .post('/api/posts/xss-test/comments')
+      .set(auth(coach))
+      .send({ name: '<b>Coach</b>', body: comment })
+      .expect(201);
     const page = await t.http().get('/blog/xss-test').expect(200);
     const main = page.text.slice(page.text.indexOf('<main'), page.text.indexOf('</main>'));
-    expect(main).not.toMatch(/<script|<svg|<iframe|<[a-z][^>]*\son\w+\s*=|href="javascript:|src="data:/i);
+    expect(main).not.toMatch(
+      /<script|<svg|<iframe|<[a-z][^>]*\son\w+\s*=|href="javascript:|src="data:/i,
+    );
     expect(main).toContain('&lt;script&gt;alert(&quot;c&quot;)&lt;/script&gt;');
     expect(main).toContain('XSS &lt;b&gt;title&lt;/b&gt;');
     expect(main).toContain('&lt;b&gt;Coach&lt;/b&gt;');
@@ -247,14 +465,26 @@ describe('Content API: posts, comments, ratings', () => {
   it('mails the coach one daily digest of pending comments, and none when nothing waits', async () => {
     const service = t.app.get(CommentsService);
     // The digest runs from a pg-boss cron schedule (once per tick across instances).
-    const schedules = await t.dataSource.query(`SELECT cron, timezone FROM pgboss.schedule WHERE name = 'content-comment-digest'`);
+    const schedules = await t.dataSource.query(
+      `SELECT cron, timezone FROM pgboss.schedule WHERE name = 'content-comment-digest'`,
+    );
     expect(schedules).toEqual([{ cron: '0 7 * * *', timezone: 'UTC' }]);
     await t.dataSource.query(`UPDATE comments SET status = 'approved' WHERE status = 'pending'`);
     expect(await service.sendDigest()).toBe(false);
-    await t.http().post('/api/posts/post-9/comments').send({ name: 'Dana', body: 'A question about rest.' }).expect(202);
-    await t.http().post('/api/posts/post-9/comments').send({ name: 'Eli', body: 'Thank you.' }).expect(202);
+    await t
+      .http()
+      .post('/api/posts/post-9/comments')
+      .send({ name: 'Dana', body: 'A question about rest.' })
+      .expect(202);
+    await t
+      .http()
+      .post('/api/posts/post-9/comments')
+      .send({ name: 'Eli', body: 'Thank you.' })
+      .expect(202);
     expect(await service.sendDigest()).toBe(true);
-    const digests = await t.dataSource.query(`SELECT to_address, subject, text FROM mail_outbox WHERE kind = 'comment_digest'`);
+    const digests = await t.dataSource.query(
+      `SELECT to_address, subject, text FROM mail_outbox WHERE kind = 'comment_digest'`,
+    );
     expect(digests).toHaveLength(1);
     expect(digests[0].to_address).toBe(COACH_EMAIL);
     expect(digests[0].subject).toBe('2 comments waiting for you');
@@ -263,11 +493,27 @@ describe('Content API: posts, comments, ratings', () => {
   });
 
   it('rate-limits comments per client IP', async () => {
-    const limited = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '2' }, workers: false, seed: true });
+    const limited = await startTestApp({
+      env: { RATE_LIMIT_PER_MINUTE: '2' },
+      workers: false,
+      seed: true,
+    });
     try {
-      await limited.http().post('/api/posts/repair-over-perfection/comments').send({ name: 'A', body: '1' }).expect(202);
-      await limited.http().post('/api/posts/repair-over-perfection/comments').send({ name: 'A', body: '2', website: 'bot' }).expect(202);
-      const res = await limited.http().post('/api/posts/repair-over-perfection/comments').send({ name: 'A', body: '3' }).expect(429);
+      await limited
+        .http()
+        .post('/api/posts/repair-over-perfection/comments')
+        .send({ name: 'A', body: '1' })
+        .expect(202);
+      await limited
+        .http()
+        .post('/api/posts/repair-over-perfection/comments')
+        .send({ name: 'A', body: '2', website: 'bot' })
+        .expect(202);
+      const res = await limited
+        .http()
+        .post('/api/posts/repair-over-perfection/comments')
+        .send({ name: 'A', body: '3' })
+        .expect(429);
       expect(res.body.code).toBe('RATE_LIMITED');
     } finally {
       await limited.close();

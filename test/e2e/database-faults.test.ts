@@ -19,7 +19,9 @@ describe('Database connections terminated mid-request', () => {
   let dbName: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { MAIL_URL: await mail.start(), RATE_LIMIT_PER_MINUTE: '100000' } });
+    t = await startTestApp({
+      env: { MAIL_URL: await mail.start(), RATE_LIMIT_PER_MINUTE: '100000' },
+    });
     dbName = (await t.dataSource.query('SELECT current_database() AS name'))[0].name as string;
   });
   afterAll(async () => {
@@ -43,16 +45,33 @@ describe('Database connections terminated mid-request', () => {
 
   it('a request waiting inside its transaction when its connection is killed answers a clean 503', async () => {
     // Hold the subscriber row, so the subscribe request waits on it inside its transaction.
-    await t.http().post('/api/newsletter/subscribe').send({ email: 'held@example.com' }).expect(202);
+    await t
+      .http()
+      .post('/api/newsletter/subscribe')
+      .send({ email: 'held@example.com' })
+      .expect(202);
     const blocker = new Client({ connectionString: t.databaseUrl });
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query(`SELECT 1 FROM newsletter_subscribers WHERE email = 'held@example.com' FOR UPDATE`);
-    const blockerPid = ((await blocker.query('SELECT pg_backend_pid() AS pid')).rows as { pid: number }[])[0].pid;
-    const pending = t.http().post('/api/newsletter/subscribe').send({ email: 'held@example.com' }).then((r) => r);
+    await blocker.query(
+      `SELECT 1 FROM newsletter_subscribers WHERE email = 'held@example.com' FOR UPDATE`,
+    );
+    const blockerPid = (
+      (await blocker.query('SELECT pg_backend_pid() AS pid')).rows as { pid: number }[]
+    )[0].pid;
+    const pending = t
+      .http()
+      .post('/api/newsletter/subscribe')
+      .send({ email: 'held@example.com' })
+      .then((r) => r);
     // Wait until the request is really inside its transaction, blocked on the row.
     for (let i = 0; i < 100; i++) {
-      const waiting = (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [dbName])).rows as { n: number }[];
+      const waiting = (
+        await blocker.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+          [dbName],
+        )
+      ).rows as { n: number }[];
       if (waiting[0].n > 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -68,7 +87,12 @@ describe('Database connections terminated mid-request', () => {
   it('a burst of requests while every connection is cut: only answers and clean 503s; then service, mail and jobs again', async () => {
     const token = await signup(t, 'burst@example.com');
     const burst = Array.from({ length: 40 }, (_, i) =>
-      i % 2 ? t.http().get('/api/me').set('authorization', `Bearer ${token}`) : t.http().post('/api/newsletter/subscribe').send({ email: `burst${i}@example.com` }),
+      i % 2
+        ? t.http().get('/api/me').set('authorization', `Bearer ${token}`)
+        : t
+            .http()
+            .post('/api/newsletter/subscribe')
+            .send({ email: `burst${i}@example.com` }),
     );
     const answers = Promise.all(burst.map((r) => r.then((x) => x)));
     await terminateAll();
@@ -91,12 +115,24 @@ describe('Database connections terminated mid-request', () => {
     const mark = WORKER_APP_PREFIX + t.app.get(JobsService).workerId;
     let listening = 0;
     for (let i = 0; i < 100 && !listening; i++) {
-      listening = ((await t.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [mark])) as { n: number }[])[0].n;
+      listening = (
+        (await t.dataSource.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`,
+          [mark],
+        )) as { n: number }[]
+      )[0].n;
       if (!listening) await new Promise((r) => setTimeout(r, 100));
     }
     expect(listening).toBe(1);
     // And mail flows again.
-    await t.dataSource.transaction((m) => t.app.get(MailService).enqueue(m, { kind: 'test', to: 'after@example.com', subject: 'After the cut', text: 'still here' }));
+    await t.dataSource.transaction((m) =>
+      t.app.get(MailService).enqueue(m, {
+        kind: 'test',
+        to: 'after@example.com',
+        subject: 'After the cut',
+        text: 'still here',
+      }),
+    );
     await mail.waitFor((m) => m.subject === 'After the cut', 30_000);
   });
 });

@@ -1,5 +1,13 @@
 import sharp from 'sharp';
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, pageForm, signup, startTestApp, TestApp } from '../support/app';
+import {
+  COACH_EMAIL,
+  COACH_PASSWORD,
+  loginAs,
+  pageForm,
+  signup,
+  startTestApp,
+  TestApp,
+} from '../support/app';
 
 /** Uploads as an attacker would send them: lies in names and headers, bombs, scripts, no session. */
 describe('Images', () => {
@@ -16,21 +24,54 @@ describe('Images', () => {
     await t?.close();
   });
 
-  const count = async (): Promise<number> => (await t.dataSource.query(`SELECT count(*)::int AS n FROM images`))[0].n;
+  const count = async (): Promise<number> =>
+    (await t.dataSource.query(`SELECT count(*)::int AS n FROM images`))[0].n;
   const jpeg = (width = 1200, height = 800): Promise<Buffer> =>
-    sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 80 } } }).jpeg().toBuffer();
+    sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 80 } } })
+      .jpeg()
+      .toBuffer();
 
   it('stores a JPEG as WebP and JPEG variants, served with ETag, immutable caching and 304s', async () => {
-    const res = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', await jpeg(), 'cover.jpg').field('alt', 'A pale line drawing of a path').expect(201);
-    const image = res.body as { id: string; url: string; width: number; height: number; alt: string; variants: { width: number; type: string; url: string }[] };
-    expect(image).toMatchObject({ width: 1200, height: 800, alt: 'A pale line drawing of a path', url: `/images/${image.id}/1200.jpg` });
-    expect(image.variants.map((v) => `${v.width} ${v.type}`)).toEqual(['480 image/jpeg', '480 image/webp', '960 image/jpeg', '960 image/webp', '1200 image/jpeg', '1200 image/webp']);
+    const res = await t
+      .http()
+      .post('/api/images')
+      .auth(coach, { type: 'bearer' })
+      .attach('file', await jpeg(), 'cover.jpg')
+      .field('alt', 'A pale line drawing of a path')
+      .expect(201);
+    const image = res.body as {
+      id: string;
+      url: string;
+      width: number;
+      height: number;
+      alt: string;
+      variants: { width: number; type: string; url: string }[];
+    };
+    expect(image).toMatchObject({
+      width: 1200,
+      height: 800,
+      alt: 'A pale line drawing of a path',
+      url: `/images/${image.id}/1200.jpg`,
+    });
+    expect(image.variants.map((v) => `${v.width} ${v.type}`)).toEqual([
+      '480 image/jpeg',
+      '480 image/webp',
+      '960 image/jpeg',
+      '960 image/webp',
+      '1200 image/jpeg',
+      '1200 image/webp',
+    ]);
 
-    const webp = await t.http().get(`/images/${image.id}/960.webp`).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const webp = await t
+      .http()
+      .get(`/images/${image.id}/960.webp`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(webp.headers['content-type']).toBe('image/webp');
     expect(webp.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const meta = await sharp(webp.body as Buffer).metadata();
@@ -44,19 +85,39 @@ describe('Images', () => {
   });
 
   it('serves a JPEG that carried GPS coordinates without any of its metadata', async () => {
-    const withGps = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#336699' } })
+    const withGps = await sharp({
+      create: { width: 640, height: 480, channels: 3, background: '#336699' },
+    })
       .jpeg()
-      .withExif({ IFD0: { Make: 'SecretCam', Copyright: 'Private person' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 0/1', GPSLongitudeRef: 'W', GPSLongitude: '0/1 7/1 0/1' } })
+      .withExif({
+        IFD0: { Make: 'SecretCam', Copyright: 'Private person' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '51/1 30/1 0/1',
+          GPSLongitudeRef: 'W',
+          GPSLongitude: '0/1 7/1 0/1',
+        },
+      })
       .toBuffer();
     expect((await sharp(withGps).metadata()).exif).toBeDefined();
     expect(withGps.includes(Buffer.from('SecretCam'))).toBe(true);
-    const res = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', withGps, 'holiday.jpg').expect(201);
+    const res = await t
+      .http()
+      .post('/api/images')
+      .auth(coach, { type: 'bearer' })
+      .attach('file', withGps, 'holiday.jpg')
+      .expect(201);
     for (const v of (res.body as { variants: { url: string }[] }).variants) {
-      const served = await t.http().get(v.url).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const served = await t
+        .http()
+        .get(v.url)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
       const bytes = served.body as Buffer;
       const meta = await sharp(bytes).metadata();
       expect(meta.exif).toBeUndefined();
@@ -69,33 +130,79 @@ describe('Images', () => {
 
   it('refuses what is not an accepted image, clearly, and stores nothing', async () => {
     const before = await count();
-    const text = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', Buffer.from('just some words, not a picture'), { filename: 'photo.jpg', contentType: 'image/jpeg' }).expect(415);
+    const text = await t
+      .http()
+      .post('/api/images')
+      .auth(coach, { type: 'bearer' })
+      .attach('file', Buffer.from('just some words, not a picture'), {
+        filename: 'photo.jpg',
+        contentType: 'image/jpeg',
+      })
+      .expect(415);
     expect(text.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_IMAGE' });
     expect(text.body.message).toMatch(/JPEG, PNG, WebP, AVIF or GIF/);
 
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(1)</script><rect width="100" height="100"/></svg>');
-    const svgRes = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', svg, { filename: 'cover.png', contentType: 'image/png' }).expect(415);
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(1)</script><rect width="100" height="100"/></svg>',
+    );
+    const svgRes = await t
+      .http()
+      .post('/api/images')
+      .auth(coach, { type: 'bearer' })
+      .attach('file', svg, { filename: 'cover.png', contentType: 'image/png' })
+      .expect(415);
     expect(svgRes.body.code).toBe('UNSUPPORTED_IMAGE');
 
     // A real PNG header (IHDR) claiming 50 000 × 50 000 pixels: refused before decoding.
-    const bomb = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer();
+    const bomb = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
     bomb.writeUInt32BE(50_000, 16);
     bomb.writeUInt32BE(50_000, 20);
-    const bombRes = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', bomb, 'bomb.png').expect(413);
+    const bombRes = await t
+      .http()
+      .post('/api/images')
+      .auth(coach, { type: 'bearer' })
+      .attach('file', bomb, 'bomb.png')
+      .expect(413);
     expect(bombRes.body).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
     expect(bombRes.body.message).toMatch(/megapixels/);
 
     // A real JPEG header with half its data missing: it only fails once decoded.
-    const full = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
-    const cut = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', full.subarray(0, full.length >> 1), 'cut.jpg').expect(415);
+    const full = await sharp({
+      create: {
+        width: 800,
+        height: 600,
+        channels: 3,
+        background: '#808080',
+        noise: { type: 'gaussian', mean: 128, sigma: 30 },
+      },
+    })
+      .jpeg()
+      .toBuffer();
+    const cut = await t
+      .http()
+      .post('/api/images')
+      .auth(coach, { type: 'bearer' })
+      .attach('file', full.subarray(0, full.length >> 1), 'cut.jpg')
+      .expect(415);
     expect(cut.body.code).toBe('UNSUPPORTED_IMAGE');
 
     const huge = Buffer.alloc(30 * 1024 * 1024, 1);
-    const hugeRes = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', huge, 'huge.jpg');
+    const hugeRes = await t
+      .http()
+      .post('/api/images')
+      .auth(coach, { type: 'bearer' })
+      .attach('file', huge, 'huge.jpg');
     expect(hugeRes.status).toBe(413);
     expect(hugeRes.body.message).toMatch(/10 MB/);
 
-    await t.http().post('/api/images').auth(coach, { type: 'bearer' }).field('alt', 'no file').expect(400);
+    await t
+      .http()
+      .post('/api/images')
+      .auth(coach, { type: 'bearer' })
+      .field('alt', 'no file')
+      .expect(400);
     expect(await count()).toBe(before);
   });
 
@@ -103,21 +210,58 @@ describe('Images', () => {
     const before = await count();
     const file = await jpeg(100, 100);
     await t.http().post('/api/images').attach('file', file, 'a.jpg').expect(401);
-    await t.http().post('/api/images').auth(reader, { type: 'bearer' }).attach('file', file, 'a.jpg').expect(403);
+    await t
+      .http()
+      .post('/api/images')
+      .auth(reader, { type: 'bearer' })
+      .attach('file', file, 'a.jpg')
+      .expect(403);
     // The page form needs the coach's session cookie and the CSRF token.
     const { cookie, csrf } = await pageForm(t, '/coach/images', coach);
-    await t.http().post('/coach/images').set('cookie', cookie).attach('file', file, 'a.jpg').expect(403);
+    await t
+      .http()
+      .post('/coach/images')
+      .set('cookie', cookie)
+      .attach('file', file, 'a.jpg')
+      .expect(403);
     const noSession = await pageForm(t, '/login');
-    await t.http().post('/coach/images').set('cookie', noSession.cookie).field('_csrf', noSession.csrf).attach('file', file, 'a.jpg').expect(401);
+    await t
+      .http()
+      .post('/coach/images')
+      .set('cookie', noSession.cookie)
+      .field('_csrf', noSession.csrf)
+      .attach('file', file, 'a.jpg')
+      .expect(401);
     expect(await count()).toBe(before);
     // …and with both, it works (as the form without JavaScript sends it).
-    const ok = await t.http().post('/coach/images').set('cookie', cookie).field('_csrf', csrf).field('alt', 'Tiny').attach('file', file, 'a.jpg').expect(303);
+    const ok = await t
+      .http()
+      .post('/coach/images')
+      .set('cookie', cookie)
+      .field('_csrf', csrf)
+      .field('alt', 'Tiny')
+      .attach('file', file, 'a.jpg')
+      .expect(303);
     expect(ok.headers.location).toMatch(/^\/coach\/images\?uploaded=/);
     expect(await count()).toBe(before + 1);
     // The editor's drag and drop asks for JSON, and gets the reason as JSON too.
-    const json = await t.http().post('/coach/images').set('cookie', cookie).set('accept', 'application/json').field('_csrf', csrf).attach('file', file, 'b.jpg').expect(201);
+    const json = await t
+      .http()
+      .post('/coach/images')
+      .set('cookie', cookie)
+      .set('accept', 'application/json')
+      .field('_csrf', csrf)
+      .attach('file', file, 'b.jpg')
+      .expect(201);
     expect(json.body.url).toMatch(/^\/images\//);
-    const bad = await t.http().post('/coach/images').set('cookie', cookie).set('accept', 'application/json').field('_csrf', csrf).attach('file', Buffer.from('<svg/>'), 'c.jpg').expect(415);
+    const bad = await t
+      .http()
+      .post('/coach/images')
+      .set('cookie', cookie)
+      .set('accept', 'application/json')
+      .field('_csrf', csrf)
+      .attach('file', Buffer.from('<svg/>'), 'c.jpg')
+      .expect(415);
     expect(bad.body.code).toBe('UNSUPPORTED_IMAGE');
   });
 
@@ -129,18 +273,43 @@ describe('Images', () => {
   });
 
   it('answers 415 to a multipart body sent to a route that takes JSON', async () => {
-    const res = await t.http().post('/api/posts').auth(coach, { type: 'bearer' }).field('title', 'x').field('body', 'y').expect(415);
+    const res = await t
+      .http()
+      .post('/api/posts')
+      .auth(coach, { type: 'bearer' })
+      .field('title', 'x')
+      .field('body', 'y')
+      .expect(415);
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('will not delete an image the site uses (409 IMAGE_IN_USE), and deletes it once unused', async () => {
-    const up = await t.http().post('/api/images').auth(coach, { type: 'bearer' }).attach('file', await jpeg(300, 300), 'me.jpg').expect(201);
+    const up = await t
+      .http()
+      .post('/api/images')
+      .auth(coach, { type: 'bearer' })
+      .attach('file', await jpeg(300, 300), 'me.jpg')
+      .expect(201);
     const id = (up.body as { id: string }).id;
     const site = (await t.http().get('/api/site').expect(200)).body;
-    await t.http().put('/api/site').auth(coach, { type: 'bearer' }).send({ ...withoutReadOnly(site), photoImageId: id }).expect(200);
-    const refused = await t.http().delete(`/api/images/${id}`).auth(coach, { type: 'bearer' }).expect(409);
+    await t
+      .http()
+      .put('/api/site')
+      .auth(coach, { type: 'bearer' })
+      .send({ ...withoutReadOnly(site), photoImageId: id })
+      .expect(200);
+    const refused = await t
+      .http()
+      .delete(`/api/images/${id}`)
+      .auth(coach, { type: 'bearer' })
+      .expect(409);
     expect(refused.body.code).toBe('IMAGE_IN_USE');
-    await t.http().put('/api/site').auth(coach, { type: 'bearer' }).send({ ...withoutReadOnly(site), photoImageId: null }).expect(200);
+    await t
+      .http()
+      .put('/api/site')
+      .auth(coach, { type: 'bearer' })
+      .send({ ...withoutReadOnly(site), photoImageId: null })
+      .expect(200);
     await t.http().delete(`/api/images/${id}`).auth(coach, { type: 'bearer' }).expect(204);
     await t.http().get(up.body.url).expect(404);
   });

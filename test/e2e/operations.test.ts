@@ -17,7 +17,9 @@ describe('Operations', () => {
 
   it('serves the OpenAPI document with the accounts routes', async () => {
     const res = await t.http().get('/api/docs-json').expect(200);
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/auth/signup', '/api/auth/login', '/api/me']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/signup', '/api/auth/login', '/api/me']),
+    );
     await t.http().get('/api/docs').expect(200);
   });
 
@@ -36,16 +38,24 @@ describe('Operations', () => {
   });
 
   it('refuses a page form without a CSRF token', async () => {
-    const res = await t.http().post('/login').type('form').send({ email: 'a@b.co', password: 'whatever-123' }).expect(403);
+    const res = await t
+      .http()
+      .post('/login')
+      .type('form')
+      .send({ email: 'a@b.co', password: 'whatever-123' })
+      .expect(403);
     expect(res.text).toMatch(/form has expired/);
   });
 
   it('survives the database dropping every connection: a clear answer, then service again', async () => {
     const token = await signup(t, 'drop@example.com');
-    const dbName = (await t.dataSource.query('SELECT current_database() AS name'))[0].name as string;
+    const dbName = (await t.dataSource.query('SELECT current_database() AS name'))[0]
+      .name as string;
     const admin = new Client({ connectionString: adminUrl() });
     await admin.connect();
-    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+      dbName,
+    ]);
     await admin.end();
     const during = await t.http().get('/api/me').set('authorization', `Bearer ${token}`);
     expect([200, 503]).toContain(during.status);

@@ -55,9 +55,7 @@ describe('Paid bookings with Stripe', () => {
     const [row] = await db.query(`SELECT status FROM bookings WHERE id = $1`, [id]);
     return row.status;
   }
-  async function paymentOf(
-    bookingId: string,
-  ): Promise<{
+  async function paymentOf(bookingId: string): Promise<{
     id: string;
     status: string;
     checkout_session_id: string;

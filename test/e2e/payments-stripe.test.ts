@@ -509,7 +509,10 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     const req = request();
     const { paymentId } = await port.createCheckout(req);
     const sessionId = await sessionOf(paymentId);
-    const page = await t.http().get(`/checkout/cancelled?${t.app.get(CheckoutReturnsService).returnQuery(paymentId)}`).expect(200);
+    const page = await t
+      .http()
+      .get(`/checkout/cancelled?${t.app.get(CheckoutReturnsService).returnQuery(paymentId)}`)
+      .expect(200);
     expect(page.text).toContain('You left the checkout');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const cookie = page.headers['set-cookie'];

@@ -55,7 +55,13 @@ describe('Payments in local test mode', () => {
     const req = request({ successPath: '/bookings/manage?token=secret-manage-token' });
     const { paymentId } = await port.createCheckout(req);
     const page = await form(`/checkout/test/${paymentId}`);
-    const paid = await t.http().post(`/checkout/test/${paymentId}/pay`).set('Cookie', page.cookie).type('form').send({ _csrf: page.csrf }).expect(303);
+    const paid = await t
+      .http()
+      .post(`/checkout/test/${paymentId}/pay`)
+      .set('Cookie', page.cookie)
+      .type('form')
+      .send({ _csrf: page.csrf })
+      .expect(303);
     for (const path of [
       `/checkout/success?payment=${paymentId}`,
       `/checkout/success?payment=${paymentId}&return=${'A'.repeat(43)}`,
@@ -84,7 +90,9 @@ describe('Payments in local test mode', () => {
       .type('form')
       .send({ _csrf: page.csrf })
       .expect(303);
-    expect(paid.headers.location).toMatch(new RegExp(`^/checkout/success\\?payment=${paymentId}&return=[\\w-]{43}$`));
+    expect(paid.headers.location).toMatch(
+      new RegExp(`^/checkout/success\\?payment=${paymentId}&return=[\\w-]{43}$`),
+    );
     expect(await status(paymentId)).toBe('succeeded');
     expect(await payable.calls(req.referenceId)).toEqual(['paid']);
     const success = await t.http().get(paid.headers.location).expect(200);
@@ -107,9 +115,14 @@ describe('Payments in local test mode', () => {
     // Back on the paid checkout page: its link onward opens the (signed) return page, and the
     // receipt gives the date paid without a UTC clock time.
     const again = await t.http().get(`/checkout/test/${paymentId}`).expect(200);
-    const onward = /href="(\/checkout\/success\?[^"]+)"/.exec(again.text)![1].replace(/&amp;/g, '&');
+    const onward = /href="(\/checkout\/success\?[^"]+)"/
+      .exec(again.text)![1]
+      .replace(/&amp;/g, '&');
     expect((await t.http().get(onward).expect(200)).text).toContain('Payment received');
-    const [receipt] = await t.dataSource.query(`SELECT text FROM mail_outbox WHERE kind = 'payment_receipt' AND text LIKE '%' || $1 || '%'`, [paymentId]);
+    const [receipt] = await t.dataSource.query(
+      `SELECT text FROM mail_outbox WHERE kind = 'payment_receipt' AND text LIKE '%' || $1 || '%'`,
+      [paymentId],
+    );
     expect(receipt.text).toMatch(/Paid on: \d{1,2} [A-Z][a-z]+ \d{4}\n/);
     expect(receipt.text).not.toContain('UTC');
   });
@@ -125,7 +138,9 @@ describe('Payments in local test mode', () => {
       .type('form')
       .send({ _csrf: page.csrf })
       .expect(303);
-    expect(res.headers.location).toMatch(new RegExp(`^/checkout/cancelled\\?payment=${paymentId}&return=[\\w-]{43}$`));
+    expect(res.headers.location).toMatch(
+      new RegExp(`^/checkout/cancelled\\?payment=${paymentId}&return=[\\w-]{43}$`),
+    );
     expect(await status(paymentId)).toBe('expired');
     expect(await payable.calls(req.referenceId)).toEqual(['failed']);
     const cancelled = await t.http().get(res.headers.location).expect(200);
@@ -155,7 +170,9 @@ describe('Payments in local test mode', () => {
         .type('form')
         .send({ _csrf: page.csrf })
         .expect(303);
-      expect(res.headers.location).toMatch(new RegExp(`^/checkout/cancelled\\?payment=${paymentId}&return=[\\w-]{43}$`));
+      expect(res.headers.location).toMatch(
+        new RegExp(`^/checkout/cancelled\\?payment=${paymentId}&return=[\\w-]{43}$`),
+      );
       expect(await status(paymentId)).toBe('expired');
       const other = await port.createCheckout(
         request({ expiresAt: new Date(Date.now() + 31 * 60_000) }),

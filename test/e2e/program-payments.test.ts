@@ -1,4 +1,11 @@
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
+import {
+  COACH_EMAIL,
+  COACH_PASSWORD,
+  loginAs,
+  signup,
+  startTestApp,
+  TestApp,
+} from '../support/app';
 import { FakeStripe, send } from '../support/fake-stripe';
 import { eventually } from '../support/test-payable';
 
@@ -10,13 +17,23 @@ async function enrollmentStatus(t: TestApp, id: string): Promise<string> {
 }
 
 /** Opens Mend's local-test-mode checkout page and presses Pay (or Cancel) as the payer would. */
-async function pressOnTestCheckout(t: TestApp, checkoutUrl: string, button: 'pay' | 'cancel'): Promise<string> {
+async function pressOnTestCheckout(
+  t: TestApp,
+  checkoutUrl: string,
+  button: 'pay' | 'cancel',
+): Promise<string> {
   const path = checkoutUrl.slice(t.config.publicUrl.length);
   const page = await t.http().get(path).expect(200);
   expect(page.text).toContain('no money moves');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
   const cookie = page.headers['set-cookie'];
-  const res = await t.http().post(`${path}/${button}`).set('Cookie', cookie).type('form').send({ _csrf: csrf }).expect(303);
+  const res = await t
+    .http()
+    .post(`${path}/${button}`)
+    .set('Cookie', cookie)
+    .type('form')
+    .send({ _csrf: csrf })
+    .expect(303);
   return res.headers.location as string;
 }
 
@@ -27,30 +44,53 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
   beforeAll(async () => {
     t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
     coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
-    await t.http().patch('/api/program').set(bearer(coach)).send({ dripDays: 0, price: 19900 }).expect(200);
+    await t
+      .http()
+      .patch('/api/program')
+      .set(bearer(coach))
+      .send({ dripDays: 0, price: 19900 })
+      .expect(200);
   });
   afterAll(async () => t?.close());
 
   it('enrolls → pays → step 1 → reflects → completes → step 2; a second enrollment is 409', async () => {
     const token = await signup(t, 'buyer@example.com', 'Bea');
     const first = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
-    expect(first.body).toEqual({ id: expect.any(String), status: 'pending_payment', checkoutUrl: expect.stringContaining('/checkout/test/') });
+    expect(first.body).toEqual({
+      id: expect.any(String),
+      status: 'pending_payment',
+      checkoutUrl: expect.stringContaining('/checkout/test/'),
+    });
     // Asking again replaces the open checkout instead of piling up holds.
     const res = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
     expect(await enrollmentStatus(t, first.body.id)).toBe('expired');
     await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403);
 
-    const [payment] = await t.dataSource.query(`SELECT amount, currency, kind FROM payments WHERE reference_id = $1`, [res.body.id]);
+    const [payment] = await t.dataSource.query(
+      `SELECT amount, currency, kind FROM payments WHERE reference_id = $1`,
+      [res.body.id],
+    );
     expect(payment).toEqual({ amount: 19900, currency: 'usd', kind: 'enrollment' });
     const after = await pressOnTestCheckout(t, res.body.checkoutUrl, 'pay');
     expect(after).toMatch(/^\/checkout\/success/);
     expect(await enrollmentStatus(t, res.body.id)).toBe('active');
-    const [welcome] = await t.dataSource.query(`SELECT subject FROM mail_outbox WHERE to_address = 'buyer@example.com' AND kind = 'program_welcome'`);
+    const [welcome] = await t.dataSource.query(
+      `SELECT subject FROM mail_outbox WHERE to_address = 'buyer@example.com' AND kind = 'program_welcome'`,
+    );
     expect(welcome.subject).toMatch(/Welcome to The Humble Pie 12 Steps/);
 
     await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
-    await t.http().put('/api/me/program/steps/1/reflection').set(bearer(token)).send({ text: 'Paid for, and private.' }).expect(200);
-    const done = await t.http().post('/api/me/program/steps/1/complete').set(bearer(token)).expect(200);
+    await t
+      .http()
+      .put('/api/me/program/steps/1/reflection')
+      .set(bearer(token))
+      .send({ text: 'Paid for, and private.' })
+      .expect(200);
+    const done = await t
+      .http()
+      .post('/api/me/program/steps/1/complete')
+      .set(bearer(token))
+      .expect(200);
     expect(done.body.steps[1].status).toBe('available');
     await t.http().get('/api/me/program/steps/2').set(bearer(token)).expect(200);
 
@@ -71,17 +111,38 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
     const token = await signup(t, 'refundme@example.com', 'Rae');
     const res = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
     await pressOnTestCheckout(t, res.body.checkoutUrl, 'pay');
-    await t.http().put('/api/me/program/steps/1/reflection').set(bearer(token)).send({ text: 'Still mine.' }).expect(200);
-    const refunded = await t.http().post(`/api/program/enrollments/${res.body.id}/refund`).set(bearer(coach)).expect(200);
-    expect(refunded.body).toMatchObject({ status: 'refunded', refund: { amount: 19900, currency: 'usd' } });
-    expect((await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403)).body.code).toBe('NOT_ENROLLED');
+    await t
+      .http()
+      .put('/api/me/program/steps/1/reflection')
+      .set(bearer(token))
+      .send({ text: 'Still mine.' })
+      .expect(200);
+    const refunded = await t
+      .http()
+      .post(`/api/program/enrollments/${res.body.id}/refund`)
+      .set(bearer(coach))
+      .expect(200);
+    expect(refunded.body).toMatchObject({
+      status: 'refunded',
+      refund: { amount: 19900, currency: 'usd' },
+    });
+    expect(
+      (await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403)).body.code,
+    ).toBe('NOT_ENROLLED');
     await eventually(async () => {
-      const [p] = await t.dataSource.query(`SELECT status FROM payments WHERE reference_id = $1`, [res.body.id]);
+      const [p] = await t.dataSource.query(`SELECT status FROM payments WHERE reference_id = $1`, [
+        res.body.id,
+      ]);
       return p.status === 'refunded';
     });
     expect(await enrollmentStatus(t, res.body.id)).toBe('refunded');
-    const [user] = await t.dataSource.query(`SELECT id FROM users WHERE email = 'refundme@example.com'`);
-    const mine = await t.dataSource.query(`SELECT count(*)::int AS n FROM reflections WHERE user_id = $1`, [user.id]);
+    const [user] = await t.dataSource.query(
+      `SELECT id FROM users WHERE email = 'refundme@example.com'`,
+    );
+    const mine = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM reflections WHERE user_id = $1`,
+      [user.id],
+    );
     expect(mine[0].n).toBe(1);
     // Enrolling again later finds their earlier writing waiting for them.
     const back = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
@@ -90,8 +151,21 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
     expect(step1.body.reflection).toMatchObject({ text: 'Still mine.' });
     // A granted enrollment has nothing to refund.
     await signup(t, 'gift@example.com');
-    const grant = await t.http().post('/api/program/enrollments/grant').set(bearer(coach)).send({ email: 'gift@example.com' }).expect(201);
-    expect((await t.http().post(`/api/program/enrollments/${grant.body.id}/refund`).set(bearer(coach)).expect(409)).body.code).toBe('CONFLICT');
+    const grant = await t
+      .http()
+      .post('/api/program/enrollments/grant')
+      .set(bearer(coach))
+      .send({ email: 'gift@example.com' })
+      .expect(201);
+    expect(
+      (
+        await t
+          .http()
+          .post(`/api/program/enrollments/${grant.body.id}/refund`)
+          .set(bearer(coach))
+          .expect(409)
+      ).body.code,
+    ).toBe('CONFLICT');
   });
 });
 
@@ -113,21 +187,39 @@ describe('The 12 Steps: paid enrollment through Stripe (fake Stripe server)', ()
     const res = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
     // Back from Stripe before the webhook: the pages say the payment is being confirmed, not "pay again".
     const cookie = `mend_session=${token}`;
-    expect((await t.http().get('/program/steps').set('cookie', cookie).expect(200)).text).toContain('Confirming your payment');
-    expect((await t.http().get('/program').set('cookie', cookie).expect(200)).text).toContain('You have a checkout open');
-    const [payment] = await t.dataSource.query(`SELECT checkout_session_id FROM payments WHERE reference_id = $1`, [res.body.id]);
+    expect((await t.http().get('/program/steps').set('cookie', cookie).expect(200)).text).toContain(
+      'Confirming your payment',
+    );
+    expect((await t.http().get('/program').set('cookie', cookie).expect(200)).text).toContain(
+      'You have a checkout open',
+    );
+    const [payment] = await t.dataSource.query(
+      `SELECT checkout_session_id FROM payments WHERE reference_id = $1`,
+      [res.body.id],
+    );
     const paid = stripe.completeSession(payment.checkout_session_id);
     await send(() => t.http(), paid).expect(200);
     await send(() => t.http(), paid).expect(200); // redelivered: nothing changes twice
     expect(await enrollmentStatus(t, res.body.id)).toBe('active');
-    const welcomes = await t.dataSource.query(`SELECT count(*)::int AS n FROM mail_outbox WHERE to_address = 'stripe-member@example.com' AND kind = 'program_welcome'`);
+    const welcomes = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM mail_outbox WHERE to_address = 'stripe-member@example.com' AND kind = 'program_welcome'`,
+    );
     expect(welcomes[0].n).toBe(1);
     await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
-    expect((await t.http().get('/program/steps').set('cookie', cookie).expect(200)).text).toContain('0 of 12 steps completed');
+    expect((await t.http().get('/program/steps').set('cookie', cookie).expect(200)).text).toContain(
+      '0 of 12 steps completed',
+    );
 
-    const [withIntent] = await t.dataSource.query(`SELECT payment_intent_id FROM payments WHERE reference_id = $1`, [res.body.id]);
-    await send(() => t.http(), stripe.refundFromDashboard(withIntent.payment_intent_id)).expect(200);
+    const [withIntent] = await t.dataSource.query(
+      `SELECT payment_intent_id FROM payments WHERE reference_id = $1`,
+      [res.body.id],
+    );
+    await send(() => t.http(), stripe.refundFromDashboard(withIntent.payment_intent_id)).expect(
+      200,
+    );
     expect(await enrollmentStatus(t, res.body.id)).toBe('refunded');
-    expect((await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403)).body.code).toBe('NOT_ENROLLED');
+    expect(
+      (await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403)).body.code,
+    ).toBe('NOT_ENROLLED');
   });
 });

@@ -1,4 +1,11 @@
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, startTestApp, TestApp } from '../support/app';
+import {
+  COACH_EMAIL,
+  COACH_PASSWORD,
+  loginAs,
+  signup,
+  startTestApp,
+  TestApp,
+} from '../support/app';
 
 /**
  * Anonymous public pages come from memory (src/public-cache): nothing of one person's session
@@ -16,7 +23,12 @@ describe('Public pages from memory', () => {
     a = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
     // A second instance on the same database that reads the version on every request, so that
     // what it shows after a change made through the first instance is deterministic.
-    b = await startTestApp({ databaseUrl: a.databaseUrl, seed: false, workers: false, env: { RATE_LIMIT_PER_MINUTE: '1000', PUBLIC_CACHE_CHECK_MS: '0' } });
+    b = await startTestApp({
+      databaseUrl: a.databaseUrl,
+      seed: false,
+      workers: false,
+      env: { RATE_LIMIT_PER_MINUTE: '1000', PUBLIC_CACHE_CHECK_MS: '0' },
+    });
     coach = await loginAs(a, COACH_EMAIL, COACH_PASSWORD);
     reader = await signup(a, 'cache-reader@example.com', 'Cache Reader');
   });
@@ -32,7 +44,9 @@ describe('Public pages from memory', () => {
     expect(second.text).toBe(first.text);
     for (const res of [first, second]) {
       expect(res.headers['set-cookie']).toBeUndefined();
-      expect(res.headers['cache-control']).toMatch(/^public, .*s-maxage=\d+.*stale-while-revalidate=\d+/);
+      expect(res.headers['cache-control']).toMatch(
+        /^public, .*s-maxage=\d+.*stale-while-revalidate=\d+/,
+      );
       expect(res.headers.vary).toMatch(/Cookie/);
       expect(res.headers.etag).toBe(first.headers.etag);
       expect(res.text).not.toMatch(/name="_csrf" value="[^"]+"/);
@@ -50,7 +64,11 @@ describe('Public pages from memory', () => {
 
   it('never shares a signed-in page: the next anonymous visitor sees no trace of the session', async () => {
     // Signed in first, on a page nobody has loaded yet…
-    const mine = await a.http().get('/blog?tag=rest').set('cookie', `mend_session=${reader}`).expect(200);
+    const mine = await a
+      .http()
+      .get('/blog?tag=rest')
+      .set('cookie', `mend_session=${reader}`)
+      .expect(200);
     expect(mine.text).toContain('Sign out');
     expect(mine.text).toMatch(/name="_csrf" value="[^"]+"/);
     expect(mine.headers['cache-control']).toBe('no-store');
@@ -67,19 +85,43 @@ describe('Public pages from memory', () => {
     }
     // And a page already in memory is not handed to a signed-in visitor either.
     await a.http().get(`/blog/${SLUG}`).expect(200);
-    const signedIn = await a.http().get(`/blog/${SLUG}`).set('cookie', `mend_session=${reader}`).expect(200);
+    const signedIn = await a
+      .http()
+      .get(`/blog/${SLUG}`)
+      .set('cookie', `mend_session=${reader}`)
+      .expect(200);
     expect(signedIn.headers['x-mend-cache']).toBeUndefined();
     expect(signedIn.text).toContain('Sign out');
     // Even an unknown or expired session cookie gets its own render (and then signs nobody in).
-    const stale = await a.http().get(`/blog/${SLUG}`).set('cookie', 'mend_session=not-a-session').expect(200);
+    const stale = await a
+      .http()
+      .get(`/blog/${SLUG}`)
+      .set('cookie', 'mend_session=not-a-session')
+      .expect(200);
     expect(stale.headers['x-mend-cache']).toBeUndefined();
   });
 
   it('never serves the coach’s session-type list (hidden ones included) to the public, nor the reverse', async () => {
-    await a.http().post('/api/session-types').set(auth(coach)).send({
-      name: 'Hidden pilot', slug: 'hidden-pilot', description: '', durationMinutes: 30, price: 0, currency: 'usd',
-      bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minimumNoticeMinutes: 0, bookingWindowDays: 30, slotIntervalMinutes: 30, location: 'Video', active: false,
-    }).expect(201);
+    await a
+      .http()
+      .post('/api/session-types')
+      .set(auth(coach))
+      .send({
+        name: 'Hidden pilot',
+        slug: 'hidden-pilot',
+        description: '',
+        durationMinutes: 30,
+        price: 0,
+        currency: 'usd',
+        bufferBeforeMinutes: 0,
+        bufferAfterMinutes: 0,
+        minimumNoticeMinutes: 0,
+        bookingWindowDays: 30,
+        slotIntervalMinutes: 30,
+        location: 'Video',
+        active: false,
+      })
+      .expect(201);
     const publicList = await a.http().get('/api/session-types').expect(200);
     const coachList = await a.http().get('/api/session-types').set(auth(coach)).expect(200);
     const again = await a.http().get('/api/session-types').expect(200);
@@ -99,7 +141,12 @@ describe('Public pages from memory', () => {
     await a.http().get(`/blog/${SLUG}`).set('if-none-match', '"something-else"').expect(200);
 
     const [{ id }] = await a.dataSource.query(`SELECT id FROM posts WHERE slug = $1`, [SLUG]);
-    await a.http().patch(`/api/posts/${id}`).set(auth(coach)).send({ title: 'Repair, Not Perfection' }).expect(200);
+    await a
+      .http()
+      .patch(`/api/posts/${id}`)
+      .set(auth(coach))
+      .send({ title: 'Repair, Not Perfection' })
+      .expect(200);
     // The same instance shows its own write at once…
     const changed = await a.http().get(`/blog/${SLUG}`).set('if-none-match', etag).expect(200);
     expect(changed.text).toContain('Repair, Not Perfection');
@@ -110,26 +157,46 @@ describe('Public pages from memory', () => {
   });
 
   it('shows a change made through one instance on the other: edit, unpublish, comment, rating, session type', async () => {
-    const [{ id }] = await a.dataSource.query(`SELECT id FROM posts WHERE slug = 'rest-is-not-a-reward'`);
+    const [{ id }] = await a.dataSource.query(
+      `SELECT id FROM posts WHERE slug = 'rest-is-not-a-reward'`,
+    );
     const warm = async () => {
       await b.http().get('/blog').expect(200);
       return b.http().get('/blog').expect(200);
     };
     expect((await warm()).headers['x-mend-cache']).toBe('hit');
 
-    await a.http().patch(`/api/posts/${id}`).set(auth(coach)).send({ title: 'Rest Comes First' }).expect(200);
+    await a
+      .http()
+      .patch(`/api/posts/${id}`)
+      .set(auth(coach))
+      .send({ title: 'Rest Comes First' })
+      .expect(200);
     expect((await b.http().get('/blog').expect(200)).text).toContain('Rest Comes First');
 
     // An approved comment (here straight in the database, as a job or an erasure would) shows too.
-    const comment = await b.http().post(`/api/posts/rest-is-not-a-reward/comments`).send({ name: 'Ola', body: 'Needed this.' }).expect(202);
+    const comment = await b
+      .http()
+      .post(`/api/posts/rest-is-not-a-reward/comments`)
+      .send({ name: 'Ola', body: 'Needed this.' })
+      .expect(202);
     expect(comment.body.status).toBe('pending');
     expect((await warm()).text).not.toContain('1 comment');
-    await a.dataSource.query(`UPDATE comments SET status = 'approved', moderated_at = now() WHERE author_name = 'Ola'`);
+    await a.dataSource.query(
+      `UPDATE comments SET status = 'approved', moderated_at = now() WHERE author_name = 'Ola'`,
+    );
     const post = await b.http().get('/blog/rest-is-not-a-reward').expect(200);
     expect(post.text).toContain('Needed this.');
 
-    await a.http().put('/api/posts/rest-is-not-a-reward/rating').set(auth(reader)).send({ stars: 4 }).expect(200);
-    expect((await b.http().get('/blog/rest-is-not-a-reward').expect(200)).text).toContain('of 5 stars from 1 reader');
+    await a
+      .http()
+      .put('/api/posts/rest-is-not-a-reward/rating')
+      .set(auth(reader))
+      .send({ stars: 4 })
+      .expect(200);
+    expect((await b.http().get('/blog/rest-is-not-a-reward').expect(200)).text).toContain(
+      'of 5 stars from 1 reader',
+    );
 
     await a.http().post(`/api/posts/${id}/unpublish`).set(auth(coach)).expect(200);
     expect((await b.http().get('/blog').expect(200)).text).not.toContain('Rest Comes First');
@@ -137,8 +204,15 @@ describe('Public pages from memory', () => {
 
     const before = await b.http().get('/book').expect(200);
     expect(before.text).not.toContain('Hidden pilot');
-    const [{ id: typeId }] = await a.dataSource.query(`SELECT id FROM session_types WHERE slug = 'hidden-pilot'`);
-    await a.http().patch(`/api/session-types/${typeId}`).set(auth(coach)).send({ active: true }).expect(200);
+    const [{ id: typeId }] = await a.dataSource.query(
+      `SELECT id FROM session_types WHERE slug = 'hidden-pilot'`,
+    );
+    await a
+      .http()
+      .patch(`/api/session-types/${typeId}`)
+      .set(auth(coach))
+      .send({ active: true })
+      .expect(200);
     expect((await b.http().get('/book').expect(200)).text).toContain('Hidden pilot');
   });
 
@@ -149,7 +223,17 @@ describe('Public pages from memory', () => {
     expect((await b.http().get('/about').expect(200)).headers['x-mend-cache']).toBe('hit');
     const site = (await a.http().get('/api/site').expect(200)).body as Record<string, unknown>;
     const { photoUrl: _photoUrl, ...writable } = site;
-    await a.http().put('/api/site').set(auth(coach)).send({ ...writable, photoImageId: null, name: 'Quiet Harbour Coaching', aboutMarkdown: 'About the **harbour**.' }).expect(200);
+    await a
+      .http()
+      .put('/api/site')
+      .set(auth(coach))
+      .send({
+        ...writable,
+        photoImageId: null,
+        name: 'Quiet Harbour Coaching',
+        aboutMarkdown: 'About the **harbour**.',
+      })
+      .expect(200);
     // …and shows the new one at once, on both instances. (b first: both apps live in this one
     // process, where the layout's site provider — a module global — is b's SiteService.)
     for (const t of [b, a]) {
@@ -161,7 +245,11 @@ describe('Public pages from memory', () => {
   it('keeps pages rendered when nothing changed: a pending comment leaves the cache alone', async () => {
     await b.http().get('/').expect(200);
     expect((await b.http().get('/').expect(200)).headers['x-mend-cache']).toBe('hit');
-    await b.http().post(`/api/posts/${SLUG}/comments`).send({ name: 'Pat', body: 'Pending for now.' }).expect(202);
+    await b
+      .http()
+      .post(`/api/posts/${SLUG}/comments`)
+      .send({ name: 'Pat', body: 'Pending for now.' })
+      .expect(202);
     expect((await b.http().get('/').expect(200)).headers['x-mend-cache']).toBe('hit');
   });
 });

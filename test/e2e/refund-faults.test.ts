@@ -48,14 +48,19 @@ describe('Refunds when Stripe fails or hangs', () => {
   async function paidPayment(): Promise<{ paymentId: string; referenceId: string }> {
     const req = request();
     const { paymentId } = await port.createCheckout(req);
-    const [row] = await db.query(`SELECT checkout_session_id FROM payments WHERE id = $1`, [paymentId]);
+    const [row] = await db.query(`SELECT checkout_session_id FROM payments WHERE id = $1`, [
+      paymentId,
+    ]);
     await send(t.http, fake.completeSession(row.checkout_session_id)).expect(200);
     return { paymentId, referenceId: req.referenceId };
   }
 
   /** The queue's retry is due after a backoff of 30 s or more: make it due now (same job, same code). */
   async function retryNow(): Promise<void> {
-    await db.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry'`, [REFUND_QUEUE]);
+    await db.query(
+      `UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry'`,
+      [REFUND_QUEUE],
+    );
   }
 
   async function refundIsDone(paymentId: string): Promise<void> {
@@ -68,15 +73,22 @@ describe('Refunds when Stripe fails or hangs', () => {
 
   function refundsOf(paymentId: string) {
     return {
-      requests: fake.requestsTo('POST', '/v1/refunds').filter((r) => JSON.stringify(r.body.metadata ?? {}).includes(paymentId)),
-      refunds: [...fake.refunds.values()].filter((r) => JSON.stringify(r.metadata ?? {}).includes(paymentId)),
+      requests: fake
+        .requestsTo('POST', '/v1/refunds')
+        .filter((r) => JSON.stringify(r.body.metadata ?? {}).includes(paymentId)),
+      refunds: [...fake.refunds.values()].filter((r) =>
+        JSON.stringify(r.metadata ?? {}).includes(paymentId),
+      ),
     };
   }
 
   it.each([
     ['answers 500 to every try of the first run', (f: FakeStripe) => f.failNext(3)],
     ['hangs past the timeout on every try of the first run', (f: FakeStripe) => f.hangNext(3)],
-    ['carries the refund out but its answers never arrive', (f: FakeStripe) => f.loseAnswersOfNext(3)],
+    [
+      'carries the refund out but its answers never arrive',
+      (f: FakeStripe) => f.loseAnswersOfNext(3),
+    ],
   ])('Stripe %s → retried with the same key, exactly one refund', async (_label, misbehave) => {
     const { paymentId, referenceId } = await paidPayment();
     misbehave(fake);
@@ -84,9 +96,14 @@ describe('Refunds when Stripe fails or hangs', () => {
     await refundIsDone(paymentId);
     const { requests, refunds } = refundsOf(paymentId);
     expect(requests.length).toBeGreaterThanOrEqual(4); // three failed tries, then the queue's retry
-    expect(new Set(requests.map((r) => r.idempotencyKey))).toEqual(new Set([`refund-${paymentId}`]));
+    expect(new Set(requests.map((r) => r.idempotencyKey))).toEqual(
+      new Set([`refund-${paymentId}`]),
+    );
     expect(refunds).toHaveLength(1);
-    const [row] = await db.query(`SELECT status, refunded_amount, refund_ids FROM payments WHERE id = $1`, [paymentId]);
+    const [row] = await db.query(
+      `SELECT status, refunded_amount, refund_ids FROM payments WHERE id = $1`,
+      [paymentId],
+    );
     expect(row).toMatchObject({ status: 'refunded', refunded_amount: 9500 });
   });
 });

@@ -163,20 +163,78 @@ describe('Scheduling API (coach setup and slots)', () => {
   });
 
   it('edits a session type from the coach pages, with the same validation as the API', async () => {
-    const created = await t.http().post('/api/session-types').set(auth()).send({ name: 'Walk and talk', slug: 'stroll', durationMinutes: 45, price: 5000, currency: 'usd' }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/session-types')
+      .set(auth())
+      .send({
+        name: 'Walk and talk',
+        slug: 'stroll',
+        durationMinutes: 45,
+        price: 5000,
+        currency: 'usd',
+      })
+      .expect(201);
     const id = created.body.id as string;
-    const edit = await t.http().get(`/coach/session-types/${id}/edit`).set('cookie', `mend_session=${coach}`).expect(200);
+    const edit = await t
+      .http()
+      .get(`/coach/session-types/${id}/edit`)
+      .set('cookie', `mend_session=${coach}`)
+      .expect(200);
     expect(edit.text).toContain('value="50.00"');
     const { cookie, csrf } = await pageForm(t, `/coach/session-types/${id}/edit`, coach);
-    const fields = { name: 'Walk and talk', slug: 'stroll', description: '', durationMinutes: '60', price: '65.50', currency: 'usd', bufferBeforeMinutes: '5', bufferAfterMinutes: '5', minimumNoticeMinutes: '60', bookingWindowDays: '30', slotIntervalMinutes: '', location: 'The park' };
-    const bad = await t.http().post(`/coach/session-types/${id}`).set('cookie', cookie).type('form').send({ ...fields, _csrf: csrf, durationMinutes: '999' }).expect(400);
+    const fields = {
+      name: 'Walk and talk',
+      slug: 'stroll',
+      description: '',
+      durationMinutes: '60',
+      price: '65.50',
+      currency: 'usd',
+      bufferBeforeMinutes: '5',
+      bufferAfterMinutes: '5',
+      minimumNoticeMinutes: '60',
+      bookingWindowDays: '30',
+      slotIntervalMinutes: '',
+      location: 'The park',
+    };
+    const bad = await t
+      .http()
+      .post(`/coach/session-types/${id}`)
+      .set('cookie', cookie)
+      .type('form')
+      .send({ ...fields, _csrf: csrf, durationMinutes: '999' })
+      .expect(400);
     expect(bad.text).toMatch(/durationMinutes/);
-    await t.http().post(`/coach/session-types/${id}`).set('cookie', cookie).type('form').send({ ...fields, _csrf: csrf }).expect(303);
-    const after = (await t.http().get('/api/session-types').expect(200)).body.find((x: { id: string }) => x.id === id);
-    expect(after).toMatchObject({ durationMinutes: 60, price: 6550, bufferBeforeMinutes: 5, location: 'The park', slotIntervalMinutes: null });
-    await t.http().post(`/coach/session-types/${id}`).set('cookie', cookie).type('form').send({ ...fields }).expect(403);
+    await t
+      .http()
+      .post(`/coach/session-types/${id}`)
+      .set('cookie', cookie)
+      .type('form')
+      .send({ ...fields, _csrf: csrf })
+      .expect(303);
+    const after = (await t.http().get('/api/session-types').expect(200)).body.find(
+      (x: { id: string }) => x.id === id,
+    );
+    expect(after).toMatchObject({
+      durationMinutes: 60,
+      price: 6550,
+      bufferBeforeMinutes: 5,
+      location: 'The park',
+      slotIntervalMinutes: null,
+    });
+    await t
+      .http()
+      .post(`/coach/session-types/${id}`)
+      .set('cookie', cookie)
+      .type('form')
+      .send({ ...fields })
+      .expect(403);
     const client = await signup(t, 'not-the-coach@example.com');
-    await t.http().get(`/coach/session-types/${id}/edit`).set('cookie', `mend_session=${client}`).expect(403);
+    await t
+      .http()
+      .get(`/coach/session-types/${id}/edit`)
+      .set('cookie', `mend_session=${client}`)
+      .expect(403);
   });
 
   it('keeps settings and time off', async () => {

@@ -1,4 +1,11 @@
-import { COACH_EMAIL, COACH_PASSWORD, loginAs, pageForm, startTestApp, TestApp } from '../support/app';
+import {
+  COACH_EMAIL,
+  COACH_PASSWORD,
+  loginAs,
+  pageForm,
+  startTestApp,
+  TestApp,
+} from '../support/app';
 
 /** Hostile bodies, paths and queries: refused with 4xx before any DTO or query sees them. */
 describe('Input limits and parsers', () => {
@@ -33,17 +40,37 @@ describe('Input limits and parsers', () => {
   });
 
   it('answers bodies over 1 MB with 413 PAYLOAD_TOO_LARGE', async () => {
-    const res = await json('/api/auth/login', JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(1_100_000) })).expect(413);
+    const res = await json(
+      '/api/auth/login',
+      JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(1_100_000) }),
+    ).expect(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('refuses NUL and lone surrogates in JSON strings and keys, and invalid UTF-8 bytes, with 400', async () => {
     await json('/api/auth/login', '{"email":"a\\u0000@b.co","password":"xxxxxxxxxx"}').expect(400);
-    await json('/api/auth/signup', '{"email":"a@b.co","password":"xxxxxxxxxx","name":"\\ud800"}').expect(400);
-    await json('/api/auth/signup', '{"email":"a@b.co","password":"xxxxxxxxxx","na\\u0000me":"x"}').expect(400);
-    const invalid = Buffer.concat([Buffer.from('{"email":"'), Buffer.from([0xff, 0xfe]), Buffer.from('@b.co","password":"xxxxxxxxxx"}')]);
-    const res = await t.app.getHttpAdapter().getInstance()
-      .inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: invalid });
+    await json(
+      '/api/auth/signup',
+      '{"email":"a@b.co","password":"xxxxxxxxxx","name":"\\ud800"}',
+    ).expect(400);
+    await json(
+      '/api/auth/signup',
+      '{"email":"a@b.co","password":"xxxxxxxxxx","na\\u0000me":"x"}',
+    ).expect(400);
+    const invalid = Buffer.concat([
+      Buffer.from('{"email":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('@b.co","password":"xxxxxxxxxx"}'),
+    ]);
+    const res = await t.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: invalid,
+      });
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/UTF-8/);
   });
@@ -62,23 +89,59 @@ describe('Input limits and parsers', () => {
   });
 
   it('takes only application/json on the JSON API: urlencoded and text/plain get 415', async () => {
-    const form = await t.http().post('/api/bookings').set('origin', 'https://evil.example').type('form')
-      .send({ sessionType: 'x', start: '2030-01-01T10:00:00Z', name: 'A', email: 'a@b.co', timeZone: 'UTC' }).expect(415);
+    const form = await t
+      .http()
+      .post('/api/bookings')
+      .set('origin', 'https://evil.example')
+      .type('form')
+      .send({
+        sessionType: 'x',
+        start: '2030-01-01T10:00:00Z',
+        name: 'A',
+        email: 'a@b.co',
+        timeZone: 'UTC',
+      })
+      .expect(415);
     expect(form.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    await t.http().post('/api/newsletter/subscribe').set('content-type', 'text/plain').send('{"email":"a@b.co"}').expect(415);
+    await t
+      .http()
+      .post('/api/newsletter/subscribe')
+      .set('content-type', 'text/plain')
+      .send('{"email":"a@b.co"}')
+      .expect(415);
   });
 
   it('refuses JSON bodies on page forms with 415, and repeated form fields with 400', async () => {
     const { cookie, csrf } = await pageForm(t, '/login');
-    await t.http().post('/login').set('cookie', cookie).set('content-type', 'application/json')
-      .send(JSON.stringify({ _csrf: csrf, email: COACH_EMAIL, password: COACH_PASSWORD })).expect(415);
-    await t.http().post('/login').set('cookie', cookie).type('form')
-      .send(`_csrf=${encodeURIComponent(csrf)}&email=a%40b.co&email=c%40d.co&password=x`).expect(400);
-    await t.http().post('/login').set('cookie', cookie).type('form')
-      .send(`_csrf=${encodeURIComponent(csrf)}&email=a%00%40b.co&password=x`).expect(400);
+    await t
+      .http()
+      .post('/login')
+      .set('cookie', cookie)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ _csrf: csrf, email: COACH_EMAIL, password: COACH_PASSWORD }))
+      .expect(415);
+    await t
+      .http()
+      .post('/login')
+      .set('cookie', cookie)
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrf)}&email=a%40b.co&email=c%40d.co&password=x`)
+      .expect(400);
+    await t
+      .http()
+      .post('/login')
+      .set('cookie', cookie)
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrf)}&email=a%00%40b.co&password=x`)
+      .expect(400);
     // A well-formed form still signs in.
-    await t.http().post('/login').set('cookie', cookie).type('form')
-      .send({ _csrf: csrf, email: COACH_EMAIL, password: COACH_PASSWORD }).expect(303);
+    await t
+      .http()
+      .post('/login')
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, email: COACH_EMAIL, password: COACH_PASSWORD })
+      .expect(303);
   });
 
   it('still accepts ordinary JSON, including the coach API', async () => {

@@ -36,20 +36,60 @@ describe('ConsentOptIn migration', () => {
            ($2, 'active', 'grant', false, now(), now() - interval '2 days'),
            ($3, 'expired', 'payment', true, NULL, now()),
            ($4, 'refunded', 'payment', true, now(), now())`,
-        [id('default-on@example.com'), id('chose-off@example.com'), id('abandoned@example.com'), id('refunded@example.com')],
+        [
+          id('default-on@example.com'),
+          id('chose-off@example.com'),
+          id('abandoned@example.com'),
+          id('refunded@example.com'),
+        ],
       );
 
       await migration.up(runner);
-      const rows: { email: string; share_progress: boolean; chosen: boolean; reset: boolean; notice_sent: boolean; chosen_is_updated: boolean }[] = await ds.query(
+      const rows: {
+        email: string;
+        share_progress: boolean;
+        chosen: boolean;
+        reset: boolean;
+        notice_sent: boolean;
+        chosen_is_updated: boolean;
+      }[] = await ds.query(
         `SELECT u.email, e.share_progress, e.share_progress_chosen_at IS NOT NULL AS chosen, e.consent_reset_at IS NOT NULL AS reset,
                 e.consent_notice_sent_at IS NOT NULL AS notice_sent, e.share_progress_chosen_at = e.updated_at AS chosen_is_updated
          FROM enrollments e JOIN users u ON u.id = e.user_id ORDER BY u.email`,
       );
       expect(rows).toEqual([
-        { email: 'abandoned@example.com', share_progress: false, chosen: false, reset: true, notice_sent: true, chosen_is_updated: null },
-        { email: 'chose-off@example.com', share_progress: false, chosen: true, reset: false, notice_sent: false, chosen_is_updated: true },
-        { email: 'default-on@example.com', share_progress: false, chosen: false, reset: true, notice_sent: false, chosen_is_updated: null },
-        { email: 'refunded@example.com', share_progress: false, chosen: false, reset: true, notice_sent: false, chosen_is_updated: null },
+        {
+          email: 'abandoned@example.com',
+          share_progress: false,
+          chosen: false,
+          reset: true,
+          notice_sent: true,
+          chosen_is_updated: null,
+        },
+        {
+          email: 'chose-off@example.com',
+          share_progress: false,
+          chosen: true,
+          reset: false,
+          notice_sent: false,
+          chosen_is_updated: true,
+        },
+        {
+          email: 'default-on@example.com',
+          share_progress: false,
+          chosen: false,
+          reset: true,
+          notice_sent: false,
+          chosen_is_updated: null,
+        },
+        {
+          email: 'refunded@example.com',
+          share_progress: false,
+          chosen: false,
+          reset: true,
+          notice_sent: false,
+          chosen_is_updated: null,
+        },
       ]);
       const [{ default: after }] = await ds.query(
         `SELECT column_default AS default FROM information_schema.columns WHERE table_name = 'enrollments' AND column_name = 'share_progress'`,
@@ -66,10 +106,14 @@ describe('ConsentOptIn migration', () => {
       const progress = t.app.get(ProgressService);
       expect(await progress.sendConsentNotices()).toBe(2);
       expect(await progress.sendConsentNotices()).toBe(0);
-      const mails: { to_address: string; subject: string; text: string }[] = await t.dataSource.query(
-        `SELECT to_address, subject, text FROM mail_outbox WHERE kind = 'program_consent_reset' ORDER BY to_address`,
-      );
-      expect(mails.map((m) => m.to_address)).toEqual(['default-on@example.com', 'refunded@example.com']);
+      const mails: { to_address: string; subject: string; text: string }[] =
+        await t.dataSource.query(
+          `SELECT to_address, subject, text FROM mail_outbox WHERE kind = 'program_consent_reset' ORDER BY to_address`,
+        );
+      expect(mails.map((m) => m.to_address)).toEqual([
+        'default-on@example.com',
+        'refunded@example.com',
+      ]);
       expect(mails[0].text).toMatch(/^Hello Dee,/);
       expect(mails[0].text).toContain('/program/steps');
     } finally {

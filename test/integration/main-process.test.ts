@@ -1,6 +1,16 @@
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,19 +32,28 @@ function expectOneSentence(output: string, sentence: RegExp): void {
 
 /** PostgreSQL processes serving a data folder under `dir`. */
 function postgresUnder(dir: string): string[] {
-  return execSync('ps -eo pid=,args=').toString().split('\n').filter((l) => l.includes(dir) && /postgres/.test(l) && !/ps -eo/.test(l));
+  return execSync('ps -eo pid=,args=')
+    .toString()
+    .split('\n')
+    .filter((l) => l.includes(dir) && /postgres/.test(l) && !/ps -eo/.test(l));
 }
 
 describe('The app process (what npm start runs)', () => {
   it('stops with one clear message naming an invalid variable', async () => {
     const app = spawnApp({ PORT: 'eighty', DATA_DIR: mkdtempSync(join(tmpdir(), 'mend-cfg-')) });
     expect(await app.exited).toBe(78);
-    expect(app.output().trim()).toBe('Invalid configuration: PORT must be a whole number (got "eighty")');
+    expect(app.output().trim()).toBe(
+      'Invalid configuration: PORT must be a whole number (got "eighty")',
+    );
   });
 
   it('says clearly when the database is unreachable, and exits instead of looping', async () => {
     const port = await freePort();
-    const app = spawnApp({ DATABASE_URL: `postgres://mend:pw@127.0.0.1:${port}/mend`, ENCRYPTION_KEY: key, DATA_DIR: mkdtempSync(join(tmpdir(), 'mend-db-')) });
+    const app = spawnApp({
+      DATABASE_URL: `postgres://mend:pw@127.0.0.1:${port}/mend`,
+      ENCRYPTION_KEY: key,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'mend-db-')),
+    });
     expect(await app.exited).toBe(1);
     expect(app.output()).toMatch(/Could not prepare the database: .*ECONNREFUSED/);
     expect(app.output()).not.toMatch(/pw@/);
@@ -44,7 +63,13 @@ describe('The app process (what npm start runs)', () => {
     const db = await createTestDatabase();
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'mend-run-'));
-    const app = spawnApp({ DATABASE_URL: db.url, PORT: String(port), ENCRYPTION_KEY: key, DATA_DIR: dataDir, COACH_EMAIL: 'owner@example.test' });
+    const app = spawnApp({
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      ENCRYPTION_KEY: key,
+      DATA_DIR: dataDir,
+      COACH_EMAIL: 'owner@example.test',
+    });
     try {
       await app.waitFor(/Mend is running/);
       // A generated coach password goes to a file only its owner can read, never to the log.
@@ -53,18 +78,27 @@ describe('The app process (what npm start runs)', () => {
       const password = readFileSync(file, 'utf8').split('\n')[1];
       expect(password.length).toBeGreaterThanOrEqual(16);
       const base = `http://127.0.0.1:${port}`;
-      const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@example.test', password }) });
+      const login = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'owner@example.test', password }),
+      });
       expect(login.status).toBe(200);
       const { token } = (await login.json()) as { token: string };
       await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
       await fetch(`${base}/password-reset?token=url-secret-123`);
-      await fetch(`${base}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-abc-1' }, body: JSON.stringify({ email: 'p@example.com', password: 'body-secret-456', name: 'P' }) });
+      await fetch(`${base}/api/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-abc-1' },
+        body: JSON.stringify({ email: 'p@example.com', password: 'body-secret-456', name: 'P' }),
+      });
       await new Promise((r) => setTimeout(r, 300));
       app.child.kill('SIGTERM');
       expect(await app.exited).toBe(0);
       const log = app.output();
       expect(log).toMatch(/"reqId":"req-abc-1"|"id":"req-abc-1"/);
-      for (const secret of [password, token, 'url-secret-123', 'body-secret-456']) expect(log).not.toContain(secret);
+      for (const secret of [password, token, 'url-secret-123', 'body-secret-456'])
+        expect(log).not.toContain(secret);
       expect(log).toMatch(/stopped cleanly/);
     } finally {
       if (app.child.exitCode === null) app.child.kill('SIGKILL');
@@ -94,7 +128,11 @@ describe('The app process (what npm start runs)', () => {
     try {
       await second.waitFor(/Mend is running/, 60_000);
       expect(second.output()).not.toMatch(/applied \d+ migration/);
-      const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'coach@mend.local', password: 'a-coach-password' }) });
+      const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'coach@mend.local', password: 'a-coach-password' }),
+      });
       expect(login.status).toBe(200);
       second.child.kill('SIGINT');
       expect(await second.exited).toBe(0);
@@ -110,7 +148,9 @@ describe('The app process (what npm start runs)', () => {
     const checkout = makeCheckout(parent);
     const requested = join(checkout, '.data', 'postgres');
     // As root, PostgreSQL runs as its own user, who can't enter the 0700 folder: the data goes to a folder of its own.
-    const expectedCluster = asRoot ? join(systemHomeFor(requested), 'cluster') : join(requested, 'cluster');
+    const expectedCluster = asRoot
+      ? join(systemHomeFor(requested), 'cluster')
+      : join(requested, 'cluster');
     const port = await freePort();
     const env = { PORT: String(port), COACH_PASSWORD: 'a-coach-password' }; // no DATA_DIR: the default, ./.data
     try {
@@ -131,7 +171,11 @@ describe('The app process (what npm start runs)', () => {
       try {
         await second.waitFor(/Mend is running/, 120_000);
         expect(second.output()).not.toMatch(/applied \d+ migration/);
-        const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'coach@mend.local', password: 'a-coach-password' }) });
+        const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'coach@mend.local', password: 'a-coach-password' }),
+        });
         expect(login.status).toBe(200);
         second.child.kill('SIGTERM');
         expect(await second.exited).toBe(0);
@@ -141,7 +185,8 @@ describe('The app process (what npm start runs)', () => {
       expect(postgresUnder(expectedCluster)).toEqual([]);
     } finally {
       rmSync(parent, { recursive: true, force: true });
-      if (asRoot && dirname(expectedCluster).startsWith(`${SYSTEM_DIR}/`)) rmSync(dirname(expectedCluster), { recursive: true, force: true });
+      if (asRoot && dirname(expectedCluster).startsWith(`${SYSTEM_DIR}/`))
+        rmSync(dirname(expectedCluster), { recursive: true, force: true });
     }
   });
 
@@ -150,7 +195,10 @@ describe('The app process (what npm start runs)', () => {
       const dir = process.env.MEND_TEST_PG_DIR!; // the running cluster of this test run
       const app = spawnApp({ PORT: String(await freePort()), DATA_DIR: dirname(dir) });
       expect(await app.exited).toBe(1);
-      expectOneSentence(app.output(), /^Another PostgreSQL \(probably another Mend\) is already using .*: stop it first, or set DATA_DIR to another folder\.$/);
+      expectOneSentence(
+        app.output(),
+        /^Another PostgreSQL \(probably another Mend\) is already using .*: stop it first, or set DATA_DIR to another folder\.$/,
+      );
     });
 
     it('when the data folder was made by another PostgreSQL major version', async () => {
@@ -165,11 +213,17 @@ describe('The app process (what npm start runs)', () => {
       writeFileSync(join(dataDir, 'postgres', 'password'), 'x'.repeat(24), { mode: 0o600 });
       if (asRoot) {
         const id = (flag: string) => Number(execSync(`id ${flag} postgres`).toString());
-        for (const path of [cluster, join(cluster, 'PG_VERSION'), join(cluster, 'postgresql.conf')]) chownSync(path, id('-u'), id('-g'));
+        for (const path of [cluster, join(cluster, 'PG_VERSION'), join(cluster, 'postgresql.conf')])
+          chownSync(path, id('-u'), id('-g'));
       }
       const app = spawnApp({ PORT: String(await freePort()), DATA_DIR: dataDir });
       expect(await app.exited).toBe(1);
-      expectOneSentence(app.output(), new RegExp(`^The data in ${cluster} was made by PostgreSQL 16 and this Mend runs PostgreSQL \\d+: move that folder aside`));
+      expectOneSentence(
+        app.output(),
+        new RegExp(
+          `^The data in ${cluster} was made by PostgreSQL 16 and this Mend runs PostgreSQL \\d+: move that folder aside`,
+        ),
+      );
       rmSync(dataDir, { recursive: true, force: true });
     });
 
@@ -190,14 +244,22 @@ describe('The app process (what npm start runs)', () => {
       execSync(`umount ${tinyDisk}`);
       rmSync(tinyDisk, { recursive: true, force: true });
     });
-    (tinyDisk ? it : it.skip)('when the disk is full (a 3 MB file system; needs root and mount)', async () => {
-      const dataDir = join(tinyDisk!, 'data');
-      const app = spawnApp({ PORT: String(await freePort()), DATA_DIR: dataDir });
-      expect(await app.exited).toBe(1);
-      expectOneSentence(app.output(), new RegExp(`^The disk holding ${dataDir}/postgres/cluster is full: free some space .* and start Mend again\\.$`));
-      // No half-made cluster is left to be mistaken for a made one on the next start.
-      expect(existsSync(join(dataDir, 'postgres', 'cluster', 'PG_VERSION'))).toBe(false);
-    });
+    (tinyDisk ? it : it.skip)(
+      'when the disk is full (a 3 MB file system; needs root and mount)',
+      async () => {
+        const dataDir = join(tinyDisk!, 'data');
+        const app = spawnApp({ PORT: String(await freePort()), DATA_DIR: dataDir });
+        expect(await app.exited).toBe(1);
+        expectOneSentence(
+          app.output(),
+          new RegExp(
+            `^The disk holding ${dataDir}/postgres/cluster is full: free some space .* and start Mend again\\.$`,
+          ),
+        );
+        // No half-made cluster is left to be mistaken for a made one on the next start.
+        expect(existsSync(join(dataDir, 'postgres', 'cluster', 'PG_VERSION'))).toBe(false);
+      },
+    );
 
     it('when the HTTP port is taken (before any PostgreSQL starts)', async () => {
       const port = await freePort();
@@ -207,7 +269,12 @@ describe('The app process (what npm start runs)', () => {
       try {
         const app = spawnApp({ PORT: String(port), DATA_DIR: dataDir });
         expect(await app.exited).toBe(1);
-        expectOneSentence(app.output(), new RegExp(`^Port ${port} is already in use \\(another Mend\\?\\): stop that program, or set PORT to a free port\\.$`));
+        expectOneSentence(
+          app.output(),
+          new RegExp(
+            `^Port ${port} is already in use \\(another Mend\\?\\): stop that program, or set PORT to a free port\\.$`,
+          ),
+        );
         expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
       } finally {
         holder.close();

@@ -20,11 +20,21 @@ describe('Migration: post covers', () => {
                 ('Plain', 'plain', 'No cover.', NULL, NULL, 'draft', NULL, 1)`,
       );
       await migration.up(runner);
-      const rows = await ds.query(`SELECT slug, body, rendered_with, cover_image_id, cover_alt FROM posts ORDER BY slug`);
-      expect(rows[0]).toEqual({ slug: 'old', body: '![Two \\[bright\\] cups \\\\ of tea](<https://cdn.example/a b)c.jpg>)\n\nFirst line.', rendered_with: 0, cover_image_id: null, cover_alt: null });
+      const rows = await ds.query(
+        `SELECT slug, body, rendered_with, cover_image_id, cover_alt FROM posts ORDER BY slug`,
+      );
+      expect(rows[0]).toEqual({
+        slug: 'old',
+        body: '![Two \\[bright\\] cups \\\\ of tea](<https://cdn.example/a b)c.jpg>)\n\nFirst line.',
+        rendered_with: 0,
+        cover_image_id: null,
+        cover_alt: null,
+      });
       expect(rows[1]).toMatchObject({ slug: 'plain', body: 'No cover.', rendered_with: 1 });
       // The Markdown renders to the same picture with the same description.
-      expect(renderMarkdown(rows[0].body)).toContain('<img src="https://cdn.example/a%20b)c.jpg" alt="Two [bright] cups \\ of tea" />');
+      expect(renderMarkdown(rows[0].body)).toContain(
+        '<img src="https://cdn.example/a%20b)c.jpg" alt="Two [bright] cups \\ of tea" />',
+      );
     } finally {
       await runner.release();
       await ds.destroy();

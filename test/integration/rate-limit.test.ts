@@ -7,7 +7,12 @@ describe('Rate limits kept in PostgreSQL', () => {
   let b: TestApp;
   beforeAll(async () => {
     a = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '5' }, workers: false });
-    b = await startTestApp({ databaseUrl: a.databaseUrl, env: { RATE_LIMIT_PER_MINUTE: '5' }, workers: false, seed: false });
+    b = await startTestApp({
+      databaseUrl: a.databaseUrl,
+      env: { RATE_LIMIT_PER_MINUTE: '5' },
+      workers: false,
+      seed: false,
+    });
   });
   afterAll(async () => {
     await b?.close();
@@ -18,10 +23,16 @@ describe('Rate limits kept in PostgreSQL', () => {
     await awayFromWindowEdge(60_000);
     const limitA = a.app.get(RateLimitService);
     const limitB = b.app.get(RateLimitService);
-    await Promise.all([limitA.consume('signup', '10.0.0.1'), limitA.consume('signup', '10.0.0.1'), limitB.consume('signup', '10.0.0.1')]);
+    await Promise.all([
+      limitA.consume('signup', '10.0.0.1'),
+      limitA.consume('signup', '10.0.0.1'),
+      limitB.consume('signup', '10.0.0.1'),
+    ]);
     await limitB.consume('signup', '10.0.0.1');
     await limitA.consume('signup', '10.0.0.1');
-    await expect(limitB.consume('signup', '10.0.0.1')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(limitB.consume('signup', '10.0.0.1')).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+    });
     await expect(limitA.consume('signup', '10.0.0.2')).resolves.toBeUndefined();
   });
 
@@ -29,7 +40,10 @@ describe('Rate limits kept in PostgreSQL', () => {
     await awayFromWindowEdge(60_000);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await (i % 2 ? a : b).http().post('/api/auth/signup').send({ email: `p${i}@example.com`, password: 'long-enough-pw', name: 'P' });
+      const res = await (i % 2 ? a : b)
+        .http()
+        .post('/api/auth/signup')
+        .send({ email: `p${i}@example.com`, password: 'long-enough-pw', name: 'P' });
       statuses.push(res.status);
     }
     expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(5);

@@ -18,7 +18,11 @@ jest.setTimeout(240_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SUBSCRIBERS = 400;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 90_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 90_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -48,17 +52,28 @@ describe('Restarts and crashes (the real process)', () => {
     a.child.kill(signal);
     await a.exited;
   }
-  async function api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function api(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await fetch(base + path, {
       method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
   async function coachToken(): Promise<string> {
-    const res = await api('POST', '/api/auth/login', { email: 'coach@example.test', password: 'a-coach-password' });
+    const res = await api('POST', '/api/auth/login', {
+      email: 'coach@example.test',
+      password: 'a-coach-password',
+    });
     expect(res.status).toBe(200);
     return res.body.token as string;
   }
@@ -100,9 +115,23 @@ describe('Restarts and crashes (the real process)', () => {
     mail.acceptDelayMs = 100;
     await start();
     const token = await coachToken();
-    const post = await api('POST', '/api/posts', { title: 'A Letter Worth Keeping', body: 'To every reader.' }, token);
+    const post = await api(
+      'POST',
+      '/api/posts',
+      { title: 'A Letter Worth Keeping', body: 'To every reader.' },
+      token,
+    );
     expect(post.status).toBe(201);
-    expect((await api('POST', `/api/posts/${String(post.body.id)}/publish`, { notifySubscribers: true }, token)).status).toBe(200);
+    expect(
+      (
+        await api(
+          'POST',
+          `/api/posts/${String(post.body.id)}/publish`,
+          { notifySubscribers: true },
+          token,
+        )
+      ).status,
+    ).toBe(200);
     const letters = () => mail.mails.filter((m) => m.subject === 'A Letter Worth Keeping');
 
     await until('the newsletter halfway', () => letters().length >= SUBSCRIBERS / 2);
@@ -112,20 +141,34 @@ describe('Restarts and crashes (the real process)', () => {
 
     // What the dead process had claimed but not recorded: the only mail that may arrive twice.
     const [{ in_flight: inFlight }] = (
-      await sql.query(`SELECT count(*)::int AS in_flight FROM mail_outbox WHERE kind = 'newsletter_post' AND status = 'pending' AND claimed_by IS NOT NULL`)
+      await sql.query(
+        `SELECT count(*)::int AS in_flight FROM mail_outbox WHERE kind = 'newsletter_post' AND status = 'pending' AND claimed_by IS NOT NULL`,
+      )
     ).rows as { in_flight: number }[];
     expect(inFlight).toBeGreaterThan(0); // the kill really caught sends in flight
     expect(inFlight).toBeLessThanOrEqual(MAIL_CONCURRENCY);
     // Nothing is marked sent that the server did not receive.
-    const sentRows = (await sql.query(`SELECT to_address FROM mail_outbox WHERE kind = 'newsletter_post' AND status = 'sent'`)).rows as { to_address: string }[];
+    const sentRows = (
+      await sql.query(
+        `SELECT to_address FROM mail_outbox WHERE kind = 'newsletter_post' AND status = 'sent'`,
+      )
+    ).rows as { to_address: string }[];
     const received = new Set(letters().map((m) => m.to[0]));
     for (const r of sentRows) expect(received.has(r.to_address)).toBe(true);
 
     mail.acceptDelayMs = 0;
     await start();
-    await until('every subscriber', () => new Set(letters().map((m) => m.to[0])).size >= SUBSCRIBERS, 120_000);
+    await until(
+      'every subscriber',
+      () => new Set(letters().map((m) => m.to[0])).size >= SUBSCRIBERS,
+      120_000,
+    );
     await until('every outbox row recorded', async () => {
-      const rows = (await sql.query(`SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*)::int AS total FROM mail_outbox WHERE kind = 'newsletter_post'`)).rows as { sent: number; total: number }[];
+      const rows = (
+        await sql.query(
+          `SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, count(*)::int AS total FROM mail_outbox WHERE kind = 'newsletter_post'`,
+        )
+      ).rows as { sent: number; total: number }[];
       return rows[0].sent === SUBSCRIBERS && rows[0].total === SUBSCRIBERS;
     });
     await sleep(500); // a repeat, if any, would have arrived by now
@@ -135,16 +178,59 @@ describe('Restarts and crashes (the real process)', () => {
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     // A repeated mail carries the same Message-ID as the first copy.
     const idsByReader = new Map<string, Set<string>>();
-    for (const m of all) idsByReader.set(m.to[0], (idsByReader.get(m.to[0]) ?? new Set()).add(String(m.headers.get('message-id'))));
+    for (const m of all)
+      idsByReader.set(
+        m.to[0],
+        (idsByReader.get(m.to[0]) ?? new Set()).add(String(m.headers.get('message-id'))),
+      );
     expect([...idsByReader.values()].every((ids) => ids.size === 1)).toBe(true);
   });
 
   it('holds pending across a crash and restart still expire: the slot is free on time, and the sweep marks them', async () => {
     const token = await coachToken();
-    expect((await api('PUT', '/api/availability', { timeZone: 'UTC', weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })), overrides: [] }, token)).status).toBe(200);
-    expect((await api('POST', '/api/session-types', { name: 'Held', slug: 'held', durationMinutes: 60, price: 0, currency: 'usd', minimumNoticeMinutes: 0, bookingWindowDays: 365 }, token)).status).toBe(201);
-    const [type] = (await sql.query(`SELECT id, coach_id FROM session_types WHERE slug = 'held'`)).rows as { id: string; coach_id: string }[];
-    const [client] = (await sql.query(`INSERT INTO users (email, name, role) VALUES ('holder@example.com', 'Holder', 'client') RETURNING id`)).rows as { id: string }[];
+    expect(
+      (
+        await api(
+          'PUT',
+          '/api/availability',
+          {
+            timeZone: 'UTC',
+            weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+              weekday,
+              start: '00:00',
+              end: '24:00',
+            })),
+            overrides: [],
+          },
+          token,
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api(
+          'POST',
+          '/api/session-types',
+          {
+            name: 'Held',
+            slug: 'held',
+            durationMinutes: 60,
+            price: 0,
+            currency: 'usd',
+            minimumNoticeMinutes: 0,
+            bookingWindowDays: 365,
+          },
+          token,
+        )
+      ).status,
+    ).toBe(201);
+    const [type] = (await sql.query(`SELECT id, coach_id FROM session_types WHERE slug = 'held'`))
+      .rows as { id: string; coach_id: string }[];
+    const [client] = (
+      await sql.query(
+        `INSERT INTO users (email, name, role) VALUES ('holder@example.com', 'Holder', 'client') RETURNING id`,
+      )
+    ).rows as { id: string }[];
     const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     const hold = async (hour: string) =>
       (
@@ -158,17 +244,45 @@ describe('Restarts and crashes (the real process)', () => {
       )[0].id;
     const slotHold = await hold('10');
     const sweptHold = await hold('14');
-    const status = async (id: string) => ((await sql.query(`SELECT status FROM bookings WHERE id = $1`, [id])).rows as { status: string }[])[0].status;
+    const status = async (id: string) =>
+      (
+        (await sql.query(`SELECT status FROM bookings WHERE id = $1`, [id])).rows as {
+          status: string;
+        }[]
+      )[0].status;
 
     // While the hold stands, its slot is taken.
-    const early = await api('POST', '/api/bookings', { sessionType: 'held', start: `${day}T10:00:00Z`, name: 'Early', email: 'early@example.com', timeZone: 'UTC' });
+    const early = await api('POST', '/api/bookings', {
+      sessionType: 'held',
+      start: `${day}T10:00:00Z`,
+      name: 'Early',
+      email: 'early@example.com',
+      timeZone: 'UTC',
+    });
     expect(early.status).toBe(409);
 
     await kill('SIGKILL');
-    await until('the holds to pass their time', async () => ((await sql.query(`SELECT now() > max(hold_expires_at) AS past FROM bookings WHERE status = 'pending_payment'`)).rows as { past: boolean }[])[0].past, 30_000);
+    await until(
+      'the holds to pass their time',
+      async () =>
+        (
+          (
+            await sql.query(
+              `SELECT now() > max(hold_expires_at) AS past FROM bookings WHERE status = 'pending_payment'`,
+            )
+          ).rows as { past: boolean }[]
+        )[0].past,
+      30_000,
+    );
     await start();
     // On time: the moment a hold has expired, its slot can be booked (the booking releases it)…
-    const later = await api('POST', '/api/bookings', { sessionType: 'held', start: `${day}T10:00:00Z`, name: 'Later', email: 'later@example.com', timeZone: 'UTC' });
+    const later = await api('POST', '/api/bookings', {
+      sessionType: 'held',
+      start: `${day}T10:00:00Z`,
+      name: 'Later',
+      email: 'later@example.com',
+      timeZone: 'UTC',
+    });
     expect(later.status).toBe(201);
     expect(await status(slotHold)).toBe('expired');
     // …and the per-minute sweep marks the other one, with no request needed.

@@ -49,8 +49,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  if (!keysByDatabase.has(databaseUrl)) keysByDatabase.set(databaseUrl, config.encryptionKey.toString('base64'));
-  const app = await createApp(config, { databaseUrl, workers: options.workers ?? true, poolSize: 10 });
+  if (!keysByDatabase.has(databaseUrl))
+    keysByDatabase.set(databaseUrl, config.encryptionKey.toString('base64'));
+  const app = await createApp(config, {
+    databaseUrl,
+    workers: options.workers ?? true,
+    poolSize: 10,
+  });
   if (options.seed !== false) {
     await app.get(SeedService).run();
   }
@@ -79,18 +84,32 @@ export async function loginAs(t: TestApp, email: string, password: string): Prom
   return (res.body as { token: string }).token;
 }
 
-export async function signup(t: TestApp, email: string, name = 'Test Person', password = 'a-long-password'): Promise<string> {
+export async function signup(
+  t: TestApp,
+  email: string,
+  name = 'Test Person',
+  password = 'a-long-password',
+): Promise<string> {
   const res = await t.http().post('/api/auth/signup').send({ email, password, name }).expect(201);
   return (res.body as { token: string }).token;
 }
 
 /** Loads a page (as `session`, if given) and returns the cookie header and CSRF token its forms use. */
-export async function pageForm(t: TestApp, path: string, session?: string): Promise<{ cookie: string; csrf: string }> {
+export async function pageForm(
+  t: TestApp,
+  path: string,
+  session?: string,
+): Promise<{ cookie: string; csrf: string }> {
   const req = t.http().get(path);
   if (session) req.set('cookie', `mend_session=${session}`);
   const res = await req.expect(200);
   // A shared public page (anonymous, see src/public-cache) carries an empty token: its forms need none.
   const csrf = /name="_csrf" value="([^"]*)"/.exec(res.text)![1];
-  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]);
-  return { cookie: [...setCookie, ...(session ? [`mend_session=${session}`] : [])].join('; '), csrf };
+  const setCookie = ([] as string[])
+    .concat(res.headers['set-cookie'] ?? [])
+    .map((c) => c.split(';')[0]);
+  return {
+    cookie: [...setCookie, ...(session ? [`mend_session=${session}`] : [])].join('; '),
+    csrf,
+  };
 }

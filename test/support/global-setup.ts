@@ -51,6 +51,9 @@ export default async function globalSetup(): Promise<void> {
   await boss.stop({ graceful: false, wait: true });
   const admin = new Client({ connectionString: `${base}/postgres` });
   await admin.connect();
-  await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [TEMPLATE_DB]);
+  await admin.query(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+    [TEMPLATE_DB],
+  );
   await admin.end();
 }

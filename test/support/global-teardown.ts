@@ -1,4 +1,6 @@
-const g = globalThis as typeof globalThis & { __mendPg?: { stop: () => Promise<void>; refs: number } };
+const g = globalThis as typeof globalThis & {
+  __mendPg?: { stop: () => Promise<void>; refs: number };
+};
 
 export default async function globalTeardown(): Promise<void> {
   const holder = g.__mendPg;

@@ -41,13 +41,21 @@ export class MailCatcher {
           const raw = Buffer.concat(chunks).toString('utf8');
           simpleParser(raw)
             .then((parsed) => {
-              const to = parsed.to ? (Array.isArray(parsed.to) ? parsed.to : [parsed.to]).flatMap((a) => a.value.map((v) => v.address ?? '')) : [];
+              const to = parsed.to
+                ? (Array.isArray(parsed.to) ? parsed.to : [parsed.to]).flatMap((a) =>
+                    a.value.map((v) => v.address ?? ''),
+                  )
+                : [];
               this.mails.push({
                 to,
                 subject: parsed.subject ?? '',
                 text: parsed.text ?? '',
                 headers: parsed.headers,
-                attachments: parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content.toString('utf8') })),
+                attachments: parsed.attachments.map((a) => ({
+                  filename: a.filename,
+                  contentType: a.contentType,
+                  content: a.content.toString('utf8'),
+                })),
                 raw,
               });
               const w = this.waiters;
@@ -72,7 +80,10 @@ export class MailCatcher {
       const found = this.mails.find(predicate);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`No matching mail within ${timeoutMs} ms; got: ${this.mails.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ') || 'none'}`);
+      if (left <= 0)
+        throw new Error(
+          `No matching mail within ${timeoutMs} ms; got: ${this.mails.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ') || 'none'}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 250));
         this.waiters.push(() => {
@@ -96,7 +107,9 @@ export class MailCatcher {
 
 /** Pulls the first URL under `path` out of a mail's text. */
 export function linkIn(mail: CaughtMail, path: string): string {
-  const m = new RegExp(`https?://[^\\s]*${path.replace(/[/?]/g, (c) => '\\' + c)}[^\\s]*`).exec(mail.text);
+  const m = new RegExp(`https?://[^\\s]*${path.replace(/[/?]/g, (c) => '\\' + c)}[^\\s]*`).exec(
+    mail.text,
+  );
   if (!m) throw new Error(`No ${path} link in mail "${mail.subject}"`);
   return m[0];
 }

@@ -4,6 +4,9 @@ export const TEMPLATE_DB = 'mend_template';
 
 export function adminUrl(database = 'postgres'): string {
   const base = process.env.MEND_TEST_PG_BASE;
-  if (!base) throw new Error('MEND_TEST_PG_BASE is not set: run tests through Jest (globalSetup starts PostgreSQL)');
+  if (!base)
+    throw new Error(
+      'MEND_TEST_PG_BASE is not set: run tests through Jest (globalSetup starts PostgreSQL)',
+    );
   return `${base}/${database}`;
 }

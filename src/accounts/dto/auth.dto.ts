@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsEmail,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { IsTimeZone } from '../../common/time-zone';
 
 /** No control characters (line breaks, NUL…) in names: they end up in mail subjects and calendar files. */
@@ -26,7 +34,11 @@ export class SignupDto {
   @Matches(PLAIN_LINE, { message: 'name must be one line of text' })
   name: string;
 
-  @ApiPropertyOptional({ example: 'Sam', maxLength: PREFERRED_NAME_MAX, description: 'What you like to be called (pages and mail use it)' })
+  @ApiPropertyOptional({
+    example: 'Sam',
+    maxLength: PREFERRED_NAME_MAX,
+    description: 'What you like to be called (pages and mail use it)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(PREFERRED_NAME_MAX)
@@ -53,14 +65,24 @@ export class UpdateProfileDto {
   @Matches(PLAIN_LINE, { message: 'name must be one line of text' })
   name?: string;
 
-  @ApiPropertyOptional({ example: 'Sam', nullable: true, type: String, maxLength: PREFERRED_NAME_MAX })
+  @ApiPropertyOptional({
+    example: 'Sam',
+    nullable: true,
+    type: String,
+    maxLength: PREFERRED_NAME_MAX,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(PREFERRED_NAME_MAX)
   @Matches(PLAIN_LINE, { message: 'preferredName must be one line of text' })
   preferredName?: string | null;
 
-  @ApiPropertyOptional({ example: 'she/her', nullable: true, type: String, maxLength: PRONOUNS_MAX })
+  @ApiPropertyOptional({
+    example: 'she/her',
+    nullable: true,
+    type: String,
+    maxLength: PRONOUNS_MAX,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(PRONOUNS_MAX)
@@ -113,7 +135,8 @@ export class UserDto {
   @ApiProperty() id: string;
   @ApiProperty() email: string;
   @ApiProperty() name: string;
-  @ApiProperty({ nullable: true, type: String, description: 'What the person likes to be called' }) preferredName: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'What the person likes to be called' })
+  preferredName: string | null;
   @ApiProperty({ nullable: true, type: String }) pronouns: string | null;
   @ApiProperty({ nullable: true, type: String }) timeZone: string | null;
   @ApiProperty({ enum: ['coach', 'client'] }) role: 'coach' | 'client';

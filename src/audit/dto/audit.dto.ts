@@ -19,7 +19,12 @@ export class AuditQueryDto {
 }
 
 export class AuditActorDto {
-  @ApiProperty({ nullable: true, type: String, description: 'The user id; null for Mend itself (a background job)' }) id: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The user id; null for Mend itself (a background job)',
+  })
+  id: string | null;
   @ApiProperty({ enum: ['coach', 'client', 'system'] }) role: string;
 }
 

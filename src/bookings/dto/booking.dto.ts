@@ -39,7 +39,11 @@ export class CreateBookingDto {
   @IsTimeZone()
   timeZone: string;
 
-  @ApiPropertyOptional({ maxLength: 80, description: 'What the client likes to be called (kept for a new client; an account holder sets theirs on the account page)' })
+  @ApiPropertyOptional({
+    maxLength: 80,
+    description:
+      'What the client likes to be called (kept for a new client; an account holder sets theirs on the account page)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(80)
@@ -60,7 +64,8 @@ export class CreateBookingDto {
   notes?: string;
 
   @ApiPropertyOptional({
-    description: 'answers to the session type’s intake questions, by question id (≤ 2 000 chars each; checkbox: true/false)',
+    description:
+      'answers to the session type’s intake questions, by question id (≤ 2 000 chars each; checkbox: true/false)',
     type: 'object',
     additionalProperties: { oneOf: [{ type: 'string' }, { type: 'boolean' }] },
   })
@@ -134,7 +139,11 @@ export class BookingOutDto {
   @ApiProperty({ description: 'slug' }) sessionType: string;
   @ApiProperty() sessionTypeName: string;
   @ApiProperty() name: string;
-  @ApiPropertyOptional({ description: 'In the coach’s lists: how the client likes to be addressed (preferred name, else name)' }) displayName?: string;
+  @ApiPropertyOptional({
+    description:
+      'In the coach’s lists: how the client likes to be addressed (preferred name, else name)',
+  })
+  displayName?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) pronouns?: string | null;
   @ApiProperty() email: string;
   @ApiProperty() timeZone: string;
@@ -144,10 +153,18 @@ export class BookingOutDto {
   @ApiPropertyOptional({ nullable: true, type: String }) holdExpiresAt?: string | null;
   @ApiPropertyOptional() manageUrl?: string;
   @ApiPropertyOptional() checkoutUrl?: string;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'the video link (the booking’s own room, or the coach’s fixed link); never public' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'the video link (the booking’s own room, or the coach’s fixed link); never public',
+  })
   meetingUrl?: string | null;
   @ApiPropertyOptional({ nullable: true, type: MeetingOutDto }) meeting?: MeetingOutDto | null;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'answers to the intake questions' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'answers to the intake questions',
+  })
   intake?: Record<string, string>;
 }
 

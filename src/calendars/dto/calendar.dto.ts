@@ -10,7 +10,8 @@ export class CreateCalendarDto {
 
   @ApiProperty({
     example: 'https://calendar.google.com/calendar/ical/…/private-…/basic.ics',
-    description: 'the secret iCal address (http, https or webcal); never shown again, only its host',
+    description:
+      'the secret iCal address (http, https or webcal); never shown again, only its host',
   })
   @IsString()
   @MinLength(8)
@@ -23,7 +24,11 @@ export class CalendarOutDto {
   @ApiProperty() name: string;
   @ApiProperty({ description: "the feed URL's host (the URL itself is a secret)" }) host: string;
   @ApiProperty({ nullable: true, type: String }) lastSyncedAt: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'why the last sync failed, in plain words' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'why the last sync failed, in plain words',
+  })
   lastError: string | null;
   @ApiProperty() eventCount: number;
 }

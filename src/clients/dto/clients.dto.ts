@@ -20,11 +20,14 @@ export class DeleteAccountDto {
 export class ClientSummaryDto {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ nullable: true, type: String, description: 'What the client likes to be called' }) preferredName: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'What the client likes to be called' })
+  preferredName: string | null;
   @ApiProperty({ nullable: true, type: String }) pronouns: string | null;
-  @ApiProperty({ description: 'How to address them: the preferred name, else the name' }) displayName: string;
+  @ApiProperty({ description: 'How to address them: the preferred name, else the name' })
+  displayName: string;
   @ApiProperty() email: string;
-  @ApiProperty({ description: 'false for a client known only from a guest booking' }) hasAccount: boolean;
+  @ApiProperty({ description: 'false for a client known only from a guest booking' })
+  hasAccount: boolean;
   @ApiProperty() createdAt: string;
 }
 
@@ -35,7 +38,10 @@ export class ClientProfileDto extends ClientSummaryDto {
 export class IntakeAnswersDto {
   @ApiProperty() bookingId: string;
   @ApiProperty() start: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) answers: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) answers: Record<
+    string,
+    string
+  >;
 }
 
 export class ClientBookingDto {
@@ -66,7 +72,8 @@ export class ClientDetailDto {
   @ApiProperty({ type: [IntakeAnswersDto] }) intake: IntakeAnswersDto[];
   @ApiProperty({ type: [ClientBookingDto] }) bookings: ClientBookingDto[];
   @ApiProperty({ type: [ClientPaymentDto] }) payments: ClientPaymentDto[];
-  @ApiProperty({ type: () => ClientEnrollmentDto, nullable: true }) enrollment: ClientEnrollmentDto | null;
+  @ApiProperty({ type: () => ClientEnrollmentDto, nullable: true })
+  enrollment: ClientEnrollmentDto | null;
 }
 
 export class ClientNoteInDto {
@@ -88,6 +95,10 @@ export class ClientEnrollmentDto {
   @ApiProperty() status: string;
   @ApiProperty() shareProgress: boolean;
   @ApiProperty({ nullable: true, type: String }) activatedAt: string | null;
-  @ApiProperty({ nullable: true, description: 'null unless the member shares progress', type: Object })
+  @ApiProperty({
+    nullable: true,
+    description: 'null unless the member shares progress',
+    type: Object,
+  })
   progress: { completed: number; total: number } | null;
 }

@@ -40,7 +40,9 @@ export class EncryptionService implements OnModuleInit {
     private readonly dataSource: DataSource,
   ) {
     this.keyId = keyIdOf(config.encryptionKey);
-    this.keys = new Map([...config.previousEncryptionKeys, config.encryptionKey].map((k) => [keyIdOf(k), k]));
+    this.keys = new Map(
+      [...config.previousEncryptionKeys, config.encryptionKey].map((k) => [keyIdOf(k), k]),
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -53,7 +55,8 @@ export class EncryptionService implements OnModuleInit {
 
   decrypt(value: Encrypted, context: string): string {
     const key = this.keys.get(value.keyId);
-    if (!key) throw new DecryptionError(`encrypted under key ${value.keyId}, which is not configured`);
+    if (!key)
+      throw new DecryptionError(`encrypted under key ${value.keyId}, which is not configured`);
     return decrypt(key, value, context);
   }
 
@@ -79,11 +82,14 @@ export class EncryptionService implements OnModuleInit {
    */
   async verifyKey(): Promise<void> {
     await this.writeCheck(true);
-    const rows: CheckRow[] = await this.dataSource.query(`SELECT key_id, nonce, ciphertext FROM encryption_key_checks`);
+    const rows: CheckRow[] = await this.dataSource.query(
+      `SELECT key_id, nonce, ciphertext FROM encryption_key_checks`,
+    );
     const current = rows.find((r) => r.key_id === this.keyId);
     if (current) return this.verifyRow(current);
     const previous = rows.find((r) => r.key_id !== this.keyId && this.keys.has(r.key_id));
-    if (!previous) throw new EncryptionKeyMismatchError(`this database knows no key with id ${this.keyId}`);
+    if (!previous)
+      throw new EncryptionKeyMismatchError(`this database knows no key with id ${this.keyId}`);
     this.verifyRow(previous);
     await this.writeCheck(false);
   }
@@ -100,10 +106,16 @@ export class EncryptionService implements OnModuleInit {
 
   private verifyRow(row: CheckRow): void {
     try {
-      const plain = this.decrypt({ keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext }, CHECK_CONTEXT);
+      const plain = this.decrypt(
+        { keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext },
+        CHECK_CONTEXT,
+      );
       if (plain !== CHECK_PLAINTEXT) throw new DecryptionError('unexpected check value');
     } catch (e) {
-      if (e instanceof DecryptionError) throw new EncryptionKeyMismatchError(`the stored check value for key ${row.key_id} does not decrypt`);
+      if (e instanceof DecryptionError)
+        throw new EncryptionKeyMismatchError(
+          `the stored check value for key ${row.key_id} does not decrypt`,
+        );
       throw e;
     }
   }
@@ -120,18 +132,27 @@ export class EncryptionService implements OnModuleInit {
     context: (row: Row) => string,
     batch = 200,
   ): Promise<number> {
-    const columns = ['id', 'key_id', 'nonce', 'ciphertext', ...contextColumns].map((c) => `"${c}"`).join(', ');
+    const columns = ['id', 'key_id', 'nonce', 'ciphertext', ...contextColumns]
+      .map((c) => `"${c}"`)
+      .join(', ');
     let total = 0;
     for (;;) {
       const done = await this.dataSource.transaction(async (m) => {
-        const rows: (Row & { id: string; key_id: string; nonce: Buffer; ciphertext: Buffer })[] = await m.query(
-          `SELECT ${columns} FROM "${table}" WHERE key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [this.keyId, batch],
-        );
+        const rows: (Row & { id: string; key_id: string; nonce: Buffer; ciphertext: Buffer })[] =
+          await m.query(
+            `SELECT ${columns} FROM "${table}" WHERE key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
+            [this.keyId, batch],
+          );
         for (const r of rows) {
           const ctx = context(r);
-          const sealed = this.encrypt(this.decrypt({ keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext }, ctx), ctx);
-          await m.query(`UPDATE "${table}" SET key_id = $2, nonce = $3, ciphertext = $4 WHERE id = $1`, [r.id, sealed.keyId, sealed.nonce, sealed.ciphertext]);
+          const sealed = this.encrypt(
+            this.decrypt({ keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext }, ctx),
+            ctx,
+          );
+          await m.query(
+            `UPDATE "${table}" SET key_id = $2, nonce = $3, ciphertext = $4 WHERE id = $1`,
+            [r.id, sealed.keyId, sealed.nonce, sealed.ciphertext],
+          );
         }
         return rows.length;
       });

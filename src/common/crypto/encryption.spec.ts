@@ -24,11 +24,15 @@ describe('AES-256-GCM encryption', () => {
 
   it('refuses another key, another context, and tampering', () => {
     const v = encrypt(key, 'secret', 'user-1:step-1');
-    expect(() => decrypt(randomBytes(32), { ...v, keyId: keyIdOf(randomBytes(32)) }, 'user-1:step-1')).toThrow(DecryptionError);
+    expect(() =>
+      decrypt(randomBytes(32), { ...v, keyId: keyIdOf(randomBytes(32)) }, 'user-1:step-1'),
+    ).toThrow(DecryptionError);
     expect(() => decrypt(key, v, 'user-2:step-1')).toThrow(DecryptionError);
     const tampered = Buffer.from(v.ciphertext);
     tampered[0] ^= 1;
-    expect(() => decrypt(key, { ...v, ciphertext: tampered }, 'user-1:step-1')).toThrow(DecryptionError);
+    expect(() => decrypt(key, { ...v, ciphertext: tampered }, 'user-1:step-1')).toThrow(
+      DecryptionError,
+    );
     const other = randomBytes(32);
     expect(() => decrypt(other, v, 'user-1:step-1')).toThrow(/not the configured key/);
   });

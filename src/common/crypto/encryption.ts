@@ -26,7 +26,11 @@ export class DecryptionError extends Error {
 
 /** A short, public identifier of a key (not reversible): 8 hex chars of SHA-256 over a label and the key. */
 export function keyIdOf(key: Buffer): string {
-  return createHash('sha256').update('mend-encryption-key-id:').update(key).digest('hex').slice(0, 8);
+  return createHash('sha256')
+    .update('mend-encryption-key-id:')
+    .update(key)
+    .digest('hex')
+    .slice(0, 8);
 }
 
 export function encrypt(key: Buffer, plaintext: string, context: string): Encrypted {
@@ -39,13 +43,20 @@ export function encrypt(key: Buffer, plaintext: string, context: string): Encryp
 }
 
 export function decrypt(key: Buffer, value: Encrypted, context: string): string {
-  if (value.keyId !== keyIdOf(key)) throw new DecryptionError(`encrypted under key ${value.keyId}, which is not the configured key`);
-  if (value.nonce.length !== NONCE_BYTES || value.ciphertext.length < TAG_BYTES) throw new DecryptionError('malformed encrypted value');
+  if (value.keyId !== keyIdOf(key))
+    throw new DecryptionError(
+      `encrypted under key ${value.keyId}, which is not the configured key`,
+    );
+  if (value.nonce.length !== NONCE_BYTES || value.ciphertext.length < TAG_BYTES)
+    throw new DecryptionError('malformed encrypted value');
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, value.nonce);
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(value.ciphertext.subarray(value.ciphertext.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(value.ciphertext.subarray(0, value.ciphertext.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(value.ciphertext.subarray(0, value.ciphertext.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
     throw new DecryptionError('the encrypted value failed authentication');
   }

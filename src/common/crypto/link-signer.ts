@@ -29,16 +29,22 @@ export class LinkSigner implements OnApplicationBootstrap {
       `INSERT INTO app_secrets (name, key_id, nonce, ciphertext) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,
       [NAME, fresh.keyId, fresh.nonce, fresh.ciphertext],
     );
-    const [row]: { key_id: string; nonce: Buffer; ciphertext: Buffer }[] = await this.dataSource.query(
-      `SELECT key_id, nonce, ciphertext FROM app_secrets WHERE name = $1`,
-      [NAME],
-    );
+    const [row]: { key_id: string; nonce: Buffer; ciphertext: Buffer }[] =
+      await this.dataSource.query(
+        `SELECT key_id, nonce, ciphertext FROM app_secrets WHERE name = $1`,
+        [NAME],
+      );
     this.encryption.assertKeysConfigured([row.key_id], 'app secrets');
-    const value = this.encryption.decrypt({ keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext }, context(NAME));
+    const value = this.encryption.decrypt(
+      { keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext },
+      context(NAME),
+    );
     this.secret = Buffer.from(value, 'base64');
     // After a rotation: keep the same secret, under the new key.
     if (this.encryption.isStale(row.key_id)) {
-      await this.encryption.reencryptTable<{ name: string }>('app_secrets', ['name'], (r) => context(r.name));
+      await this.encryption.reencryptTable<{ name: string }>('app_secrets', ['name'], (r) =>
+        context(r.name),
+      );
     }
   }
 

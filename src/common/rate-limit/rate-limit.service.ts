@@ -4,7 +4,14 @@ import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { rateLimited } from '../errors';
 
-export type RateLimitBucket = 'booking' | 'signup' | 'comment' | 'subscribe' | 'password-reset' | 'login-failure' | 'password-recheck';
+export type RateLimitBucket =
+  | 'booking'
+  | 'signup'
+  | 'comment'
+  | 'subscribe'
+  | 'password-reset'
+  | 'login-failure'
+  | 'password-recheck';
 
 /** An attempt taken from a window by `reserve`, to give back with `release` when it succeeded. */
 export interface RateLimitSlot {
@@ -24,7 +31,12 @@ export class RateLimitService {
   ) {}
 
   /** Counts one request of `key` in the current window; throws 429 once `limit` is passed. */
-  async consume(bucket: RateLimitBucket, key: string, limit = this.config.rateLimitPerMinute, windowSeconds = 60): Promise<void> {
+  async consume(
+    bucket: RateLimitBucket,
+    key: string,
+    limit = this.config.rateLimitPerMinute,
+    windowSeconds = 60,
+  ): Promise<void> {
     const rows: { count: number; left: number }[] = await this.dataSource.query(
       `INSERT INTO rate_limit_counters (key, window_start, count) VALUES ($1, ${WINDOW}, 1)
        ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
@@ -39,7 +51,13 @@ export class RateLimitService {
    * can never take more than `limit` between them. Throws 429 (with the seconds left in the
    * window) when none is left. The attempt stays counted unless `release`d.
    */
-  async reserve(bucket: RateLimitBucket, key: string, limit: number, windowSeconds: number, message: string): Promise<RateLimitSlot> {
+  async reserve(
+    bucket: RateLimitBucket,
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    message: string,
+  ): Promise<RateLimitSlot> {
     const rows: { window_start: Date | null; left: number }[] = await this.dataSource.query(
       `WITH taken AS (
          INSERT INTO rate_limit_counters (key, window_start, count) VALUES ($1, ${WINDOW}, 1)
@@ -63,6 +81,8 @@ export class RateLimitService {
 
   /** Drops windows that ended more than a day ago (run by a periodic job). */
   async prune(): Promise<void> {
-    await this.dataSource.query(`DELETE FROM rate_limit_counters WHERE window_start < now() - interval '1 day'`);
+    await this.dataSource.query(
+      `DELETE FROM rate_limit_counters WHERE window_start < now() - interval '1 day'`,
+    );
   }
 }

@@ -1,10 +1,26 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, Viewer } from '../../accounts/auth.decorators';
 import { User } from '../../accounts/user.entity';
 import { clientIp } from '../../common/http';
-import { CommentDto, CommentListQueryDto, CreateCommentDto, PublicCommentDto } from '../dto/comment.dto';
+import {
+  CommentDto,
+  CommentListQueryDto,
+  CreateCommentDto,
+  PublicCommentDto,
+} from '../dto/comment.dto';
 import { ApiPostParam, PostSlugPipe } from '../posts/post-ref.pipe';
 import { CommentsService } from './comments.service';
 
@@ -15,7 +31,10 @@ export class CommentsController {
 
   @Post('posts/:post/comments')
   @ApiPostParam()
-  @ApiOperation({ summary: 'Comment on a post: 202 {status:"pending"} (held for moderation); the coach’s own → 201' })
+  @ApiOperation({
+    summary:
+      'Comment on a post: 202 {status:"pending"} (held for moderation); the coach’s own → 201',
+  })
   @ApiResponse({ status: 202 })
   @ApiResponse({ status: 201, type: CommentDto })
   async create(
@@ -38,7 +57,10 @@ export class CommentsController {
   @ApiPostParam()
   @ApiOperation({ summary: 'Approved comments, oldest first' })
   @ApiResponse({ status: 200, type: [PublicCommentDto] })
-  approved(@Param('post', PostSlugPipe) slug: string, @Viewer() viewer: User | null): Promise<PublicCommentDto[]> {
+  approved(
+    @Param('post', PostSlugPipe) slug: string,
+    @Viewer() viewer: User | null,
+  ): Promise<PublicCommentDto[]> {
     return this.comments.approvedFor(slug, viewer);
   }
 

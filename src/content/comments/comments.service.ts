@@ -28,11 +28,23 @@ interface CommentRow {
 }
 
 function toPublic(r: CommentRow): PublicCommentDto {
-  return { id: r.id, name: r.author_name, body: r.body, createdAt: r.created_at.toISOString(), byCoach: r.by_coach };
+  return {
+    id: r.id,
+    name: r.author_name,
+    body: r.body,
+    createdAt: r.created_at.toISOString(),
+    byCoach: r.by_coach,
+  };
 }
 
 function toDto(r: CommentRow): CommentDto {
-  return { ...toPublic(r), status: r.status, postId: r.post_id, postSlug: r.post_slug, postTitle: r.post_title };
+  return {
+    ...toPublic(r),
+    status: r.status,
+    postId: r.post_id,
+    postSlug: r.post_slug,
+    postTitle: r.post_title,
+  };
 }
 
 const SELECT = `SELECT c.id, c.author_name, c.body, c.status, c.created_at, (u.role = 'coach') IS TRUE AS by_coach,
@@ -56,9 +68,13 @@ export class CommentsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register(DIGEST_QUEUE, async () => {
-      await this.sendDigest();
-    }, { retryLimit: 3, retryDelay: 60 });
+    this.jobs.register(
+      DIGEST_QUEUE,
+      async () => {
+        await this.sendDigest();
+      },
+      { retryLimit: 3, retryDelay: 60 },
+    );
     // Every morning (UTC): one mail listing what waits for moderation, none when nothing does.
     this.jobs.schedule(DIGEST_QUEUE, '0 7 * * *');
   }
@@ -67,7 +83,12 @@ export class CommentsService implements OnModuleInit {
    * A reader's comment waits for moderation; the coach's own is approved at once. A filled honeypot
    * gets the same answer as a real comment, and nothing is stored.
    */
-  async create(slug: string, dto: CreateCommentDto, viewer: User | null, ip: string): Promise<CommentOutcome> {
+  async create(
+    slug: string,
+    dto: CreateCommentDto,
+    viewer: User | null,
+    ip: string,
+  ): Promise<CommentOutcome> {
     await this.rateLimit.consume('comment', ip);
     const post = await this.posts.publishedId(slug, viewer);
     if (dto.website && dto.website.trim() !== '') {
@@ -95,19 +116,27 @@ export class CommentsService implements OnModuleInit {
 
   /** Approved comments of a post the caller has already loaded (the post page). */
   async approvedForPost(postId: string): Promise<PublicCommentDto[]> {
-    const rows = (await this.dataSource.query(`${SELECT} WHERE c.post_id = $1 AND c.status = 'approved' ORDER BY c.created_at, c.id LIMIT 500`, [postId])) as CommentRow[];
+    const rows = (await this.dataSource.query(
+      `${SELECT} WHERE c.post_id = $1 AND c.status = 'approved' ORDER BY c.created_at, c.id LIMIT 500`,
+      [postId],
+    )) as CommentRow[];
     return rows.map(toPublic);
   }
 
   async list(status: CommentStatus): Promise<CommentDto[]> {
     const order = status === 'pending' ? 'ASC' : 'DESC';
-    const rows = (await this.dataSource.query(`${SELECT} WHERE c.status = $1 ORDER BY c.created_at ${order}, c.id LIMIT 500`, [status])) as CommentRow[];
+    const rows = (await this.dataSource.query(
+      `${SELECT} WHERE c.status = $1 ORDER BY c.created_at ${order}, c.id LIMIT 500`,
+      [status],
+    )) as CommentRow[];
     return rows.map(toDto);
   }
 
   async moderate(id: string, status: 'approved' | 'rejected'): Promise<CommentDto> {
     if (!UUID.test(id)) throw notFound('The comment');
-    const result = await this.dataSource.getRepository(Comment).update({ id }, { status, moderatedAt: this.clock.now() });
+    const result = await this.dataSource
+      .getRepository(Comment)
+      .update({ id }, { status, moderatedAt: this.clock.now() });
     if (!result.affected) throw notFound('The comment');
     return this.one(id);
   }
@@ -126,7 +155,9 @@ export class CommentsService implements OnModuleInit {
   async sendDigest(): Promise<boolean> {
     const pending = await this.list('pending');
     if (!pending.length) return false;
-    const coach = (await this.dataSource.query(`SELECT email FROM users WHERE role = 'coach' ORDER BY created_at LIMIT 1`)) as { email: string }[];
+    const coach = (await this.dataSource.query(
+      `SELECT email FROM users WHERE role = 'coach' ORDER BY created_at LIMIT 1`,
+    )) as { email: string }[];
     if (!coach.length) return false;
     const lines = pending.slice(0, 50).map((c) => {
       const snippet = c.body.replace(/\s+/g, ' ').slice(0, 160);
@@ -153,5 +184,8 @@ export class CommentsService implements OnModuleInit {
 
 /** Plain text with tidy line breaks (CRLF → LF, at most one blank line in a row). */
 function normalizeBody(body: string): string {
-  return body.replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  return body
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

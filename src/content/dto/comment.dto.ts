@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
 
 export const COMMENT_MAX = 5000;
 
@@ -14,7 +15,10 @@ export class CreateCommentDto {
   @MaxLength(100)
   name: string;
 
-  @ApiProperty({ maxLength: COMMENT_MAX, description: 'Plain text; shown with its line breaks, never as HTML.' })
+  @ApiProperty({
+    maxLength: COMMENT_MAX,
+    description: 'Plain text; shown with its line breaks, never as HTML.',
+  })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'body is required' })
@@ -44,7 +48,8 @@ export class PublicCommentDto {
 }
 
 export class CommentDto extends PublicCommentDto {
-  @ApiProperty({ enum: ['pending', 'approved', 'rejected'] }) status: 'pending' | 'approved' | 'rejected';
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected'] }) status:
+    'pending' | 'approved' | 'rejected';
   @ApiProperty() postId: string;
   @ApiProperty() postSlug: string;
   @ApiProperty() postTitle: string;

@@ -36,7 +36,10 @@ export class FeedsController {
         categories: p.tags,
       })),
     });
-    await reply.header('content-type', 'application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);
+    await reply
+      .header('content-type', 'application/rss+xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(xml);
   }
 
   @Get('sitemap.xml')
@@ -51,6 +54,9 @@ export class FeedsController {
       { loc: `${base}/about` },
       ...posts.map((p) => ({ loc: `${base}/blog/${p.slug}`, lastmod: p.updatedAt })),
     ]);
-    await reply.header('content-type', 'application/xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);
+    await reply
+      .header('content-type', 'application/xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(xml);
   }
 }

@@ -2,7 +2,9 @@ import { escapeXml, renderRss, renderSitemap } from './xml';
 
 describe('escapeXml', () => {
   it('escapes markup and drops characters XML forbids', () => {
-    expect(escapeXml(`<a href="x">'&'</a>\u0001\u0008ok`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;ok');
+    expect(escapeXml(`<a href="x">'&'</a>\u0001\u0008ok`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;ok',
+    );
   });
 });
 
@@ -37,7 +39,9 @@ describe('renderRss', () => {
   });
 
   it('has balanced tags (a well-formedness smoke check)', () => {
-    const tags = [...xml.matchAll(/<(\/?)([a-zA-Z:]+)[^>]*?(\/?)>/g)].filter((m) => !m[0].startsWith('<?'));
+    const tags = [...xml.matchAll(/<(\/?)([a-zA-Z:]+)[^>]*?(\/?)>/g)].filter(
+      (m) => !m[0].startsWith('<?'),
+    );
     const stack: string[] = [];
     for (const [, close, name, selfClosing] of tags) {
       if (selfClosing) continue;
@@ -50,7 +54,11 @@ describe('renderRss', () => {
 
 describe('renderSitemap', () => {
   it('lists escaped URLs', () => {
-    const xml = renderSitemap([{ loc: 'https://m.example/a?b=1&c=2', lastmod: new Date('2026-01-01T00:00:00Z') }]);
-    expect(xml).toContain('<loc>https://m.example/a?b=1&amp;c=2</loc><lastmod>2026-01-01T00:00:00.000Z</lastmod>');
+    const xml = renderSitemap([
+      { loc: 'https://m.example/a?b=1&c=2', lastmod: new Date('2026-01-01T00:00:00Z') },
+    ]);
+    expect(xml).toContain(
+      '<loc>https://m.example/a?b=1&amp;c=2</loc><lastmod>2026-01-01T00:00:00.000Z</lastmod>',
+    );
   });
 });

@@ -1,16 +1,28 @@
 /** Escapes text for HTML (mail bodies are built by hand, without the page templates). */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** Site-relative links and images (`/book`) made absolute, since a mail has no site to be relative to. */
 export function absolutizeLinks(html: string, publicUrl: string): string {
-  return html.replace(/\b(href|src)="\/(?!\/)/g, (_m, attr: string) => `${attr}="${escapeHtml(publicUrl)}/`);
+  return html.replace(
+    /\b(href|src)="\/(?!\/)/g,
+    (_m, attr: string) => `${attr}="${escapeHtml(publicUrl)}/`,
+  );
 }
 
 /** A calm, simple HTML newsletter: the post's sanitised HTML between an escaped title and footer. */
 export function newsletterHtml(
-  title: string, sanitisedBodyHtml: string, postUrl: string, unsubscribeUrl: string, site: { name: string; tagline: string } = { name: 'Mend', tagline: '' },
+  title: string,
+  sanitisedBodyHtml: string,
+  postUrl: string,
+  unsubscribeUrl: string,
+  site: { name: string; tagline: string } = { name: 'Mend', tagline: '' },
 ): string {
   const signature = escapeHtml(site.tagline ? `${site.name} · ${site.tagline}` : site.name);
   return `<!doctype html>

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../../accounts/auth.decorators';
 import { clientIp } from '../../common/http';
@@ -13,8 +20,14 @@ export class NewsletterController {
 
   @Post('subscribe')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Subscribe (double opt-in): always 202 with the same body; a confirmation link is mailed' })
-  async subscribe(@Body() dto: SubscribeDto, @Req() req: FastifyRequest): Promise<{ status: string }> {
+  @ApiOperation({
+    summary:
+      'Subscribe (double opt-in): always 202 with the same body; a confirmation link is mailed',
+  })
+  async subscribe(
+    @Body() dto: SubscribeDto,
+    @Req() req: FastifyRequest,
+  ): Promise<{ status: string }> {
     await this.newsletter.subscribe(dto.email, clientIp(req));
     return { status: 'check_email' };
   }
@@ -24,7 +37,10 @@ export class NewsletterController {
   @ApiBearerAuth()
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiResponse({ status: 200, type: [SubscriberDto] })
-  async list(@Query('format') format: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubscriberDto[] | string> {
+  async list(
+    @Query('format') format: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SubscriberDto[] | string> {
     if (format === 'csv') return this.sendCsv(reply);
     return this.newsletter.list();
   }

@@ -16,39 +16,88 @@ export class NewsletterPagesController {
   constructor(private readonly newsletter: NewsletterService) {}
 
   @Post('subscribe')
-  async subscribe(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async subscribe(
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const form = await validateForm(SubscribeDto, { email: body.email });
     if (!form.ok) {
-      return renderPage(req, reply, 'content/newsletter', { title: 'A slice in your inbox', state: 'invalid', email: body.email }, 400);
+      return renderPage(
+        req,
+        reply,
+        'content/newsletter',
+        { title: 'A slice in your inbox', state: 'invalid', email: body.email },
+        400,
+      );
     }
     await this.newsletter.subscribe(form.value.email, clientIp(req));
     // From a post or the blog: back to where the reader was, with the thank-you shown in the box.
     const from = safeNext(body.from, '');
     if (from.startsWith('/blog')) return redirect(reply, `${from.split('#')[0]}#subscribed`);
-    await renderPage(req, reply, 'content/newsletter', { title: 'Check your email', state: 'check_email' });
+    await renderPage(req, reply, 'content/newsletter', {
+      title: 'Check your email',
+      state: 'check_email',
+    });
   }
 
   /** GET only shows a button: mail scanners that prefetch links must not confirm anything. */
   @Get('confirm')
-  async confirmPage(@Query('token') token: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await renderPage(req, reply, 'content/newsletter', { title: 'Confirm your subscription', state: 'confirm', token: token ?? '' });
+  async confirmPage(
+    @Query('token') token: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await renderPage(req, reply, 'content/newsletter', {
+      title: 'Confirm your subscription',
+      state: 'confirm',
+      token: token ?? '',
+    });
   }
 
   @Post('confirm')
-  async confirm(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async confirm(
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     try {
       await this.newsletter.confirm(String(body.token ?? ''));
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return renderPage(req, reply, 'content/newsletter', { title: 'This link has expired', state: 'error', message: e.message }, e.status);
+      return renderPage(
+        req,
+        reply,
+        'content/newsletter',
+        { title: 'This link has expired', state: 'error', message: e.message },
+        e.status,
+      );
     }
-    await renderPage(req, reply, 'content/newsletter', { title: 'You are subscribed', state: 'confirmed' });
+    await renderPage(req, reply, 'content/newsletter', {
+      title: 'You are subscribed',
+      state: 'confirmed',
+    });
   }
 
   @Get('unsubscribe')
-  async unsubscribePage(@Query('token') token: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async unsubscribePage(
+    @Query('token') token: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const valid = this.newsletter.isValidUnsubscribeToken(token ?? '');
-    await renderPage(req, reply, 'content/newsletter', { title: 'Unsubscribe', state: valid ? 'unsubscribe' : 'error', token: token ?? '', message: 'This unsubscribe link is not valid.' }, valid ? 200 : 400);
+    await renderPage(
+      req,
+      reply,
+      'content/newsletter',
+      {
+        title: 'Unsubscribe',
+        state: valid ? 'unsubscribe' : 'error',
+        token: token ?? '',
+        message: 'This unsubscribe link is not valid.',
+      },
+      valid ? 200 : 400,
+    );
   }
 
   /**
@@ -57,14 +106,28 @@ export class NewsletterPagesController {
    * it without a session; the signed token in the link is what authenticates it.
    */
   @Post('unsubscribe')
-  async unsubscribe(@Query('token') queryToken: string | undefined, @Body() body: Form | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async unsubscribe(
+    @Query('token') queryToken: string | undefined,
+    @Body() body: Form | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const token = String(queryToken ?? body?.token ?? '');
     try {
       await this.newsletter.unsubscribe(token);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return renderPage(req, reply, 'content/newsletter', { title: 'Unsubscribe', state: 'error', message: e.message }, e.status);
+      return renderPage(
+        req,
+        reply,
+        'content/newsletter',
+        { title: 'Unsubscribe', state: 'error', message: e.message },
+        e.status,
+      );
     }
-    await renderPage(req, reply, 'content/newsletter', { title: 'You are unsubscribed', state: 'unsubscribed' });
+    await renderPage(req, reply, 'content/newsletter', {
+      title: 'You are unsubscribed',
+      state: 'unsubscribed',
+    });
   }
 }

@@ -52,9 +52,13 @@ export class NewsletterService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<{ postId: string }>(NEWSLETTER_QUEUE, async (data) => {
-      await this.runBatch(data.postId);
-    }, { retryLimit: 10, retryDelay: 30 });
+    this.jobs.register<{ postId: string }>(
+      NEWSLETTER_QUEUE,
+      async (data) => {
+        await this.runBatch(data.postId);
+      },
+      { retryLimit: 10, retryDelay: 30 },
+    );
   }
 
   /**
@@ -68,14 +72,23 @@ export class NewsletterService implements OnModuleInit {
     const now = this.clock.now();
     const site = await this.site.current();
     await this.dataSource.transaction(async (m) => {
-      await m.query(`INSERT INTO newsletter_subscribers (email, status) VALUES ($1, 'pending') ON CONFLICT (email) DO NOTHING`, [email]);
+      await m.query(
+        `INSERT INTO newsletter_subscribers (email, status) VALUES ($1, 'pending') ON CONFLICT (email) DO NOTHING`,
+        [email],
+      );
       const [row] = (await m.query(
         `SELECT id, status, confirm_token_hash, confirm_sent_at FROM newsletter_subscribers WHERE email = $1 FOR UPDATE`,
         [email],
-      )) as { id: string; status: string; confirm_token_hash: string | null; confirm_sent_at: Date | null }[];
+      )) as {
+        id: string;
+        status: string;
+        confirm_token_hash: string | null;
+        confirm_sent_at: Date | null;
+      }[];
       if (row.status === 'confirmed') return;
       // A link sent minutes ago is still on its way: don't let anyone flood an inbox with them.
-      const recent = row.confirm_sent_at && now.getTime() - row.confirm_sent_at.getTime() < CONFIRM_RESEND_MS;
+      const recent =
+        row.confirm_sent_at && now.getTime() - row.confirm_sent_at.getTime() < CONFIRM_RESEND_MS;
       if (row.status === 'pending' && row.confirm_token_hash && recent) return;
       const { token, hash } = newToken();
       await m.query(
@@ -100,7 +113,11 @@ export class NewsletterService implements OnModuleInit {
        RETURNING id`,
       [hashToken(token), this.clock.now()],
     )) as [{ id: string }[], number];
-    if (!updated[0].length) throw new DomainError('INVALID_TOKEN', 'This confirmation link has expired or was already used. You can subscribe again.');
+    if (!updated[0].length)
+      throw new DomainError(
+        'INVALID_TOKEN',
+        'This confirmation link has expired or was already used. You can subscribe again.',
+      );
   }
 
   /** One-click unsubscribe from a mail's link; safe to repeat. */
@@ -119,7 +136,9 @@ export class NewsletterService implements OnModuleInit {
   }
 
   async list(): Promise<SubscriberDto[]> {
-    const rows = await this.dataSource.getRepository(NewsletterSubscriber).find({ order: { createdAt: 'DESC' }, take: 10_000 });
+    const rows = await this.dataSource
+      .getRepository(NewsletterSubscriber)
+      .find({ order: { createdAt: 'DESC' }, take: 10_000 });
     return rows.map(toDto);
   }
 
@@ -133,11 +152,15 @@ export class NewsletterService implements OnModuleInit {
 
   /** Confirmed subscribers who confirmed since `since` (the coach's dashboard). */
   async confirmedSince(since: Date): Promise<number> {
-    return this.dataSource.getRepository(NewsletterSubscriber).count({ where: { status: 'confirmed', confirmedAt: MoreThanOrEqual(since) } });
+    return this.dataSource
+      .getRepository(NewsletterSubscriber)
+      .count({ where: { status: 'confirmed', confirmedAt: MoreThanOrEqual(since) } });
   }
 
   async counts(): Promise<Record<string, number>> {
-    const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM newsletter_subscribers GROUP BY status`)) as { status: string; n: number }[];
+    const rows = (await this.dataSource.query(
+      `SELECT status, count(*)::int AS n FROM newsletter_subscribers GROUP BY status`,
+    )) as { status: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
@@ -152,7 +175,15 @@ export class NewsletterService implements OnModuleInit {
       const [post] = (await m.query(
         `SELECT id, slug, title, excerpt, body_html, status, notify_requested_at FROM posts WHERE id = $1`,
         [postId],
-      )) as { id: string; slug: string; title: string; excerpt: string; body_html: string; status: string; notify_requested_at: Date | null }[];
+      )) as {
+        id: string;
+        slug: string;
+        title: string;
+        excerpt: string;
+        body_html: string;
+        status: string;
+        notify_requested_at: Date | null;
+      }[];
       if (!post || post.status !== 'published' || !post.notify_requested_at) return 0;
       const inserted = (await m.query(
         `INSERT INTO newsletter_deliveries (post_id, subscriber_id)
@@ -166,18 +197,23 @@ export class NewsletterService implements OnModuleInit {
         [postId, post.notify_requested_at, this.batchSize],
       )) as { subscriber_id: string }[];
       if (!inserted.length) return 0;
-      const subscribers = (await m.query(`SELECT id, email FROM newsletter_subscribers WHERE id = ANY($1::uuid[])`, [
-        inserted.map((r) => r.subscriber_id),
-      ])) as { id: string; email: string }[];
+      const subscribers = (await m.query(
+        `SELECT id, email FROM newsletter_subscribers WHERE id = ANY($1::uuid[])`,
+        [inserted.map((r) => r.subscriber_id)],
+      )) as { id: string; email: string }[];
       for (const s of subscribers) await this.enqueuePostMail(m, post, s, site);
-      if (inserted.length === this.batchSize) await this.jobs.sendInTransaction(m, NEWSLETTER_QUEUE, { postId });
+      if (inserted.length === this.batchSize)
+        await this.jobs.sendInTransaction(m, NEWSLETTER_QUEUE, { postId });
       this.logger.log({ postId, mailed: subscribers.length }, 'newsletter batch enqueued');
       return subscribers.length;
     });
   }
 
   private async enqueuePostMail(
-    m: EntityManager, post: { slug: string; title: string; excerpt: string; body_html: string }, s: { id: string; email: string }, site: { name: string; tagline: string },
+    m: EntityManager,
+    post: { slug: string; title: string; excerpt: string; body_html: string },
+    s: { id: string; email: string },
+    site: { name: string; tagline: string },
   ): Promise<void> {
     const url = `${this.config.publicUrl}/blog/${post.slug}`;
     const unsubscribe = `${this.config.publicUrl}/newsletter/unsubscribe?token=${unsubscribeToken(this.links.key, s.id)}`;
@@ -188,7 +224,13 @@ export class NewsletterService implements OnModuleInit {
       subject: post.title,
       text: `${post.title}\n\n${post.excerpt}\n\nRead it here:\n${url}\n\n— Mend\n\nYou get this because you subscribed to ${site.name}'s writing. Unsubscribe with one click:\n${unsubscribe}\n`,
       // The post's HTML was sanitised when it was saved; the rest is escaped here.
-      html: newsletterHtml(post.title, absolutizeLinks(post.body_html, this.config.publicUrl), url, unsubscribe, site),
+      html: newsletterHtml(
+        post.title,
+        absolutizeLinks(post.body_html, this.config.publicUrl),
+        url,
+        unsubscribe,
+        site,
+      ),
       headers: {
         'List-Unsubscribe': `<${unsubscribe}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

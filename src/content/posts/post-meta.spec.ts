@@ -20,10 +20,24 @@ describe('readingMinutes', () => {
 describe('blogPosting', () => {
   it('names the author and publisher and leaves out what is unknown', () => {
     const ld = blogPosting({
-      url: 'https://x.test/blog/a', title: 'A', description: 'd', publishedAt: null, updatedAt: '2026-12-01T00:00:00.000Z', tags: [],
-      image: null, authorName: 'Ruth', authorUrl: 'https://x.test/about', publisherName: 'Steady', publisherUrl: 'https://x.test/',
+      url: 'https://x.test/blog/a',
+      title: 'A',
+      description: 'd',
+      publishedAt: null,
+      updatedAt: '2026-12-01T00:00:00.000Z',
+      tags: [],
+      image: null,
+      authorName: 'Ruth',
+      authorUrl: 'https://x.test/about',
+      publisherName: 'Steady',
+      publisherUrl: 'https://x.test/',
     });
-    expect(ld).toMatchObject({ '@type': 'BlogPosting', headline: 'A', author: { name: 'Ruth' }, publisher: { name: 'Steady' } });
+    expect(ld).toMatchObject({
+      '@type': 'BlogPosting',
+      headline: 'A',
+      author: { name: 'Ruth' },
+      publisher: { name: 'Steady' },
+    });
     expect(ld).not.toHaveProperty('image');
     expect(ld).not.toHaveProperty('datePublished');
   });

@@ -25,4 +25,10 @@ export class PostSlugPipe implements PipeTransform<string, Promise<string>> {
 }
 
 export const ApiPostParam = () =>
-  applyDecorators(ApiParam({ name: 'post', description: "The post's id or its slug (an id wins)", schema: { type: 'string' } }));
+  applyDecorators(
+    ApiParam({
+      name: 'post',
+      description: "The post's id or its slug (an id wins)",
+      schema: { type: 'string' },
+    }),
+  );

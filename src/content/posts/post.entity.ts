@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { User } from '../../accounts/user.entity';
 import { Image } from '../../images/image.entity';
 
@@ -17,8 +27,13 @@ export type PostStatus = 'draft' | 'published';
 @Check('CHK_posts_status', `"status" IN ('draft', 'published')`)
 @Check('CHK_posts_published_at', `"status" = 'draft' OR "published_at" IS NOT NULL`)
 // A cover needs its description before the post goes out (published or scheduled).
-@Check('CHK_posts_cover_alt', `"cover_image_id" IS NULL OR ("status" = 'draft' AND "publish_at" IS NULL) OR length(btrim(coalesce("cover_alt", ''))) > 0`)
-@Index('IDX_posts_publish_at', ['publishAt'], { where: `"publish_at" IS NOT NULL AND "status" = 'draft'` })
+@Check(
+  'CHK_posts_cover_alt',
+  `"cover_image_id" IS NULL OR ("status" = 'draft' AND "publish_at" IS NULL) OR length(btrim(coalesce("cover_alt", ''))) > 0`,
+)
+@Index('IDX_posts_publish_at', ['publishAt'], {
+  where: `"publish_at" IS NOT NULL AND "status" = 'draft'`,
+})
 export class Post {
   @PrimaryGeneratedColumn('uuid')
   id: string;

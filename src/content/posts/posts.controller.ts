@@ -1,9 +1,28 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser, Viewer } from '../../accounts/auth.decorators';
 import { User } from '../../accounts/user.entity';
 import { RateDto } from '../dto/rating.dto';
-import { CreatePostDto, ListPostsQueryDto, PostDto, PostListDto, PublishPostDto, RatingResultDto, UpdatePostDto } from '../dto/post.dto';
+import {
+  CreatePostDto,
+  ListPostsQueryDto,
+  PostDto,
+  PostListDto,
+  PublishPostDto,
+  RatingResultDto,
+  UpdatePostDto,
+} from '../dto/post.dto';
 import { RatingsService } from '../ratings/ratings.service';
 import { ApiPostParam, PostIdPipe, PostSlugPipe } from './post-ref.pipe';
 import { PostsService } from './posts.service';
@@ -17,7 +36,9 @@ export class PostsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Published posts, newest first, 10 a page (the coach may ask for status=draft|all)' })
+  @ApiOperation({
+    summary: 'Published posts, newest first, 10 a page (the coach may ask for status=draft|all)',
+  })
   @ApiResponse({ status: 200, type: PostListDto })
   list(@Query() query: ListPostsQueryDto, @Viewer() viewer: User | null): Promise<PostListDto> {
     return this.posts.list(query, viewer);
@@ -50,7 +71,10 @@ export class PostsController {
   @ApiPostParam()
   @HttpCode(200)
   @Auth('coach')
-  @ApiOperation({ summary: 'Publish now, or at publishAt (a draft is scheduled: published once, across instances); notifySubscribers mails confirmed subscribers once per post, ever. A cover needs coverAlt first.' })
+  @ApiOperation({
+    summary:
+      'Publish now, or at publishAt (a draft is scheduled: published once, across instances); notifySubscribers mails confirmed subscribers once per post, ever. A cover needs coverAlt first.',
+  })
   @ApiResponse({ status: 200, type: PostDto })
   publish(@Param('post', PostIdPipe) id: string, @Body() dto: PublishPostDto): Promise<PostDto> {
     return this.posts.publish(id, dto.notifySubscribers ?? false, dto.publishAt);
@@ -76,9 +100,15 @@ export class PostsController {
   @Put(':post/rating')
   @ApiPostParam()
   @Auth()
-  @ApiOperation({ summary: 'Rate a post 1–5 stars (one rating per person; rating again changes it)' })
+  @ApiOperation({
+    summary: 'Rate a post 1–5 stars (one rating per person; rating again changes it)',
+  })
   @ApiResponse({ status: 200, type: RatingResultDto })
-  rate(@Param('post', PostSlugPipe) slug: string, @Body() dto: RateDto, @CurrentUser() user: User): Promise<RatingResultDto> {
+  rate(
+    @Param('post', PostSlugPipe) slug: string,
+    @Body() dto: RateDto,
+    @CurrentUser() user: User,
+  ): Promise<RatingResultDto> {
     return this.ratings.rate(slug, dto.stars, user);
   }
 }

@@ -65,7 +65,12 @@ export class PostsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** One page of posts, newest first (drafts, having no date, before them for the coach). */
-  async page(filter: { status: StatusFilter; tag: string | null; limit: number; offset: number }): Promise<{ rows: PostRow[]; total: number }> {
+  async page(filter: {
+    status: StatusFilter;
+    tag: string | null;
+    limit: number;
+    offset: number;
+  }): Promise<{ rows: PostRow[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.status !== 'all') {
@@ -77,7 +82,10 @@ export class PostsRepository {
       where.push(`p.tags @> $${params.length}::text[]`);
     }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM posts p ${whereSql}`, params)) as { total: number }[];
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM posts p ${whereSql}`,
+      params,
+    )) as { total: number }[];
     params.push(filter.limit, filter.offset);
     const rows = (await this.dataSource.query(
       `SELECT ${SUMMARY_COLUMNS} FROM posts p ${AGGREGATES} ${whereSql}
@@ -139,7 +147,10 @@ export class PostsRepository {
 
   /** Slugs equal to `base` or `base-N`, to pick a free one. */
   async slugsLike(base: string): Promise<Set<string>> {
-    const rows = (await this.dataSource.query(`SELECT slug FROM posts WHERE slug = $1 OR slug LIKE $2`, [base, `${base}-%`])) as { slug: string }[];
+    const rows = (await this.dataSource.query(
+      `SELECT slug FROM posts WHERE slug = $1 OR slug LIKE $2`,
+      [base, `${base}-%`],
+    )) as { slug: string }[];
     return new Set(rows.map((r) => r.slug));
   }
 
@@ -152,7 +163,10 @@ export class PostsRepository {
   }
 
   /** The published posts just before (older) and after (newer) this one, in one round trip. */
-  async neighbours(publishedAt: Date, id: string): Promise<{ previous: NeighbourRow | null; next: NeighbourRow | null }> {
+  async neighbours(
+    publishedAt: Date,
+    id: string,
+  ): Promise<{ previous: NeighbourRow | null; next: NeighbourRow | null }> {
     const rows = (await this.dataSource.query(
       `(SELECT 'previous' AS side, slug, title FROM posts WHERE status = 'published' AND (published_at, id) < ($1, $2)
         ORDER BY published_at DESC, id DESC LIMIT 1)
@@ -172,7 +186,10 @@ export class PostsRepository {
    * Scheduled drafts whose time has come, locked for this transaction; a row another instance is
    * already publishing is skipped (SKIP LOCKED), so each is published once.
    */
-  async lockDue(m: EntityManager, now: Date): Promise<{ id: string; notify_on_publish: boolean }[]> {
+  async lockDue(
+    m: EntityManager,
+    now: Date,
+  ): Promise<{ id: string; notify_on_publish: boolean }[]> {
     return (await m.query(
       `SELECT id, notify_on_publish FROM posts WHERE status = 'draft' AND publish_at IS NOT NULL AND publish_at <= $1
        ORDER BY publish_at, id LIMIT 50 FOR UPDATE SKIP LOCKED`,
@@ -180,7 +197,12 @@ export class PostsRepository {
     )) as { id: string; notify_on_publish: boolean }[];
   }
 
-  async markScheduledPublished(m: EntityManager, id: string, now: Date, notify: boolean): Promise<void> {
+  async markScheduledPublished(
+    m: EntityManager,
+    id: string,
+    now: Date,
+    notify: boolean,
+  ): Promise<void> {
     await m.query(
       `UPDATE posts SET status = 'published', published_at = coalesce(published_at, publish_at), publish_at = NULL,
          notify_on_publish = false, notify_requested_at = CASE WHEN $3 THEN coalesce(notify_requested_at, $2) ELSE notify_requested_at END,
@@ -192,11 +214,17 @@ export class PostsRepository {
 
   /** A post whose Markdown shows this image (so the image must stay), or null. */
   async titleUsingImageInBody(imageId: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(`SELECT title FROM posts WHERE strpos(body, $1) > 0 LIMIT 1`, [`/images/${imageId}/`])) as { title: string }[];
+    const rows = (await this.dataSource.query(
+      `SELECT title FROM posts WHERE strpos(body, $1) > 0 LIMIT 1`,
+      [`/images/${imageId}/`],
+    )) as { title: string }[];
     return rows[0]?.title ?? null;
   }
 
   async storeRendering(id: string, html: string, version: number): Promise<void> {
-    await this.dataSource.query(`UPDATE posts SET body_html = $2, rendered_with = $3 WHERE id = $1`, [id, html, version]);
+    await this.dataSource.query(
+      `UPDATE posts SET body_html = $2, rendered_with = $3 WHERE id = $1`,
+      [id, html, version],
+    );
   }
 }

@@ -6,10 +6,23 @@ import { DomainError, notFound } from '../../common/errors';
 import { JobsService } from '../../jobs/jobs.service';
 import { ImagesService, PictureView } from '../../images/images.service';
 import { validationFailed } from '../../common/validation';
-import { CreatePostDto, PostDto, PostListDto, PostSummaryDto, UpdatePostDto } from '../dto/post.dto';
+import {
+  CreatePostDto,
+  PostDto,
+  PostListDto,
+  PostSummaryDto,
+  UpdatePostDto,
+} from '../dto/post.dto';
 import { excerptFrom, renderMarkdown, RENDERER_VERSION } from '../../common/markdown';
 import { Post } from './post.entity';
-import { NeighbourRow, PageComment, PostDetailRow, PostRow, PostsRepository, StatusFilter } from './posts.repository';
+import {
+  NeighbourRow,
+  PageComment,
+  PostDetailRow,
+  PostRow,
+  PostsRepository,
+  StatusFilter,
+} from './posts.repository';
 import { firstFreeSlug, slugify } from './slug';
 
 export const PAGE_SIZE = 10;
@@ -93,7 +106,9 @@ export class PostsService implements OnModuleInit {
   }
 
   /** Cover pictures of these posts for the pages (srcset, sizes), keyed by image id. */
-  async coverPictures(posts: { coverImageId: string | null }[]): Promise<Record<string, PictureView>> {
+  async coverPictures(
+    posts: { coverImageId: string | null }[],
+  ): Promise<Record<string, PictureView>> {
     return Object.fromEntries(await this.images.pictures(posts.map((p) => p.coverImageId)));
   }
 
@@ -101,14 +116,29 @@ export class PostsService implements OnModuleInit {
     return toDetail(r, await this.coverUrls([r]));
   }
 
-  async list(query: { page?: number; tag?: string; status?: StatusFilter }, viewer: User | null): Promise<PostListDto> {
+  async list(
+    query: { page?: number; tag?: string; status?: StatusFilter },
+    viewer: User | null,
+  ): Promise<PostListDto> {
     const status = query.status ?? 'published';
-    if (status !== 'published' && !isCoach(viewer)) throw new DomainError('FORBIDDEN', 'Only the coach sees drafts.');
+    if (status !== 'published' && !isCoach(viewer))
+      throw new DomainError('FORBIDDEN', 'Only the coach sees drafts.');
     const page = query.page ?? 1;
     const tag = query.tag?.trim().toLowerCase() || null;
-    const { rows, total } = await this.posts.page({ status, tag, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const { rows, total } = await this.posts.page({
+      status,
+      tag,
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE,
+    });
     const covers = await this.coverUrls(rows);
-    return { posts: rows.map((r) => toSummary(r, covers)), page, pageSize: PAGE_SIZE, total, totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+    return {
+      posts: rows.map((r) => toSummary(r, covers)),
+      page,
+      pageSize: PAGE_SIZE,
+      total,
+      totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    };
   }
 
   async latest(n: number): Promise<PostSummaryDto[]> {
@@ -129,7 +159,10 @@ export class PostsService implements OnModuleInit {
   }
 
   /** What the post page shows, in one query: the post (drafts for the coach only) and its approved comments. */
-  async page(slug: string, viewer: User | null): Promise<{ post: PostDto; comments: PageComment[] }> {
+  async page(
+    slug: string,
+    viewer: User | null,
+  ): Promise<{ post: PostDto; comments: PageComment[] }> {
     const row = await this.posts.pageBySlug(slug);
     if (!row || (row.status !== 'published' && !isCoach(viewer))) throw notFound('The post');
     return { post: await this.detail(await this.freshRendering(row)), comments: row.comments };
@@ -143,7 +176,9 @@ export class PostsService implements OnModuleInit {
 
   /** The published post a reader acts on (comment, rating), or 404. */
   async publishedId(slug: string, viewer: User | null): Promise<{ id: string; title: string }> {
-    const post = await this.dataSource.getRepository(Post).findOne({ where: { slug }, select: { id: true, title: true, status: true } });
+    const post = await this.dataSource
+      .getRepository(Post)
+      .findOne({ where: { slug }, select: { id: true, title: true, status: true } });
     if (!post || (post.status !== 'published' && !isCoach(viewer))) throw notFound('The post');
     return { id: post.id, title: post.title };
   }
@@ -151,7 +186,8 @@ export class PostsService implements OnModuleInit {
   async create(dto: CreatePostDto, author: User): Promise<PostDto> {
     await this.checkCover(dto.coverImageId);
     const explicit = Boolean(dto.slug);
-    const slug = dto.slug ?? firstFreeSlug(slugify(dto.title), await this.posts.slugsLike(slugify(dto.title)));
+    const slug =
+      dto.slug ?? firstFreeSlug(slugify(dto.title), await this.posts.slugsLike(slugify(dto.title)));
     const id = await this.uniqueSlug(explicit, async () => {
       const post = this.dataSource.getRepository(Post).create({
         authorId: author.id,
@@ -213,7 +249,12 @@ export class PostsService implements OnModuleInit {
         post.notifyOnPublish = notifySubscribers;
         await m.save(post);
         // On time, from whichever instance takes the job; the every-minute sweep is the safety net.
-        await this.jobs.sendInTransaction(m, PUBLISH_QUEUE, { postId: post.id }, { startAfter: at });
+        await this.jobs.sendInTransaction(
+          m,
+          PUBLISH_QUEUE,
+          { postId: post.id },
+          { startAfter: at },
+        );
         return;
       }
       post.status = 'published';
@@ -236,14 +277,17 @@ export class PostsService implements OnModuleInit {
       const due = await this.posts.lockDue(m, now);
       for (const post of due) {
         await this.posts.markScheduledPublished(m, post.id, now, post.notify_on_publish);
-        if (post.notify_on_publish) await this.jobs.sendInTransaction(m, NEWSLETTER_QUEUE, { postId: post.id });
+        if (post.notify_on_publish)
+          await this.jobs.sendInTransaction(m, NEWSLETTER_QUEUE, { postId: post.id });
       }
       return due.length;
     });
   }
 
   /** The published posts before and after one (for the post page). */
-  async neighbours(post: PostDto): Promise<{ previous: NeighbourRow | null; next: NeighbourRow | null }> {
+  async neighbours(
+    post: PostDto,
+  ): Promise<{ previous: NeighbourRow | null; next: NeighbourRow | null }> {
     if (post.status !== 'published' || !post.publishedAt) return { previous: null, next: null };
     return this.posts.neighbours(new Date(post.publishedAt), post.id);
   }
@@ -258,9 +302,13 @@ export class PostsService implements OnModuleInit {
    * The editor's autosave: a draft's title and body, as typed (a published post changes only
    * through Save, so readers never see half a sentence).
    */
-  async autosave(id: string, draft: { title: string; body: string }): Promise<{ saved: boolean; savedAt: string | null; reason?: string }> {
+  async autosave(
+    id: string,
+    draft: { title: string; body: string },
+  ): Promise<{ saved: boolean; savedAt: string | null; reason?: string }> {
     const title = draft.title.trim();
-    if (!title || title.length > 200 || draft.body.length > 100_000) return { saved: false, savedAt: null, reason: 'invalid' };
+    if (!title || title.length > 200 || draft.body.length > 100_000)
+      return { saved: false, savedAt: null, reason: 'invalid' };
     return this.dataSource.transaction(async (m) => {
       const post = await this.lockPost(m, id);
       if (post.status !== 'draft') return { saved: false, savedAt: null, reason: 'published' };
@@ -313,13 +361,17 @@ export class PostsService implements OnModuleInit {
   }
 
   private async lockPost(m: EntityManager, id: string): Promise<Post> {
-    const post = UUID.test(id) ? await m.findOne(Post, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+    const post = UUID.test(id)
+      ? await m.findOne(Post, { where: { id }, lock: { mode: 'pessimistic_write' } })
+      : null;
     if (!post) throw notFound('The post');
     return post;
   }
 
   /** Re-renders a post whose HTML was made by an older renderer (and stores the result). */
-  private async freshRendering<T extends { id: string; body: string; body_html: string; rendered_with: number }>(row: T): Promise<T> {
+  private async freshRendering<
+    T extends { id: string; body: string; body_html: string; rendered_with: number },
+  >(row: T): Promise<T> {
     if (row.rendered_with === RENDERER_VERSION) return row;
     const html = renderMarkdown(row.body);
     await this.posts.storeRendering(row.id, html, RENDERER_VERSION);
@@ -330,8 +382,16 @@ export class PostsService implements OnModuleInit {
     try {
       return await write();
     } catch (e) {
-      if (e instanceof QueryFailedError && (e.driverError as { code?: string; constraint?: string }).code === '23505') {
-        throw new DomainError('SLUG_TAKEN', explicit ? 'Another post already uses this slug. Please choose another.' : 'Another post was just saved with this title. Please try again.');
+      if (
+        e instanceof QueryFailedError &&
+        (e.driverError as { code?: string; constraint?: string }).code === '23505'
+      ) {
+        throw new DomainError(
+          'SLUG_TAKEN',
+          explicit
+            ? 'Another post already uses this slug. Please choose another.'
+            : 'Another post was just saved with this title. Please try again.',
+        );
       }
       throw e;
     }
@@ -341,7 +401,11 @@ export class PostsService implements OnModuleInit {
 /** A cover needs its description before the post goes out (the database checks it too). */
 function requireCoverAlt(post: Post): void {
   if (post.coverImageId && !post.coverAlt?.trim()) {
-    throw validationFailed({ coverAlt: ['Please describe the cover image (what it shows) before publishing: people who can’t see it rely on this.'] });
+    throw validationFailed({
+      coverAlt: [
+        'Please describe the cover image (what it shows) before publishing: people who can’t see it rely on this.',
+      ],
+    });
   }
 }
 

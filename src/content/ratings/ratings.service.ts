@@ -31,7 +31,10 @@ export class RatingsService {
   }
 
   async mine(postId: string, userId: string): Promise<number | null> {
-    const rows = (await this.dataSource.query(`SELECT stars FROM post_ratings WHERE post_id = $1 AND user_id = $2`, [postId, userId])) as { stars: number }[];
+    const rows = (await this.dataSource.query(
+      `SELECT stars FROM post_ratings WHERE post_id = $1 AND user_id = $2`,
+      [postId, userId],
+    )) as { stars: number }[];
     return rows[0]?.stars ?? null;
   }
 }

@@ -17,6 +17,15 @@ export class ImageDto {
 
 /** The multipart form of POST /api/images (documented for OpenAPI; parsed by @fastify/multipart). */
 export class UploadImageDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'JPEG, PNG, WebP, AVIF or GIF; at most 10 MB and 40 megapixels' }) file: unknown;
-  @ApiPropertyOptional({ maxLength: 300, description: 'What the picture shows, for people who cannot see it' }) alt?: string;
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'JPEG, PNG, WebP, AVIF or GIF; at most 10 MB and 40 megapixels',
+  })
+  file: unknown;
+  @ApiPropertyOptional({
+    maxLength: 300,
+    description: 'What the picture shows, for people who cannot see it',
+  })
+  alt?: string;
 }

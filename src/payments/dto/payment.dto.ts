@@ -52,7 +52,8 @@ export class PaymentDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: "Stripe's failure_reason of the last refund that failed (status refund_failed), e.g. expired_or_canceled_card.",
+    description:
+      "Stripe's failure_reason of the last refund that failed (status refund_failed), e.g. expired_or_canceled_card.",
   })
   refundFailureReason: string | null;
 }

@@ -1,7 +1,19 @@
 import { OptionalCurrency, OptionalPrice } from '../../common/money-validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 export const REFLECTION_MAX = 20_000;
 
@@ -80,7 +92,10 @@ export class ReflectionDto {
   @MaxLength(REFLECTION_MAX, { message: `text must be at most ${REFLECTION_MAX} characters` })
   text: string;
 
-  @ApiPropertyOptional({ description: 'Share it with the coach (true) or keep it private (false); omitted: unchanged (private for a new reflection)' })
+  @ApiPropertyOptional({
+    description:
+      'Share it with the coach (true) or keep it private (false); omitted: unchanged (private for a new reflection)',
+  })
   @IsOptional()
   @IsBoolean()
   sharedWithCoach?: boolean;
@@ -124,7 +139,8 @@ export class EnrollmentSummaryDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['pending_payment', 'active', 'expired', 'refunded'] }) status: string;
   @ApiProperty({ description: 'false until the member turns it on' }) shareProgress: boolean;
-  @ApiProperty({ description: 'Whether the member has ever chosen (either way)' }) shareProgressChosen: boolean;
+  @ApiProperty({ description: 'Whether the member has ever chosen (either way)' })
+  shareProgressChosen: boolean;
 }
 
 export class ProgressDto {
@@ -168,7 +184,8 @@ export class SharedReflectionDto {
 export class MemberRefDto {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ description: 'How to address them: the preferred name, else the name' }) displayName: string;
+  @ApiProperty({ description: 'How to address them: the preferred name, else the name' })
+  displayName: string;
   @ApiProperty({ nullable: true, type: String }) pronouns: string | null;
   @ApiProperty() email: string;
 }
@@ -180,6 +197,11 @@ export class CoachEnrollmentDto {
   @ApiProperty() source: string;
   @ApiProperty() shareProgress: boolean;
   @ApiProperty({ nullable: true, type: String }) activatedAt: string | null;
-  @ApiProperty({ type: ProgressDto, nullable: true, description: 'null unless the member shares progress' }) progress: ProgressDto | null;
+  @ApiProperty({
+    type: ProgressDto,
+    nullable: true,
+    description: 'null unless the member shares progress',
+  })
+  progress: ProgressDto | null;
   @ApiProperty({ description: 'How many reflections the member shared' }) sharedReflections: number;
 }

@@ -19,15 +19,27 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-export const MEETING_KINDS = ['generated_video', 'fixed_link', 'phone', 'in_person', 'none'] as const;
+export const MEETING_KINDS = [
+  'generated_video',
+  'fixed_link',
+  'phone',
+  'in_person',
+  'none',
+] as const;
 export const INTAKE_KINDS = ['short_text', 'long_text', 'choice', 'checkbox'] as const;
 
 export class MeetingDto {
-  @ApiProperty({ enum: MEETING_KINDS, description: 'generated_video: a private room per booking (MEETING_BASE_URL)' })
+  @ApiProperty({
+    enum: MEETING_KINDS,
+    description: 'generated_video: a private room per booking (MEETING_BASE_URL)',
+  })
   @IsIn(MEETING_KINDS as unknown as string[])
   kind: (typeof MEETING_KINDS)[number];
 
-  @ApiPropertyOptional({ description: 'the fixed link (https), the phone number or the address; shown only to booked clients' })
+  @ApiPropertyOptional({
+    description:
+      'the fixed link (https), the phone number or the address; shown only to booked clients',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -35,9 +47,14 @@ export class MeetingDto {
 }
 
 export class IntakeQuestionDto {
-  @ApiProperty({ example: 'what-brings-you', description: 'a slug, unique within the session type' })
+  @ApiProperty({
+    example: 'what-brings-you',
+    description: 'a slug, unique within the session type',
+  })
   @IsString()
-  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'id must be lower-case letters, digits and dashes' })
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, {
+    message: 'id must be lower-case letters, digits and dashes',
+  })
   @MaxLength(60)
   id: string;
 
@@ -183,6 +200,7 @@ export class SessionTypeOutDto {
   @ApiProperty({ nullable: true, type: Number }) slotIntervalMinutes: number | null;
   @ApiProperty() location: string;
   @ApiProperty() active: boolean;
-  @ApiProperty({ type: MeetingDto, description: 'value only in the coach’s answers' }) meeting: MeetingDto;
+  @ApiProperty({ type: MeetingDto, description: 'value only in the coach’s answers' })
+  meeting: MeetingDto;
   @ApiProperty({ type: [IntakeQuestionDto] }) intakeQuestions: IntakeQuestionDto[];
 }

@@ -1,11 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
 /** One line of text: no line breaks or other control characters (these go into mail headers and <title>). */
 const ONE_LINE = /^\P{Cc}*$/u;
-const oneLine = (field: string) => Matches(ONE_LINE, { message: `${field} must be one line of text` });
+const oneLine = (field: string) =>
+  Matches(ONE_LINE, { message: `${field} must be one line of text` });
 
 export class SiteLinkDto {
   @ApiProperty({ example: 'Instagram', maxLength: 60 })
@@ -21,7 +35,9 @@ export class SiteLinkDto {
   @IsString()
   @MaxLength(500)
   // An absolute http(s) URL, a mailto: link or a path on the site (never javascript:).
-  @Matches(/^(https?:\/\/[^\s]+|mailto:[^\s@]+@[^\s@]+|\/[^\s/][^\s]*|\/)$/i, { message: 'url must be an http(s) address, a mailto: link or a path starting with /' })
+  @Matches(/^(https?:\/\/[^\s]+|mailto:[^\s@]+@[^\s@]+|\/[^\s/][^\s]*|\/)$/i, {
+    message: 'url must be an http(s) address, a mailto: link or a path starting with /',
+  })
   url: string;
 }
 
@@ -70,7 +86,10 @@ export class UpdateSiteDto {
   @MaxLength(50_000)
   aboutMarkdown?: string;
 
-  @ApiPropertyOptional({ maxLength: 500, description: 'Default: the note that coaching is not crisis care' })
+  @ApiPropertyOptional({
+    maxLength: 500,
+    description: 'Default: the note that coaching is not crisis care',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -99,7 +118,8 @@ export class SiteDto {
   @ApiProperty() tagline: string;
   @ApiProperty() coachName: string;
   @ApiProperty() bio: string;
-  @ApiProperty({ nullable: true, description: 'Her photo (about 480 px wide)' }) photoUrl: string | null;
+  @ApiProperty({ nullable: true, description: 'Her photo (about 480 px wide)' }) photoUrl:
+    string | null;
   @ApiProperty({ nullable: true }) photoImageId: string | null;
   @ApiProperty() aboutMarkdown: string;
   @ApiProperty() footer: string;

@@ -1,15 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { IdParam } from '../common/id-param';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser, Viewer } from '../accounts/auth.decorators';
@@ -69,7 +59,7 @@ export class BookingsController {
   @Get('bookings/:id')
   @ApiResponse({ status: 200, type: BookingOutDto })
   get(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Query() q: TokenQueryDto,
     @Viewer() viewer: User | null,
   ): Promise<BookingOutDto> {
@@ -79,7 +69,7 @@ export class BookingsController {
   @Get('bookings/:id/ics')
   @ApiOperation({ summary: 'The booking as an iCalendar invite' })
   async ics(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Query() q: TokenQueryDto,
     @Viewer() viewer: User | null,
     @Res() reply: FastifyReply,
@@ -96,7 +86,7 @@ export class BookingsController {
   @HttpCode(200)
   @ApiResponse({ status: 200, type: CancelResultDto })
   cancel(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() dto: CancelBookingDto,
     @Viewer() viewer: User | null,
   ): Promise<CancelResultDto> {
@@ -107,7 +97,7 @@ export class BookingsController {
   @HttpCode(200)
   @ApiResponse({ status: 200, type: BookingOutDto })
   reschedule(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() dto: RescheduleBookingDto,
     @Viewer() viewer: User | null,
   ): Promise<BookingOutDto> {

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
@@ -29,14 +30,14 @@ export class CalendarsController {
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@CurrentUser() coach: User, @Param('id') id: string): Promise<void> {
+  remove(@CurrentUser() coach: User, @IdParam() id: string): Promise<void> {
     return this.calendars.remove(coach.id, id);
   }
 
   @Post(':id/sync')
   @HttpCode(200)
   @ApiResponse({ status: 200, type: CalendarSyncOutDto })
-  sync(@CurrentUser() coach: User, @Param('id') id: string): Promise<CalendarSyncOutDto> {
+  sync(@CurrentUser() coach: User, @IdParam() id: string): Promise<CalendarSyncOutDto> {
     return this.calendars.syncForCoach(coach.id, id);
   }
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
@@ -77,7 +78,7 @@ export class CalendarsPagesController {
   @Post(':id/sync')
   async sync(
     @CurrentUser() coach: User,
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.calendars.syncForCoach(coach.id, id);
@@ -87,7 +88,7 @@ export class CalendarsPagesController {
   @Post(':id/delete')
   async remove(
     @CurrentUser() coach: User,
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.calendars.remove(coach.id, id);

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
@@ -34,7 +35,7 @@ export class ClientsController {
   @Get('clients/:id')
   @Auth('coach')
   @ApiResponse({ status: 200, type: ClientDetailDto })
-  detail(@Param('id') id: string): Promise<ClientDetailDto> {
+  detail(@IdParam() id: string): Promise<ClientDetailDto> {
     return this.clients.detail(id);
   }
 
@@ -45,7 +46,7 @@ export class ClientsController {
       'The coach’s private notes about a client (encrypted at rest; never shown to the client)',
   })
   @ApiResponse({ status: 200, type: [ClientNoteDto] })
-  listNotes(@Param('id') id: string, @Audit() ctx: AuditContext): Promise<ClientNoteDto[]> {
+  listNotes(@IdParam() id: string, @Audit() ctx: AuditContext): Promise<ClientNoteDto[]> {
     return this.notes.list(id, ctx);
   }
 
@@ -53,7 +54,7 @@ export class ClientsController {
   @Auth('coach')
   @ApiResponse({ status: 201, type: ClientNoteDto })
   addNote(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @CurrentUser() coach: User,
     @Body() dto: ClientNoteInDto,
   ): Promise<ClientNoteDto> {

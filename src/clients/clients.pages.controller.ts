@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
@@ -42,7 +43,7 @@ export class ClientsPagesController {
   @Get('coach/clients/:id')
   @Auth('coach')
   async detail(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -52,7 +53,7 @@ export class ClientsPagesController {
   @Post('coach/clients/:id/notes')
   @Auth('coach')
   async addNote(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @CurrentUser() coach: User,
     @Body() body: Record<string, string | undefined>,
     @Req() req: FastifyRequest,

@@ -1,3 +1,4 @@
+import { IdParam } from '../common/id-param';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -161,7 +162,7 @@ export class CoachContentPagesController {
 
   @Get('posts/:id')
   async edit(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Query('saved') saved: string | undefined,
     @CurrentUser() coach: User,
     @Req() req: FastifyRequest,
@@ -187,7 +188,7 @@ export class CoachContentPagesController {
   @Post('posts/:id')
   @TakesUploads()
   async update(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() body: Form,
     @CurrentUser() coach: User,
     @Req() req: FastifyRequest,
@@ -241,7 +242,7 @@ export class CoachContentPagesController {
   /** The editor's script saves a draft's text every few seconds (JSON answer; the form's CSRF token in a header). */
   @Post('posts/:id/autosave')
   async autosave(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() body: Form,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -251,7 +252,7 @@ export class CoachContentPagesController {
 
   @Post('posts/:id/publish')
   async publish(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() body: Form,
     @CurrentUser() coach: User,
     @Req() req: FastifyRequest,
@@ -290,13 +291,13 @@ export class CoachContentPagesController {
   }
 
   @Post('posts/:id/unpublish')
-  async unpublish(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async unpublish(@IdParam() id: string, @Res() reply: FastifyReply): Promise<void> {
     await this.posts.unpublish(id);
     redirect(reply, `/coach/posts/${id}?saved=unpublished`);
   }
 
   @Post('posts/:id/delete')
-  async remove(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async remove(@IdParam() id: string, @Res() reply: FastifyReply): Promise<void> {
     await this.posts.remove(id);
     redirect(reply, '/coach/posts');
   }
@@ -390,7 +391,7 @@ export class CoachContentPagesController {
 
   @Post('comments/:id/:action')
   async moderate(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Param('action') action: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {

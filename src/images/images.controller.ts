@@ -1,3 +1,4 @@
+import { IdParam } from '../common/id-param';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -48,14 +49,14 @@ export class ImagesController {
 
   @Get(':id')
   @ApiResponse({ status: 200, type: ImageDto })
-  one(@Param('id') id: string): Promise<ImageDto> {
+  one(@IdParam() id: string): Promise<ImageDto> {
     return this.images.byId(id);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiResponse({ status: 409, description: 'IMAGE_IN_USE: a post or the site still uses it' })
-  remove(@Param('id') id: string): Promise<void> {
+  remove(@IdParam() id: string): Promise<void> {
     return this.images.remove(id);
   }
 }
@@ -68,7 +69,7 @@ export class ImageFilesController {
   @Get(':id/:file')
   @ApiExcludeEndpoint()
   async file(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Param('file') file: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() reply: FastifyReply,

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
@@ -52,7 +53,7 @@ export class ImagesPagesController {
 
   @Post(':id/delete')
   async remove(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {

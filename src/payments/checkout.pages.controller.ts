@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
+import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
@@ -49,14 +50,14 @@ export class CheckoutPagesController {
 
   /** The payer gives up: the checkout is expired at Stripe and the held time released. */
   @Post('checkout/:id/release')
-  async release(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async release(@IdParam() id: string, @Res() reply: FastifyReply): Promise<void> {
     const payment = await this.returns.abandon(id);
     redirect(reply, `/checkout/cancelled?${this.returns.returnQuery(payment.id)}`);
   }
 
   @Get('checkout/test/:id')
   async testCheckout(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -75,7 +76,7 @@ export class CheckoutPagesController {
   }
 
   @Post('checkout/test/:id/pay')
-  async testPay(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async testPay(@IdParam() id: string, @Res() reply: FastifyReply): Promise<void> {
     const payment = await this.returns.testModePay(id);
     redirect(
       reply,
@@ -86,7 +87,7 @@ export class CheckoutPagesController {
   }
 
   @Post('checkout/test/:id/cancel')
-  async testCancel(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async testCancel(@IdParam() id: string, @Res() reply: FastifyReply): Promise<void> {
     const payment = await this.returns.testModeCancel(id);
     redirect(reply, `/checkout/cancelled?${this.returns.returnQuery(payment.id)}`);
   }
@@ -109,7 +110,7 @@ export class CheckoutPagesController {
 
   @Post('coach/payments/:id/retry-refund')
   @Auth('coach')
-  async retryRefund(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+  async retryRefund(@IdParam() id: string, @Res() reply: FastifyReply): Promise<void> {
     await this.payments.retryRefund(id);
     redirect(reply, '/coach/payments?retried=1');
   }

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { IdParam } from '../common/id-param';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../accounts/auth.decorators';
 import { PaymentDto, toPaymentDto } from './dto/payment.dto';
@@ -29,7 +30,7 @@ export class PaymentsController {
       'Try a failed refund again (a new attempt at Stripe, with a new idempotency key); 409 unless its refund failed',
   })
   @ApiResponse({ status: 200, type: PaymentDto })
-  async retryRefund(@Param('id') id: string): Promise<PaymentDto> {
+  async retryRefund(@IdParam() id: string): Promise<PaymentDto> {
     return toPaymentDto(await this.payments.retryRefund(id));
   }
 }

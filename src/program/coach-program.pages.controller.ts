@@ -1,3 +1,4 @@
+import { IdParam } from '../common/id-param';
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -211,7 +212,7 @@ export class CoachProgramPagesController {
 
   @Get('members/:id')
   async member(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @Query('refunded') refunded?: string,
@@ -258,7 +259,7 @@ export class CoachProgramPagesController {
 
   @Post('members/:id/refund')
   async refund(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() body: Form,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -276,7 +277,7 @@ export class CoachProgramPagesController {
 
   @Post('members/:id/unlock')
   async unlock(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() body: Form,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,

@@ -1,3 +1,4 @@
+import { IdParam } from '../common/id-param';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
@@ -103,7 +104,7 @@ export class ProgramController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Only the reflections the member shared' })
   @ApiResponse({ status: 200, type: [SharedReflectionDto] })
-  reflections(@Param('id') id: string, @Audit() ctx: AuditContext): Promise<SharedReflectionDto[]> {
+  reflections(@IdParam() id: string, @Audit() ctx: AuditContext): Promise<SharedReflectionDto[]> {
     return this.enrollments.sharedReflections(id, ctx);
   }
 
@@ -115,7 +116,7 @@ export class ProgramController {
     summary:
       'Refund a paid enrollment in full; access to the steps ends now (the member keeps their reflections)',
   })
-  refund(@Param('id') id: string): Promise<{ id: string; status: string; refund: RefundSummary }> {
+  refund(@IdParam() id: string): Promise<{ id: string; status: string; refund: RefundSummary }> {
     return this.enrollments.refund(id);
   }
 
@@ -125,7 +126,7 @@ export class ProgramController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Open one step for one member now' })
   unlock(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() dto: UnlockDto,
   ): Promise<{ step: number; openedAt: string }> {
     return this.enrollments.unlock(id, dto.step);

@@ -1,3 +1,4 @@
+import { IdParam } from '../../common/id-param';
 import {
   Body,
   Controller,
@@ -75,7 +76,7 @@ export class CommentsController {
   @HttpCode(200)
   @Auth('coach')
   @ApiResponse({ status: 200, type: CommentDto })
-  approve(@Param('id') id: string): Promise<CommentDto> {
+  approve(@IdParam() id: string): Promise<CommentDto> {
     return this.comments.moderate(id, 'approved');
   }
 
@@ -83,14 +84,14 @@ export class CommentsController {
   @HttpCode(200)
   @Auth('coach')
   @ApiResponse({ status: 200, type: CommentDto })
-  reject(@Param('id') id: string): Promise<CommentDto> {
+  reject(@IdParam() id: string): Promise<CommentDto> {
     return this.comments.moderate(id, 'rejected');
   }
 
   @Delete('comments/:id')
   @HttpCode(204)
   @Auth('coach')
-  remove(@Param('id') id: string): Promise<void> {
+  remove(@IdParam() id: string): Promise<void> {
     return this.comments.remove(id);
   }
 }

@@ -100,7 +100,7 @@ describe('Browser: booking a session with intake questions and a private video r
       confirmation.attachments.find((a) => /calendar/.test(a.contentType))!.content,
     );
     expect(ics).toContain(`LOCATION:${room}`);
-    expect(ics).toContain(`URL:${room}`);
+    expect(ics).toMatch(new RegExp(`\r\nURL(;VALUE=URI)?:${room.replace(/[.]/g, '\\.')}\r\n`));
     // Stored with the booking, as answered.
     const [row] = await t.dataSource.query(
       `SELECT intake, meeting_url FROM bookings WHERE client_email = 'lena@example.com'`,

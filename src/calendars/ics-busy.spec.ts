@@ -51,7 +51,9 @@ describe('busyFromIcs', () => {
         iso(at(D.FRI1, '00:00')),
       ]);
     } finally {
-      process.env.TZ = before;
+      // Assigning undefined would set the string "undefined": restore by deleting instead.
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
     }
   });
 

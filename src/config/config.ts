@@ -234,3 +234,11 @@ export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): 
     },
   };
 }
+
+/**
+ * The environment for a program Mend starts (the embedded PostgreSQL's initdb and postgres): this
+ * process's own, plus `extra`. Kept here so that src/config stays the one place reading process.env.
+ */
+export function childProcessEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

@@ -1,5 +1,6 @@
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { platform } from 'node:os';
+import { childProcessEnv } from '../config/config';
 import { RunAs } from './embedded-location';
 
 /**
@@ -14,7 +15,7 @@ const KEEP = 16_384;
 function spawnOptions(runAs: RunAs | null, locale: string) {
   return {
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
-    env: { ...process.env, LC_MESSAGES: locale },
+    env: childProcessEnv({ LC_MESSAGES: locale }),
     stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
   };
 }

@@ -1,3 +1,4 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../common/errors';
 import { PageData, redirect, renderPage } from './page';
@@ -202,6 +203,22 @@ export function formBody(body: unknown): FormBody {
   }
   return out;
 }
+
+/**
+ * A page form's POST in one handler parameter (`@PostedForm() form: PagePost`): the request (for
+ * the re-render), the body as `formBody` reads it, and the signed-in person (null on public pages).
+ * The handler still takes `@Res()`, so that Nest leaves the reply to it.
+ */
+export interface PagePost {
+  request: FastifyRequest;
+  body: FormBody;
+  viewer: NonNullable<FastifyRequest['viewer']> | null;
+}
+
+export const PostedForm = createParamDecorator((_: unknown, ctx: ExecutionContext): PagePost => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  return { request, body: formBody(request.body), viewer: request.viewer ?? null };
+});
 
 /** A success message that links to what changed. */
 export interface Notice {

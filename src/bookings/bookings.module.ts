@@ -15,6 +15,8 @@ import { BookingsRepository } from './bookings.repository';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CoachSessionsPagesController } from './coach-sessions.pages.controller';
+import { ManageBookingPagesController } from './manage-booking.pages.controller';
+import { MySessionsPagesController } from './my-sessions.pages.controller';
 
 @Module({
   imports: [AccountsModule, SchedulingModule],
@@ -23,6 +25,8 @@ import { CoachSessionsPagesController } from './coach-sessions.pages.controller'
     CalendarFeedController,
     BookingsPagesController,
     CoachSessionsPagesController,
+    ManageBookingPagesController,
+    MySessionsPagesController,
   ],
   providers: [
     BookingsService,

@@ -141,6 +141,8 @@ export interface FormFlow<T> {
   read: (body: FormBody) => FormRead<T> | Promise<FormRead<T>>;
   /** Calls the service; returns where to go next (303). */
   save: (value: T) => Promise<string>;
+  /** How to go there, when not a same-site 303 (e.g. to a payment provider's page). */
+  redirect?: (to: string) => void;
   mapKey?: (key: string) => string;
   /** Words for a message without a field sentence (default: the validator's text made readable). */
   describe?: (key: string, message: string) => string;
@@ -169,7 +171,8 @@ export async function submitForm<T>(
       e.status,
     );
   }
-  redirect(reply, next);
+  if (flow.redirect) flow.redirect(next);
+  else redirect(reply, next);
 }
 
 /** A DomainError as form errors: its details per field, its code's field, or the summary alone. */

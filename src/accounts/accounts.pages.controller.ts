@@ -6,7 +6,9 @@ import { clientIp } from '../common/http';
 import { validateForm } from '../common/validation';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { redirect, renderPage, safeNext } from '../web/page';
+import { PagePost, PostedForm, Notice, renderForm, submitForm } from '../web/forms';
+import { PageData, redirect, renderPage, safeNext } from '../web/page';
+import { PROFILE_FIELDS, profileInput, profileValues, zoneChoicesFor } from './account-form';
 import { AccountsService } from './accounts.service';
 import { DELETION_SCOPE } from './deletion-scope';
 import { Auth, CurrentUser } from './auth.decorators';
@@ -243,57 +245,50 @@ export class AccountsPagesController {
     @Res() reply: FastifyReply,
     @Query('saved') saved?: string,
   ): Promise<void> {
-    await this.renderAccount(req, reply, user, saved === '1' ? 'Your details are saved.' : null);
+    const notice: Notice | undefined =
+      saved === '1'
+        ? {
+            text: 'Your details are saved.',
+            link: { href: '/account/sessions', text: 'See your sessions' },
+          }
+        : undefined;
+    const values = profileValues(user);
+    await renderForm(
+      req,
+      reply,
+      'accounts/account',
+      this.accountPage(user, values.timeZone, notice),
+      values,
+    );
   }
 
   /** The account page's "About you" form: PATCH /api/me's fields. */
   @Post('account/profile')
   @Auth()
-  async saveProfile(
-    @CurrentUser() user: User,
-    @Body() body: Form,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const values = {
-      name: body.name ?? '',
-      preferredName: body.preferredName ?? '',
-      pronouns: body.pronouns ?? '',
-      timeZone: body.timeZone?.trim() || null,
-    };
-    const form = await validateForm(UpdateProfileDto, values);
-    if (!form.ok) return this.renderAccount(req, reply, user, null, form.errors, values, 400);
-    await this.accounts.updateProfile(user.id, form.value);
-    redirect(reply, '/account?saved=1');
+  async saveProfile(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const user = form.viewer!;
+    const { input, errors } = profileInput(form.body);
+    await submitForm(form.request, reply, {
+      template: 'accounts/account',
+      page: () => this.accountPage(user, form.body.timeZone ?? ''),
+      fields: PROFILE_FIELDS,
+      body: form.body,
+      read: async () => {
+        const read = await validateForm(UpdateProfileDto, input);
+        if (read.ok && !Object.keys(errors).length) return read;
+        return { ok: false, errors: { ...(read.ok ? {} : read.errors), ...errors } };
+      },
+      save: (value) => this.accounts.updateProfile(user.id, value).then(() => '/account?saved=1'),
+    });
   }
 
-  private async renderAccount(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    user: User,
-    notice: string | null,
-    errors: Record<string, string[]> | null = null,
-    values?: Record<string, string | null>,
-    status = 200,
-  ): Promise<void> {
-    await renderPage(
-      req,
-      reply,
-      'accounts/account',
-      {
-        title: 'Your account',
-        user: { name: user.name, email: user.email },
-        values: values ?? {
-          name: user.name,
-          preferredName: user.preferredName ?? '',
-          pronouns: user.pronouns ?? '',
-          timeZone: user.timeZone ?? '',
-        },
-        errors,
-        notice,
-        deletionScope: DELETION_SCOPE,
-      },
-      status,
-    );
+  private accountPage(user: User, zone: string, notice?: Notice): PageData {
+    return {
+      title: 'Your account',
+      user: { name: user.name, email: user.email },
+      notice,
+      deletionScope: DELETION_SCOPE,
+      ...zoneChoicesFor(zone, new Date()),
+    };
   }
 }

@@ -27,7 +27,7 @@ import { dayPicker, PickerQuery } from './day-picker-view';
 import { CreateBookingDto } from './dto/booking.dto';
 import { readableZone, rememberZone, visitorZone } from './reader-zone';
 
-type Query = PickerQuery & { tz?: string; start?: string };
+type BookQuery = PickerQuery & { tz?: string; start?: string };
 
 /**
  * The visitor's booking flow: the session types, a type's open times (a month of days, then the
@@ -69,7 +69,7 @@ export class BookingsPagesController {
   @Get(':slug')
   async times(
     @Param('slug') slug: string,
-    @Query() q: Query,
+    @Query() q: BookQuery,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -104,7 +104,7 @@ export class BookingsPagesController {
   @Get(':slug/details')
   async details(
     @Param('slug') slug: string,
-    @Query() q: Query,
+    @Query() q: BookQuery,
     @Viewer() viewer: User | null,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { formatWhen as formatWhenIn } from '../common/dates';
+import { readableZone } from './reader-zone';
 import { MailService } from '../mail/mail.service';
 import { Booking } from './booking.entity';
 import { MeetingInfo } from './meeting';
@@ -27,9 +28,15 @@ export interface BookingContext {
   clientLabel: string;
 }
 
-/** "Tuesday 1 December 2026 at 17:00 GMT" in the reader's zone (src/common/dates: one format for pages and mails). */
+/** The coach's name on a line of its own ("your coach" → "Your coach"). */
+const signOff = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * "Tuesday 1 December 2026 at 17:00 GMT" in the reader's zone (src/common/dates: one format for
+ * pages and mails); a bare "UTC" is shown as a place with the same clock (./reader-zone).
+ */
 export function formatWhen(d: Date, timeZone: string): string {
-  return formatWhenIn(d, timeZone);
+  return formatWhenIn(d, readableZone(timeZone));
 }
 
 export function bookingEvent(
@@ -53,7 +60,7 @@ export function bookingEvent(
     location: ctx.meeting?.location || ctx.location || undefined,
     url: ctx.meeting?.url ?? (forCoach ? undefined : ctx.manageUrl),
     status: b.status === 'cancelled' || b.status === 'expired' ? 'CANCELLED' : 'CONFIRMED',
-    organizer: { name: ctx.coachName, email: ctx.coachEmail },
+    organizer: { name: signOff(ctx.coachName), email: ctx.coachEmail },
     attendee: { name: b.clientName, email: b.clientEmail },
   };
 }
@@ -105,7 +112,7 @@ export class BookingMails {
         policyInWords(ctx.cancellationNoticeHours, b.price > 0),
         '',
         `See you then,`,
-        ctx.coachName,
+        signOff(ctx.coachName),
       ]
         .filter((l, i, a) => l !== '' || a[i - 1] !== '')
         .join('\n'),
@@ -133,7 +140,7 @@ export class BookingMails {
       kind: 'booking_rescheduled',
       to: b.clientEmail,
       subject: `Moved: ${ctx.typeName} is now on ${formatWhen(b.startAt, b.clientTimeZone)}`,
-      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} moved from ${formatWhen(previousStart, b.clientTimeZone)} to ${formatWhen(b.startAt, b.clientTimeZone)}. The updated invite is attached.\n\nManage it here: ${ctx.manageUrl}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} moved from ${formatWhen(previousStart, b.clientTimeZone)} to ${formatWhen(b.startAt, b.clientTimeZone)}. The updated invite is attached.\n\nManage it here: ${ctx.manageUrl}\n\n${signOff(ctx.coachName)}`,
       attachments: [invite(ics)],
     });
     await this.mail.enqueue(m, {
@@ -158,7 +165,7 @@ export class BookingMails {
       kind: 'booking_cancelled',
       to: b.clientEmail,
       subject: `Cancelled: ${ctx.typeName} on ${when}`,
-      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} on ${when} is cancelled.${refundText ? ` ${refundText}` : ''}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} on ${when} is cancelled.${refundText ? ` ${refundText}` : ''}\n\n${signOff(ctx.coachName)}`,
       attachments: [invite(bookingIcs(b, ctx, this.clock.now(), 'CANCEL'), true)],
     });
     await this.mail.enqueue(m, {
@@ -177,7 +184,7 @@ export class BookingMails {
       kind: 'booking_reminder',
       to: b.clientEmail,
       subject: `Tomorrow: ${ctx.typeName} with ${ctx.coachName}`,
-      text: `Hello ${ctx.clientGreeting},\n\nA gentle reminder: your ${ctx.typeName} with ${ctx.coachName} is on ${formatWhen(b.startAt, b.clientTimeZone)}.${whereLine(ctx) ? `\n${whereLine(ctx)}` : ''}\n\nIf you need to change it: ${ctx.manageUrl}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nA gentle reminder: your ${ctx.typeName} with ${ctx.coachName} is on ${formatWhen(b.startAt, b.clientTimeZone)}.${whereLine(ctx) ? `\n${whereLine(ctx)}` : ''}\n\nIf you need to change it: ${ctx.manageUrl}\n\n${signOff(ctx.coachName)}`,
     });
   }
 
@@ -186,7 +193,7 @@ export class BookingMails {
       kind: 'booking_paid_too_late',
       to: b.clientEmail,
       subject: `We couldn't keep your ${ctx.typeName} time, and refunded you in full`,
-      text: `Hello ${ctx.clientGreeting},\n\nYour payment arrived after the time we held for you (${formatWhen(b.startAt, b.clientTimeZone)}) had been released, and someone else booked it meanwhile. We're sorry. Your payment is refunded in full; it can take a few days to show.\n\nYou're welcome to pick another time: ${ctx.manageUrl.replace(/\/bookings\/manage.*$/, '/book')}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nYour payment arrived after the time we held for you (${formatWhen(b.startAt, b.clientTimeZone)}) had been released, and someone else booked it meanwhile. We're sorry. Your payment is refunded in full; it can take a few days to show.\n\nYou're welcome to pick another time: ${ctx.manageUrl.replace(/\/bookings\/manage.*$/, '/book')}\n\n${signOff(ctx.coachName)}`,
     });
   }
 }

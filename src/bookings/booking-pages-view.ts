@@ -7,7 +7,7 @@ import { formatPrice } from '../common/money';
 import type { SessionTypeRecord } from '../scheduling/session-type-record';
 import { zoneLabel } from '../web/time-zones';
 import type { ChangeOptions } from './booking-changes.service';
-import { calendarLinks, whenIn, zonesWith } from './booking-view';
+import { calendarLinks, todayIn, whenIn, zonesWith } from './booking-view';
 import type { BookingOutDto } from './dto/booking.dto';
 import { policyInWords } from './policy';
 import { readableZone } from './reader-zone';
@@ -92,5 +92,24 @@ export function manageView(args: {
     answers: (type?.intakeQuestions ?? [])
       .filter((iq) => booking.intake?.[iq.id])
       .map((iq) => ({ label: iq.label, answer: booking.intake![iq.id] })),
+  };
+}
+
+/** The coach's upcoming sessions in her zone: today's, then later ones. */
+export function coachSessionsView(
+  sessions: BookingOutDto[],
+  zone: string,
+  now: Date,
+  locale: string,
+) {
+  const today = todayIn(zone, now);
+  const rows = sessions.map((b) => ({
+    ...b,
+    when: whenIn(b.start, zone, locale),
+    day: todayIn(zone, new Date(b.start)),
+  }));
+  return {
+    today: rows.filter((b) => b.day === today),
+    later: rows.filter((b) => b.day !== today),
   };
 }

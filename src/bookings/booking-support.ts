@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../common/errors';
 import { hashToken } from '../common/tokens';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { coachLabel } from './coach-label';
 import { SchedulingService } from '../scheduling/scheduling.service';
 import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { localDate, startOfLocalDate } from '../scheduling/slots';
@@ -126,7 +127,7 @@ export class BookingSupport {
       typeName: type.name,
       location: type.location,
       meeting: meetingInfo(type, b.meetingUrl),
-      coachName: coach?.display_name ?? coach?.name ?? 'Your coach',
+      coachName: coachLabel(coach?.display_name ?? coach?.name),
       coachEmail: coach?.email ?? this.config.mail.from,
       coachTimeZone: coach?.time_zone ?? 'UTC',
       cancellationNoticeHours: coach?.notice ?? 24,

@@ -2,7 +2,7 @@
  * The booking page's "Your details" form as pure functions: the plain sentence each field shows
  * when refused, the values kept when the form comes back, and the body as the API's DTO reads it.
  */
-import type { IntakeQuestion } from '../scheduling/session-type.entity';
+import type { IntakeQuestion } from '../scheduling/session-type-record';
 import type { CodeFields, FieldSpecs, FormBody } from '../web/forms';
 
 /** A time taken or no longer offered: the service's own sentence, linked to "choose another time". */

@@ -53,17 +53,23 @@ export class BookingsPagesController {
     await renderPage(req, reply, 'bookings/types', { title: 'Book a session', types });
   }
 
-  /** The zone to show times in; a zone the visitor chose is remembered for the next pages. */
+  /**
+   * The zone to show times in. A zone the visitor chose other than the coach's is remembered for
+   * the next visits (links between the pages carry the zone shown, chosen or not).
+   */
   private async zoneFor(
     req: FastifyRequest,
     reply: FastifyReply,
     coachId: string,
     given?: string,
   ): Promise<string> {
+    const coachZone = readableZone((await this.scheduling.settings(coachId)).timeZone);
     const visitor = visitorZone(req, given);
-    if (visitor && visitor === given && !req.publicCache)
+    const remembered = visitorZone(req);
+    const changed = remembered ? visitor !== remembered : visitor !== coachZone;
+    if (visitor && visitor === given && changed && !req.publicCache)
       rememberZone(reply, visitor, this.config.publicUrl.startsWith('https://'));
-    return readableZone(visitor ?? (await this.scheduling.settings(coachId)).timeZone);
+    return visitor ? readableZone(visitor) : coachZone;
   }
 
   @Get(':slug')

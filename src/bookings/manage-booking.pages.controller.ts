@@ -55,7 +55,8 @@ export class ManageBookingPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const notice = DONE_MESSAGES[q.done ?? ''] ?? null;
+    const done = q.done ?? '';
+    const notice = Object.hasOwn(DONE_MESSAGES, done) ? DONE_MESSAGES[done] : null;
     await this.renderManage(req, reply, q.token ?? '', q, { notice });
   }
 

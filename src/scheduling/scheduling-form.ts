@@ -40,7 +40,7 @@ const DAYS_OFF_NOTICES: Record<string, Notice> = {
 
 /** The "Days off" page's notice after `?saved=off|hours|removed`. */
 export const daysOffNotice = (saved: string | undefined): Notice | undefined =>
-  saved ? DAYS_OFF_NOTICES[saved] : undefined;
+  saved && Object.hasOwn(DAYS_OFF_NOTICES, saved) ? DAYS_OFF_NOTICES[saved] : undefined;
 
 export const availabilityNotice = (saved: boolean, zoneLabel: string): Notice | undefined =>
   saved ? { text: `Saved: your hours are in ${zoneLabel}.`, link: SEE_TIMES } : undefined;

@@ -6,6 +6,33 @@
 import type { FieldSpecs, FormBody } from '../web/forms';
 import { isPlaceZone, ZONE_RENAMES, zoneGroups } from '../web/time-zones';
 
+export const LOGIN_FIELDS: FieldSpecs = {
+  email: 'Write the email address you signed up with.',
+  password: 'Write your password.',
+};
+
+export const SIGNUP_FIELDS: FieldSpecs = {
+  name: 'Write your name, on one line (at most 120 characters).',
+  preferredName: 'Keep your preferred name to one line of at most 80 characters.',
+  pronouns: 'Keep your pronouns to one line of at most 40 characters.',
+  email: 'Write your email address, like name@example.com.',
+  password: 'Choose a password of at least 10 characters.',
+};
+
+/** Where sign-up goes for someone who booked before: the "check your email" page. */
+export const CHECK_EMAIL = 'check-email';
+
+/** The sign-up body for SignupDto (a blank optional field is "not given"). */
+export function signupInput(body: FormBody) {
+  return {
+    name: body.name,
+    email: body.email,
+    password: body.password,
+    preferredName: body.preferredName?.trim() || undefined,
+    pronouns: body.pronouns?.trim() || undefined,
+  };
+}
+
 export const PROFILE_FIELDS: FieldSpecs = {
   name: 'Write your name, on one line (at most 120 characters).',
   preferredName: 'Keep your preferred name to one line of at most 80 characters.',

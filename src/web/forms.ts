@@ -142,7 +142,7 @@ export interface FormFlow<T> {
   /** Calls the service; returns where to go next (303). */
   save: (value: T) => Promise<string>;
   /** How to go there, when not a same-site 303 (e.g. to a payment provider's page). */
-  redirect?: (to: string) => void;
+  redirect?: (to: string) => void | Promise<void>;
   mapKey?: (key: string) => string;
   /** Words for a message without a field sentence (default: the validator's text made readable). */
   describe?: (key: string, message: string) => string;
@@ -171,7 +171,7 @@ export async function submitForm<T>(
       e.status,
     );
   }
-  if (flow.redirect) flow.redirect(next);
+  if (flow.redirect) await flow.redirect(next);
   else redirect(reply, next);
 }
 

@@ -12,6 +12,9 @@ import { Notice, PagePost, PostedForm, renderForm, submitForm } from '../web/for
 import { PageData, redirect, renderPage } from '../web/page';
 import { ClientNotesService } from './client-notes.service';
 import { exportView } from './export-view';
+import { clientDetailView } from './client-detail-view';
+import { pickLocale } from '../common/dates';
+import { SchedulingService } from '../scheduling/scheduling.service';
 import { ClientsService } from './clients.service';
 import { DataRightsService } from './data-rights.service';
 import { ClientNoteInDto } from './dto/clients.dto';
@@ -28,6 +31,7 @@ export class ClientsPagesController {
     private readonly clients: ClientsService,
     private readonly dataRights: DataRightsService,
     private readonly notes: ClientNotesService,
+    private readonly scheduling: SchedulingService,
   ) {}
 
   @Get('coach/clients')
@@ -83,7 +87,10 @@ export class ClientsPagesController {
   private async detailPage(id: string, req: FastifyRequest, notice?: Notice): Promise<PageData> {
     const client = await this.clients.detail(id);
     const notes = await this.notes.list(id, auditContextOf(req));
-    return { title: client.profile.displayName, client, notes, notice };
+    const zone = (await this.scheduling.settings(req.viewer!.id)).timeZone;
+    const locale = pickLocale(req.headers['accept-language']);
+    const view = clientDetailView(client, notes, zone, locale);
+    return { title: client.profile.displayName, ...view, notice };
   }
 
   /** The same export as GET /api/me/export, as a page a person can read (times in their zone). */

@@ -231,5 +231,11 @@ describe('Booking pages and mails: the visitor’s zone and plain words', () => 
     const after = await t.http().get(`${path}?saved=note`).set('cookie', cookie).expect(200);
     expect(after.text).toContain('Your note is saved. Only you can read it.');
     expect(after.text).toContain('First talk went well.');
+    // Times in the coach's zone and words, money by its currency: decided by the view, not the template.
+    expect(after.text).toContain('<td>Free</td>');
+    expect(after.text).toMatch(
+      /<time datetime="[^"]+">\d{1,2} Dec 2026, 09:00<\/time>|<time datetime="[^"]+">\d{1,2} \w{3} 2026, 09:00/,
+    );
+    expect(after.text).not.toMatch(/\bUTC\b/);
   });
 });

@@ -78,23 +78,10 @@ export function profileInput(body: FormBody): {
   };
 }
 
-const HOUR = 3_600_000;
-let cached: { hour: number; groups: ReturnType<typeof zoneGroups> } | null = null;
-
-/**
- * The picker's groups, built once an hour (each label's offset takes an Intl formatter per zone:
- * hundreds of milliseconds, too slow for every render of a member's page; offsets change on the hour).
- */
-function hourlyZoneGroups(at: Date): ReturnType<typeof zoneGroups> {
-  const hour = Math.floor(at.getTime() / HOUR);
-  if (cached?.hour !== hour) cached = { hour, groups: zoneGroups(new Date(hour * HOUR)) };
-  return cached.groups;
-}
-
 /** The zone list for the form, with a zone saved earlier that it doesn't offer kept visible. */
 export function zoneChoicesFor(current: string, at: Date) {
   return {
-    zoneGroups: hourlyZoneGroups(at),
+    zoneGroups: zoneGroups(at),
     otherZone: current && !isPlaceZone(current) ? { value: current, label: current } : null,
   };
 }

@@ -37,6 +37,16 @@ describe('Booking pages and mails: the visitor’s zone and plain words', () => 
     expect(text).not.toMatch(/with Coach\b/);
   };
 
+  /** A page form's POST with the cookie and CSRF token its page gave. */
+  const poster =
+    (form: { cookie: string; csrf: string }) => (path: string, body: Record<string, string>) =>
+      t
+        .http()
+        .post(path)
+        .set('cookie', form.cookie)
+        .type('form')
+        .send({ _csrf: form.csrf, ...body });
+
   it('shows the coach’s UTC as a place, remembers the zone the visitor picks in a cookie, and uses it without a tz parameter', async () => {
     const plain = await t.http().get(`/book/words?date=${day}`).expect(200);
     noUtc(plain.text);
@@ -77,22 +87,15 @@ describe('Booking pages and mails: the visitor’s zone and plain words', () => 
     const details = await t.http().get(path).expect(200);
     noUtc(details.text);
     expect(details.text).toContain('GMT');
-    const { cookie, csrf } = await pageForm(t, path);
-    const bad = await t
-      .http()
-      .post('/book/words')
-      .set('cookie', cookie)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        start: slot.start,
-        timeZone: 'Atlantic/Reykjavik',
-        name: '',
-        email: 'not-an-email',
-        pronouns: 'they/them',
-        notes: 'Kept note',
-      })
-      .expect(400);
+    const post = poster(await pageForm(t, path));
+    const bad = await post('/book/words', {
+      start: slot.start,
+      timeZone: 'Atlantic/Reykjavik',
+      name: '',
+      email: 'not-an-email',
+      pronouns: 'they/them',
+      notes: 'Kept note',
+    }).expect(400);
     expect(bad.text).toMatch(/class="error-summary" role="alert"[^>]*autofocus/);
     const summary = [...bad.text.matchAll(/<li><a href="#([\w-]+)">([^<]+)<\/a><\/li>/g)].map(
       (m) => [m[1], m[2]],
@@ -108,19 +111,12 @@ describe('Booking pages and mails: the visitor’s zone and plain words', () => 
     expect(bad.text).not.toContain('must be');
     noUtc(bad.text);
     // The answers are checked by the service once the rest is right: in the same words.
-    const unanswered = await t
-      .http()
-      .post('/book/words')
-      .set('cookie', cookie)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        start: slot.start,
-        timeZone: 'Atlantic/Reykjavik',
-        name: 'Nia',
-        email: 'nia@example.com',
-      })
-      .expect(400);
+    const unanswered = await post('/book/words', {
+      start: slot.start,
+      timeZone: 'Atlantic/Reykjavik',
+      name: 'Nia',
+      email: 'nia@example.com',
+    }).expect(400);
     expect(unanswered.text).toContain(
       '<a href="#intake-hopes">Please answer “What do you hope for?” (at most 2 000 characters).</a>',
     );
@@ -130,20 +126,13 @@ describe('Booking pages and mails: the visitor’s zone and plain words', () => 
     expect(unanswered.text).toContain('id="intake-hopes-error"');
     noUtc(unanswered.text);
 
-    const ok = await t
-      .http()
-      .post('/book/words')
-      .set('cookie', cookie)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        start: slot.start,
-        timeZone: 'America/New_York',
-        name: 'Nia Visitor',
-        email: 'nia@example.com',
-        intake_hopes: 'Calm',
-      })
-      .expect(303);
+    const ok = await post('/book/words', {
+      start: slot.start,
+      timeZone: 'America/New_York',
+      name: 'Nia Visitor',
+      email: 'nia@example.com',
+      intake_hopes: 'Calm',
+    }).expect(303);
     const location = ok.headers.location as string;
     expect(location).toMatch(/^\/bookings\/manage\?token=.*&booked=1$/);
     const [row] = await t.dataSource.query(
@@ -196,14 +185,11 @@ describe('Booking pages and mails: the visitor’s zone and plain words', () => 
       `SELECT id FROM users WHERE email = 'nia@example.com'`,
     );
     const path = `/coach/clients/${client.id}`;
-    const { cookie, csrf } = await pageForm(t, path, coach);
-    const bad = await t
-      .http()
-      .post(`${path}/notes`)
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, text: '' })
-      .expect(400);
+    const form = await pageForm(t, path, coach);
+    const post = poster(form);
+    const bad = await post(`${path}/notes`, {
+      text: '',
+    }).expect(400);
     expect(bad.text).toMatch(/class="error-summary" role="alert"[^>]*autofocus/);
     expect(bad.text).toContain(
       '<a href="#note-text">Write the note first (at most 20 000 characters).</a>',
@@ -212,23 +198,15 @@ describe('Booking pages and mails: the visitor’s zone and plain words', () => 
       /id="note-text"[^>]*aria-invalid="true" aria-describedby="note-text-error"/,
     );
     const long = 'x'.repeat(20_001);
-    const tooLong = await t
-      .http()
-      .post(`${path}/notes`)
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, text: long })
-      .expect(400);
+    const tooLong = await post(`${path}/notes`, {
+      text: long,
+    }).expect(400);
     expect(tooLong.text).toContain(`>${long}</textarea>`);
-    const ok = await t
-      .http()
-      .post(`${path}/notes`)
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, text: 'First talk went well.' })
-      .expect(303);
+    const ok = await post(`${path}/notes`, {
+      text: 'First talk went well.',
+    }).expect(303);
     expect(ok.headers.location).toBe(`${path}?saved=note#notes-h`);
-    const after = await t.http().get(`${path}?saved=note`).set('cookie', cookie).expect(200);
+    const after = await t.http().get(`${path}?saved=note`).set('cookie', form.cookie).expect(200);
     expect(after.text).toContain('Your note is saved. Only you can read it.');
     expect(after.text).toContain('First talk went well.');
     // Times in the coach's zone and words, money by its currency: decided by the view, not the template.

@@ -65,7 +65,7 @@ describe('Browser: the page shell and signing in', () => {
     await page.getByLabel(/Password/).fill('a-good-long-password');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(/\/account$/);
-    await page.getByText('robin@example.com').waitFor();
+    await page.getByText('robin@example.com', { exact: true }).waitFor();
     await screenshot(page, 'account');
     await page.close();
   });

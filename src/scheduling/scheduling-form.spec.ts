@@ -1,4 +1,4 @@
-import { daysOffNotice, readDayOff } from './scheduling-form';
+import { daysOffNotice, readDayOff, settingsNotice } from './scheduling-form';
 
 describe('days off form', () => {
   it('reads whole days in the coach’s zone, one day when "until" is empty', () => {
@@ -30,5 +30,11 @@ describe('days off form', () => {
     expect(daysOffNotice('nonsense')).toBeUndefined();
     expect(daysOffNotice('constructor')).toBeUndefined();
     expect(daysOffNotice(undefined)).toBeUndefined();
+    // Success says what changed for clients and links to where they see it.
+    expect(settingsNotice(true)).toMatchObject({
+      text: expect.stringContaining('clients see'),
+      link: { href: '/book' },
+    });
+    expect(settingsNotice(false)).toBeUndefined();
   });
 });

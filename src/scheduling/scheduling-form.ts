@@ -46,7 +46,12 @@ export const availabilityNotice = (saved: boolean, zoneLabel: string): Notice | 
   saved ? { text: `Saved: your hours are in ${zoneLabel}.`, link: SEE_TIMES } : undefined;
 
 export const settingsNotice = (saved: boolean): Notice | undefined =>
-  saved ? { text: 'Saved.', link: { href: '/book', text: 'See your booking page' } } : undefined;
+  saved
+    ? {
+        text: 'Saved: clients see your name, notice and daily limit from now on.',
+        link: { href: '/book', text: 'See your booking page' },
+      }
+    : undefined;
 
 export interface DayOff {
   start: string;

@@ -1,6 +1,7 @@
+import { formatMoment } from '../common/dates';
 import { FieldSpecs, FormBody, Notice, noticeFor } from '../web/forms';
 import { PageData } from '../web/page';
-import { PostDto } from './dto/post.dto';
+import { PostDto, PostSummaryDto } from './dto/post.dto';
 
 /** The post editor's view model: what its form shows, its plain words, its notices. */
 
@@ -95,7 +96,7 @@ export function editorPage(
   post: PostDto | null,
   zone: string,
   scheduledLocal: string | null,
-  extra: PageData = {},
+  extra: Record<string, unknown> = {},
 ): PageData {
   return {
     title: post ? `Edit: ${post.title}` : 'New post',
@@ -108,6 +109,30 @@ export function editorPage(
 }
 
 /** The status label a post's editor shows. */
-export function postStatus(post: PostDto): 'Published' | 'Scheduled' | 'Draft' {
+export function postStatus(post: PostSummaryDto): 'Published' | 'Scheduled' | 'Draft' {
   return post.status === 'published' ? 'Published' : post.publishAt ? 'Scheduled' : 'Draft';
+}
+
+/** One row of the coach's posts list, its times in her zone. */
+export interface PostRow {
+  id: string;
+  title: string;
+  status: ReturnType<typeof postStatus>;
+  scheduledLabel: string | null;
+  publishedLabel: string;
+  ratingLabel: string;
+  commentCount: number;
+}
+
+export function postRows(posts: PostSummaryDto[], zone: string): PostRow[] {
+  return posts.map((p) => ({
+    id: p.id,
+    title: p.title,
+    status: postStatus(p),
+    scheduledLabel:
+      p.publishAt && p.status !== 'published' ? formatMoment(p.publishAt, zone) : null,
+    publishedLabel: p.publishedAt ? (formatMoment(p.publishedAt, zone) ?? '—') : '—',
+    ratingLabel: p.rating.count ? `${p.rating.average} (${p.rating.count})` : '—',
+    commentCount: p.commentCount,
+  }));
 }

@@ -163,7 +163,7 @@ export class CoachContentPagesController {
             { ...value, title: value.title ?? '', body: shown.body ?? '', coverImageId },
             coach,
           );
-          return `/coach/posts/${created.id}?saved=created`;
+          return `/coach/posts/${created.id}?saved=1`;
         }
         // validateForm drops empty strings; an emptied optional field means "clear it".
         await this.posts.update(post.id, {

@@ -83,11 +83,10 @@ export function editorNotice(saved: string | undefined, post: PostDto): Notice |
     published: { text: 'Published.', link: view },
     scheduled: { text: 'Scheduled: it publishes by itself at the time you chose.', link: preview },
     unpublished: 'Unpublished: only you can see it now.',
-    created: { text: 'Draft saved. Only you can see it until you publish it.', link: preview },
     '1':
       post.status === 'published'
         ? { text: 'Saved. Readers see the change now.', link: view }
-        : { text: 'Draft saved.', link: preview },
+        : { text: 'Draft saved. Only you can see it until you publish it.', link: preview },
   });
 }
 

@@ -54,7 +54,9 @@ export const unlockForm = (enrollmentId: string) => ({
 
 export const REFUND_FORM = {
   template: 'coach/member',
-  fields: { confirm: { id: 'refund-confirm', message: 'Please tick the box to confirm the refund.' } },
+  fields: {
+    confirm: { id: 'refund-confirm', message: 'Please tick the box to confirm the refund.' },
+  },
 };
 
 export const programPage = (program: ProgramDto, notice?: Notice): PageData => ({
@@ -72,7 +74,10 @@ export const programValues = (program: ProgramDto): object => ({
 
 export const programNotice = (saved: string | undefined): Notice | undefined =>
   noticeFor(saved, {
-    '1': { text: 'Saved.', link: { href: '/program', text: 'See the program page as visitors do' } },
+    '1': {
+      text: 'Saved.',
+      link: { href: '/program', text: 'See the program page as visitors do' },
+    },
   });
 
 /** Reads the program form: a price typed as money in the chosen currency, a title always. */

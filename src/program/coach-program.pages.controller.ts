@@ -1,5 +1,5 @@
 import { IdParam } from '../common/id-param';
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../accounts/auth.decorators';
@@ -28,7 +28,8 @@ import {
   unlockForm,
 } from './coach-program-view';
 import { EnrollmentsService } from './enrollments.service';
-import { parseStepNumber, ProgramService } from './program.service';
+import { ProgramService } from './program.service';
+import { StepParam } from './step-param';
 
 /** The coach's program editor and members' progress (as far as members share it). */
 @ApiExcludeController()
@@ -64,12 +65,12 @@ export class CoachProgramPagesController {
 
   @Get('program/steps/:n')
   async stepPage(
-    @Param('n') n: string,
+    @StepParam() number: number,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @Query('saved') saved?: string,
   ): Promise<void> {
-    const step = await this.program.fullStep(parseStepNumber(n));
+    const step = await this.program.fullStep(number);
     const page = { ...stepPage(step.number, stepNotice(saved)), step };
     await renderForm(req, reply, STEP_FORM.template, page, {
       ...step,
@@ -79,12 +80,11 @@ export class CoachProgramPagesController {
 
   @Post('program/steps/:n')
   async saveStep(
-    @Param('n') n: string,
+    @StepParam() number: number,
     @Body() raw: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const number = parseStepNumber(n);
     await submitForm(req, reply, {
       ...STEP_FORM,
       page: () => stepPage(number),

@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/app';
+import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
 
 jest.setTimeout(120_000);
@@ -24,10 +24,11 @@ describe('Browser: a new member from the program page to a completed first step'
     await t?.close();
   });
 
-  async function checkPage(page: Page): Promise<string> {
+  /** `readBy: 'coach'` for the coach's own pages (the payments list still gives its times in UTC). */
+  async function checkPage(page: Page, readBy: 'member' | 'coach' = 'member'): Promise<string> {
     await page.waitForLoadState('load');
     const text = await page.evaluate(() => document.body.innerText);
-    expect(text).not.toContain('UTC');
+    if (readBy === 'member') expect(text).not.toContain('UTC');
     const wide = await page.evaluate(() =>
       document.documentElement.scrollWidth > window.innerWidth
         ? [...document.querySelectorAll('body *')]
@@ -132,6 +133,32 @@ describe('Browser: a new member from the program page to a completed first step'
       `SELECT s.step, s.completed_at IS NOT NULL AS completed FROM enrollment_steps s JOIN enrollments e ON e.id = s.enrollment_id JOIN users u ON u.id = e.user_id WHERE u.email = 'morgan@example.com' AND s.step = 1`,
     );
     expect(steps).toEqual([{ step: 1, completed: true }]);
+    await context.close();
+  });
+
+  it('the coach finds the new member, her payment and the posts as cards on a 358 px phone', async () => {
+    const context = await browser.newContext({ viewport: { width: 358, height: 740 } });
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/login?next=${encodeURIComponent('/coach/members')}`);
+    await page.getByLabel('Email').fill(COACH_EMAIL);
+    await page.getByLabel('Password').fill(COACH_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/coach\/members$/);
+    for (const [path, expected] of [
+      ['/coach/members', 'morgan@example.com'],
+      ['/coach/payments', 'morgan@example.com'],
+      ['/coach/posts', 'Published'],
+    ]) {
+      if (!page.url().endsWith(path)) await page.goto(t.baseUrl + path);
+      const text = await checkPage(page, 'coach');
+      expect(text).toContain(expected);
+      // Cards: each row is a block within the screen (checkPage found nothing off screen).
+      const table = page.locator('table.cards');
+      expect(await table.count()).toBe(1);
+      const row = page.locator('table.cards tbody tr').first();
+      expect(await row.evaluate((e) => getComputedStyle(e).display)).toBe('block');
+      await screenshot(page, `coach-cards${path.replace(/\//g, '-')}`);
+    }
     await context.close();
   });
 });

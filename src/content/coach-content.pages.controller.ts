@@ -11,6 +11,7 @@ import { PageData, redirect, renderPage } from '../web/page';
 import { CommentsService } from './comments/comments.service';
 import { CreatePostDto, PostDto, UpdatePostDto } from './dto/post.dto';
 import { NewsletterService } from './newsletter/newsletter.service';
+import { commentsPage, subscribersPage } from './moderation-view';
 import { renderMarkdown } from '../common/markdown';
 import { ImagesService } from '../images/images.service';
 import { TakesUploads } from '../images/uploads';
@@ -278,16 +279,17 @@ export class CoachContentPagesController {
   }
 
   @Get('comments')
-  async moderation(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const [pending, approved] = await Promise.all([
+  async moderation(
+    @CurrentUser() coach: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const [pending, approved, zone] = await Promise.all([
       this.comments.list('pending'),
       this.comments.list('approved'),
+      this.zone(coach),
     ]);
-    await renderPage(req, reply, 'coach/comments', {
-      title: 'Comments',
-      pending,
-      approved: approved.slice(0, 30),
-    });
+    await renderPage(req, reply, 'coach/comments', commentsPage(pending, approved, zone));
   }
 
   @Post('comments/:id/:action')
@@ -304,16 +306,17 @@ export class CoachContentPagesController {
   }
 
   @Get('subscribers')
-  async subscribers(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const [subscribers, counts] = await Promise.all([
+  async subscribers(
+    @CurrentUser() coach: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const [subscribers, counts, zone] = await Promise.all([
       this.newsletter.list(),
       this.newsletter.counts(),
+      this.zone(coach),
     ]);
-    await renderPage(req, reply, 'coach/subscribers', {
-      title: 'Subscribers',
-      subscribers,
-      counts,
-    });
+    await renderPage(req, reply, 'coach/subscribers', subscribersPage(subscribers, counts, zone));
   }
 
   @Get('subscribers.csv')

@@ -1,4 +1,4 @@
-import { formatMoment } from '../common/dates';
+import { formatDate, formatMoment } from '../common/dates';
 import { FieldSpecs, FormBody, Notice, noticeFor } from '../web/forms';
 import { PageData } from '../web/page';
 import { PostDto, PostSummaryDto } from './dto/post.dto';
@@ -102,6 +102,9 @@ export function editorPage(
     post,
     zone,
     scheduledLocal,
+    /** "2099-07-04 at 09:30", in the coach's zone (named beside it). */
+    scheduledLabel: scheduledLocal ? scheduledLocal.replace('T', ' at ') : null,
+    notifiedLabel: post?.notifiedAt ? formatDate(post.notifiedAt, zone) : null,
     status: post ? postStatus(post) : null,
     ...extra,
   };

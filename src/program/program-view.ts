@@ -31,14 +31,22 @@ export function stepsPage(
   zone: string | null,
   query: Query,
 ): PageData {
+  const active = me.enrollment.status === 'active';
   const steps = me.steps.map((s) => ({
     ...s,
     availableLabel: formatMoment(s.availableAt, zone),
     completedLabel: formatMoment(s.completedAt, zone),
+    /** A link to the step: open or completed, while the enrollment is active. */
+    readable: active && s.status !== 'locked',
+    badge:
+      s.status === 'completed' ? 'Completed' : s.status === 'locked' || !active ? 'Locked' : 'Open',
   }));
   const next = steps.find((s) => s.status === 'locked' && s.availableAt);
   return {
     title: 'Your 12 Steps',
+    /** Why the steps are closed ("refunded", "ended"), or null while the enrollment is active. */
+    closedBecause: active ? null : me.enrollment.status === 'refunded' ? 'refunded' : 'ended',
+    finished: me.progress.completed === me.progress.total,
     programTitle: program.title,
     dripDays: program.dripDays,
     enrollment: me.enrollment,

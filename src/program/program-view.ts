@@ -7,19 +7,40 @@ import { MemberStepDetailDto, MyProgramDto, ProgramDto, REFLECTION_MAX } from '.
 
 type Query = Record<string, string | undefined>;
 
+/** The wait between steps in words ("7 days", "1 day"), or null when there is none. */
+export const dripDaysText = (days: number): string | null =>
+  days > 0 ? `${days} day${days === 1 ? '' : 's'}` : null;
+
+/**
+ * What the program page offers its reader: an active member her steps, the coach her editor, a
+ * signed-in reader the enroll button, anyone else a way to sign in or sign up and come back.
+ */
+export type ProgramOffer = 'continue' | 'edit' | 'enroll' | 'sign-in';
+
 export function programIndexPage(
   program: ProgramDto,
+  viewerRole: string | null,
   membership: MyProgramDto | null,
   pending: boolean,
   error: string | null = null,
 ): PageData {
+  const active = membership?.enrollment.status === 'active';
+  const offer: ProgramOffer = active
+    ? 'continue'
+    : viewerRole === 'coach'
+      ? 'edit'
+      : viewerRole
+        ? 'enroll'
+        : 'sign-in';
   return {
+    offer,
     pending,
+    dripDaysText: dripDaysText(program.dripDays),
     title: program.title,
     description: program.description.slice(0, 160),
     program,
     price: formatMoney(program.price, program.currency),
-    active: membership?.enrollment.status === 'active',
+    active,
     error,
   };
 }
@@ -48,7 +69,7 @@ export function stepsPage(
     closedBecause: active ? null : me.enrollment.status === 'refunded' ? 'refunded' : 'ended',
     finished: me.progress.completed === me.progress.total,
     programTitle: program.title,
-    dripDays: program.dripDays,
+    dripDaysText: dripDaysText(program.dripDays),
     enrollment: me.enrollment,
     progress: me.progress,
     percent: Math.round((me.progress.completed / me.progress.total) * 100),

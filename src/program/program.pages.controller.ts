@@ -63,7 +63,7 @@ export class ProgramPagesController {
       });
     const pending =
       viewer && !membership ? await this.progress.hasPendingEnrollment(viewer.id) : false;
-    const page = programIndexPage(program, membership, pending, error);
+    const page = programIndexPage(program, viewer?.role ?? null, membership, pending, error);
     await renderPage(req, reply, 'program/index', page, status);
   }
 

@@ -136,7 +136,7 @@ describe('Browser: a new member from the program page to a completed first step'
     await context.close();
   });
 
-  it('the coach finds the new member, her payment and the posts as cards on a 358 px phone', async () => {
+  it('the coach finds the new member, her payment and the posts as cards on a 358 px phone, and writes a post there', async () => {
     const context = await browser.newContext({ viewport: { width: 358, height: 740 } });
     const page = await context.newPage();
     await page.goto(`${t.baseUrl}/login?next=${encodeURIComponent('/coach/members')}`);
@@ -159,6 +159,31 @@ describe('Browser: a new member from the program page to a completed first step'
       expect(await row.evaluate((e) => getComputedStyle(e).display)).toBe('block');
       await screenshot(page, `coach-cards${path.replace(/\//g, '-')}`);
     }
+
+    // From the same phone: a post with a bad address comes back with the summary focused and the
+    // text kept; fixed, it saves with a notice linking to it, and publishing links to the post.
+    await page.goto(t.baseUrl + '/coach/posts/new');
+    await page.locator('#title').fill('Welcome, new members');
+    await page.locator('#slug').fill('Welcome Members!');
+    await page.locator('#body').fill('Glad you are here.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await checkPage(page, 'coach');
+    expect(
+      await page.evaluate(() => document.activeElement?.hasAttribute('data-error-summary')),
+    ).toBe(true);
+    await page.getByRole('link', { name: /^The address may hold only/ }).waitFor();
+    expect(await page.locator('#body').inputValue()).toBe('Glad you are here.');
+    await screenshot(page, 'coach-post-editor-error');
+    await page.locator('#slug').fill('welcome-members');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('Draft saved.').waitFor();
+    await page.getByRole('link', { name: 'See it as readers will' }).first().waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByText('Published.').waitFor();
+    await checkPage(page, 'coach');
+    await page.getByRole('link', { name: 'View the post' }).click();
+    await page.waitForURL(/\/blog\/welcome-members$/);
     await context.close();
   });
 });

@@ -33,11 +33,15 @@ export class NewsletterPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const form = await validateForm(SubscribeDto, { email: body.email });
-    if (!form.ok) return this.show(req, reply, 'invalid', { email: body.email }, 400);
-    await this.newsletter.subscribe(form.value.email, clientIp(req));
-    // From a post or the blog: back to where the reader was, with the thank-you shown in the box.
+    // From a post or the blog: back to where the reader was, the answer shown in the box.
     const from = safeNext(body.from, '');
-    if (from.startsWith('/blog')) return redirect(reply, `${from.split('#')[0]}#subscribed`);
+    const back = from.startsWith('/blog') ? from.split('#')[0] : null;
+    if (!form.ok) {
+      if (back) return redirect(reply, `${back}#subscribe-invalid`);
+      return this.show(req, reply, 'invalid', { email: body.email }, 400);
+    }
+    await this.newsletter.subscribe(form.value.email, clientIp(req));
+    if (back) return redirect(reply, `${back}#subscribed`);
     await this.show(req, reply, 'check_email');
   }
 

@@ -25,6 +25,7 @@ export interface IcsEvent {
 
 export type IcsMethod = 'REQUEST' | 'CANCEL' | 'PUBLISH';
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 /** A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and line breaks escaped. */
@@ -69,7 +70,7 @@ function utc(d: Date): string {
 /** Folds a content line at 75 octets (continuations start with a space), never inside a character. */
 function fold(line: string): string {
   // Fast path: ASCII lines of at most 75 characters are 75 octets or fewer.
-  if (line.length <= 75 && !/[^\u0000-\u007f]/.test(line)) return line;
+  if (line.length <= 75 && !/[\u0080-\uffff]/.test(line)) return line;
   const parts: string[] = [];
   let current = '';
   let octets = 0;
@@ -101,9 +102,7 @@ function eventLines(e: IcsEvent): string[] {
   ];
   if (e.location) lines.push(`LOCATION:${text(e.location)}`);
   lines.push(`DESCRIPTION:${text(e.description)}`);
-  lines.push(
-    `ORGANIZER;CN="${displayName(e.organizer.name)}":mailto:${uri(e.organizer.email)}`,
-  );
+  lines.push(`ORGANIZER;CN="${displayName(e.organizer.name)}":mailto:${uri(e.organizer.email)}`);
   if (e.attendee)
     lines.push(
       `ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE;CN="${displayName(e.attendee.name)}":mailto:${uri(e.attendee.email)}`,

@@ -11,7 +11,8 @@ import PgBoss from 'pg-boss';
 import { EntityManager } from 'typeorm';
 import { JOBS_OPTIONS, JOBS_POOL_SIZE, JobsOptions } from './jobs.options';
 import { eachBounded, Round, WorkerLoop } from './loop';
-import { WAKE_CHANNEL, Wakeups } from './wakeups';
+import { JobsRepository } from './jobs.repository';
+import { Wakeups } from './wakeups';
 
 type Handler<T> = (data: T) => Promise<void>;
 
@@ -57,7 +58,10 @@ export class JobsService
   /** This instance's id; its LISTEN connection carries it (see WORKER_APP_PREFIX). */
   readonly workerId = randomUUID();
 
-  constructor(@Inject(JOBS_OPTIONS) private readonly options: JobsOptions) {}
+  constructor(
+    @Inject(JOBS_OPTIONS) private readonly options: JobsOptions,
+    private readonly sql: JobsRepository,
+  ) {}
 
   get workersEnabled(): boolean {
     return this.options.workers;
@@ -167,7 +171,7 @@ export class JobsService
       ...options,
       db: {
         executeSql: async (text: string, values: unknown[]) => ({
-          rows: await manager.query(text, values),
+          rows: await this.sql.execute(manager, text, values),
         }),
       },
     });
@@ -186,7 +190,7 @@ export class JobsService
 
   /** Wakes the loop `name` on every instance when the transaction commits (NOTIFY is transactional). */
   async wakeInTransaction(manager: EntityManager, name: string): Promise<void> {
-    await manager.query(`SELECT pg_notify($1, $2)`, [WAKE_CHANNEL, name]);
+    await this.sql.notify(manager, name);
   }
 
   /** Wakes a local loop (null: all of them). */

@@ -52,7 +52,7 @@ export class BookingConfirmation implements OnModuleInit {
     this.mail.registerRenderer(COACH_KIND, { render: (p) => this.render(p, 'coach') });
   }
 
-  /** Inside the booking's transaction: both mails, one statement. */
+  /** Inside the booking's transaction: both mails, one statement (then `sendSoon` after commit). */
   async queue(
     m: EntityManager,
     b: Booking,
@@ -87,6 +87,11 @@ export class BookingConfirmation implements OnModuleInit {
       { kind: CLIENT_KIND, to: b.clientEmail, params },
       { kind: COACH_KIND, to: null, params },
     ]);
+  }
+
+  /** After the booking's transaction committed: delivery wakes now. */
+  sendSoon(): void {
+    this.mail.deliverSoon();
   }
 
   private async render(list: unknown[], side: 'client' | 'coach'): Promise<RenderedMail[]> {

@@ -146,6 +146,7 @@ export class BookingsService implements OnModuleInit {
       throw e;
     }
     if (paid) body = await this.startCheckout(booking, type, body, key);
+    else this.confirmation.sendSoon();
     return { status: 201, body };
   }
 

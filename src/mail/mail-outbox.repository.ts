@@ -73,28 +73,23 @@ export class MailOutboxRepository {
   }
 
   /**
-   * Mails to render at delivery, any number in one INSERT that also wakes the delivery loops when
-   * the caller's transaction commits. Subject and text stay empty until rendered.
+   * Mails to render at delivery, any number in one INSERT (no NOTIFY: the caller nudges the
+   * delivery loops after its commit, see MailService.enqueueToRender). Subject and text stay
+   * empty until rendered.
    */
   async insertToRender(manager: EntityManager, mails: MailToRender[]): Promise<string[]> {
     if (!mails.length) return [];
     const ids = mails.map(() => randomUUID());
     await manager.query(
-      `WITH inserted AS (
-         INSERT INTO mail_outbox (id, kind, to_address, subject, text, params, status, lane)
-         SELECT u.id, u.kind, u.to_address, '', '', u.params, 'pending', u.lane
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[]) AS u(id, kind, to_address, params, lane)
-         RETURNING id
-       )
-       SELECT pg_notify($6, $7) WHERE EXISTS (SELECT 1 FROM inserted)`,
+      `INSERT INTO mail_outbox (id, kind, to_address, subject, text, params, status, lane)
+       SELECT u.id, u.kind, u.to_address, '', '', u.params, 'pending', u.lane
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[]) AS u(id, kind, to_address, params, lane)`,
       [
         ids,
         mails.map((m) => m.kind),
         mails.map((m) => m.to ?? ''),
         mails.map((m) => JSON.stringify(m.params)),
         mails.map((m) => m.lane ?? 'transactional'),
-        WAKE_CHANNEL,
-        MAIL_LOOP,
       ],
     );
     return ids;

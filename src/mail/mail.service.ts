@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { MailOutboxRepository } from './mail-outbox.repository';
+import { JobsService } from '../jobs/jobs.service';
+import { MAIL_LOOP, MailOutboxRepository } from './mail-outbox.repository';
 import { MailRenderers } from './mail-renderers';
 import { MailMessage, MailRenderer, MailToRender } from './mail.types';
 import { OutboxMail } from './outbox-mail.entity';
@@ -25,6 +26,7 @@ export class MailService {
     private readonly outboxRows: MailOutboxRepository,
     @InjectRepository(OutboxMail) private readonly outbox: Repository<OutboxMail>,
     private readonly renderers: MailRenderers,
+    private readonly jobs: JobsService,
   ) {}
 
   /** How mails of `kind` stored with parameters are written when delivered (at module init). */
@@ -40,9 +42,16 @@ export class MailService {
   /**
    * Writes mails to render at delivery (their kind's registered renderer writes them after commit)
    * into the outbox inside the caller's transaction, all in one statement; sent only if it commits.
+   * For the hot path: no NOTIFY in the transaction, so call `deliverSoon()` after the commit (the
+   * delivery poll finds the mail anyway).
    */
   async enqueueToRender(manager: EntityManager, mails: MailToRender[]): Promise<string[]> {
     return this.outboxRows.insertToRender(manager, mails);
+  }
+
+  /** After a commit that enqueued mail: wakes delivery here at once, elsewhere soon (coalesced). */
+  deliverSoon(): void {
+    this.jobs.nudge(MAIL_LOOP);
   }
 
   /**

@@ -5,7 +5,7 @@ import { renderMarkdown } from '../common/markdown';
 import { DEMO_PROGRAM, DEMO_STEPS } from './demo-program';
 import { ProgramDto, ProgramStepFullDto, UpdateProgramDto, UpdateStepDto } from './dto/program.dto';
 import { Program, ProgramStep } from './program.entity';
-import { ProgramOutline, ProgramRepository } from './program.repository';
+import { ProgramRepository } from './program.repository';
 import { STEP_COUNT } from './unlocking';
 
 /** A step number from a path: anything that isn't 1..12 is "not found". */
@@ -34,7 +34,7 @@ const OUTLINE_CACHE_MS = 5_000;
 /** The program's content: what it is, what it costs, its 12 steps. */
 @Injectable()
 export class ProgramService {
-  private outlineCache: { outline: ProgramOutline; until: number } | null = null;
+  private outlineCache: { dto: ProgramDto; titles: string[]; until: number } | null = null;
   /** Bumped by every local change: a read that started before one must not be kept. */
   private outlineGeneration = 0;
 
@@ -52,9 +52,22 @@ export class ProgramService {
 
   /** The program as its pages show it (every page view reads it: from a short-lived copy). */
   async publicProgram(m?: EntityManager): Promise<ProgramDto> {
-    const outline = await this.outline(m);
+    return (await this.outline(m)).dto;
+  }
+
+  /** The 12 steps' titles, in order (for display: see publicProgram). Pass the transaction's manager inside one. */
+  async stepTitles(m?: EntityManager): Promise<string[]> {
+    return (await this.outline(m)).titles;
+  }
+
+  private async outline(m?: EntityManager): Promise<{ dto: ProgramDto; titles: string[] }> {
+    const now = Date.now();
+    if (this.outlineCache && this.outlineCache.until > now) return this.outlineCache;
+    const generation = this.outlineGeneration;
+    const outline = await this.repo.findOutline(m);
+    if (!outline) throw notFound('The program');
     const byNumber = new Map(outline.steps.map((s) => [s.number, s]));
-    return {
+    const dto: ProgramDto = {
       title: outline.title,
       description: outline.description,
       price: outline.price,
@@ -65,22 +78,14 @@ export class ProgramService {
         return { number: i + 1, title: s?.title ?? `Step ${i + 1}`, summary: s?.summary ?? '' };
       }),
     };
-  }
-
-  /** The 12 steps' titles, in order (for display: see publicProgram). Pass the transaction's manager inside one. */
-  async stepTitles(m?: EntityManager): Promise<string[]> {
-    return (await this.publicProgram(m)).steps.map((s) => s.title);
-  }
-
-  private async outline(m?: EntityManager): Promise<ProgramOutline> {
-    const now = Date.now();
-    if (this.outlineCache && this.outlineCache.until > now) return this.outlineCache.outline;
-    const generation = this.outlineGeneration;
-    const outline = await this.repo.findOutline(m);
-    if (!outline) throw notFound('The program');
-    if (generation === this.outlineGeneration)
-      this.outlineCache = { outline, until: now + OUTLINE_CACHE_MS };
-    return outline;
+    // Shared by every reader until it expires: frozen, so that none can change it for the others.
+    dto.steps.forEach((s) => Object.freeze(s));
+    Object.freeze(dto.steps);
+    Object.freeze(dto);
+    const titles = Object.freeze(dto.steps.map((s) => s.title)) as string[];
+    const fresh = { dto, titles, until: now + OUTLINE_CACHE_MS };
+    if (generation === this.outlineGeneration) this.outlineCache = fresh;
+    return fresh;
   }
 
   /** After this instance changed the program: the next read is fresh. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Encrypted } from '../common/crypto/encryption';
-import { SealedRowStore } from '../common/crypto/encryption.service';
+import { SealedRowStore } from '../common/crypto/sealed-row-store';
 import { Reflection } from './reflection.entity';
 
 /** A reflection row as the key rotation sees it. */

@@ -312,9 +312,11 @@ export class EnrollmentsRepository {
 
   /**
    * Members (active or refunded enrollments, not abandoned checkouts), newest first, each with
-   * their completed steps and shared reflections counted; only `ids` when given.
+   * their completed steps and shared reflections counted; only `ids`, or one member's, when given.
    */
-  async summaries(ids?: string[]): Promise<EnrollmentSummaryRow[]> {
+  async summaries(
+    filter: { ids?: string[]; userId?: string } = {},
+  ): Promise<EnrollmentSummaryRow[]> {
     const rows: {
       id: string;
       user_id: string;
@@ -330,8 +332,9 @@ export class EnrollmentsRepository {
               (SELECT count(*)::int FROM reflections r WHERE r.user_id = e.user_id AND r.shared_with_coach) AS shared
        FROM enrollments e
        WHERE e.status IN ('active', 'refunded') AND ($1::uuid[] IS NULL OR e.id = ANY($1::uuid[]))
+         AND ($2::uuid IS NULL OR e.user_id = $2::uuid)
        ORDER BY e.activated_at DESC NULLS LAST, e.created_at DESC`,
-      [ids ?? null],
+      [filter.ids ?? null, filter.userId ?? null],
     );
     return rows.map((r) => ({
       id: r.id,

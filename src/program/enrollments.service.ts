@@ -226,7 +226,19 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
 
   /** Members (not abandoned checkouts), with progress only where the member shares it. */
   async coachList(ids?: string[]): Promise<CoachEnrollmentDto[]> {
-    const rows = await this.enrollments.summaries(ids);
+    return this.coachEntries({ ids });
+  }
+
+  /** One member's entry in the coach's list (their current or latest enrollment), or null. */
+  async coachEntryForMember(userId: string): Promise<CoachEnrollmentDto | null> {
+    return (await this.coachEntries({ userId }))[0] ?? null;
+  }
+
+  private async coachEntries(filter: {
+    ids?: string[];
+    userId?: string;
+  }): Promise<CoachEnrollmentDto[]> {
+    const rows = await this.enrollments.summaries(filter);
     const people = await this.accounts.findByIds(rows.map((r) => r.userId));
     return rows.flatMap((r) => {
       const u = people.get(r.userId);

@@ -95,6 +95,26 @@ describe('program repositories', () => {
     ).toBeNull();
   });
 
+  it("lists one member's entries only, newest activation first, without abandoned checkouts", async () => {
+    const u = await user('listed@example.com');
+    const other = await user('not-listed@example.com');
+    const older = await enrollment(u, 'refunded', '40 days');
+    const current = await enrollment(u, 'active', '4 days');
+    await enrollment(u, 'expired', '1 day');
+    await enrollment(other, 'active', '2 days');
+    await ds.query(
+      `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via, completed_at)
+       VALUES ($1, 1, now(), 'activation', now())`,
+      [current],
+    );
+    const rows = await enrollments.summaries({ userId: u });
+    expect(rows.map((r) => [r.id, r.userId, r.completed])).toEqual([
+      [current, u, 1],
+      [older, u, 0],
+    ]);
+    expect((await enrollments.summaries({ ids: [current] })).map((r) => r.id)).toEqual([current]);
+  });
+
   it('re-encryption locks only rows under another key and leaves when the member wrote unchanged', async () => {
     const u = await user('writer@example.com');
     await ds.query(

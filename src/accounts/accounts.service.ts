@@ -305,6 +305,16 @@ export class AccountsService implements OnModuleInit {
     return new Map(rows.map((u) => [u.id, addressName(u)]));
   }
 
+  /** These people by id (erased ones are absent); pass the caller's transaction manager inside one. */
+  async findByIds(
+    ids: string[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, User>> {
+    if (!ids.length) return new Map();
+    const rows = await m.find(User, { where: { id: In([...new Set(ids)]) } });
+    return new Map(rows.map((u) => [u.id, u]));
+  }
+
   /** Clients (not the coach), newest first, optionally matching a name or email fragment. */
   async searchClients(search: string | undefined, limit = 100): Promise<User[]> {
     const q = this.users

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { BUSY_PARAMS, BusyKind } from './busy-time';
 import { CoachSettings } from './coach-settings.entity';
 import { SETTINGS_COLUMNS, SettingsRow, TypeRow } from './scheduling-rows';
@@ -23,6 +26,10 @@ export interface BusyInWindow {
 @Injectable()
 export class SchedulingRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  private pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
+  }
 
   // ---- the version of what the slot cache keeps ----
 
@@ -181,9 +188,18 @@ export class SchedulingRepository {
        WHERE coach_id = ${p.coachId} AND end_at > ${p.from}::timestamptz AND start_at < ${p.to}::timestamptz`,
       ...sources.map((s, i) => `SELECT ${i + 1}, a, b, c FROM (${s.sql}) s${i}`),
     ];
-    const rows: { k: number; a: number; b: number | null; c: number | null }[] = await (
-      m ?? this.dataSource.manager
-    ).query(parts.join('\nUNION ALL\n'), [coachId, from, to, now]);
+    const text = parts.join('\nUNION ALL\n');
+    const params = [coachId, from, to, now];
+    type Row = { k: number; a: number; b: number | null; c: number | null };
+    let rows: Row[];
+    if (m?.queryRunner) {
+      rows = await m.query(text, params); // inside the caller's transaction
+    } else {
+      // Outside a transaction: straight to the pool as a named (prepared) statement, so that
+      // PostgreSQL parses and plans it once per connection, not once per request.
+      const name = `mend_busy_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      rows = (await this.pool().query<Row>({ name, text, values: params })).rows;
+    }
     const out: BusyInWindow = { version: 0, timeOff: [], sources: sources.map(() => []) };
     for (const r of rows) {
       if (r.k === -1) out.version = r.a;

@@ -262,6 +262,11 @@ export class SchedulingService {
     return this.finder.slots(slug, from, to, timeZone);
   }
 
+  /** `slots` as its JSON text (the API answers with it as is). */
+  slotsJson(slug: string, from: string, to: string, timeZone?: string): Promise<string> {
+    return this.finder.slotsJson(slug, from, to, timeZone);
+  }
+
   /**
    * Is `start` an offered slot of this type? With `withSessions` false, Mend's own bookings and the
    * daily limit are ignored (a start that passes that test but loses to a booking is SLOT_TAKEN);

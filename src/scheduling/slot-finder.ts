@@ -59,6 +59,32 @@ export class SlotFinder {
   ) {}
 
   async slots(slug: string, from: string, to: string, timeZone?: string): Promise<SlotsOutDto> {
+    const found = await this.find(slug, from, to, timeZone);
+    return {
+      timeZone: found.timeZone,
+      slots: found.slots.map((s) => ({ start: isoInstant(s.start), end: isoInstant(s.end) })),
+    };
+  }
+
+  /**
+   * The same answer as `slots`, as the JSON text JSON.stringify would make of it, built without
+   * an object per slot (the API's hot path; ISO instants need no escaping).
+   */
+  async slotsJson(slug: string, from: string, to: string, timeZone?: string): Promise<string> {
+    const found = await this.find(slug, from, to, timeZone);
+    let json = `{"timeZone":${JSON.stringify(found.timeZone)},"slots":[`;
+    found.slots.forEach((s, i) => {
+      json += `${i ? ',' : ''}{"start":"${isoInstant(s.start)}","end":"${isoInstant(s.end)}"}`;
+    });
+    return `${json}]}`;
+  }
+
+  private async find(
+    slug: string,
+    from: string,
+    to: string,
+    timeZone?: string,
+  ): Promise<{ timeZone: string; slots: Slot[] }> {
     if (typeof slug !== 'string' || slug.length > 80) throw notFound('Session type');
     for (let attempt = 1; ; attempt++) {
       const { type, settings } = await this.typeAndSettings(slug);
@@ -68,11 +94,7 @@ export class SlotFinder {
       checkDates(from, to);
       const window = localDateWindow(from, to, zone);
       const found = await this.offered(type, settings, window, true);
-      if (found.current || attempt >= ATTEMPTS)
-        return {
-          timeZone: zone,
-          slots: found.slots.map((s) => ({ start: isoInstant(s.start), end: isoInstant(s.end) })),
-        };
+      if (found.current || attempt >= ATTEMPTS) return { timeZone: zone, slots: found.slots };
     }
   }
 

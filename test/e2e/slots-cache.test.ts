@@ -166,6 +166,30 @@ describe('Slots: cached settings and session types are never stale', () => {
     await b.http().get(`/api/session-types/cached/slots?from=${day}&to=${day}`).expect(404);
   });
 
+  it('answers plain JSON, exactly what JSON.stringify makes of the answer; errors keep their shape', async () => {
+    await a.dataSource.query(
+      `UPDATE coach_settings SET weekly = '[{"weekday":1,"start":"09:00","end":"17:00"},{"weekday":2,"start":"09:00","end":"17:00"},{"weekday":3,"start":"09:00","end":"17:00"},{"weekday":4,"start":"09:00","end":"17:00"},{"weekday":5,"start":"09:00","end":"17:00"},{"weekday":6,"start":"09:00","end":"17:00"},{"weekday":7,"start":"09:00","end":"17:00"}]'::jsonb`,
+    );
+    await a.dataSource.query(`UPDATE session_types SET active = true WHERE slug = 'cached'`);
+    const res = await a
+      .http()
+      .get(
+        `/api/session-types/cached/slots?from=${day}&to=${dayFromNow(7)}&timeZone=America/New_York`,
+      )
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.body.timeZone).toBe('America/New_York');
+    expect(res.body.slots.length).toBeGreaterThan(10);
+    expect(res.text).toBe(JSON.stringify(res.body));
+    const bad = await a
+      .http()
+      .get(`/api/session-types/cached/slots?from=${day}&to=2020-01-01`)
+      .expect(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.headers['content-type']).toContain('application/json');
+    await a.http().get(`/api/session-types/nope/slots?from=${day}&to=${day}`).expect(404);
+  });
+
   it('a read that saw an older version never puts its copy back (a newer one wins)', () => {
     const cache = b.app.get(SlotSettingsCache);
     const v = cache.currentVersion;

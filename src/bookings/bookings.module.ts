@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { BookingChangesService } from './booking-changes.service';
 import { BookingJobsService } from './booking-jobs.service';
+import { BookingConfirmation } from './booking-confirmation';
 import { BookingMails } from './booking-mails';
 import { BookingPayableHandler } from './booking-payable.handler';
 import { BookingSupport } from './booking-support';
@@ -17,6 +18,7 @@ import { CalendarFeedService } from './calendar-feed.service';
 import { CoachSessionsPagesController } from './coach-sessions.pages.controller';
 import { ManageBookingPagesController } from './manage-booking.pages.controller';
 import { MySessionsPagesController } from './my-sessions.pages.controller';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 @Module({
   imports: [AccountsModule, SchedulingModule],
@@ -35,6 +37,8 @@ import { MySessionsPagesController } from './my-sessions.pages.controller';
     BookingChangesService,
     BookingJobsService,
     BookingMails,
+    BookingConfirmation,
+    IdempotencyKeysRepository,
     BookingPayableHandler,
     BookingSupport,
     CalendarFeedService,

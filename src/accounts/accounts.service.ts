@@ -38,6 +38,32 @@ export function toUserDto(u: User): UserDto {
   };
 }
 
+/** A person as other modules see them (no password hash, no tokens). */
+export interface Person {
+  id: string;
+  email: string;
+  name: string;
+  preferredName: string | null;
+  pronouns: string | null;
+  timeZone: string | null;
+  role: User['role'];
+  /** How to address them: the preferred name, else the name. */
+  addressName: string;
+}
+
+export function toPerson(u: User): Person {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    preferredName: u.preferredName,
+    pronouns: u.pronouns,
+    timeZone: u.timeZone,
+    role: u.role,
+    addressName: addressName(u),
+  };
+}
+
 export const PASSWORD_RESET_QUEUE = 'password-reset-request';
 
 @Injectable()
@@ -232,6 +258,16 @@ export class AccountsService implements OnModuleInit {
     const user = await this.users.byId(userId);
     if (!user) throw new Error(`User ${userId} vanished while changing their profile`);
     return toUserDto(user);
+  }
+
+  /**
+   * What other modules may know of these people (to address a mail, list members), by id; erased
+   * people are absent. Pass the caller's transaction manager when inside one.
+   */
+  async people(ids: string[], m?: EntityManager): Promise<Map<string, Person>> {
+    if (!ids.length) return new Map();
+    const rows = await this.users.byIds([...new Set(ids)], m);
+    return new Map(rows.map((u) => [u.id, toPerson(u)]));
   }
 
   /** How each of these people is addressed (preferred name, else name); erased people are absent. */

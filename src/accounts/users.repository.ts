@@ -91,6 +91,11 @@ export class UsersRepository {
     await this.dataSource.manager.update(User, { id }, changes);
   }
 
+  /** These people (erased ones are absent). */
+  byIds(ids: string[], m: EntityManager = this.dataSource.manager): Promise<User[]> {
+    return m.find(User, { where: { id: In(ids) } });
+  }
+
   /** Names of these people (erased ones are absent). */
   namesOf(ids: string[]): Promise<Pick<User, 'id' | 'name' | 'preferredName'>[]> {
     return this.dataSource.manager.find(User, {

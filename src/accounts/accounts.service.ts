@@ -38,32 +38,6 @@ export function toUserDto(u: User): UserDto {
   };
 }
 
-/** A person as other modules see them (no password hash, no tokens). */
-export interface Person {
-  id: string;
-  email: string;
-  name: string;
-  preferredName: string | null;
-  pronouns: string | null;
-  timeZone: string | null;
-  role: User['role'];
-  /** How to address them: the preferred name, else the name. */
-  addressName: string;
-}
-
-export function toPerson(u: User): Person {
-  return {
-    id: u.id,
-    email: u.email,
-    name: u.name,
-    preferredName: u.preferredName,
-    pronouns: u.pronouns,
-    timeZone: u.timeZone,
-    role: u.role,
-    addressName: addressName(u),
-  };
-}
-
 export const PASSWORD_RESET_QUEUE = 'password-reset-request';
 
 @Injectable()
@@ -234,7 +208,24 @@ export class AccountsService implements OnModuleInit {
     timeZone?: string,
     profile: { preferredName?: string | null; pronouns?: string | null } = {},
   ): Promise<User> {
-    return this.users.insertGuestClient(m, {
+    const { id } = await this.upsertClient(m, rawEmail, name, timeZone, profile);
+    const user = await this.users.byId(id, m);
+    if (!user) throw new Error('client record not found after upsert');
+    return user;
+  }
+
+  /**
+   * findOrCreateClient in one statement (the booking hot path): the person's id and how they are
+   * addressed, creating a guest client record if the email is new (same rules as above).
+   */
+  async upsertClient(
+    m: EntityManager,
+    rawEmail: string,
+    name: string,
+    timeZone?: string,
+    profile: { preferredName?: string | null; pronouns?: string | null } = {},
+  ): Promise<{ id: string; preferredName: string | null; pronouns: string | null }> {
+    return this.users.upsertGuestClient(m, {
       email: normalizeEmail(rawEmail),
       name: name.trim(),
       timeZone: timeZone ?? null,
@@ -260,21 +251,21 @@ export class AccountsService implements OnModuleInit {
     return toUserDto(user);
   }
 
-  /**
-   * What other modules may know of these people (to address a mail, list members), by id; erased
-   * people are absent. Pass the caller's transaction manager when inside one.
-   */
-  async people(ids: string[], m?: EntityManager): Promise<Map<string, Person>> {
-    if (!ids.length) return new Map();
-    const rows = await this.users.byIds([...new Set(ids)], m);
-    return new Map(rows.map((u) => [u.id, toPerson(u)]));
-  }
-
   /** How each of these people is addressed (preferred name, else name); erased people are absent. */
   async displayNames(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
     const rows = await this.users.namesOf(ids);
     return new Map(rows.map((u) => [u.id, addressName(u)]));
+  }
+
+  /** These people by id (erased ones are absent); pass the caller's transaction manager inside one. */
+  async findByIds(
+    ids: string[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, User>> {
+    if (!ids.length) return new Map();
+    const rows = await this.users.byIds([...new Set(ids)], m);
+    return new Map(rows.map((u) => [u.id, u]));
   }
 
   /** Clients (not the coach), newest first, optionally matching a name or email fragment. */

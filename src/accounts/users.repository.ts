@@ -34,11 +34,12 @@ export class UsersRepository {
   }
 
   /**
-   * A guest's client record (no password), unless the email is taken. With a preferred name or
-   * pronouns, an existing guest record gets them where it has none yet; an account holder's
-   * profile or the coach's is never changed. Returns the row for the email either way.
+   * A guest's client record (no password), unless the email is taken, in one statement (the
+   * booking hot path). With a preferred name or pronouns, an existing guest record gets them where
+   * it has none yet; an account holder's profile or the coach's is never changed. Returns the
+   * record for the email either way.
    */
-  async insertGuestClient(
+  async upsertGuestClient(
     m: EntityManager,
     guest: {
       email: string;
@@ -47,25 +48,36 @@ export class UsersRepository {
       preferredName: string | null;
       pronouns: string | null;
     },
-  ): Promise<User> {
-    if (!guest.preferredName && !guest.pronouns) {
-      await m.query(
-        `INSERT INTO users (email, name, role, time_zone) VALUES ($1, $2, 'client', $3) ON CONFLICT (email) DO NOTHING`,
-        [guest.email, guest.name, guest.timeZone],
-      );
-    } else {
-      await m.query(
-        `INSERT INTO users (email, name, role, time_zone, preferred_name, pronouns) VALUES ($1, $2, 'client', $3, $4, $5)
-         ON CONFLICT (email) DO UPDATE SET
-           preferred_name = COALESCE(users.preferred_name, EXCLUDED.preferred_name),
-           pronouns = COALESCE(users.pronouns, EXCLUDED.pronouns)
-         WHERE users.password_hash IS NULL AND users.role = 'client'
-           AND ((users.preferred_name IS NULL AND EXCLUDED.preferred_name IS NOT NULL)
-             OR (users.pronouns IS NULL AND EXCLUDED.pronouns IS NOT NULL))`,
-        [guest.email, guest.name, guest.timeZone, guest.preferredName, guest.pronouns],
-      );
-    }
-    return m.findOneOrFail(User, { where: { email: guest.email } });
+  ): Promise<{ id: string; preferredName: string | null; pronouns: string | null }> {
+    const onConflict =
+      !guest.preferredName && !guest.pronouns
+        ? 'DO NOTHING'
+        : `DO UPDATE SET
+             preferred_name = COALESCE(users.preferred_name, EXCLUDED.preferred_name),
+             pronouns = COALESCE(users.pronouns, EXCLUDED.pronouns)
+           WHERE users.password_hash IS NULL AND users.role = 'client'
+             AND ((users.preferred_name IS NULL AND EXCLUDED.preferred_name IS NOT NULL)
+               OR (users.pronouns IS NULL AND EXCLUDED.pronouns IS NOT NULL))`;
+    type Row = { id: string; preferred_name: string | null; pronouns: string | null };
+    let [row]: (Row | undefined)[] = await m.query(
+      `WITH upserted AS (
+         INSERT INTO users (email, name, role, time_zone, preferred_name, pronouns) VALUES ($1, $2, 'client', $3, $4, $5)
+         ON CONFLICT (email) ${onConflict}
+         RETURNING id, preferred_name, pronouns
+       )
+       SELECT id, preferred_name, pronouns FROM upserted
+       UNION ALL
+       SELECT id, preferred_name, pronouns FROM users WHERE email = $1 AND NOT EXISTS (SELECT 1 FROM upserted)`,
+      [guest.email, guest.name, guest.timeZone, guest.preferredName, guest.pronouns],
+    );
+    // A record committed by someone else after this statement's snapshot was taken: look again.
+    row ??= (
+      (await m.query(`SELECT id, preferred_name, pronouns FROM users WHERE email = $1`, [
+        guest.email,
+      ])) as Row[]
+    )[0];
+    if (!row) throw new Error('client record not found after upsert');
+    return { id: row.id, preferredName: row.preferred_name, pronouns: row.pronouns };
   }
 
   /** The coach's account, unless the email is taken (a parallel start-up may have made it). */

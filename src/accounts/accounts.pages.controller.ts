@@ -30,6 +30,7 @@ import {
 } from './dto/auth.dto';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import { User } from './user.entity';
+import { isCoach } from './coach';
 
 type Form = Record<string, string | undefined>;
 
@@ -68,7 +69,7 @@ export class AccountsPagesController {
       save: async (value) => {
         const { token, user } = await this.accounts.login(value, clientIp(form.request));
         setSessionCookie(reply, token, this.secureCookies);
-        return next || (user.role === 'coach' ? '/coach' : '/account');
+        return next || (isCoach(user) ? '/coach' : '/account');
       },
     });
   }

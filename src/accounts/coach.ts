@@ -7,6 +7,8 @@ import { User } from './user.entity';
  * the account (UsersRepository.theCoach holds the query). Other modules ask these, never the
  * users table.
  */
-export function isCoach(viewer: Pick<User, 'role'> | null | undefined): boolean {
+export function isCoach<T extends Pick<User, 'role'>>(
+  viewer: T | null | undefined,
+): viewer is T & { role: 'coach' } {
   return viewer?.role === 'coach';
 }

@@ -19,6 +19,7 @@ import { meetingInfo } from './meeting';
 import { BookingOutDto } from './dto/booking.dto';
 import { pgCode } from './pg-code';
 import { Actor } from './policy';
+import { isCoach } from '../accounts/coach';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = 86_400_000;
@@ -106,7 +107,7 @@ export class BookingSupport {
 
   actorFor(b: Booking, access: BookingAccess): Actor | null {
     const v = access.viewer;
-    if (v?.role === 'coach' && v.id === b.coachId) return 'coach';
+    if (isCoach(v) && v.id === b.coachId) return 'coach';
     if (v && v.id === b.clientId) return 'client';
     if (access.token && access.token.length <= 200) {
       const given = Buffer.from(hashToken(access.token));

@@ -25,6 +25,7 @@ import { ProgramService } from './program.service';
 import { reflectionContext } from './progress.service';
 import { ReflectionsRepository } from './reflections.repository';
 import { STEP_COUNT } from './unlocking';
+import { isCoach } from '../accounts/coach';
 
 /** How long a checkout holds an enrollment open (Stripe needs ≥ 30 minutes). */
 const CHECKOUT_MINUTES = 35;
@@ -69,7 +70,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         'SERVICE_UNAVAILABLE',
         'Enrollment by payment is not available yet. Please try again later.',
       );
-    if (user.role === 'coach')
+    if (isCoach(user))
       throw new DomainError('BAD_REQUEST', 'The coach can’t enroll in her own program.');
     const program = await this.program.settings();
     // A checkout needs an amount: with no price set, enrollment is the coach's grant, not a purchase.
@@ -119,7 +120,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
       .transaction(async (m) => {
         const email = rawEmail.trim().toLowerCase();
         const user = await this.accounts.findOrCreateClient(m, email, email.split('@')[0]);
-        if (user.role === 'coach')
+        if (isCoach(user))
           throw new DomainError('BAD_REQUEST', 'The coach can’t be enrolled as a member.');
         await this.enrollments.lockMember(m, user.id);
         if (await this.enrollments.findActiveForMember(user.id, m)) throw alreadyEnrolled();

@@ -24,6 +24,7 @@ import {
 import { CoachSettingsDto, SlotsOutDto, SlotsQueryDto } from './dto/settings.dto';
 import { CreateTimeOffDto, TimeOffOutDto } from './dto/time-off.dto';
 import { SchedulingService } from './scheduling.service';
+import { isCoach } from '../accounts/coach';
 
 @ApiTags('scheduling')
 @Controller('api')
@@ -77,7 +78,7 @@ export class SchedulingController {
   @ApiOperation({ summary: 'Active session types (public); the coach also sees her hidden ones' })
   @ApiResponse({ status: 200, type: [SessionTypeOutDto] })
   listSessionTypes(@Viewer() viewer: User | null): Promise<SessionTypeOutDto[]> {
-    const coach = viewer?.role === 'coach' ? viewer.id : null;
+    const coach = isCoach(viewer) ? viewer.id : null;
     return this.scheduling.listSessionTypes(coach, coach !== null);
   }
 

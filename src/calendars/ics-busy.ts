@@ -1,12 +1,15 @@
 import ICAL from 'ical.js';
 import { readFileSync } from 'node:fs';
 import { Temporal } from 'temporal-polyfill';
+import { IcsSyntaxError, IcsTime, scanFeed, WallTime } from './ics-scan';
 
 /**
  * What an iCalendar feed says about when the coach is busy: a pure function over the feed's text
  * (no Nest, no database, no network).
  *
- * ical.js (a maintained parser, with RRULE / RDATE / EXDATE expansion) reads the feed and expands
+ * Single events (most of any feed) are read by a one-pass scanner (ics-scan.ts) that builds no
+ * object tree; the rest — recurring series, their overrides, DURATION, custom VTIMEZONEs — goes to
+ * ical.js (a maintained parser, with RRULE / RDATE / EXDATE expansion), which reads them and expands
  * recurrences in wall-clock time — which is what RFC 5545 means by a rule such as "weekly on
  * Monday at 10:00". Each wall time is then made an instant here:
  * - `…Z` is UTC; a `TZID` is read as an IANA zone, or as a Windows name as Outlook writes it
@@ -79,7 +82,8 @@ function mergeRanges(ranges: Range[]): Range[] {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const dateOf = (t: ICAL.Time) => `${t.year}-${pad(t.month)}-${pad(t.day)}`;
+const dateOf = (t: Pick<WallTime, 'year' | 'month' | 'day'>) =>
+  `${t.year}-${pad(t.month)}-${pad(t.day)}`;
 
 /** Turns wall times of one property (its TZID, or UTC, or floating) into instants. */
 class Instants {
@@ -130,7 +134,7 @@ function offsetOnDay(zone: string, day: number): number {
 }
 
 /** A wall time in a zone as an instant, `compatible` disambiguation (Temporal near a transition). */
-function wallInZone(t: ICAL.Time, zone: string): number {
+function wallInZone(t: Omit<WallTime, 'isDate'>, zone: string): number {
   const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
   const day = Math.floor(wall / DAY);
   const offset = offsetOnDay(zone, day);
@@ -184,9 +188,80 @@ function notBusy(v: ICAL.Component): boolean {
   return status === 'CANCELLED' || transp === 'TRANSPARENT';
 }
 
+const wallMs = (t: ICAL.Time) => Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+
+/**
+ * Where to start expanding a DAILY or WEEKLY series so that it doesn't walk through years of past
+ * instances one by one: DTSTART moved forward by whole periods (INTERVAL days or weeks, which keeps
+ * the weekdays and the INTERVAL's weeks) to at least one period before `before` (a wall time).
+ * The moved start itself may not fit the rule, but it lies before the window and is dropped.
+ * Undefined (expand from DTSTART) for a COUNT (instances must be counted from the start), BYSETPOS,
+ * EXRULE, several RRULEs, or a series that starts close enough anyway.
+ */
+function fastForward(v: ICAL.Component, dtstart: ICAL.Time, before: number): ICAL.Time | undefined {
+  const rrules = v.getAllProperties('rrule');
+  if (rrules.length !== 1 || v.hasProperty('exrule')) return undefined;
+  const rule = rrules[0].getFirstValue() as ICAL.Recur;
+  if (rule.count || rule.parts.BYSETPOS || (rule.freq !== 'DAILY' && rule.freq !== 'WEEKLY'))
+    return undefined;
+  const periodDays = (rule.freq === 'WEEKLY' ? 7 : 1) * (rule.interval || 1);
+  const periods = Math.floor((before - wallMs(dtstart)) / (periodDays * DAY)) - 1;
+  if (periods <= 0) return undefined;
+  const moved = dtstart.clone();
+  moved.adjust(periods * periodDays, 0, 0, 0);
+  return moved;
+}
+
+/** The instant of a time the scanner read (its zone known without the feed's VTIMEZONEs). */
+function instantOf(t: IcsTime, coachZone: string): number {
+  if (t.isDate) return startOfDate(dateOf(t), coachZone);
+  if (t.utc) return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+  return wallInZone(t, (t.tzid && ianaZone(t.tzid)) || coachZone);
+}
+
+/**
+ * Busy ranges of a feed within the window. Single events (most of a feed) are read by a one-pass
+ * scanner (ics-scan.ts) without building an object tree; only recurring series, their overrides and
+ * the rarer shapes go through ical.js, so a 5 000-event feed never becomes 5 000 ical.js components.
+ */
 export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
   if (!/^\s*BEGIN:VCALENDAR/i.test(text))
     throw new FeedFormatError('the address does not give an iCalendar (.ics) feed');
+  const ranges: Range[] = [];
+  const keep = (start: number, end: number) => {
+    const s = Math.max(start, w.from);
+    const e = Math.min(end, w.to);
+    if (e > s) ranges.push({ start: s, end: e });
+  };
+  let scanned: ReturnType<typeof scanFeed>;
+  try {
+    scanned = scanFeed(
+      text,
+      (tzid) => ianaZone(tzid) !== null,
+      (start, end) => {
+        if (start.isDate) {
+          const s = startOfDate(dateOf(start), w.zone);
+          const e = startOfDate(dateOf(end), w.zone);
+          keep(s, e > s ? e : s + DAY);
+        } else keep(instantOf(start, w.zone), instantOf(end, w.zone));
+      },
+    );
+  } catch (e) {
+    if (e instanceof IcsSyntaxError)
+      throw new FeedFormatError('the feed could not be read as iCalendar');
+    throw e;
+  }
+  const eventCount =
+    scanned.simpleCount + (scanned.rest ? busyOfComponents(scanned.rest, w, keep) : 0);
+  return { ranges: mergeRanges(ranges), eventCount };
+}
+
+/** ical.js over what the scanner left (recurring series, overrides, custom zones…); returns the event count. */
+function busyOfComponents(
+  text: string,
+  w: BusyWindow,
+  keep: (start: number, end: number) => void,
+): number {
   let root: ICAL.Component;
   try {
     root = new ICAL.Component(ICAL.parse(text) as unknown[]);
@@ -195,12 +270,6 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
   }
   const instants = new Instants(root, w.zone);
   const vevents = root.getAllSubcomponents('vevent');
-  const ranges: Range[] = [];
-  const keep = (start: number, end: number) => {
-    const s = Math.max(start, w.from);
-    const e = Math.min(end, w.to);
-    if (e > s) ranges.push({ start: s, end: e });
-  };
 
   // Instances replaced by a RECURRENCE-ID override, per UID (the override stands on its own).
   const overridden = new Map<string, Set<number>>();
@@ -291,7 +360,7 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
       // Wall-clock bound, a day wider than the window either side (zone offsets < 1 day).
       const lastWall = w.to + DAY;
       const firstWall = w.from - DAY - Math.max(0, duration.toSeconds() * 1000);
-      const it = event.iterator();
+      const it = event.iterator(fastForward(v, start.time, firstWall));
       const consider = (t: ICAL.Time) => {
         const r = occurrence(t);
         if (r.end <= w.from || skip?.has(r.start) || exdates.has(r.start)) return;
@@ -312,5 +381,5 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
       continue; // one broken event doesn't take the rest of the feed with it
     }
   }
-  return { ranges: mergeRanges(ranges), eventCount };
+  return eventCount;
 }

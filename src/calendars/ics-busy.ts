@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import { readFileSync } from 'node:fs';
 import { Temporal } from 'temporal-polyfill';
+import { expandSeries, simpleSeries } from './ics-recur';
 import { IcsSyntaxError, IcsTime, scanFeed, WallTime } from './ics-scan';
 
 /**
@@ -135,18 +136,23 @@ function offsetOnDay(zone: string, day: number): number {
 
 /** A wall time in a zone as an instant, `compatible` disambiguation (Temporal near a transition). */
 function wallInZone(t: Omit<WallTime, 'isDate'>, zone: string): number {
-  const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+  return wallMsInZone(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second), zone);
+}
+
+/** The same for a wall time given as milliseconds (its fields read as UTC). */
+function wallMsInZone(wall: number, zone: string): number {
   const day = Math.floor(wall / DAY);
   const offset = offsetOnDay(zone, day);
   if (offsetOnDay(zone, day - 1) === offset && offsetOnDay(zone, day + 1) === offset)
     return wall - offset;
+  const d = new Date(wall);
   return Temporal.PlainDateTime.from({
-    year: t.year,
-    month: t.month,
-    day: t.day,
-    hour: t.hour,
-    minute: t.minute,
-    second: t.second,
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
   }).toZonedDateTime(zone, { disambiguation: 'compatible' }).epochMilliseconds;
 }
 
@@ -360,12 +366,25 @@ function busyOfComponents(
       // Wall-clock bound, a day wider than the window either side (zone offsets < 1 day).
       const lastWall = w.to + DAY;
       const firstWall = w.from - DAY - Math.max(0, duration.toSeconds() * 1000);
-      const it = event.iterator(fastForward(v, start.time, firstWall));
       const consider = (t: ICAL.Time) => {
         const r = occurrence(t);
         if (r.end <= w.from || skip?.has(r.start) || exdates.has(r.start)) return;
         keep(r.start, r.end);
       };
+      // The common rules (DAILY/WEEKLY, plain weekdays) in a zone known without the feed's
+      // VTIMEZONEs, with an exact length: integer day arithmetic (ics-recur.ts), no ical.js objects.
+      const zone = start.utc ? null : start.tzid ? ianaZone(start.tzid) : w.zone;
+      const series = exactMs !== null && (start.utc || zone) ? simpleSeries(v) : null;
+      if (series && exactMs !== null) {
+        const toInstant = (wall: number) => (zone ? wallMsInZone(wall, zone) : wall);
+        expandSeries(series, wallMs(start.time), { firstWall, lastWall }, toInstant, (wall) => {
+          const s = toInstant(wall);
+          if (s + exactMs <= w.from || skip?.has(s) || exdates.has(s)) return;
+          keep(s, s + exactMs);
+        });
+        continue;
+      }
+      const it = event.iterator(fastForward(v, start.time, firstWall));
       let next: ICAL.Time | null;
       let sawStart = false;
       for (let n = 0; n < MAX_PER_SERIES && (next = it.next()); n++) {

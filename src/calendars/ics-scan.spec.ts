@@ -144,4 +144,18 @@ describe('busyFromIcs on long-running series (expanded from just before the wind
       '2027-06-05T12:00:00.000Z',
     ]);
   });
+
+  it('a DAILY rule no day can match (ical.js would loop forever on it) gives DTSTART alone', () => {
+    const text = wrap(
+      ...event(
+        'UID:z',
+        'DTSTART:20270601T100000Z',
+        'DTEND:20270601T110000Z',
+        'RRULE:FREQ=DAILY;INTERVAL=7;BYDAY=MO',
+      ),
+    );
+    expect(busyFromIcs(text, w).ranges).toEqual([
+      { start: Date.parse('2027-06-01T10:00:00Z'), end: Date.parse('2027-06-01T11:00:00Z') },
+    ]);
+  });
 });

@@ -118,18 +118,30 @@ class Instants {
   }
 }
 
-const offsets = new Map<string, number>();
+/** Per zone, per day number: its UTC offset (ms) at noon UTC, or NaN near a transition. */
+const steadyOffsets = new Map<string, Map<number, number>>();
+let cachedDays = 0;
 
-/** The zone's UTC offset (ms) at noon UTC of a day (cached: Temporal's conversions are the slow part). */
-function offsetOnDay(zone: string, day: number): number {
-  const key = `${zone}|${day}`;
-  let o = offsets.get(key);
+const offsetAtNoon = (zone: string, day: number): number =>
+  Temporal.Instant.fromEpochMilliseconds(day * DAY + DAY / 2).toZonedDateTimeISO(zone)
+    .offsetNanoseconds / 1e6;
+
+/**
+ * The zone's offset on a day when the day before and after have the same one (so any wall time
+ * that day is `wall - offset`), else NaN. Cached: Temporal's conversions are the slow part.
+ */
+function steadyOffset(zone: string, day: number): number {
+  let days = steadyOffsets.get(zone);
+  if (!days) steadyOffsets.set(zone, (days = new Map()));
+  let o = days.get(day);
   if (o === undefined) {
-    o =
-      Temporal.Instant.fromEpochMilliseconds(day * DAY + DAY / 2).toZonedDateTimeISO(zone)
-        .offsetNanoseconds / 1e6;
-    if (offsets.size >= 200_000) offsets.clear();
-    offsets.set(key, o);
+    o = offsetAtNoon(zone, day);
+    if (offsetAtNoon(zone, day - 1) !== o || offsetAtNoon(zone, day + 1) !== o) o = NaN;
+    if (++cachedDays > 200_000) {
+      steadyOffsets.clear();
+      cachedDays = 0;
+    }
+    days.set(day, o);
   }
   return o;
 }
@@ -141,10 +153,8 @@ function wallInZone(t: Omit<WallTime, 'isDate'>, zone: string): number {
 
 /** The same for a wall time given as milliseconds (its fields read as UTC). */
 function wallMsInZone(wall: number, zone: string): number {
-  const day = Math.floor(wall / DAY);
-  const offset = offsetOnDay(zone, day);
-  if (offsetOnDay(zone, day - 1) === offset && offsetOnDay(zone, day + 1) === offset)
-    return wall - offset;
+  const offset = steadyOffset(zone, Math.floor(wall / DAY));
+  if (!Number.isNaN(offset)) return wall - offset;
   const d = new Date(wall);
   return Temporal.PlainDateTime.from({
     year: d.getUTCFullYear(),

@@ -106,7 +106,6 @@ export function scanFeed(
   knownZone: (tzid: string) => boolean,
   onEvent: (start: IcsTime, end: IcsTime) => void,
 ): ScanResult {
-  const unfolded = text.replace(/\r?\n[ \t]/g, '');
   const zones: string[] = [];
   const rest: string[] = [];
   let simpleCount = 0;
@@ -121,12 +120,24 @@ export function scanFeed(
   let notBusy = false;
   let calendars = 0;
   let pos = 0;
-  const n = unfolded.length;
-  while (pos < n) {
-    let eol = unfolded.indexOf('\n', pos);
+  const n = text.length;
+  /** The line from `pos` (without its CR LF), folded lines joined; moves `pos` past it. */
+  const nextLine = (): string => {
+    let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = n;
-    const line = unfolded.slice(pos, unfolded.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
+    let line = text.slice(pos, text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
     pos = eol + 1;
+    // RFC 5545 folding: a line that starts with a space or a tab continues the one before.
+    while (pos < n && (text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9)) {
+      eol = text.indexOf('\n', pos);
+      if (eol < 0) eol = n;
+      line += text.slice(pos + 1, text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
+      pos = eol + 1;
+    }
+    return line;
+  };
+  while (pos < n) {
+    const line = nextLine();
     if (line.length === 0 || line.trim().length === 0) continue;
     const { name, at } = nameOf(line);
     if (name === 'BEGIN' || name === 'END') {

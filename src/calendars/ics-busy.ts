@@ -47,6 +47,29 @@ const DAY = 86_400_000;
 /** A runaway rule (FREQ=SECONDLY…) stops here; nothing a person keeps comes close. */
 const MAX_PER_SERIES = 20_000;
 
+/**
+ * ical.js's iterator looks for the next day that fits a DAILY/WEEKLY rule's BY… parts without a
+ * bound, so a rule no day fits (`FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30`, from a broken or hostile
+ * feed) would hold the event loop forever. After this many misses in a row the series fails
+ * (caught per event: the rest of the feed still syncs). A real rule misses at most a few years of
+ * days in a row (a leap day: ~1 500; an HOURLY rule in February ~8 000).
+ */
+const MAX_MISSES = 50_000;
+const misses = new WeakMap<object, number>();
+type Iter = { check_contracting_rules(): boolean };
+const proto = (ICAL.RecurIterator as unknown as { prototype: Iter }).prototype;
+const check = proto.check_contracting_rules;
+proto.check_contracting_rules = function (this: Iter): boolean {
+  const fits = check.call(this);
+  if (fits) misses.delete(this);
+  else {
+    const n = (misses.get(this) ?? 0) + 1;
+    if (n > MAX_MISSES) throw new Error('a recurrence rule no instance can fit');
+    misses.set(this, n);
+  }
+  return fits;
+};
+
 let windowsZones: Record<string, { iana: string[] }> | null = null;
 const zoneCache = new Map<string, string | null>();
 

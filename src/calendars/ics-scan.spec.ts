@@ -158,4 +158,19 @@ describe('busyFromIcs on long-running series (expanded from just before the wind
       { start: Date.parse('2027-06-01T10:00:00Z'), end: Date.parse('2027-06-01T11:00:00Z') },
     ]);
   });
+
+  it('a rule no day can fit, which ical.js would search for forever, fails alone', () => {
+    const text = wrap(
+      ...event(
+        'UID:h',
+        'DTSTART:20270101T100000Z',
+        'DTEND:20270101T110000Z',
+        'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30',
+      ),
+      ...event('UID:ok', 'DTSTART:20270602T100000Z', 'DTEND:20270602T110000Z'),
+    );
+    expect(busyFromIcs(text, w).ranges).toEqual([
+      { start: Date.parse('2027-06-02T10:00:00Z'), end: Date.parse('2027-06-02T11:00:00Z') },
+    ]);
+  });
 });

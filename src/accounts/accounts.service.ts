@@ -233,27 +233,51 @@ export class AccountsService implements OnModuleInit {
     timeZone?: string,
     profile: { preferredName?: string | null; pronouns?: string | null } = {},
   ): Promise<User> {
+    const { id } = await this.upsertClient(m, rawEmail, name, timeZone, profile);
+    return m.findOneOrFail(User, { where: { id } });
+  }
+
+  /**
+   * findOrCreateClient in one statement (the booking hot path): the person's id and how they are
+   * addressed, creating a guest client record if the email is new (same rules as above).
+   */
+  async upsertClient(
+    m: EntityManager,
+    rawEmail: string,
+    name: string,
+    timeZone?: string,
+    profile: { preferredName?: string | null; pronouns?: string | null } = {},
+  ): Promise<{ id: string; preferredName: string | null; pronouns: string | null }> {
     const email = normalizeEmail(rawEmail);
     const preferredName = optionalText(profile.preferredName);
     const pronouns = optionalText(profile.pronouns);
-    if (!preferredName && !pronouns) {
-      await m.query(
-        `INSERT INTO users (email, name, role, time_zone) VALUES ($1, $2, 'client', $3) ON CONFLICT (email) DO NOTHING`,
-        [email, name.trim(), timeZone ?? null],
-      );
-    } else {
-      await m.query(
-        `INSERT INTO users (email, name, role, time_zone, preferred_name, pronouns) VALUES ($1, $2, 'client', $3, $4, $5)
-         ON CONFLICT (email) DO UPDATE SET
-           preferred_name = COALESCE(users.preferred_name, EXCLUDED.preferred_name),
-           pronouns = COALESCE(users.pronouns, EXCLUDED.pronouns)
-         WHERE users.password_hash IS NULL AND users.role = 'client'
-           AND ((users.preferred_name IS NULL AND EXCLUDED.preferred_name IS NOT NULL)
-             OR (users.pronouns IS NULL AND EXCLUDED.pronouns IS NOT NULL))`,
-        [email, name.trim(), timeZone ?? null, preferredName, pronouns],
-      );
-    }
-    return m.findOneOrFail(User, { where: { email } });
+    const onConflict =
+      !preferredName && !pronouns
+        ? 'DO NOTHING'
+        : `DO UPDATE SET
+             preferred_name = COALESCE(users.preferred_name, EXCLUDED.preferred_name),
+             pronouns = COALESCE(users.pronouns, EXCLUDED.pronouns)
+           WHERE users.password_hash IS NULL AND users.role = 'client'
+             AND ((users.preferred_name IS NULL AND EXCLUDED.preferred_name IS NOT NULL)
+               OR (users.pronouns IS NULL AND EXCLUDED.pronouns IS NOT NULL))`;
+    type Row = { id: string; preferred_name: string | null; pronouns: string | null };
+    let [row]: (Row | undefined)[] = await m.query(
+      `WITH upserted AS (
+         INSERT INTO users (email, name, role, time_zone, preferred_name, pronouns) VALUES ($1, $2, 'client', $3, $4, $5)
+         ON CONFLICT (email) ${onConflict}
+         RETURNING id, preferred_name, pronouns
+       )
+       SELECT id, preferred_name, pronouns FROM upserted
+       UNION ALL
+       SELECT id, preferred_name, pronouns FROM users WHERE email = $1 AND NOT EXISTS (SELECT 1 FROM upserted)`,
+      [email, name.trim(), timeZone ?? null, preferredName, pronouns],
+    );
+    // A record committed by someone else after this statement's snapshot was taken: look again.
+    row ??= (
+      await m.query(`SELECT id, preferred_name, pronouns FROM users WHERE email = $1`, [email])
+    )[0] as Row | undefined;
+    if (!row) throw new Error('client record not found after upsert');
+    return { id: row.id, preferredName: row.preferred_name, pronouns: row.pronouns };
   }
 
   /** PATCH /api/me: changes only the fields given; blank preferred name or pronouns clear them. */
@@ -279,6 +303,16 @@ export class AccountsService implements OnModuleInit {
       select: { id: true, name: true, preferredName: true },
     });
     return new Map(rows.map((u) => [u.id, addressName(u)]));
+  }
+
+  /** These people by id (erased ones are absent); pass the caller's transaction manager inside one. */
+  async findByIds(
+    ids: string[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, User>> {
+    if (!ids.length) return new Map();
+    const rows = await m.find(User, { where: { id: In([...new Set(ids)]) } });
+    return new Map(rows.map((u) => [u.id, u]));
   }
 
   /** Clients (not the coach), newest first, optionally matching a name or email fragment. */

@@ -43,17 +43,12 @@ export class BookingJobsService implements OnModuleInit {
   async sendDueReminders(): Promise<number> {
     const now = this.clock.now();
     return this.dataSource.transaction(async (m) => {
-      const [rows]: [{ id: string }[], number] = await m.query(
-        `UPDATE bookings SET reminder_sent_at = $1
-         WHERE status = 'confirmed' AND reminder_sent_at IS NULL AND start_at > $1 AND start_at <= $2 AND created_at <= start_at - interval '24 hours'
-         RETURNING id`,
-        [now, new Date(now.getTime() + DAY)],
-      );
-      for (const { id } of rows) {
+      const ids = await this.bookings.claimDueReminders(m, now, new Date(now.getTime() + DAY));
+      for (const id of ids) {
         const b = await m.findOneByOrFail(Booking, { id });
         await this.mails.reminder(m, b, await this.support.context(b, m));
       }
-      return rows.length;
+      return ids.length;
     });
   }
 

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { formatWhen as formatWhenIn } from '../common/dates';
 import { MailService } from '../mail/mail.service';
+import { MailMessage } from '../mail/mail.types';
 import { Booking } from './booking.entity';
 import { MeetingInfo } from './meeting';
 import { buildCalendar, IcsEvent, IcsMethod } from './ics';
@@ -32,8 +33,24 @@ export function formatWhen(d: Date, timeZone: string): string {
   return formatWhenIn(d, timeZone);
 }
 
+/** The facts of a booking its mails and invites show (a Booking row, or a snapshot of one). */
+export type BookingFacts = Pick<
+  Booking,
+  | 'id'
+  | 'sequence'
+  | 'startAt'
+  | 'endAt'
+  | 'status'
+  | 'clientName'
+  | 'clientEmail'
+  | 'clientTimeZone'
+  | 'price'
+  | 'notes'
+  | 'cancelReason'
+>;
+
 export function bookingEvent(
-  b: Booking,
+  b: BookingFacts,
   ctx: BookingContext,
   stamp: Date,
   forCoach = false,
@@ -59,7 +76,7 @@ export function bookingEvent(
 }
 
 export function bookingIcs(
-  b: Booking,
+  b: BookingFacts,
   ctx: BookingContext,
   stamp: Date,
   method: IcsMethod = 'REQUEST',
@@ -79,6 +96,46 @@ const invite = (content: string, cancel = false) => ({
   content,
 });
 
+/** "Booked: …", to the client, with the invite. */
+export function confirmedMail(b: BookingFacts, ctx: BookingContext, stamp: Date): MailMessage {
+  const when = formatWhen(b.startAt, b.clientTimeZone);
+  return {
+    kind: 'booking_confirmed',
+    to: b.clientEmail,
+    subject: `Booked: ${ctx.typeName} on ${when}`,
+    text: [
+      `Hello ${ctx.clientGreeting},`,
+      '',
+      `Your ${ctx.typeName} with ${ctx.coachName} is booked for ${when}.`,
+      whereLine(ctx),
+      '',
+      `The calendar invite is attached. To reschedule or cancel, use this private link:`,
+      ctx.manageUrl,
+      '',
+      policyInWords(ctx.cancellationNoticeHours, b.price > 0),
+      '',
+      `See you then,`,
+      ctx.coachName,
+    ]
+      .filter((l, i, a) => l !== '' || a[i - 1] !== '')
+      .join('\n'),
+    attachments: [invite(bookingIcs(b, ctx, stamp))],
+  };
+}
+
+/** "New booking: …", to the coach, with her own invite. */
+export function coachNoticeMail(b: BookingFacts, ctx: BookingContext, stamp: Date): MailMessage {
+  const when = formatWhen(b.startAt, ctx.coachTimeZone);
+  const where = whereLine(ctx);
+  return {
+    kind: 'booking_coach_notice',
+    to: ctx.coachEmail,
+    subject: `New booking: ${ctx.clientLabel}, ${when}`,
+    text: `${ctx.clientLabel} <${b.clientEmail}> booked a ${ctx.typeName} for ${when} (their zone: ${b.clientTimeZone}).${where ? `\n${where}` : ''}${b.notes ? `\n\nTheir note:\n${b.notes}` : ''}`,
+    attachments: [invite(buildCalendar('REQUEST', [bookingEvent(b, ctx, stamp, true)]))],
+  };
+}
+
 @Injectable()
 export class BookingMails {
   constructor(
@@ -86,40 +143,11 @@ export class BookingMails {
     private readonly clock: Clock,
   ) {}
 
+  /** The confirmation and the coach's notice, rendered now (inside the caller's transaction). */
   async confirmed(m: EntityManager, b: Booking, ctx: BookingContext): Promise<void> {
-    const when = formatWhen(b.startAt, b.clientTimeZone);
-    const ics = bookingIcs(b, ctx, this.clock.now());
-    await this.mail.enqueue(m, {
-      kind: 'booking_confirmed',
-      to: b.clientEmail,
-      subject: `Booked: ${ctx.typeName} on ${when}`,
-      text: [
-        `Hello ${ctx.clientGreeting},`,
-        '',
-        `Your ${ctx.typeName} with ${ctx.coachName} is booked for ${when}.`,
-        whereLine(ctx),
-        '',
-        `The calendar invite is attached. To reschedule or cancel, use this private link:`,
-        ctx.manageUrl,
-        '',
-        policyInWords(ctx.cancellationNoticeHours, b.price > 0),
-        '',
-        `See you then,`,
-        ctx.coachName,
-      ]
-        .filter((l, i, a) => l !== '' || a[i - 1] !== '')
-        .join('\n'),
-      attachments: [invite(ics)],
-    });
-    await this.mail.enqueue(m, {
-      kind: 'booking_coach_notice',
-      to: ctx.coachEmail,
-      subject: `New booking: ${ctx.clientLabel}, ${formatWhen(b.startAt, ctx.coachTimeZone)}`,
-      text: `${ctx.clientLabel} <${b.clientEmail}> booked a ${ctx.typeName} for ${formatWhen(b.startAt, ctx.coachTimeZone)} (their zone: ${b.clientTimeZone}).${whereLine(ctx) ? `\n${whereLine(ctx)}` : ''}${b.notes ? `\n\nTheir note:\n${b.notes}` : ''}`,
-      attachments: [
-        invite(buildCalendar('REQUEST', [bookingEvent(b, ctx, this.clock.now(), true)])),
-      ],
-    });
+    const stamp = this.clock.now();
+    await this.mail.enqueue(m, confirmedMail(b, ctx, stamp));
+    await this.mail.enqueue(m, coachNoticeMail(b, ctx, stamp));
   }
 
   async rescheduled(

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PaidOutcome, PayableHandler } from '../payments/payable';
 import { BookingMails } from './booking-mails';
-import { BookingSupport, pgCode } from './booking-support';
+import { BookingSupport } from './booking-support';
 import { Booking } from './booking.entity';
+import { BookingsRepository } from './bookings.repository';
 
 /**
  * What a payment means for a booking. Each method runs inside the payments transaction that
@@ -14,6 +15,7 @@ export class BookingPayableHandler implements PayableHandler {
   constructor(
     private readonly support: BookingSupport,
     private readonly mails: BookingMails,
+    private readonly bookings: BookingsRepository,
   ) {}
 
   async onPaid(m: EntityManager, referenceId: string, _paymentId?: string): Promise<PaidOutcome> {
@@ -25,17 +27,8 @@ export class BookingPayableHandler implements PayableHandler {
     if (b.status === 'confirmed') return 'fulfilled';
     if (b.status === 'cancelled') return 'refund';
     // pending_payment (even past its hold) or expired: confirm if the slot is still free.
-    await m.query('SAVEPOINT booking_paid');
-    try {
-      await m.query(
-        `UPDATE bookings SET status = 'confirmed', hold_expires_at = NULL, updated_at = now() WHERE id = $1`,
-        [b.id],
-      );
-      await m.query('RELEASE SAVEPOINT booking_paid');
-    } catch (e) {
-      if (pgCode(e) !== '23P01') throw e;
-      await m.query('ROLLBACK TO SAVEPOINT booking_paid');
-      await m.update(Booking, { id: b.id }, { status: 'expired' });
+    if (!(await this.bookings.confirmPaidIfFree(m, b.id))) {
+      b.status = 'expired';
       await this.mails.paidTooLate(m, b, await this.support.context(b, m));
       return 'refund';
     }
@@ -46,17 +39,10 @@ export class BookingPayableHandler implements PayableHandler {
   }
 
   async onPaymentFailed(m: EntityManager, referenceId: string, _paymentId?: string): Promise<void> {
-    await m.query(
-      `UPDATE bookings SET status = 'expired', updated_at = now() WHERE id = $1 AND status = 'pending_payment'`,
-      [referenceId],
-    );
+    await this.bookings.expireHold(referenceId, m);
   }
 
   async onRefunded(m: EntityManager, referenceId: string, _paymentId?: string): Promise<void> {
-    await m.query(
-      `UPDATE bookings SET status = 'cancelled', cancelled_at = COALESCE(cancelled_at, now()), sequence = sequence + 1, updated_at = now()
-       WHERE id = $1 AND status IN ('confirmed', 'pending_payment')`,
-      [referenceId],
-    );
+    await this.bookings.cancelRefunded(m, referenceId);
   }
 }

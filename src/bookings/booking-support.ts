@@ -1,28 +1,44 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { LinkSigner } from '../common/crypto/link-signer';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service';
 import { User } from '../accounts/user.entity';
 import { DomainError, notFound } from '../common/errors';
 import { hashToken } from '../common/tokens';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { SchedulingService } from '../scheduling/scheduling.service';
-import { SessionTypeRecord } from '../scheduling/session-type-record';
+import { SchedulingService, SchedulingSettings } from '../scheduling/scheduling.service';
+import { MeetingKind, SessionTypeRecord } from '../scheduling/session-type-record';
 import { localDate, startOfLocalDate } from '../scheduling/slots';
 import { BookingContext } from './booking-mails';
 import { Booking } from './booking.entity';
 import { BookingsRepository } from './bookings.repository';
 import { meetingInfo } from './meeting';
 import { BookingOutDto } from './dto/booking.dto';
+import { pgCode } from './pg-code';
 import { Actor } from './policy';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = 86_400_000;
 
-export function pgCode(e: unknown): string | undefined {
-  return e instanceof QueryFailedError ? (e.driverError as { code?: string }).code : undefined;
+export { pgCode };
+
+/** What booking mails need of the coach. */
+export interface CoachFacts {
+  name: string;
+  email: string;
+  timeZone: string;
+  cancellationNoticeHours: number;
 }
+
+/** The parts of a session type a booking's mails show. */
+export type TypeFacts = {
+  name: string;
+  location: string;
+  meetingKind: MeetingKind;
+  meetingValue: string | null;
+};
 
 export interface BookingAccess {
   viewer: User | null;
@@ -38,6 +54,7 @@ export class BookingSupport {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly links: LinkSigner,
     private readonly bookings: BookingsRepository,
+    private readonly accounts: AccountsService,
   ) {}
 
   /**
@@ -101,39 +118,51 @@ export class BookingSupport {
   async context(
     b: Booking,
     m: EntityManager = this.dataSource.manager,
-    knownType?: Pick<SessionTypeRecord, 'name' | 'location' | 'meetingKind' | 'meetingValue'>,
+    knownType?: TypeFacts,
   ): Promise<BookingContext> {
     // Everything through the caller's manager: a second pool connection inside a transaction can
     // deadlock the pool when many transactions wait on one another (e.g. 100 racers on one slot).
     const type = knownType ?? (await this.scheduling.sessionTypeById(b.sessionTypeId, m));
-    const [coach]: {
-      email: string;
-      name: string;
-      display_name: string | null;
-      time_zone: string | null;
-      notice: number | null;
-      client_preferred: string | null;
-      client_pronouns: string | null;
-    }[] = await m.query(
-      `SELECT u.email, u.name, s.display_name, s.time_zone, s.cancellation_notice_hours AS notice,
-              c.preferred_name AS client_preferred, c.pronouns AS client_pronouns
-       FROM users u LEFT JOIN coach_settings s ON s.coach_id = u.id LEFT JOIN users c ON c.id = $2
-       WHERE u.id = $1`,
-      [b.coachId, b.clientId],
-    );
-    const greeting = coach?.client_preferred?.trim() || b.clientName;
+    const coach = await this.coachFacts(b.coachId, m);
+    const client = b.clientId ? await this.accounts.findById(b.clientId, m) : null;
+    return this.contextOf(b, type, coach, client);
+  }
+
+  /** The coach's name, address, zone and cancellation notice (accounts and scheduling own them). */
+  async coachFacts(
+    coachId: string,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<CoachFacts> {
+    const coach = await this.accounts.findById(coachId, m);
+    const settings = await this.scheduling.settings(coachId, m);
+    return {
+      name: settings.displayName || coach?.name || 'Your coach',
+      email: coach?.email ?? this.config.mail.from,
+      timeZone: settings.timeZone || 'UTC',
+      cancellationNoticeHours: settings.cancellationNoticeHours ?? 24,
+    };
+  }
+
+  /** A booking's mail context from facts already at hand (no query). */
+  contextOf(
+    b: Pick<Booking, 'id' | 'meetingUrl' | 'clientName'>,
+    type: TypeFacts,
+    coach: CoachFacts,
+    client: { preferredName: string | null; pronouns: string | null } | null,
+  ): BookingContext {
+    const greeting = client?.preferredName?.trim() || b.clientName;
     return {
       typeName: type.name,
       location: type.location,
       meeting: meetingInfo(type, b.meetingUrl),
-      coachName: coach?.display_name ?? coach?.name ?? 'Your coach',
-      coachEmail: coach?.email ?? this.config.mail.from,
-      coachTimeZone: coach?.time_zone ?? 'UTC',
-      cancellationNoticeHours: coach?.notice ?? 24,
+      coachName: coach.name,
+      coachEmail: coach.email,
+      coachTimeZone: coach.timeZone,
+      cancellationNoticeHours: coach.cancellationNoticeHours,
       manageUrl: this.manageUrl(b.id),
       icsUrl: this.icsUrl(b.id),
       clientGreeting: greeting,
-      clientLabel: coach?.client_pronouns ? `${greeting} (${coach.client_pronouns})` : greeting,
+      clientLabel: client?.pronouns ? `${greeting} (${client.pronouns})` : greeting,
     };
   }
 
@@ -175,20 +204,21 @@ export class BookingSupport {
     };
   }
 
-  /** Expired holds overlapping a busy range stop blocking it (inside the caller's transaction). */
+  /** Expired holds overlapping a busy range stop blocking it; returns how many were released. */
   releaseExpiredHolds(
     m: EntityManager,
     coachId: string,
     busyStart: Date,
     busyEnd: Date,
     now: Date,
-  ): Promise<void> {
+  ): Promise<number> {
     return this.bookings.releaseExpiredHolds(m, coachId, busyStart, busyEnd, now);
   }
 
   /**
    * The daily limit, checked under a per-coach-date advisory lock so two bookings can't both take
    * the last place of a day. A full day is SLOT_TAKEN (the slot would be offered but for others).
+   * No limit set: no statement at all. `known` settings (read before the transaction) save a read.
    */
   async checkDailyLimit(
     m: EntityManager,
@@ -196,14 +226,15 @@ export class BookingSupport {
     start: Date,
     now: Date,
     exceptId: string | null,
+    known?: Pick<SchedulingSettings, 'maxSessionsPerDay' | 'timeZone'>,
   ): Promise<void> {
-    const settings = await this.scheduling.settings(coachId, m);
+    const settings = known ?? (await this.scheduling.settings(coachId, m));
     if (settings.maxSessionsPerDay === null) return;
     const date = localDate(start.getTime(), settings.timeZone);
     const dayStart = new Date(startOfLocalDate(date, settings.timeZone));
     const next = new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
     const dayEnd = new Date(startOfLocalDate(next, settings.timeZone));
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`booking-day:${coachId}:${date}`]);
+    await this.bookings.lockCoachDay(m, coachId, date);
     const count = await this.bookings.countActiveStarting(
       m,
       coachId,

@@ -3,6 +3,7 @@ import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { BookingChangesService } from './booking-changes.service';
 import { Booking } from './booking.entity';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 export interface BookingRecord {
   id: string;
@@ -28,6 +29,7 @@ export class BookingsDataRightsService {
     private readonly dataSource: DataSource,
     private readonly changes: BookingChangesService,
     private readonly clock: Clock,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   async bookingsOf(
@@ -76,7 +78,7 @@ export class BookingsDataRightsService {
     });
     for (const b of future)
       await this.changes.cancelLoaded(m, b, 'coach', 'The client deleted their account.');
-    await m.query(`DELETE FROM idempotency_keys WHERE response->>'email' = $1`, [user.email]);
+    await this.idempotencyKeys.deleteAnswersFor(m, user.email);
     return future.length;
   }
 }

@@ -3,6 +3,7 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { SchedulingModule } from '../scheduling/scheduling.module';
 import { BookingChangesService } from './booking-changes.service';
 import { BookingJobsService } from './booking-jobs.service';
+import { BookingConfirmation } from './booking-confirmation';
 import { BookingMails } from './booking-mails';
 import { BookingPayableHandler } from './booking-payable.handler';
 import { BookingSupport } from './booking-support';
@@ -15,6 +16,7 @@ import { BookingsRepository } from './bookings.repository';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CoachSessionsPagesController } from './coach-sessions.pages.controller';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 @Module({
   imports: [AccountsModule, SchedulingModule],
@@ -31,6 +33,8 @@ import { CoachSessionsPagesController } from './coach-sessions.pages.controller'
     BookingChangesService,
     BookingJobsService,
     BookingMails,
+    BookingConfirmation,
+    IdempotencyKeysRepository,
     BookingPayableHandler,
     BookingSupport,
     CalendarFeedService,

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { BusyRange } from '../scheduling/busy-time';
+import { pgCode } from './pg-code';
+import { Booking } from './booking.entity';
 
 /**
  * "Active booking", defined once: confirmed, or a payment hold that has not expired by `now`.
- * (The exclusion constraint also covers expired holds still marked pending_payment; they are
- * released in the booking transaction before they could get in the way.)
+ * (The exclusion constraint also covers expired holds still marked pending_payment: a booking that
+ * loses to one releases the expired holds in its way and tries once more.)
  * `nowParam` is the SQL placeholder holding `now`, e.g. `$4`.
  */
 export function activeBookingSql(nowParam: string, alias = ''): string {
@@ -15,7 +17,7 @@ export function activeBookingSql(nowParam: string, alias = ''): string {
 
 const EPOCH_MS = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::float8`;
 
-/** The queries of the bookings table that say what is busy (the rest still lives in the services). */
+/** Every query on the bookings table. */
 @Injectable()
 export class BookingsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -59,20 +61,114 @@ export class BookingsRepository {
     return count;
   }
 
-  /** Expired holds overlapping a busy range stop blocking it (inside the caller's transaction). */
+  /** Expired holds overlapping a busy range stop blocking it; returns how many were released. */
   async releaseExpiredHolds(
     m: EntityManager,
     coachId: string,
     busyStart: Date,
     busyEnd: Date,
     now: Date,
-  ): Promise<void> {
-    await m.query(
+  ): Promise<number> {
+    const [rows]: [unknown[], number] = await m.query(
       `UPDATE bookings SET status = 'expired', updated_at = now()
        WHERE coach_id = $1 AND status = 'pending_payment' AND hold_expires_at <= $4
-         AND tstzrange(busy_start, busy_end, '[)') && tstzrange($2, $3, '[)')`,
+         AND tstzrange(busy_start, busy_end, '[)') && tstzrange($2, $3, '[)')
+       RETURNING id`,
       [coachId, busyStart, busyEnd, now],
     );
+    return rows.length;
+  }
+
+  /** A new booking, one plain INSERT (the exclusion constraint refuses an overlap: 23P01). */
+  async insert(m: EntityManager, b: Booking): Promise<void> {
+    await m.query(
+      `INSERT INTO bookings (id, coach_id, client_id, session_type_id, status, start_at, end_at, busy_start, busy_end,
+         hold_expires_at, client_name, client_email, client_time_zone, price, currency, notes, intake, meeting_url,
+         manage_token_hash, sequence, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)`,
+      [
+        b.id,
+        b.coachId,
+        b.clientId,
+        b.sessionTypeId,
+        b.status,
+        b.startAt,
+        b.endAt,
+        b.busyStart,
+        b.busyEnd,
+        b.holdExpiresAt,
+        b.clientName,
+        b.clientEmail,
+        b.clientTimeZone,
+        b.price,
+        b.currency,
+        b.notes,
+        b.intake === null ? null : JSON.stringify(b.intake),
+        b.meetingUrl,
+        b.manageTokenHash,
+        b.sequence,
+        b.createdAt,
+      ],
+    );
+  }
+
+  /** Serialises bookings of one coach-day (the daily limit), until the caller's transaction ends. */
+  async lockCoachDay(m: EntityManager, coachId: string, date: string): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`booking-day:${coachId}:${date}`]);
+  }
+
+  /** A hold whose checkout could not start: released at once. */
+  async expireHold(id: string, m: EntityManager = this.dataSource.manager): Promise<void> {
+    await m.query(
+      `UPDATE bookings SET status = 'expired', updated_at = now() WHERE id = $1 AND status = 'pending_payment'`,
+      [id],
+    );
+  }
+
+  /**
+   * Paid: confirms the booking if its slot is still free (inside the payments transaction, under a
+   * savepoint); false when another booking took the slot meanwhile (it is then marked expired).
+   */
+  async confirmPaidIfFree(m: EntityManager, id: string): Promise<boolean> {
+    await m.query('SAVEPOINT booking_paid');
+    try {
+      await m.query(
+        `UPDATE bookings SET status = 'confirmed', hold_expires_at = NULL, updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      await m.query('RELEASE SAVEPOINT booking_paid');
+      return true;
+    } catch (e) {
+      if (pgCode(e) !== '23P01') throw e;
+      await m.query('ROLLBACK TO SAVEPOINT booking_paid');
+      await m.query(`UPDATE bookings SET status = 'expired', updated_at = now() WHERE id = $1`, [
+        id,
+      ]);
+      return false;
+    }
+  }
+
+  /** Refunded: an active booking is cancelled (its invite sequence rises). */
+  async cancelRefunded(m: EntityManager, id: string): Promise<void> {
+    await m.query(
+      `UPDATE bookings SET status = 'cancelled', cancelled_at = COALESCE(cancelled_at, now()), sequence = sequence + 1, updated_at = now()
+       WHERE id = $1 AND status IN ('confirmed', 'pending_payment')`,
+      [id],
+    );
+  }
+
+  /**
+   * Marks confirmed bookings starting in (now, until] whose reminder is unsent (booked more than a
+   * day ahead) as reminded; returns their ids (inside the caller's transaction).
+   */
+  async claimDueReminders(m: EntityManager, now: Date, until: Date): Promise<string[]> {
+    const [rows]: [{ id: string }[], number] = await m.query(
+      `UPDATE bookings SET reminder_sent_at = $1
+       WHERE status = 'confirmed' AND reminder_sent_at IS NULL AND start_at > $1 AND start_at <= $2 AND created_at <= start_at - interval '24 hours'
+       RETURNING id`,
+      [now, until],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** The intake answers of the client's most recent booking that had any (prefill). */

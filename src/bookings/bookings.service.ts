@@ -18,15 +18,16 @@ import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { hashToken, normalizeEmail } from '../common/tokens';
 import { validationFailed } from '../common/validation';
 import { PAYMENTS, PaymentsPort } from '../payments/payable';
-import { SchedulingService } from '../scheduling/scheduling.service';
+import { SchedulingService, SchedulingSettings } from '../scheduling/scheduling.service';
 import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { busyRange, isValidTimeZone } from '../scheduling/slots';
-import { BookingMails, bookingIcs } from './booking-mails';
+import { bookingIcs } from './booking-mails';
 import { BookingAccess, BookingSupport, pgCode } from './booking-support';
 import { Booking } from './booking.entity';
 import { BookingPayableHandler } from './booking-payable.handler';
 import { BookingOutDto, CreateBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
-import { IdempotencyKey } from './idempotency-key.entity';
+import { BookingConfirmation } from './booking-confirmation';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { checkIntake, newMeetingRoom } from './meeting';
 import { BookingsRepository } from './bookings.repository';
 import { AppConfig } from '../config/config';
@@ -62,13 +63,14 @@ export class BookingsService implements OnModuleInit {
     private readonly scheduling: SchedulingService,
     private readonly accounts: AccountsService,
     private readonly support: BookingSupport,
-    private readonly mails: BookingMails,
+    private readonly confirmation: BookingConfirmation,
     private readonly rateLimit: RateLimitService,
     private readonly clock: Clock,
     private readonly payable: BookingPayableHandler,
     @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: BookingsRepository,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   onModuleInit(): void {
@@ -116,73 +118,19 @@ export class BookingsService implements OnModuleInit {
         'Paid sessions can’t be booked right now. Please try again later.',
       );
 
+    // Read before the transaction (scheduling keeps them cheap): the daily limit needs them.
+    const settings = await this.scheduling.settings(type.coachId);
+    const insert = () => this.insertBooking(dto, type, start, intake.clean, key, hash, settings);
     let booking: Booking;
     let body: BookingOutDto;
     try {
-      ({ booking, body } = await this.dataSource.transaction(async (m) => {
-        const now = this.clock.now();
-        const end = new Date(start.getTime() + type.durationMinutes * 60_000);
-        const busy = busyRange(start.getTime(), end.getTime(), type);
-        await this.support.releaseExpiredHolds(
-          m,
-          type.coachId,
-          new Date(busy.start),
-          new Date(busy.end),
-          now,
-        );
-        await this.support.checkDailyLimit(m, type.coachId, start, now, null);
-        const client = await this.accounts.findOrCreateClient(
-          m,
-          dto.email,
-          dto.name,
-          dto.timeZone,
-          {
-            preferredName: dto.preferredName,
-            pronouns: dto.pronouns,
-          },
-        );
-        const id = randomUUID();
-        const row = m.create(Booking, {
-          id,
-          coachId: type.coachId,
-          clientId: client.id,
-          sessionTypeId: type.id,
-          status: paid ? 'pending_payment' : 'confirmed',
-          startAt: start,
-          endAt: end,
-          busyStart: new Date(busy.start),
-          busyEnd: new Date(busy.end),
-          holdExpiresAt: paid ? new Date(now.getTime() + HOLD_MINUTES * 60_000) : null,
-          clientName: dto.name.trim(),
-          clientEmail: normalizeEmail(dto.email),
-          clientTimeZone: dto.timeZone,
-          price: type.price,
-          currency: type.currency,
-          notes: dto.notes?.trim() || null,
-          intake: Object.keys(intake.clean).length ? intake.clean : null,
-          meetingUrl:
-            type.meetingKind === 'generated_video'
-              ? newMeetingRoom(this.config.meetingBaseUrl)
-              : null,
-          manageTokenHash: hashToken(this.support.manageToken(id)),
-          sequence: 0,
-          createdAt: now,
-        });
-        await m.insert(Booking, row);
-        if (!paid) await this.mails.confirmed(m, row, await this.support.context(row, m, type));
-        const out = this.support.toDto(
-          row,
-          type,
-          { manageUrl: this.support.manageUrl(row.id) },
-          false,
-        );
-        if (key)
-          await m.query(
-            `INSERT INTO idempotency_keys (key, request_hash, status_code, response) VALUES ($1, $2, 201, $3)`,
-            [key, hash, JSON.stringify(out)],
-          );
-        return { booking: row, body: out };
-      }));
+      try {
+        ({ booking, body } = await insert());
+      } catch (e) {
+        // Lost to a hold that has expired but is still marked pending: release it, try once more.
+        if (pgCode(e) !== '23P01' || !(await this.releaseExpiredHolds(type, start))) throw e;
+        ({ booking, body } = await insert());
+      }
     } catch (e) {
       const code = pgCode(e);
       if (key && (code === '23505' || code === '23P01')) {
@@ -198,11 +146,93 @@ export class BookingsService implements OnModuleInit {
       throw e;
     }
     if (paid) body = await this.startCheckout(booking, type, body, key);
+    else this.confirmation.sendSoon();
     return { status: 201, body };
   }
 
+  /**
+   * The booking transaction, at most six statements: the daily-limit lock and count (only when
+   * the coach set a limit), the client record, the booking, its two mails (one INSERT, rendered
+   * after commit by the mail worker), the idempotent answer (only with a key).
+   */
+  private insertBooking(
+    dto: CreateBookingDto,
+    type: SessionTypeRecord,
+    start: Date,
+    intake: Record<string, string>,
+    key: string | null,
+    hash: string,
+    settings: SchedulingSettings,
+  ): Promise<{ booking: Booking; body: BookingOutDto }> {
+    const paid = type.price > 0;
+    return this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const end = new Date(start.getTime() + type.durationMinutes * 60_000);
+      const busy = busyRange(start.getTime(), end.getTime(), type);
+      await this.support.checkDailyLimit(m, type.coachId, start, now, null, settings);
+      const client = await this.accounts.upsertClient(m, dto.email, dto.name, dto.timeZone, {
+        preferredName: dto.preferredName,
+        pronouns: dto.pronouns,
+      });
+      const id = randomUUID();
+      const row = Object.assign(new Booking(), {
+        id,
+        coachId: type.coachId,
+        clientId: client.id,
+        sessionTypeId: type.id,
+        status: paid ? 'pending_payment' : 'confirmed',
+        startAt: start,
+        endAt: end,
+        busyStart: new Date(busy.start),
+        busyEnd: new Date(busy.end),
+        holdExpiresAt: paid ? new Date(now.getTime() + HOLD_MINUTES * 60_000) : null,
+        clientName: dto.name.trim(),
+        clientEmail: normalizeEmail(dto.email),
+        clientTimeZone: dto.timeZone,
+        price: type.price,
+        currency: type.currency,
+        notes: dto.notes?.trim() || null,
+        intake: Object.keys(intake).length ? intake : null,
+        meetingUrl:
+          type.meetingKind === 'generated_video'
+            ? newMeetingRoom(this.config.meetingBaseUrl)
+            : null,
+        manageTokenHash: hashToken(this.support.manageToken(id)),
+        sequence: 0,
+        reminderSentAt: null,
+        cancelledAt: null,
+        cancelReason: null,
+        createdAt: now,
+        updatedAt: now,
+      } satisfies Partial<Booking>);
+      await this.repository.insert(m, row);
+      if (!paid) await this.confirmation.queue(m, row, type, client);
+      const out = this.support.toDto(
+        row,
+        type,
+        { manageUrl: this.support.manageUrl(row.id) },
+        false,
+      );
+      if (key) await this.idempotencyKeys.insert(m, key, hash, 201, out);
+      return { booking: row, body: out };
+    });
+  }
+
+  /** After losing to an overlap: expired holds in the way stop blocking (their own statement). */
+  private async releaseExpiredHolds(type: SessionTypeRecord, start: Date): Promise<number> {
+    const end = start.getTime() + type.durationMinutes * 60_000;
+    const busy = busyRange(start.getTime(), end, type);
+    return this.repository.releaseExpiredHolds(
+      this.dataSource.manager,
+      type.coachId,
+      new Date(busy.start),
+      new Date(busy.end),
+      this.clock.now(),
+    );
+  }
+
   private async replay(key: string, hash: string): Promise<CreateResult | null> {
-    const stored = await this.dataSource.getRepository(IdempotencyKey).findOne({ where: { key } });
+    const stored = await this.idempotencyKeys.find(key);
     if (!stored) return null;
     if (stored.requestHash !== hash)
       throw new DomainError(
@@ -236,18 +266,11 @@ export class BookingsService implements OnModuleInit {
         cancelPath: `/book/${type.slug}`,
       });
       const out = { ...body, checkoutUrl };
-      if (key)
-        await this.dataSource.query(`UPDATE idempotency_keys SET response = $2 WHERE key = $1`, [
-          key,
-          JSON.stringify(out),
-        ]);
+      if (key) await this.idempotencyKeys.replaceResponse(key, out);
       return out;
     } catch (e) {
-      await this.dataSource.query(
-        `UPDATE bookings SET status = 'expired', updated_at = now() WHERE id = $1 AND status = 'pending_payment'`,
-        [b.id],
-      );
-      if (key) await this.dataSource.getRepository(IdempotencyKey).delete({ key });
+      await this.repository.expireHold(b.id);
+      if (key) await this.idempotencyKeys.delete(key);
       throw e;
     }
   }

@@ -6,49 +6,31 @@ import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
 import { DomainError } from '../common/errors';
 import { validateForm } from '../common/validation';
-import { redirect, renderPage } from '../web/page';
+import { domainFormErrors, formBody, FormBody, renderForm, submitForm } from '../web/forms';
+import { PageData, redirect, renderPage } from '../web/page';
 import { CommentsService } from './comments/comments.service';
 import { CreatePostDto, PostDto, UpdatePostDto } from './dto/post.dto';
 import { NewsletterService } from './newsletter/newsletter.service';
+import { commentsPage, subscribersPage } from './moderation-view';
 import { renderMarkdown } from '../common/markdown';
 import { ImagesService } from '../images/images.service';
 import { TakesUploads } from '../images/uploads';
 import { SchedulingService } from '../scheduling/scheduling.service';
-import { instantToLocal, localToInstant, longDate } from './dates';
+import { instantToLocal, localToInstant } from './dates';
+import {
+  EditorBody,
+  editorNotice,
+  editorPage,
+  EMPTY_POST,
+  POST_FIELDS,
+  postRows,
+  postValues,
+  PUBLISH_FIELDS,
+  savedValues,
+  text,
+  uploadedFile,
+} from './post-editor-view';
 import { PostsService } from './posts/posts.service';
-
-type Form = Record<string, unknown>;
-
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-const file = (v: unknown): Buffer | null => (Buffer.isBuffer(v) && v.length > 0 ? v : null);
-
-/** The editor's form values as the DTOs expect them (tags comma-separated, blanks dropped). */
-function postValues(body: Form): Record<string, unknown> {
-  return {
-    title: text(body.title),
-    slug: text(body.slug) || undefined,
-    excerpt: text(body.excerpt),
-    body: text(body.body),
-    tags: text(body.tags)
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean),
-    coverAlt: text(body.coverAlt) || undefined,
-  };
-}
-
-/** What the editor form shows for a saved post. */
-function savedValues(post: PostDto): Record<string, string> {
-  return {
-    title: post.title,
-    slug: post.slug,
-    excerpt: post.excerpt,
-    body: post.body,
-    tags: post.tags.join(', '),
-    coverImageId: post.coverImageId ?? '',
-    coverAlt: post.coverAlt ?? '',
-  };
-}
 
 @ApiExcludeController()
 @Controller('coach')
@@ -71,7 +53,8 @@ export class CoachContentPagesController {
   ): Promise<void> {
     const n = Math.max(1, Math.min(10_000, Number.parseInt(page ?? '1', 10) || 1));
     const list = await this.posts.list({ page: n, status: 'all' }, coach);
-    await renderPage(req, reply, 'coach/posts', { title: 'Posts', list, longDate });
+    const rows = postRows(list.posts, await this.zone(coach));
+    await renderPage(req, reply, 'coach/posts', { title: 'Posts', list, rows });
   }
 
   @Get('posts/new')
@@ -80,84 +63,45 @@ export class CoachContentPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.renderEditor(
-      req,
-      reply,
-      coach,
-      null,
-      { title: '', slug: '', excerpt: '', body: '', tags: '', coverImageId: '', coverAlt: '' },
-      {},
-    );
+    const page = await this.editorData(coach, null, null);
+    await renderForm(req, reply, 'coach/post-editor', page, EMPTY_POST);
   }
 
   /** Renders the unsaved Markdown (sanitised) beside the editor, without JavaScript; saves no post (an image chosen is uploaded). */
   @Post('posts/preview')
   @TakesUploads()
   async preview(
-    @Body() body: Form,
+    @Body() raw: EditorBody,
     @CurrentUser() coach: User,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const post = text(body.id) ? await this.posts.byId(text(body.id)) : null;
-    const uploaded = await this.withUploads(body);
-    if (!uploaded.ok)
-      return this.renderEditor(
-        req,
-        reply,
-        coach,
-        post,
-        body,
-        { error: uploaded.error.message },
-        uploaded.error.status,
-      );
-    const values = uploaded.values;
-    await this.renderEditor(req, reply, coach, post, values, {
-      preview: renderMarkdown(text(values.body)),
+    const body = formBody(raw);
+    const post = body.id ? await this.posts.byId(body.id) : null;
+    let values = body;
+    let refused: DomainError | null = null;
+    try {
+      values = await this.withUploads(raw);
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.status >= 500) throw e;
+      refused = e;
+    }
+    const page = await this.editorData(coach, post, values.coverImageId, {
+      preview: refused ? undefined : renderMarkdown(values.body ?? ''),
     });
+    const errors = refused ? domainFormErrors(refused, POST_FIELDS) : undefined;
+    await renderForm(req, reply, 'coach/post-editor', page, values, errors, refused?.status);
   }
 
   @Post('posts')
   @TakesUploads()
   async create(
-    @Body() body: Form,
+    @Body() raw: EditorBody,
     @CurrentUser() coach: User,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = await validateForm(CreatePostDto, postValues(body));
-    if (!form.ok)
-      return this.renderEditor(req, reply, coach, null, body, { errors: form.errors }, 400);
-    const uploaded = await this.withUploads(body);
-    if (!uploaded.ok)
-      return this.renderEditor(
-        req,
-        reply,
-        coach,
-        null,
-        body,
-        { error: uploaded.error.message },
-        uploaded.error.status,
-      );
-    const values = uploaded.values;
-    try {
-      const post = await this.posts.create(
-        { ...form.value, body: text(values.body), coverImageId: text(values.coverImageId) || null },
-        coach,
-      );
-      redirect(reply, `/coach/posts/${post.id}?saved=1`);
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      await this.renderEditor(
-        req,
-        reply,
-        coach,
-        null,
-        values,
-        { error: e.message, errors: e.details },
-        e.status,
-      );
-    }
+    await this.savePost(req, reply, coach, null, raw);
   }
 
   @Get('posts/:id')
@@ -169,125 +113,113 @@ export class CoachContentPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const post = await this.posts.byId(id);
-    const notice =
-      saved === 'published'
-        ? { text: 'Published.', link: { href: `/blog/${post.slug}`, text: 'View the post' } }
-        : saved === 'scheduled'
-          ? { text: 'Scheduled: it publishes by itself at the time you chose.' }
-          : saved === 'unpublished'
-            ? { text: 'Unpublished: only you can see it now.' }
-            : saved
-              ? { text: 'Saved.' }
-              : null;
-    await this.renderEditor(req, reply, coach, post, savedValues(post), {
+    const page = await this.editorData(coach, post, post.coverImageId, {
       preview: post.html,
-      notice,
+      notice: editorNotice(saved, post),
     });
+    await renderForm(req, reply, 'coach/post-editor', page, savedValues(post));
   }
 
   @Post('posts/:id')
   @TakesUploads()
   async update(
     @IdParam() id: string,
-    @Body() body: Form,
+    @Body() raw: EditorBody,
     @CurrentUser() coach: User,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const post = await this.posts.byId(id);
-    const form = await validateForm(UpdatePostDto, {
-      ...postValues(body),
-      slug: text(body.slug) || post.slug,
+    await this.savePost(req, reply, coach, await this.posts.byId(id), raw);
+  }
+
+  /**
+   * The editor's save, new or existing: validate → upload what the form carries → save; on a
+   * refusal the form comes back with the input (and any picture just uploaded) kept.
+   */
+  private async savePost(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    coach: User,
+    post: PostDto | null,
+    raw: EditorBody,
+  ): Promise<void> {
+    const body = formBody(raw);
+    let shown: FormBody = body;
+    await submitForm(req, reply, {
+      template: 'coach/post-editor',
+      page: () => this.editorData(coach, post, shown.coverImageId),
+      fields: POST_FIELDS,
+      body,
+      keep: () => shown,
+      codeFields: { SLUG_TAKEN: 'slug', CONFLICT: 'slug' },
+      read: () =>
+        post
+          ? validateForm(UpdatePostDto, { ...postValues(body), slug: body.slug || post.slug })
+          : validateForm(CreatePostDto, postValues(body)),
+      save: async (value) => {
+        shown = await this.withUploads(raw);
+        const coverImageId = shown.coverImageId || null;
+        if (!post) {
+          const created = await this.posts.create(
+            { ...value, title: value.title ?? '', body: shown.body ?? '', coverImageId },
+            coach,
+          );
+          return `/coach/posts/${created.id}?saved=1`;
+        }
+        // validateForm drops empty strings; an emptied optional field means "clear it".
+        await this.posts.update(post.id, {
+          ...value,
+          body: shown.body ?? '',
+          excerpt: value.excerpt ?? '',
+          tags: value.tags ?? [],
+          coverImageId,
+          coverAlt: value.coverAlt ?? null,
+        });
+        return `/coach/posts/${post.id}?saved=1`;
+      },
     });
-    if (!form.ok)
-      return this.renderEditor(req, reply, coach, post, body, { errors: form.errors }, 400);
-    const uploaded = await this.withUploads(body);
-    if (!uploaded.ok)
-      return this.renderEditor(
-        req,
-        reply,
-        coach,
-        post,
-        body,
-        { error: uploaded.error.message },
-        uploaded.error.status,
-      );
-    const values = uploaded.values;
-    // validateForm drops empty strings; an emptied optional field means "clear it".
-    const dto = {
-      ...form.value,
-      body: text(values.body),
-      excerpt: form.value.excerpt ?? '',
-      tags: form.value.tags ?? [],
-      coverImageId: text(values.coverImageId) || null,
-      coverAlt: form.value.coverAlt ?? null,
-    };
-    try {
-      await this.posts.update(id, dto);
-      redirect(reply, `/coach/posts/${id}?saved=1`);
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      await this.renderEditor(
-        req,
-        reply,
-        coach,
-        post,
-        values,
-        { error: e.message, errors: e.details },
-        e.status,
-      );
-    }
   }
 
   /** The editor's script saves a draft's text every few seconds (JSON answer; the form's CSRF token in a header). */
   @Post('posts/:id/autosave')
   async autosave(
     @IdParam() id: string,
-    @Body() body: Form,
+    @Body() raw: unknown,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const saved = await this.posts.autosave(id, { title: text(body.title), body: text(body.body) });
+    const body = formBody(raw);
+    const saved = await this.posts.autosave(id, { title: body.title ?? '', body: body.body ?? '' });
     await reply.status(200).header('cache-control', 'no-store').send(saved);
   }
 
   @Post('posts/:id/publish')
   async publish(
     @IdParam() id: string,
-    @Body() body: Form,
+    @Body() raw: unknown,
     @CurrentUser() coach: User,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    const body = formBody(raw);
+    const post = await this.posts.byId(id);
+    const zone = await this.zone(coach);
     const notify = body.notifySubscribers === 'on' || body.notifySubscribers === 'true';
-    let publishAt: string | undefined;
-    if (text(body.publishAt)) {
-      const zone = (await this.scheduling.settings(coach.id)).timeZone;
-      const instant = localToInstant(text(body.publishAt), zone);
-      if (!instant)
-        return this.renderEditorFor(
-          req,
-          reply,
-          coach,
-          id,
-          { scheduleError: 'Please give a date and a time to publish at.' },
-          400,
-        );
-      publishAt = instant;
-    }
-    try {
-      await this.posts.publish(id, notify, publishAt);
-    } catch (e) {
-      if (!(e instanceof DomainError) || e.code !== 'VALIDATION_FAILED') throw e;
-      return this.renderEditorFor(
-        req,
-        reply,
-        coach,
-        id,
-        { error: e.message, errors: e.details },
-        e.status,
-      );
-    }
-    redirect(reply, `/coach/posts/${id}?saved=${publishAt ? 'scheduled' : 'published'}`);
+    await submitForm<string | undefined>(req, reply, {
+      template: 'coach/post-editor',
+      page: () => this.editorData(coach, post, post.coverImageId, { preview: post.html }),
+      fields: PUBLISH_FIELDS,
+      body,
+      values: savedValues(post),
+      read: () => {
+        if (!body.publishAt) return { ok: true, value: undefined };
+        const instant = localToInstant(body.publishAt, zone);
+        return instant ? { ok: true, value: instant } : { ok: false, errors: { publishAt: [] } };
+      },
+      save: async (publishAt) => {
+        await this.posts.publish(id, notify, publishAt);
+        return `/coach/posts/${id}?saved=${publishAt ? 'scheduled' : 'published'}`;
+      },
+    });
   }
 
   @Post('posts/:id/unpublish')
@@ -304,89 +236,60 @@ export class CoachContentPagesController {
 
   /**
    * Uploads what the form carries: a new cover (replacing `coverImageId`) and an inline image
-   * (appended to the body as Markdown). Upload errors come back to show beside the form.
+   * (appended to the body as Markdown). A refused picture is reported beside its own input.
    */
-  private async withUploads(
-    body: Form,
-  ): Promise<{ ok: true; values: Form } | { ok: false; error: DomainError }> {
-    const values: Form = { ...body, cover: undefined, inlineImage: undefined };
-    try {
-      if (body.removeCover === 'on') values.coverImageId = '';
-      const cover = file(body.cover);
-      if (cover) values.coverImageId = (await this.images.upload(cover, text(body.coverAlt))).id;
-      const inline = file(body.inlineImage);
-      if (inline) {
-        const alt = text(body.inlineAlt).trim();
-        const image = await this.images.upload(inline, alt);
-        values.body = `${text(body.body).replace(/\s+$/, '')}\n\n![${alt.replace(/[[\]\\]/g, '\\$&')}](${image.url})\n`;
-        values.inlineAlt = '';
+  private async withUploads(raw: EditorBody): Promise<FormBody> {
+    const values: FormBody = { ...formBody(raw) };
+    if (values.removeCover === 'on') values.coverImageId = '';
+    const upload = async (field: string, data: Buffer, alt: string) => {
+      try {
+        return await this.images.upload(data, alt);
+      } catch (e) {
+        if (!(e instanceof DomainError) || e.details) throw e;
+        throw new DomainError(e.code, e.message, { [field]: [e.message] });
       }
-    } catch (e) {
-      if (e instanceof DomainError) return { ok: false, error: e };
-      throw e;
+    };
+    const cover = uploadedFile(raw.cover);
+    if (cover) values.coverImageId = (await upload('cover', cover, text(raw.coverAlt))).id;
+    const inline = uploadedFile(raw.inlineImage);
+    if (inline) {
+      const alt = text(raw.inlineAlt).trim();
+      const image = await upload('inlineImage', inline, alt);
+      values.body = `${(values.body ?? '').replace(/\s+$/, '')}\n\n![${alt.replace(/[[\]\\]/g, '\\$&')}](${image.url})\n`;
+      values.inlineAlt = '';
     }
-    return { ok: true, values };
+    return values;
   }
 
-  private async renderEditorFor(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    coach: User,
-    id: string,
-    extra: Record<string, unknown>,
-    status: number,
-  ): Promise<void> {
-    const post = await this.posts.byId(id);
-    await this.renderEditor(
-      req,
-      reply,
-      coach,
-      post,
-      savedValues(post),
-      { preview: post.html, ...extra },
-      status,
-    );
+  private async zone(coach: User): Promise<string> {
+    return (await this.scheduling.settings(coach.id)).timeZone;
   }
 
-  private async renderEditor(
-    req: FastifyRequest,
-    reply: FastifyReply,
+  /** The editor page's data besides the form values: the post, the coach's zone, the cover. */
+  private async editorData(
     coach: User,
     post: PostDto | null,
-    values: Form,
-    extra: Record<string, unknown>,
-    status = 200,
-  ): Promise<void> {
-    const zone = (await this.scheduling.settings(coach.id)).timeZone;
-    const cover = await this.images.picture(text(values.coverImageId) || null);
-    await renderPage(
-      req,
-      reply,
-      'coach/post-editor',
-      {
-        title: post ? `Edit: ${post.title}` : 'New post',
-        post,
-        values,
-        cover,
-        zone,
-        scheduledLocal: post?.publishAt ? instantToLocal(post.publishAt, zone) : null,
-        ...extra,
-      },
-      status,
-    );
+    coverImageId: string | null | undefined,
+    extra: Record<string, unknown> = {},
+  ): Promise<PageData> {
+    const zone = await this.zone(coach);
+    const cover = await this.images.picture(coverImageId || null);
+    const scheduled = post?.publishAt ? instantToLocal(post.publishAt, zone) : null;
+    return editorPage(post, zone, scheduled, { cover, ...extra });
   }
 
   @Get('comments')
-  async moderation(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const [pending, approved] = await Promise.all([
+  async moderation(
+    @CurrentUser() coach: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const [pending, approved, zone] = await Promise.all([
       this.comments.list('pending'),
       this.comments.list('approved'),
+      this.zone(coach),
     ]);
-    await renderPage(req, reply, 'coach/comments', {
-      title: 'Comments',
-      pending,
-      approved: approved.slice(0, 30),
-    });
+    await renderPage(req, reply, 'coach/comments', commentsPage(pending, approved, zone));
   }
 
   @Post('comments/:id/:action')
@@ -403,16 +306,17 @@ export class CoachContentPagesController {
   }
 
   @Get('subscribers')
-  async subscribers(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const [subscribers, counts] = await Promise.all([
+  async subscribers(
+    @CurrentUser() coach: User,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const [subscribers, counts, zone] = await Promise.all([
       this.newsletter.list(),
       this.newsletter.counts(),
+      this.zone(coach),
     ]);
-    await renderPage(req, reply, 'coach/subscribers', {
-      title: 'Subscribers',
-      subscribers,
-      counts,
-    });
+    await renderPage(req, reply, 'coach/subscribers', subscribersPage(subscribers, counts, zone));
   }
 
   @Get('subscribers.csv')

@@ -12,6 +12,7 @@ import { arch, platform } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { createDatabaseIfMissing } from './cluster.repository';
 import {
   EmbeddedDatabaseError,
   EmbeddedFailure,
@@ -191,9 +192,7 @@ export async function startEmbeddedPostgres(
     client.on('error', () => undefined);
     await client.connect();
     try {
-      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-      if (found.rowCount === 0)
-        await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+      await createDatabaseIfMissing(client, database);
     } finally {
       await client.end();
     }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { releaseAdvisoryLock, takeAdvisoryLock } from './cluster.repository';
 
 /** An arbitrary but fixed key: every Mend instance takes this lock before migrating. */
 const MIGRATION_LOCK_KEY = 7_402_113_905;
@@ -11,13 +12,11 @@ export async function runMigrationsLocked(dataSource: DataSource): Promise<strin
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await takeAdvisoryLock(runner, MIGRATION_LOCK_KEY);
     const done = await dataSource.runMigrations({ transaction: 'each' });
     return done.map((m) => m.name);
   } finally {
-    await runner
-      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
-      .catch(() => undefined);
+    await releaseAdvisoryLock(runner, MIGRATION_LOCK_KEY).catch(() => undefined);
     await runner.release();
   }
 }

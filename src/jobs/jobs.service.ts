@@ -11,7 +11,8 @@ import PgBoss from 'pg-boss';
 import { EntityManager } from 'typeorm';
 import { JOBS_OPTIONS, JOBS_POOL_SIZE, JobsOptions } from './jobs.options';
 import { eachBounded, Round, WorkerLoop } from './loop';
-import { WAKE_CHANNEL, Wakeups } from './wakeups';
+import { JobsRepository } from './jobs.repository';
+import { Wakeups } from './wakeups';
 
 type Handler<T> = (data: T) => Promise<void>;
 
@@ -32,6 +33,9 @@ export interface QueueOptions {
   /** Jobs of this queue running at once in this instance. */
   concurrency?: number;
 }
+
+/** At most one cross-instance wake-up (NOTIFY) per loop and instance in this time, by `nudge`. */
+const NUDGE_MS = 50;
 
 /** A job that runs longer than this is considered lost (its instance died) and is retried. */
 const JOB_EXPIRE_SECONDS = 5 * 60;
@@ -54,10 +58,15 @@ export class JobsService
   private readonly loops = new Map<string, WorkerLoop>();
   private boss: PgBoss | null = null;
   private wakeups: Wakeups | null = null;
+  /** nudge(): when each loop was last notified, and the trailing NOTIFY scheduled (if any). */
+  private readonly nudges = new Map<string, { at: number; timer: NodeJS.Timeout | null }>();
   /** This instance's id; its LISTEN connection carries it (see WORKER_APP_PREFIX). */
   readonly workerId = randomUUID();
 
-  constructor(@Inject(JOBS_OPTIONS) private readonly options: JobsOptions) {}
+  constructor(
+    @Inject(JOBS_OPTIONS) private readonly options: JobsOptions,
+    private readonly sql: JobsRepository,
+  ) {}
 
   get workersEnabled(): boolean {
     return this.options.workers;
@@ -147,6 +156,8 @@ export class JobsService
 
   /** Stops taking work and lets the rounds in progress finish (bounded); safe to call twice. */
   async stopLoops(): Promise<void> {
+    for (const state of this.nudges.values()) if (state.timer) clearTimeout(state.timer);
+    this.nudges.clear();
     const loops = [...this.loops.values()];
     this.loops.clear();
     await Promise.race([
@@ -167,7 +178,7 @@ export class JobsService
       ...options,
       db: {
         executeSql: async (text: string, values: unknown[]) => ({
-          rows: await manager.query(text, values),
+          rows: await this.sql.execute(manager, text, values),
         }),
       },
     });
@@ -186,7 +197,37 @@ export class JobsService
 
   /** Wakes the loop `name` on every instance when the transaction commits (NOTIFY is transactional). */
   async wakeInTransaction(manager: EntityManager, name: string): Promise<void> {
-    await manager.query(`SELECT pg_notify($1, $2)`, [WAKE_CHANNEL, name]);
+    await this.sql.notify(manager, name);
+  }
+
+  /**
+   * After a commit that made work for `name` (outside the transaction): wakes the local loop at
+   * once and the other instances' by a NOTIFY, coalesced to at most one per NUDGE_MS (the last
+   * nudge of a burst is always followed by one). A NOTIFY inside every transaction would
+   * serialise the commits (PostgreSQL takes a database-wide lock for it until the commit is
+   * flushed); this way a burst of bookings commits in groups. Missed wake-ups are caught by polls.
+   */
+  nudge(name: string): void {
+    this.wake(name);
+    const state = this.nudges.get(name) ?? { at: 0, timer: null };
+    this.nudges.set(name, state);
+    if (state.timer) return; // a NOTIFY is already due
+    const wait = state.at + NUDGE_MS - Date.now();
+    const send = () => {
+      state.timer = null;
+      state.at = Date.now();
+      this.sql.notifyNow(name).catch((e: unknown) => {
+        this.logger.warn(
+          { loop: name, error: e instanceof Error ? e.message : String(e) },
+          'could not send a wake-up; the poll will pick the work up',
+        );
+      });
+    };
+    if (wait <= 0) send();
+    else {
+      state.timer = setTimeout(send, wait);
+      state.timer.unref();
+    }
   }
 
   /** Wakes a local loop (null: all of them). */

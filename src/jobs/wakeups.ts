@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { listenForWakeups } from './jobs.repository';
 
-/** The NOTIFY channel that carries the name of a loop with new work (sent at commit). */
-export const WAKE_CHANNEL = 'mend_wake';
+export { WAKE_CHANNEL } from './jobs.repository';
 /**
  * Each instance's LISTEN connection is named `mend-worker:<workerId>`. While that connection is
  * open, the instance is alive: work it claimed is its own. When the process dies, PostgreSQL drops
@@ -63,7 +63,7 @@ export class Wakeups {
     client.on('notification', (n) => this.onWake(n.payload || null));
     try {
       await client.connect();
-      await client.query(`LISTEN ${WAKE_CHANNEL}`);
+      await listenForWakeups(client);
     } catch (e) {
       onLost(e instanceof Error ? e : new Error(String(e)));
       return;

@@ -21,6 +21,8 @@ import {
 } from './delivery-rules';
 import { MAIL_IDENTITY, MailIdentity, signMail } from './mail-identity';
 import { ClaimedMail, MAIL_LOOP, MailOutboxRepository } from './mail-outbox.repository';
+import { MailRenderers } from './mail-renderers';
+import { RenderedMail } from './mail.types';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 
 /** Sends in flight at once in one instance (the SMTP pool has as many connections). */
@@ -54,6 +56,7 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
     private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly outbox: MailOutboxRepository,
+    private readonly renderers: MailRenderers,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(MAIL_IDENTITY) private readonly identity: MailIdentity | null = null,
@@ -83,6 +86,17 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
   async round(): Promise<RoundResult> {
     if (!this.transport) {
       const kept = await this.outbox.keepDue(200);
+      // Kept mail is read on the outbox page: written as it would have been sent.
+      const toRender = kept.filter((m) => m.params !== null);
+      if (toRender.length) {
+        const { rendered, failed } = await this.render(toRender);
+        await this.persist(() => this.outbox.saveRendered(rendered));
+        for (const f of failed)
+          this.logger.error(
+            { outboxId: f.id, error: f.error.message },
+            'could not render a kept mail',
+          );
+      }
       for (const m of kept)
         this.logger.log({ outboxId: m.id, kind: m.kind }, 'mail kept in the outbox (no MAIL_URL)');
       return kept.length === 200 ? 0 : null;
@@ -116,12 +130,64 @@ export class MailDelivery implements OnModuleInit, BeforeApplicationShutdown {
         paced: budget < room,
       };
     });
-    for (const mail of [...claimed.transactional, ...claimed.bulk]) this.start(mail);
+    for (const mail of await this.rendered([...claimed.transactional, ...claimed.bulk]))
+      this.start(mail);
     if (claimed.transactional.length === free) return 0; // more transactional mail may be waiting
     const bulkMayRemain = claimed.asked === 0 || claimed.bulk.length === claimed.asked;
     // Held back by the pace: look again when the one-second window has moved on.
     if (claimed.paced && bulkMayRemain) return 200;
     return claimed.transactional.length || claimed.bulk.length ? 0 : null;
+  }
+
+  /** Renders mails stored with parameters (a kind's renderer at once for all), stores them, so a retry sends the same. */
+  private async render(mails: { id: string; kind: string; params: unknown }[]): Promise<{
+    rendered: { id: string; mail: RenderedMail }[];
+    failed: { id: string; error: Error }[];
+  }> {
+    const results = await this.renderers.renderAll(mails);
+    const rendered: { id: string; mail: RenderedMail }[] = [];
+    const failed: { id: string; error: Error }[] = [];
+    for (const [id, r] of results) {
+      if (r instanceof Error) failed.push({ id, error: r });
+      else rendered.push({ id, mail: r });
+    }
+    return { rendered, failed };
+  }
+
+  /** The claimed mails ready to send: those stored with parameters rendered first (failures retried later). */
+  private async rendered(claimed: ClaimedMail[]): Promise<ClaimedMail[]> {
+    const toRender = claimed.filter((m) => m.params !== null && m.params !== undefined);
+    if (!toRender.length) return claimed;
+    const { rendered, failed } = await this.render(toRender);
+    try {
+      await this.outbox.saveRendered(rendered);
+    } catch (e) {
+      // Not stored: let those claims lapse into a retry rather than send what a retry might word differently.
+      for (const m of toRender) void this.recordFailure(m, e);
+      return claimed.filter((m) => !toRender.includes(m));
+    }
+    const byId = new Map(rendered.map((r) => [r.id, r.mail]));
+    for (const f of failed) {
+      const mail = toRender.find((m) => m.id === f.id)!;
+      void this.recordFailure(mail, f.error);
+    }
+    return claimed.flatMap((m) => {
+      if (!toRender.includes(m)) return [m];
+      const r = byId.get(m.id);
+      if (!r) return [];
+      return [
+        {
+          ...m,
+          to: r.to ?? m.to,
+          subject: r.subject,
+          text: r.text,
+          html: r.html ?? null,
+          headers: r.headers ?? {},
+          attachments: r.attachments ?? [],
+          params: null,
+        },
+      ];
+    });
   }
 
   private start(mail: ClaimedMail): void {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { WAKE_CHANNEL, WORKER_APP_PREFIX } from '../jobs/wakeups';
-import { MailMessage } from './mail.types';
+import { MailMessage, MailToRender, RenderedMail } from './mail.types';
 import { MailLane, OutboxAttachment } from './outbox-mail.entity';
 
 /** The loop that delivers the outbox (woken by a NOTIFY with this name). */
@@ -22,6 +22,8 @@ export interface ClaimedMail {
   attachments: OutboxAttachment[];
   attempts: number;
   createdAt: Date;
+  /** Set while the mail is still to be rendered (see MailToRender). */
+  params: unknown;
 }
 
 interface ClaimedRow {
@@ -36,6 +38,7 @@ interface ClaimedRow {
   attachments: OutboxAttachment[];
   attempts: number;
   created_at: Date;
+  params: unknown;
 }
 
 /** Every query on mail_outbox. */
@@ -70,6 +73,64 @@ export class MailOutboxRepository {
   }
 
   /**
+   * Mails to render at delivery, any number in one INSERT (no NOTIFY: the caller nudges the
+   * delivery loops after its commit, see MailService.enqueueToRender). Subject and text stay
+   * empty until rendered.
+   */
+  async insertToRender(manager: EntityManager, mails: MailToRender[]): Promise<string[]> {
+    if (!mails.length) return [];
+    const ids = mails.map(() => randomUUID());
+    await manager.query(
+      `INSERT INTO mail_outbox (id, kind, to_address, subject, text, params, status, lane)
+       SELECT u.id, u.kind, u.to_address, '', '', u.params, 'pending', u.lane
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[]) AS u(id, kind, to_address, params, lane)`,
+      [
+        ids,
+        mails.map((m) => m.kind),
+        mails.map((m) => m.to ?? ''),
+        mails.map((m) => JSON.stringify(m.params)),
+        mails.map((m) => m.lane ?? 'transactional'),
+      ],
+    );
+    return ids;
+  }
+
+  /** Stores what the renderers wrote (one UPDATE for many), so retries send the same mail. */
+  async saveRendered(rendered: { id: string; mail: RenderedMail }[]): Promise<void> {
+    if (!rendered.length) return;
+    await this.dataSource.query(
+      `UPDATE mail_outbox o
+       SET to_address = COALESCE(u.to_address, o.to_address), subject = u.subject, text = u.text, html = u.html,
+           headers = u.headers, attachments = u.attachments, params = NULL
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
+            AS u(id, to_address, subject, text, html, headers, attachments)
+       WHERE o.id = u.id AND o.params IS NOT NULL`,
+      [
+        rendered.map((r) => r.id),
+        rendered.map((r) => r.mail.to ?? null),
+        rendered.map((r) => r.mail.subject),
+        rendered.map((r) => r.mail.text),
+        rendered.map((r) => r.mail.html ?? null),
+        rendered.map((r) => JSON.stringify(r.mail.headers ?? {})),
+        rendered.map((r) => JSON.stringify(r.mail.attachments ?? [])),
+      ],
+    );
+  }
+
+  /**
+   * Account erasure, inside the caller's transaction: deletes the copies of mail already handled
+   * (sent, kept or failed) that went to this address or mention it.
+   */
+  async deleteHandledMentioning(manager: EntityManager, address: string): Promise<void> {
+    await manager.query(
+      `DELETE FROM mail_outbox WHERE status <> 'pending'
+         AND (lower(to_address) = lower($1) OR position(lower($1) IN lower(text)) > 0
+              OR (params IS NOT NULL AND position(lower($1) IN lower(params::text)) > 0))`,
+      [address],
+    );
+  }
+
+  /**
    * Claims up to `limit` due mails of a lane for `workerId` and commits the claim, so the SMTP
    * conversation that follows holds no transaction, lock or pooled connection. Mail claimed by a
    * worker whose connection is gone (its process died) is due again at once; a claim also lapses
@@ -97,7 +158,7 @@ export class MailOutboxRepository {
        SET claimed_by = $2, claimed_at = clock_timestamp(), claim_expires_at = now() + make_interval(secs => $5),
            attempts = o.attempts + 1
        FROM picked WHERE o.id = picked.id
-       RETURNING o.id, o.kind, o.lane, o.to_address, o.subject, o.text, o.html, o.headers, o.attachments, o.attempts, o.created_at`,
+       RETURNING o.id, o.kind, o.lane, o.to_address, o.subject, o.text, o.html, o.headers, o.attachments, o.attempts, o.created_at, o.params`,
       [lane, workerId, limit, WORKER_APP_PREFIX, CLAIM_SECONDS],
     )) as [ClaimedRow[], number];
     return rows.map((r) => ({
@@ -112,6 +173,7 @@ export class MailOutboxRepository {
       attachments: r.attachments,
       attempts: r.attempts,
       createdAt: r.created_at,
+      params: r.params,
     }));
   }
 
@@ -153,13 +215,13 @@ export class MailOutboxRepository {
   }
 
   /** No MAIL_URL: due mail is kept for the outbox page instead of sent. */
-  async keepDue(limit: number): Promise<{ id: string; kind: string }[]> {
+  async keepDue(limit: number): Promise<{ id: string; kind: string; params: unknown }[]> {
     const [rows] = (await this.dataSource.query(
       `UPDATE mail_outbox SET status = 'kept', claimed_by = NULL, claim_expires_at = NULL
        WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'pending' ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind`,
+       RETURNING id, kind, params`,
       [limit],
-    )) as [{ id: string; kind: string }[], number];
+    )) as [{ id: string; kind: string; params: unknown }[], number];
     return rows;
   }
 }

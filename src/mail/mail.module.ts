@@ -4,6 +4,7 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MAIL_CONCURRENCY, MailDelivery } from './mail-delivery';
 import { MailOutboxRepository } from './mail-outbox.repository';
+import { MailRenderers } from './mail-renderers';
 import { MAIL_TRANSPORT, smtpTransport } from './mail-transport';
 import { MailService } from './mail.service';
 import { OutboxMail } from './outbox-mail.entity';
@@ -15,6 +16,7 @@ import { OutboxMail } from './outbox-mail.entity';
     MailService,
     MailDelivery,
     MailOutboxRepository,
+    MailRenderers,
     {
       provide: MAIL_TRANSPORT,
       inject: [APP_CONFIG],

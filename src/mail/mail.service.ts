@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { MailOutboxRepository } from './mail-outbox.repository';
-import { MailMessage } from './mail.types';
+import { JobsService } from '../jobs/jobs.service';
+import { MAIL_LOOP, MailOutboxRepository } from './mail-outbox.repository';
+import { MailRenderers } from './mail-renderers';
+import { MailMessage, MailRenderer, MailToRender } from './mail.types';
 import { OutboxMail } from './outbox-mail.entity';
 
 export interface OutboxView {
@@ -23,11 +25,33 @@ export class MailService {
   constructor(
     private readonly outboxRows: MailOutboxRepository,
     @InjectRepository(OutboxMail) private readonly outbox: Repository<OutboxMail>,
+    private readonly renderers: MailRenderers,
+    private readonly jobs: JobsService,
   ) {}
+
+  /** How mails of `kind` stored with parameters are written when delivered (at module init). */
+  registerRenderer(kind: string, renderer: MailRenderer): void {
+    this.renderers.register(kind, renderer);
+  }
 
   /** Writes mail into the outbox inside the caller's transaction; it is sent only if that commits. */
   async enqueue(manager: EntityManager, message: MailMessage): Promise<string> {
     return this.outboxRows.insert(manager, message);
+  }
+
+  /**
+   * Writes mails to render at delivery (their kind's registered renderer writes them after commit)
+   * into the outbox inside the caller's transaction, all in one statement; sent only if it commits.
+   * For the hot path: no NOTIFY in the transaction, so call `deliverSoon()` after the commit (the
+   * delivery poll finds the mail anyway).
+   */
+  async enqueueToRender(manager: EntityManager, mails: MailToRender[]): Promise<string[]> {
+    return this.outboxRows.insertToRender(manager, mails);
+  }
+
+  /** After a commit that enqueued mail: wakes delivery here at once, elsewhere soon (coalesced). */
+  deliverSoon(): void {
+    this.jobs.nudge(MAIL_LOOP);
   }
 
   /**
@@ -37,11 +61,7 @@ export class MailService {
    * transaction) is delivered as usual.
    */
   async forgetRecipient(manager: EntityManager, address: string): Promise<void> {
-    await manager.query(
-      `DELETE FROM mail_outbox WHERE status <> 'pending'
-         AND (lower(to_address) = lower($1) OR position(lower($1) IN lower(text)) > 0)`,
-      [address],
-    );
+    await this.outboxRows.deleteHandledMentioning(manager, address);
   }
 
   async list(limit = 100): Promise<OutboxView[]> {
@@ -50,7 +70,8 @@ export class MailService {
       id: m.id,
       kind: m.kind,
       to: m.to,
-      subject: m.subject,
+      // Stored to be rendered at delivery and not rendered yet.
+      subject: m.params ? `(${m.kind}: written when it is sent)` : m.subject,
       text: m.text,
       status: m.status,
       attempts: m.attempts,

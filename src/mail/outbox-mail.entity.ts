@@ -47,6 +47,13 @@ export class OutboxMail {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   attachments: OutboxAttachment[];
 
+  /**
+   * A mail stored to be rendered at delivery (MailToRender): its parameters, until the renderer of
+   * its kind has written subject, text and attachments (then NULL).
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  params: Record<string, unknown> | null;
+
   @Column({ type: 'text', default: 'pending' })
   status: OutboxStatus;
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
 import { addressName } from '../accounts/person-name';
 import { User } from '../accounts/user.entity';
@@ -19,10 +19,11 @@ import {
   RefundSummary,
 } from '../payments/payable';
 import { CoachEnrollmentDto, EnrollmentCreatedDto, SharedReflectionDto } from './dto/program.dto';
-import { Enrollment, EnrollmentStep } from './enrollment.entity';
+import { Enrollment } from './enrollment.entity';
+import { EnrollmentsRepository } from './enrollments.repository';
 import { ProgramService } from './program.service';
 import { reflectionContext } from './progress.service';
-import { Reflection } from './reflection.entity';
+import { ReflectionsRepository } from './reflections.repository';
 import { STEP_COUNT } from './unlocking';
 
 /** How long a checkout holds an enrollment open (Stripe needs ≥ 30 minutes). */
@@ -45,6 +46,8 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly reflections: ReflectionsRepository,
     private readonly program: ProgramService,
     private readonly accounts: AccountsService,
     private readonly encryption: EncryptionService,
@@ -79,24 +82,11 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     let enrollment: Enrollment;
     try {
       enrollment = await this.dataSource.transaction(async (m) => {
-        await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [user.id]);
-        if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } }))
-          throw alreadyEnrolled();
+        await this.enrollments.lockMember(m, user.id);
+        if (await this.enrollments.findActiveForMember(user.id, m)) throw alreadyEnrolled();
         // A checkout left open earlier is replaced by this one (paying the old one still counts: see onPaid).
-        await m.update(
-          Enrollment,
-          { userId: user.id, status: 'pending_payment' },
-          { status: 'expired', endedAt: this.clock.now() },
-        );
-        // Progress sharing is asked, never assumed: off until the member turns it on.
-        return m.save(
-          m.create(Enrollment, {
-            userId: user.id,
-            status: 'pending_payment',
-            source: 'payment',
-            shareProgress: false,
-          }),
-        );
+        await this.enrollments.expirePendingForMember(m, user.id, this.clock.now());
+        return this.enrollments.createPending(m, user.id, 'payment');
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw alreadyEnrolled();
@@ -114,18 +104,10 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         successPath: '/program/steps',
         cancelPath: '/program',
       });
-      await this.dataSource.manager.update(
-        Enrollment,
-        { id: enrollment.id },
-        { paymentId: checkout.paymentId },
-      );
+      await this.enrollments.setPayment(enrollment.id, checkout.paymentId);
       return { id: enrollment.id, status: 'pending_payment', checkoutUrl: checkout.checkoutUrl };
     } catch (e) {
-      await this.dataSource.manager.update(
-        Enrollment,
-        { id: enrollment.id, status: 'pending_payment' },
-        { status: 'expired', endedAt: this.clock.now() },
-      );
+      await this.enrollments.expireIfPending(enrollment.id, this.clock.now());
       throw e;
     }
   }
@@ -139,22 +121,10 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         const user = await this.accounts.findOrCreateClient(m, email, email.split('@')[0]);
         if (user.role === 'coach')
           throw new DomainError('BAD_REQUEST', 'The coach can’t be enrolled as a member.');
-        await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [user.id]);
-        if (await m.findOne(Enrollment, { where: { userId: user.id, status: 'active' } }))
-          throw alreadyEnrolled();
-        await m.update(
-          Enrollment,
-          { userId: user.id, status: 'pending_payment' },
-          { status: 'expired', endedAt: this.clock.now() },
-        );
-        const enrollment = await m.save(
-          m.create(Enrollment, {
-            userId: user.id,
-            status: 'pending_payment',
-            source: 'grant',
-            shareProgress: false,
-          }),
-        );
+        await this.enrollments.lockMember(m, user.id);
+        if (await this.enrollments.findActiveForMember(user.id, m)) throw alreadyEnrolled();
+        await this.enrollments.expirePendingForMember(m, user.id, this.clock.now());
+        const enrollment = await this.enrollments.createPending(m, user.id, 'grant');
         await this.activate(m, enrollment, user, null);
         if (!user.passwordHash) {
           await this.accounts.sendSetPasswordLink(
@@ -175,23 +145,14 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
   // ---- PayableHandler: each runs inside the payments transaction that records the Stripe event ----
 
   async onPaid(m: EntityManager, referenceId: string, paymentId: string): Promise<PaidOutcome> {
-    const enrollment = await m.findOne(Enrollment, {
-      where: { id: referenceId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const enrollment = await this.enrollments.findByIdForUpdate(m, referenceId);
     if (!enrollment) return 'refund';
     if (enrollment.status === 'active' || enrollment.status === 'refunded') return 'fulfilled';
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment:' || $1))`, [
-      enrollment.userId,
-    ]);
-    if (await m.findOne(Enrollment, { where: { userId: enrollment.userId, status: 'active' } })) {
+    await this.enrollments.lockMember(m, enrollment.userId);
+    if (await this.enrollments.findActiveForMember(enrollment.userId, m)) {
       // Already a member (e.g. two checkouts paid): don't charge twice; payments refunds it in full.
-      await m.update(
-        Enrollment,
-        { id: enrollment.id },
-        { status: 'expired', paymentId, endedAt: this.clock.now() },
-      );
-      const user = await m.findOneOrFail(User, { where: { id: enrollment.userId } });
+      await this.enrollments.expireWithPayment(m, enrollment.id, paymentId, this.clock.now());
+      const user = await this.member(m, enrollment.userId);
       const program = await this.program.settings(m);
       await this.mail.enqueue(m, {
         kind: 'program_duplicate_refund',
@@ -204,32 +165,25 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
       return 'refund';
     }
     // A paid checkout is honoured even if a newer one replaced it; the newer one is closed.
-    await m.update(
-      Enrollment,
-      { userId: enrollment.userId, status: 'pending_payment' },
-      { status: 'expired', endedAt: this.clock.now() },
-    );
-    const user = await m.findOneOrFail(User, { where: { id: enrollment.userId } });
+    await this.enrollments.expirePendingForMember(m, enrollment.userId, this.clock.now());
+    const user = await this.member(m, enrollment.userId);
     await this.activate(m, enrollment, user, paymentId);
     return 'fulfilled';
   }
 
   async onPaymentFailed(m: EntityManager, referenceId: string, _paymentId: string): Promise<void> {
     void _paymentId;
-    await m.update(
-      Enrollment,
-      { id: referenceId, status: 'pending_payment' },
-      { status: 'expired', endedAt: this.clock.now() },
-    );
+    await this.enrollments.expireIfPending(referenceId, this.clock.now(), m);
   }
 
   async onRefunded(m: EntityManager, referenceId: string, _paymentId: string): Promise<void> {
     void _paymentId;
     // Access to the steps ends; the member's reflections stay theirs.
-    await m.update(
-      Enrollment,
-      { id: referenceId, status: In(['active', 'pending_payment', 'expired']) },
-      { status: 'refunded', endedAt: this.clock.now() },
+    await this.enrollments.markRefunded(
+      m,
+      referenceId,
+      ['active', 'pending_payment', 'expired'],
+      this.clock.now(),
     );
   }
 
@@ -250,10 +204,8 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
       );
     await this.findEnrollment(enrollmentId);
     return this.dataSource.transaction(async (m) => {
-      const enrollment = await m.findOneOrFail(Enrollment, {
-        where: { id: enrollmentId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const enrollment = await this.enrollments.findByIdForUpdate(m, enrollmentId);
+      if (!enrollment) throw notFound('Enrollment');
       if (enrollment.source !== 'payment')
         throw new DomainError(
           'CONFLICT',
@@ -267,65 +219,56 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         enrollment.id,
         'Refunded by the coach',
       );
-      await m.update(
-        Enrollment,
-        { id: enrollment.id, status: 'active' },
-        { status: 'refunded', endedAt: this.clock.now() },
-      );
+      await this.enrollments.markRefunded(m, enrollment.id, ['active'], this.clock.now());
       return { id: enrollment.id, status: 'refunded', refund };
     });
   }
 
   /** Members (not abandoned checkouts), with progress only where the member shares it. */
   async coachList(ids?: string[]): Promise<CoachEnrollmentDto[]> {
-    const rows: {
-      id: string;
-      status: string;
-      source: string;
-      share_progress: boolean;
-      activated_at: Date | null;
-      user_id: string;
-      name: string;
-      preferred_name: string | null;
-      pronouns: string | null;
-      email: string;
-      completed: string;
-      shared: string;
-    }[] = await this.dataSource.query(
-      `SELECT e.id, e.status, e.source, e.share_progress, e.activated_at, u.id AS user_id, u.name, u.preferred_name, u.pronouns, u.email,
-              (SELECT count(*) FROM enrollment_steps s WHERE s.enrollment_id = e.id AND s.completed_at IS NOT NULL) AS completed,
-              (SELECT count(*) FROM reflections r WHERE r.user_id = e.user_id AND r.shared_with_coach) AS shared
-       FROM enrollments e JOIN users u ON u.id = e.user_id
-       WHERE e.status IN ('active', 'refunded') AND ($1::uuid[] IS NULL OR e.id = ANY($1::uuid[]))
-       ORDER BY e.activated_at DESC NULLS LAST, e.created_at DESC`,
-      [ids ?? null],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      member: {
-        id: r.user_id,
-        name: r.name,
-        email: r.email,
-        pronouns: r.pronouns,
-        displayName: addressName({ name: r.name, preferredName: r.preferred_name }),
-      },
-      status: r.status,
-      source: r.source,
-      shareProgress: r.share_progress,
-      activatedAt: r.activated_at?.toISOString() ?? null,
-      progress: r.share_progress ? { completed: Number(r.completed), total: STEP_COUNT } : null,
-      sharedReflections: Number(r.shared),
-    }));
+    return this.coachEntries({ ids });
+  }
+
+  /** One member's entry in the coach's list (their current or latest enrollment), or null. */
+  async coachEntryForMember(userId: string): Promise<CoachEnrollmentDto | null> {
+    return (await this.coachEntries({ userId }))[0] ?? null;
+  }
+
+  private async coachEntries(filter: {
+    ids?: string[];
+    userId?: string;
+  }): Promise<CoachEnrollmentDto[]> {
+    const rows = await this.enrollments.summaries(filter);
+    const people = await this.accounts.findByIds(rows.map((r) => r.userId));
+    return rows.flatMap((r) => {
+      const u = people.get(r.userId);
+      if (!u) return [];
+      return [
+        {
+          id: r.id,
+          member: {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            pronouns: u.pronouns,
+            displayName: addressName(u),
+          },
+          status: r.status,
+          source: r.source,
+          shareProgress: r.shareProgress,
+          activatedAt: r.activatedAt?.toISOString() ?? null,
+          progress: r.shareProgress ? { completed: r.completed, total: STEP_COUNT } : null,
+          sharedReflections: r.sharedReflections,
+        },
+      ];
+    });
   }
 
   /** Only the reflections the member chose to share; every read is written to the audit trail first. */
   async sharedReflections(enrollmentId: string, ctx: AuditContext): Promise<SharedReflectionDto[]> {
     const enrollment = await this.findEnrollment(enrollmentId);
     await this.audit.sharedReflectionsRead(ctx, enrollment.id, enrollment.userId);
-    const rows = await this.dataSource.manager.find(Reflection, {
-      where: { userId: enrollment.userId, sharedWithCoach: true },
-      order: { step: 'ASC' },
-    });
+    const rows = await this.reflections.findSharedByMember(enrollment.userId);
     return rows.map((r) => ({
       step: r.step,
       text: this.encryption.decrypt(
@@ -341,21 +284,24 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     const enrollment = await this.findEnrollment(enrollmentId);
     if (enrollment.status !== 'active')
       throw new DomainError('CONFLICT', 'Only an active enrollment can have steps opened.');
-    await this.dataSource.query(
-      `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via) VALUES ($1, $2, $3, 'coach') ON CONFLICT DO NOTHING`,
-      [enrollment.id, step, this.clock.now()],
-    );
-    const row = await this.dataSource.manager.findOneOrFail(EnrollmentStep, {
-      where: { enrollmentId: enrollment.id, step },
-    });
+    await this.enrollments.recordOpening(enrollment.id, step, this.clock.now(), 'coach');
+    const row = await this.enrollments.findStep(enrollment.id, step);
+    if (!row) throw notFound('Step');
     return { step, openedAt: row.openedAt.toISOString() };
   }
 
   private async findEnrollment(id: string): Promise<Enrollment> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Enrollment');
-    const enrollment = await this.dataSource.manager.findOne(Enrollment, { where: { id } });
+    const enrollment = await this.enrollments.findById(id);
     if (!enrollment) throw notFound('Enrollment');
     return enrollment;
+  }
+
+  /** The member behind an enrollment (the foreign key keeps them while it exists). */
+  private async member(m: EntityManager, userId: string): Promise<User> {
+    const user = await this.accounts.findById(userId, m);
+    if (!user) throw notFound('Member');
+    return user;
   }
 
   /** Active from now: step 1 opens, and a welcome mail is queued in the same transaction. */
@@ -366,20 +312,8 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
     paymentId: string | null,
   ): Promise<void> {
     const now = this.clock.now();
-    await m.update(
-      Enrollment,
-      { id: enrollment.id },
-      {
-        status: 'active',
-        activatedAt: now,
-        paymentId: paymentId ?? enrollment.paymentId,
-        endedAt: null,
-      },
-    );
-    await m.query(
-      `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via) VALUES ($1, 1, $2, 'activation') ON CONFLICT DO NOTHING`,
-      [enrollment.id, now],
-    );
+    await this.enrollments.markActive(m, enrollment.id, now, paymentId ?? enrollment.paymentId);
+    await this.enrollments.recordOpening(enrollment.id, 1, now, 'activation', m);
     const program = await this.program.settings(m);
     await this.mail.enqueue(m, {
       kind: 'program_welcome',

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EncryptionService } from '../common/crypto/encryption.service';
+import { EnrollmentsRepository } from './enrollments.repository';
 import { reflectionContext } from './progress.service';
+import { ReflectionsRepository } from './reflections.repository';
 
 export interface ProgramExport {
   enrollments: {
@@ -33,6 +35,8 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 export class ProgramDataRightsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly reflections: ReflectionsRepository,
     private readonly encryption: EncryptionService,
   ) {}
 
@@ -40,67 +44,38 @@ export class ProgramDataRightsService {
     user: { id: string },
     manager: EntityManager = this.dataSource.manager,
   ): Promise<ProgramExport> {
-    const enrollments = (await manager.query(
-      `SELECT id, status, source, share_progress, activated_at, ended_at FROM enrollments
-       WHERE user_id = $1 AND status IN ('active', 'refunded') ORDER BY created_at`,
-      [user.id],
-    )) as {
-      id: string;
-      status: string;
-      source: string;
-      share_progress: boolean;
-      activated_at: Date | null;
-      ended_at: Date | null;
-    }[];
-    const steps = (await manager.query(
-      `SELECT s.enrollment_id, s.step, s.opened_at, s.completed_at FROM enrollment_steps s
-       JOIN enrollments e ON e.id = s.enrollment_id WHERE e.user_id = $1 ORDER BY s.step`,
-      [user.id],
-    )) as { enrollment_id: string; step: number; opened_at: Date; completed_at: Date | null }[];
-    const reflections = (await manager.query(
-      `SELECT step, key_id, nonce, ciphertext, shared_with_coach, created_at, updated_at FROM reflections WHERE user_id = $1 ORDER BY step`,
-      [user.id],
-    )) as {
-      step: number;
-      key_id: string;
-      nonce: Buffer;
-      ciphertext: Buffer;
-      shared_with_coach: boolean;
-      created_at: Date;
-      updated_at: Date;
-    }[];
+    const enrollments = await this.enrollments.exportFor(manager, user.id);
+    const reflections = await this.reflections.findForMember(user.id, manager);
     return {
-      enrollments: enrollments.map((e) => ({
+      enrollments: enrollments.map(({ enrollment: e, steps }) => ({
         id: e.id,
         status: e.status,
         source: e.source,
-        shareProgress: e.share_progress,
-        activatedAt: iso(e.activated_at),
-        endedAt: iso(e.ended_at),
-        steps: steps
-          .filter((s) => s.enrollment_id === e.id)
-          .map((s) => ({
-            number: s.step,
-            openedAt: s.opened_at.toISOString(),
-            completedAt: iso(s.completed_at),
-          })),
+        shareProgress: e.shareProgress,
+        activatedAt: iso(e.activatedAt),
+        endedAt: iso(e.endedAt),
+        steps: steps.map((s) => ({
+          number: s.step,
+          openedAt: s.openedAt.toISOString(),
+          completedAt: iso(s.completedAt),
+        })),
       })),
       reflections: reflections.map((r) => ({
         step: r.step,
         text: this.encryption.decrypt(
-          { keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext },
+          { keyId: r.keyId, nonce: r.nonce, ciphertext: r.ciphertext },
           reflectionContext(user.id, r.step),
         ),
-        sharedWithCoach: r.shared_with_coach,
-        createdAt: r.created_at.toISOString(),
-        updatedAt: r.updated_at.toISOString(),
+        sharedWithCoach: r.sharedWithCoach,
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
       })),
     };
   }
 
   /** Erases the person's reflections, progress and enrollments, inside the caller's transaction (payment records are the payments module's). */
   async eraseFor(manager: EntityManager, user: { id: string }): Promise<void> {
-    await manager.query(`DELETE FROM reflections WHERE user_id = $1`, [user.id]);
-    await manager.query(`DELETE FROM enrollments WHERE user_id = $1`, [user.id]);
+    await this.reflections.deleteForMember(manager, user.id);
+    await this.enrollments.deleteForMember(manager, user.id);
   }
 }

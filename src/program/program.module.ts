@@ -5,9 +5,12 @@ import { CoachProgramPagesController } from './coach-program.pages.controller';
 import { MyProgramController, ProgramController } from './program.controller';
 import { ProgramPagesController } from './program.pages.controller';
 import { ProgramDataRightsService } from './program-data-rights.service';
+import { EnrollmentsRepository } from './enrollments.repository';
 import { EnrollmentsService } from './enrollments.service';
+import { ProgramRepository } from './program.repository';
 import { ProgramService } from './program.service';
 import { ProgressService } from './progress.service';
+import { ReflectionsRepository } from './reflections.repository';
 
 @Module({
   imports: [AccountsModule, AuditModule],
@@ -17,7 +20,15 @@ import { ProgressService } from './progress.service';
     ProgramPagesController,
     CoachProgramPagesController,
   ],
-  providers: [ProgramService, ProgressService, EnrollmentsService, ProgramDataRightsService],
+  providers: [
+    ProgramRepository,
+    EnrollmentsRepository,
+    ReflectionsRepository,
+    ProgramService,
+    ProgressService,
+    EnrollmentsService,
+    ProgramDataRightsService,
+  ],
   exports: [ProgramService, ProgressService, EnrollmentsService, ProgramDataRightsService],
 })
 export class ProgramModule {}

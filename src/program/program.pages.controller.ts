@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser, Viewer } from '../accounts/auth.decorators';
@@ -6,12 +6,20 @@ import { User } from '../accounts/user.entity';
 import { DomainError } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { formatMoment } from '../common/dates';
-import { formatMoney } from '../common/money';
 import { redirect, renderPage } from '../web/page';
-import { MemberStepDetailDto, MyProgramDto, REFLECTION_MAX } from './dto/program.dto';
+import { MyProgramDto, REFLECTION_MAX } from './dto/program.dto';
 import { EnrollmentsService } from './enrollments.service';
-import { parseStepNumber, ProgramService } from './program.service';
+import { ProgramService } from './program.service';
+import { StepParam } from './step-param';
+import {
+  programIndexPage,
+  SHARE_NOTHING_SAVED,
+  SHARE_UNCONFIRMED,
+  stepPage,
+  StepPageState,
+  stepsPage,
+  tooLongMessage,
+} from './program-view';
 import { ProgressService } from './progress.service';
 
 type Form = Record<string, string | undefined>;
@@ -55,21 +63,8 @@ export class ProgramPagesController {
       });
     const pending =
       viewer && !membership ? await this.progress.hasPendingEnrollment(viewer.id) : false;
-    await renderPage(
-      req,
-      reply,
-      'program/index',
-      {
-        pending,
-        title: program.title,
-        description: program.description.slice(0, 160),
-        program,
-        price: formatMoney(program.price, program.currency),
-        active: membership?.enrollment.status === 'active',
-        error: error ?? null,
-      },
-      status,
-    );
+    const page = programIndexPage(program, viewer?.role ?? null, membership, pending, error);
+    await renderPage(req, reply, 'program/index', page, status);
   }
 
   @Get('enroll')
@@ -117,30 +112,13 @@ export class ProgramPagesController {
       }
       return redirect(reply, '/program');
     }
-    const zone = user.timeZone;
-    const steps = me.steps.map((s) => ({
-      ...s,
-      availableLabel: formatMoment(s.availableAt, zone),
-      completedLabel: formatMoment(s.completedAt, zone),
-    }));
-    const next = steps.find((s) => s.status === 'locked' && s.availableAt);
     const program = await this.program.publicProgram();
-    await renderPage(req, reply, 'program/steps', {
-      title: 'Your 12 Steps',
-      programTitle: program.title,
-      dripDays: program.dripDays,
-      enrollment: me.enrollment,
-      progress: me.progress,
-      percent: Math.round((me.progress.completed / me.progress.total) * 100),
-      steps,
-      next: next ?? null,
-      waitingForCompletion: !next && steps.some((s) => s.status === 'available'),
-      sharingNotice: typeof query(req).sharing === 'string' ? query(req).sharing : null,
-      confirmMissing: query(req).confirm === 'share',
-      completedStep:
-        steps.find((s) => String(s.number) === query(req).completed && s.status === 'completed') ??
-        null,
-    });
+    await renderPage(
+      req,
+      reply,
+      'program/steps',
+      stepsPage(me, program, user.timeZone, query(req)),
+    );
   }
 
   /** Progress sharing: turning it on is its own confirmed action (a ticked box); turning it off needs nothing more. */
@@ -161,15 +139,11 @@ export class ProgramPagesController {
   @Auth()
   async step(
     @CurrentUser() user: User,
-    @Param('n') n: string,
+    @StepParam() number: number,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const detail = await this.progress.stepDetail(user.id, parseStepNumber(n));
-    await this.renderStep(req, reply, user, detail, {
-      text: detail.reflection?.text ?? '',
-      shared: detail.reflection?.sharedWithCoach ?? false,
-    });
+    await this.showStep(req, reply, user, number);
   }
 
   /** Saves the reflection (and, with action=complete, marks the step complete) in one form, so no text is ever left behind. */
@@ -177,13 +151,13 @@ export class ProgramPagesController {
   @Auth()
   async save(
     @CurrentUser() user: User,
-    @Param('n') n: string,
+    @StepParam() number: number,
     @Body() body: Form,
+    @Headers('x-autosave') autosaveHeader: string | undefined,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const number = parseStepNumber(n);
-    const autosave = req.headers['x-autosave'] === '1';
+    const autosave = autosaveHeader === '1';
     // A post without the field (a broken or stale form) must never blank a saved reflection.
     if (typeof body.text !== 'string') {
       if (autosave)
@@ -198,16 +172,8 @@ export class ProgramPagesController {
         return void reply
           .status(400)
           .send({ code: 'VALIDATION_FAILED', message: `At most ${REFLECTION_MAX} characters.` });
-      const detail = await this.progress.stepDetail(user.id, number);
-      return this.renderStep(
-        req,
-        reply,
-        user,
-        detail,
-        { text, shared: detail.reflection?.sharedWithCoach ?? false },
-        `Your reflection is ${text.length.toLocaleString('en')} characters; the limit is ${REFLECTION_MAX.toLocaleString('en')}. Nothing was lost: your text is still below. Please shorten it and save again.`,
-        400,
-      );
+      const error = tooLongMessage(text.length);
+      return this.showStep(req, reply, user, number, { text, error }, 400);
     }
     // Saving (by the button or autosave) never changes who can read the reflection: sharing has its own form.
     const saved = await this.progress.saveReflection(user.id, number, { text });
@@ -237,77 +203,39 @@ export class ProgramPagesController {
   @Auth()
   async sharing(
     @CurrentUser() user: User,
-    @Param('n') n: string,
+    @StepParam() number: number,
     @Body() body: Form,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const number = parseStepNumber(n);
     const share = body.sharedWithCoach === 'true';
-    if (share && body.confirm !== 'yes') {
-      const detail = await this.progress.stepDetail(user.id, number);
-      return this.renderStep(
-        req,
-        reply,
-        user,
-        detail,
-        {
-          text: detail.reflection?.text ?? '',
-          shared: detail.reflection?.sharedWithCoach ?? false,
-        },
-        null,
-        400,
-        'Please tick the box to confirm that your coach may read this reflection. Nothing was shared.',
-      );
-    }
+    if (share && body.confirm !== 'yes')
+      return this.showStep(req, reply, user, number, { sharingError: SHARE_UNCONFIRMED }, 400);
     try {
       await this.progress.setReflectionShared(user.id, number, share);
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'NOT_FOUND')) throw e;
-      const detail = await this.progress.stepDetail(user.id, number);
-      return this.renderStep(
-        req,
-        reply,
-        user,
-        detail,
-        { text: '', shared: false },
-        null,
-        409,
-        'Save your reflection first; then you can choose to share it.',
-      );
+      const state = { text: '', sharingError: SHARE_NOTHING_SAVED };
+      return this.showStep(req, reply, user, number, state, 409);
     }
     redirect(reply, `/program/steps/${number}?${share ? 'shared=1' : 'private=1'}#sharing-heading`);
   }
 
-  private async renderStep(
+  /** A step page for the member: the step, her reflection (or the text she typed), messages. */
+  private async showStep(
     req: FastifyRequest,
     reply: FastifyReply,
     user: User,
-    detail: MemberStepDetailDto,
-    form: { text: string; shared: boolean },
-    error?: string | null,
+    number: number,
+    state: StepPageState = {},
     status = 200,
-    sharingError?: string,
   ): Promise<void> {
-    const q = query(req);
+    const detail = await this.progress.stepDetail(user.id, number);
     await renderPage(
       req,
       reply,
       'program/step',
-      {
-        title: `Step ${detail.number}: ${detail.title}`,
-        step: detail,
-        form,
-        max: REFLECTION_MAX,
-        error: error ?? null,
-        sharingError: sharingError ?? null,
-        saved: q.saved === '1' && !error,
-        sharedNotice: q.shared === '1' ? 'shared' : q.private === '1' ? 'private' : null,
-        opened: q.opened === '1',
-        savedLabel: detail.reflection
-          ? formatMoment(detail.reflection.updatedAt, user.timeZone)
-          : null,
-      },
+      stepPage(detail, user.timeZone, query(req), state),
       status,
     );
   }

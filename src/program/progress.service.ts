@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service';
+import { addressName } from '../accounts/person-name';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { EncryptionService } from '../common/crypto/encryption.service';
-import { DomainError } from '../common/errors';
+import { DomainError, notFound } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
@@ -16,9 +18,10 @@ import {
   ReflectionOutDto,
 } from './dto/program.dto';
 import { Enrollment, EnrollmentStep, OpenedVia } from './enrollment.entity';
-import { Program } from './program.entity';
+import { EnrollmentsRepository, MemberProgress } from './enrollments.repository';
 import { ProgramService } from './program.service';
 import { Reflection } from './reflection.entity';
+import { ReflectionsRepository } from './reflections.repository';
 import { STEP_COUNT, StepView, stepStatuses } from './unlocking';
 
 export const STEP_OPENED_QUEUE = 'program-step-opened';
@@ -39,6 +42,9 @@ export class ProgressService implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly enrollments: EnrollmentsRepository,
+    private readonly reflections: ReflectionsRepository,
+    private readonly accounts: AccountsService,
     private readonly program: ProgramService,
     private readonly encryption: EncryptionService,
     private readonly mail: MailService,
@@ -49,13 +55,7 @@ export class ProgressService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const used: { key_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT key_id FROM reflections`,
-    );
-    this.encryption.assertKeysConfigured(
-      used.map((r) => r.key_id),
-      'reflections',
-    );
+    this.encryption.assertKeysConfigured(await this.reflections.keyIdsInUse(), 'reflections');
     this.jobs.register(STEP_OPENED_QUEUE, () => this.notifyOpenedSteps().then(() => undefined), {
       retryLimit: 2,
       retryDelay: 30,
@@ -83,19 +83,35 @@ export class ProgressService implements OnModuleInit {
     enrollment: Enrollment,
     dripDays?: number,
   ): Promise<StepView[]> {
-    const drip = dripDays ?? (await m.findOneOrFail(Program, { where: { id: 1 } })).dripDays;
-    const rows = await m.find(EnrollmentStep, { where: { enrollmentId: enrollment.id } });
+    const drip = dripDays ?? (await this.program.settings(m)).dripDays;
+    const steps = await this.enrollments.stepsOf(m, enrollment.id);
+    const { views, openings } = this.plan({ enrollment, steps, dripDays: drip });
+    for (const o of openings)
+      await this.enrollments.recordOpening(enrollment.id, o.step, o.at, o.via, m);
+    return views;
+  }
+
+  /**
+   * Every step's status for an enrollment (the unlocking rule), and the openings it shows that
+   * are not recorded yet (to record only while the enrollment is active).
+   */
+  private plan(progress: { enrollment: Enrollment; steps: EnrollmentStep[]; dripDays: number }): {
+    views: StepView[];
+    openings: { step: number; at: Date; via: OpenedVia }[];
+  } {
+    const { enrollment, steps: rows } = progress;
     const recorded = Array.from({ length: STEP_COUNT }, (_, i) => {
       const r = rows.find((x) => x.step === i + 1);
       return { openedAt: r?.openedAt ?? null, completedAt: r?.completedAt ?? null };
     });
     const views = stepStatuses({
       activatedAt: enrollment.activatedAt ?? enrollment.createdAt,
-      dripDays: drip,
+      dripDays: progress.dripDays,
       steps: recorded,
       now: this.clock.now(),
     });
-    if (enrollment.status !== 'active') return views;
+    const openings: { step: number; at: Date; via: OpenedVia }[] = [];
+    if (enrollment.status !== 'active') return { views, openings };
     for (const v of views) {
       if (v.status === 'locked' || recorded[v.number - 1].openedAt || !v.availableAt) continue;
       const prev = views[v.number - 2];
@@ -105,43 +121,61 @@ export class ProgressService implements OnModuleInit {
           : prev?.completedAt && v.availableAt.getTime() > prev.completedAt.getTime()
             ? 'drip'
             : 'completion';
-      await m.query(
-        `INSERT INTO enrollment_steps (enrollment_id, step, opened_at, opened_via) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-        [enrollment.id, v.number, v.availableAt, via],
-      );
+      openings.push({ step: v.number, at: v.availableAt, via });
     }
-    return views;
+    return { views, openings };
+  }
+
+  /**
+   * The member's enrollment (active, else — unless `activeOnly` — their latest refunded one) with
+   * its steps' statuses, recording the openings not recorded yet. One read; the writes (in `m`'s
+   * transaction, else in one of their own) only when a step has newly opened.
+   */
+  private async progressOf(
+    userId: string,
+    activeOnly: boolean,
+    m?: EntityManager,
+  ): Promise<{ enrollment: Enrollment; views: StepView[] } | null> {
+    const found: MemberProgress | null = await this.enrollments.findProgressForMember(
+      userId,
+      activeOnly,
+      m,
+    );
+    if (!found) return null;
+    if (found.dripDays === null) throw notFound('The program');
+    const { enrollment } = found;
+    const { views, openings } = this.plan({ ...found, dripDays: found.dripDays });
+    if (openings.length) {
+      const record = async (tx: EntityManager): Promise<void> => {
+        for (const o of openings)
+          await this.enrollments.recordOpening(enrollment.id, o.step, o.at, o.via, tx);
+      };
+      await (m ? record(m) : this.dataSource.transaction(record));
+    }
+    return { enrollment, views };
   }
 
   /** The member's active enrollment, or their latest one; null when they never enrolled. */
   async currentEnrollment(m: EntityManager, userId: string): Promise<Enrollment | null> {
-    const active = await m.findOne(Enrollment, { where: { userId, status: 'active' } });
-    if (active) return active;
-    return m.findOne(Enrollment, {
-      where: [{ userId, status: 'refunded' }],
-      order: { createdAt: 'DESC' },
-    });
+    return this.enrollments.findCurrentForMember(userId, m);
   }
 
   /** Whether the member has a checkout open (paid enrollment waiting for the payment to be confirmed). */
   async hasPendingEnrollment(userId: string): Promise<boolean> {
-    return this.dataSource.manager.exists(Enrollment, {
-      where: { userId, status: 'pending_payment' },
-    });
+    return this.enrollments.hasPendingForMember(userId);
   }
 
+  /** The member's overview: read in one query (no transaction unless a step has newly opened). */
   async overview(userId: string): Promise<MyProgramDto> {
-    return this.dataSource.transaction(async (m) => {
-      const enrollment = await this.currentEnrollment(m, userId);
-      if (!enrollment) throw notEnrolled();
-      return this.overviewOf(m, enrollment);
-    });
+    const progress = await this.progressOf(userId, false);
+    if (!progress) throw notEnrolled();
+    return this.overviewDto(progress.enrollment, progress.views);
   }
 
   async stepDetail(userId: string, n: number): Promise<MemberStepDetailDto> {
     const { view, content, reflection } = await this.dataSource.transaction(async (m) => {
       const { views } = await this.openStep(m, userId, n);
-      const row = await m.findOne(Reflection, { where: { userId, step: n } });
+      const row = await this.reflections.findForMemberStep(userId, n, m);
       return { view: views[n - 1], content: await this.program.step(n, m), reflection: row };
     });
     return {
@@ -163,15 +197,7 @@ export class ProgressService implements OnModuleInit {
     const shared = dto.sharedWithCoach ?? null;
     const row = await this.dataSource.transaction(async (m) => {
       await this.openStep(m, userId, n);
-      await m.query(
-        `INSERT INTO reflections (user_id, step, key_id, nonce, ciphertext, shared_with_coach, updated_at)
-         VALUES ($1, $2, $3, $4, $5, COALESCE($6::boolean, false), now())
-         ON CONFLICT (user_id, step) DO UPDATE SET key_id = EXCLUDED.key_id, nonce = EXCLUDED.nonce,
-           ciphertext = EXCLUDED.ciphertext,
-           shared_with_coach = COALESCE($6::boolean, reflections.shared_with_coach), updated_at = now()`,
-        [userId, n, sealed.keyId, sealed.nonce, sealed.ciphertext, shared],
-      );
-      return m.findOneOrFail(Reflection, { where: { userId, step: n } });
+      return this.reflections.saveText(m, userId, n, sealed, shared);
     });
     return this.reflectionOut(row);
   }
@@ -183,17 +209,13 @@ export class ProgressService implements OnModuleInit {
   async setReflectionShared(userId: string, n: number, shared: boolean): Promise<ReflectionOutDto> {
     const row = await this.dataSource.transaction(async (m) => {
       await this.openStep(m, userId, n);
-      const existing = await m.findOne(Reflection, {
-        where: { userId, step: n },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const existing = await this.reflections.findForMemberStepForUpdate(m, userId, n);
       if (!existing)
         throw new DomainError(
           'NOT_FOUND',
           'There is no saved reflection on this step yet. Save it first.',
         );
-      await m.update(Reflection, { id: existing.id }, { sharedWithCoach: shared });
-      return m.findOneOrFail(Reflection, { where: { id: existing.id } });
+      return this.reflections.setShared(m, existing.id, shared);
     });
     return this.reflectionOut(row);
   }
@@ -201,10 +223,7 @@ export class ProgressService implements OnModuleInit {
   async complete(userId: string, n: number): Promise<MyProgramDto> {
     return this.dataSource.transaction(async (m) => {
       const { enrollment } = await this.openStep(m, userId, n);
-      await m.query(
-        `UPDATE enrollment_steps SET completed_at = $3 WHERE enrollment_id = $1 AND step = $2 AND completed_at IS NULL`,
-        [enrollment.id, n, this.clock.now()],
-      );
+      await this.enrollments.markStepComplete(m, enrollment.id, n, this.clock.now());
       return this.overviewOf(m, enrollment);
     });
   }
@@ -214,11 +233,7 @@ export class ProgressService implements OnModuleInit {
       const enrollment = await this.currentEnrollment(m, userId);
       if (!enrollment) throw notEnrolled();
       const chosenAt = this.clock.now();
-      await m.update(
-        Enrollment,
-        { id: enrollment.id },
-        { shareProgress, shareProgressChosenAt: chosenAt },
-      );
+      await this.enrollments.setShareProgress(m, enrollment.id, shareProgress, chosenAt);
       enrollment.shareProgress = shareProgress;
       enrollment.shareProgressChosenAt = chosenAt;
       return this.overviewOf(m, enrollment);
@@ -229,10 +244,7 @@ export class ProgressService implements OnModuleInit {
   async reflectionsOf(
     userId: string,
   ): Promise<{ step: number; text: string; sharedWithCoach: boolean; updatedAt: string }[]> {
-    const rows = await this.dataSource.manager.find(Reflection, {
-      where: { userId },
-      order: { step: 'ASC' },
-    });
+    const rows = await this.reflections.findForMember(userId);
     return rows.map((r) => ({ step: r.step, ...this.reflectionOut(r) }));
   }
 
@@ -242,10 +254,9 @@ export class ProgressService implements OnModuleInit {
    * Once it reports 0 the old key can be removed from the configuration.
    */
   async reencryptReflections(batch = 200): Promise<number> {
-    const total = await this.encryption.reencryptTable<{ user_id: string; step: number }>(
-      'reflections',
-      ['user_id', 'step'],
-      (r) => reflectionContext(r.user_id, r.step),
+    const total = await this.encryption.reencrypt(
+      this.reflections,
+      (r) => reflectionContext(r.userId, r.step),
       batch,
     );
     if (total) {
@@ -261,40 +272,30 @@ export class ProgressService implements OnModuleInit {
    * instances run it.
    */
   async notifyOpenedSteps(): Promise<number> {
-    const candidates: { id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT e.id FROM enrollments e JOIN enrollment_steps s ON s.enrollment_id = e.id
-       WHERE e.status = 'active' AND s.completed_at IS NOT NULL AND s.step < 12
-         AND NOT EXISTS (SELECT 1 FROM enrollment_steps n WHERE n.enrollment_id = e.id AND n.step = s.step + 1)`,
-    );
+    const candidates = await this.enrollments.idsWithNextStepUnrecorded();
     const program = await this.program.settings();
-    for (const c of candidates) {
+    for (const id of candidates) {
       await this.dataSource.transaction(async (m) => {
-        const enrollment = await m.findOne(Enrollment, { where: { id: c.id, status: 'active' } });
+        const enrollment = await this.enrollments.findActiveById(m, id);
         if (enrollment) await this.materialize(m, enrollment, program.dripDays);
       });
     }
     return this.dataSource.transaction(async (m) => {
-      const claimed: { step: number; email: string; name: string }[] = await m
-        .query(
-          `UPDATE enrollment_steps s SET opened_mail_at = $1
-         FROM enrollments e JOIN users u ON u.id = e.user_id
-         WHERE e.id = s.enrollment_id AND e.status = 'active' AND s.opened_via = 'drip'
-           AND s.opened_mail_at IS NULL AND s.completed_at IS NULL AND s.opened_at <= $1
-         RETURNING s.step, u.email, COALESCE(NULLIF(btrim(u.preferred_name), ''), u.name) AS name`,
-          [this.clock.now()],
-        )
-        .then(
-          (r: [unknown[], number] | unknown[]) =>
-            (Array.isArray(r[0]) ? r[0] : r) as { step: number; email: string; name: string }[],
-        );
+      const claimed = await this.enrollments.claimDripOpenings(m, this.clock.now());
+      const people = await this.accounts.findByIds(
+        claimed.map((c) => c.userId),
+        m,
+      );
       for (const row of claimed) {
+        const person = people.get(row.userId);
+        if (!person) continue;
         const content = await this.program.step(row.step, m);
         await this.mail.enqueue(m, {
           kind: 'program_step_opened',
-          to: row.email,
+          to: person.email,
           subject: `Step ${row.step} of ${program.title} is open`,
           text:
-            `Hello ${row.name},\n\nStep ${row.step}, “${content.title}”, is open for you now.\n\n` +
+            `Hello ${addressName(person)},\n\nStep ${row.step}, “${content.title}”, is open for you now.\n\n` +
             `There is no hurry. Come to it when you have a quiet moment:\n${this.config.publicUrl}/program/steps/${row.step}\n\n` +
             `Your reflections stay private unless you choose to share one.\n\n— Mend`,
         });
@@ -312,18 +313,12 @@ export class ProgressService implements OnModuleInit {
    */
   async sendConsentNotices(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const claimed = (await m
-        .query(
-          `UPDATE enrollments e SET consent_notice_sent_at = $1
-         FROM users u WHERE u.id = e.user_id AND e.consent_reset_at IS NOT NULL AND e.consent_notice_sent_at IS NULL
-           AND e.share_progress_chosen_at IS NULL AND e.status IN ('active', 'refunded')
-         RETURNING u.email, COALESCE(NULLIF(btrim(u.preferred_name), ''), u.name) AS name`,
-          [this.clock.now()],
-        )
-        .then((r: [unknown[], number] | unknown[]) => (Array.isArray(r[0]) ? r[0] : r))) as {
-        email: string;
-        name: string;
-      }[];
+      const userIds = await this.enrollments.claimConsentNotices(m, this.clock.now());
+      const people = await this.accounts.findByIds(userIds, m);
+      const claimed = userIds.flatMap((id) => {
+        const person = people.get(id);
+        return person ? [{ email: person.email, name: addressName(person) }] : [];
+      });
       const program = claimed.length ? await this.program.settings(m) : null;
       for (const row of claimed) {
         await this.mail.enqueue(m, {
@@ -344,8 +339,15 @@ export class ProgressService implements OnModuleInit {
   }
 
   private async overviewOf(m: EntityManager, enrollment: Enrollment): Promise<MyProgramDto> {
-    const views = await this.materialize(m, enrollment);
-    const steps = await this.program.steps(m);
+    return this.overviewDto(enrollment, await this.materialize(m, enrollment), m);
+  }
+
+  private async overviewDto(
+    enrollment: Enrollment,
+    views: StepView[],
+    m?: EntityManager,
+  ): Promise<MyProgramDto> {
+    const titles = await this.program.stepTitles(m);
     const active = enrollment.status === 'active';
     return {
       enrollment: {
@@ -361,7 +363,7 @@ export class ProgressService implements OnModuleInit {
       steps: views.map((v) =>
         this.stepDto(
           active || v.status === 'completed' ? v : { ...v, status: 'locked' },
-          steps[v.number - 1].title,
+          titles[v.number - 1],
         ),
       ),
     };
@@ -373,9 +375,9 @@ export class ProgressService implements OnModuleInit {
     userId: string,
     n: number,
   ): Promise<{ enrollment: Enrollment; views: StepView[] }> {
-    const enrollment = await m.findOne(Enrollment, { where: { userId, status: 'active' } });
-    if (!enrollment) throw notEnrolled();
-    const views = await this.materialize(m, enrollment);
+    const progress = await this.progressOf(userId, true, m);
+    if (!progress) throw notEnrolled();
+    const { enrollment, views } = progress;
     if (views[n - 1].status === 'locked') {
       throw new DomainError(
         'STEP_LOCKED',

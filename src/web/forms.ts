@@ -136,6 +136,11 @@ export interface FormFlow<T> {
   body: FormBody;
   /** Values to show back instead of the raw body (e.g. with rows added), when they differ. */
   values?: object;
+  /**
+   * Values to show back when the save is refused, from what `read` made (e.g. with an uploaded
+   * picture's id, so that a refused save doesn't lose the upload). Default: `values`.
+   */
+  keep?: (value: T) => object;
   /** Reads and validates the body into what the service takes. */
   read: (body: FormBody) => FormRead<T> | Promise<FormRead<T>>;
   /** Calls the service; returns where to go next (303). */
@@ -154,8 +159,8 @@ export async function submitForm<T>(
   flow: FormFlow<T>,
 ): Promise<void> {
   const values = flow.values ?? flow.body;
-  const fail = async (errors: FormErrors, status: number) =>
-    renderForm(request, reply, flow.template, await flow.page(), values, errors, status);
+  const fail = async (errors: FormErrors, status: number, shown: object = values) =>
+    renderForm(request, reply, flow.template, await flow.page(), shown, errors, status);
   const read = await flow.read(flow.body);
   if (!read.ok) return fail(formErrors(read.errors, flow.fields, flow.mapKey, flow.describe), 400);
   let next: string;
@@ -166,6 +171,7 @@ export async function submitForm<T>(
     return fail(
       domainFormErrors(e, flow.fields, flow.mapKey, flow.codeFields, flow.describe),
       e.status,
+      flow.keep ? flow.keep(read.value) : values,
     );
   }
   redirect(reply, next);
@@ -207,4 +213,17 @@ export function formBody(body: unknown): FormBody {
 export interface Notice {
   text: string;
   link?: { href: string; text: string };
+}
+
+/**
+ * The success message a page shows after its redirect, picked by the flag in the query
+ * (`?saved=published` → `notices.published`); none for an unknown or missing flag.
+ */
+export function noticeFor(
+  flag: string | undefined,
+  notices: Record<string, Notice | string>,
+): Notice | undefined {
+  if (!flag || !Object.prototype.hasOwnProperty.call(notices, flag)) return undefined;
+  const notice = notices[flag];
+  return typeof notice === 'string' ? { text: notice } : notice;
 }

@@ -67,13 +67,21 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
     return { context, page, loads };
   }
 
+  /** The mails to `email`, once the mail worker has rendered them (a new booking's are rendered after commit). */
   const mailsTo = async (
     email: string,
-  ): Promise<{ kind: string; subject: string; text: string }[]> =>
-    t.dataSource.query(
-      `SELECT kind, subject, text FROM mail_outbox WHERE to_address = $1 ORDER BY created_at`,
-      [email],
-    );
+  ): Promise<{ kind: string; subject: string; text: string }[]> => {
+    for (let i = 0; ; i++) {
+      const rows: { kind: string; subject: string; text: string; pending: boolean }[] =
+        await t.dataSource.query(
+          `SELECT kind, subject, text, params IS NOT NULL AS pending FROM mail_outbox WHERE to_address = $1 ORDER BY created_at`,
+          [email],
+        );
+      if ((rows.length && !rows.some((r) => r.pending)) || i >= 100)
+        return rows.map(({ kind, subject, text }) => ({ kind, subject, text }));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
 
   it("paid: type → day and time → details → pay → You're booked in 5 loads; then moves and cancels without a refusal", async () => {
     const { context, page, loads } = await visitor();
@@ -166,8 +174,9 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
     await screenshot(page, 'visitor-booked-free');
     expect(loads).toHaveLength(4);
     expect(texts[0]).toMatch(/Price\s+Free/);
-    for (const m of await mailsTo('jo@example.com'))
-      expect(`${m.subject}\n${m.text}`).not.toContain('UTC');
+    const joMails = await mailsTo('jo@example.com');
+    expect(joMails.map((m) => m.kind)).toContain('booking_confirmed');
+    for (const m of joMails) expect(`${m.subject}\n${m.text}`).not.toContain('UTC');
     await context.close();
   });
 });

@@ -176,7 +176,7 @@ describe('Content pages', () => {
       .type('form')
       .send({ _csrf: csrf, title: '', body: 'x', slug: 'Not A Slug' })
       .expect(400);
-    expect(bad.text).toContain('slug may hold only');
+    expect(bad.text).toContain('The address may hold only lower-case letters');
     const created = await t
       .http()
       .post('/coach/posts')

@@ -19,6 +19,8 @@ import {
 } from '../../src/payments/payable';
 import { SchedulingService } from '../../src/scheduling/scheduling.service';
 import { BookingsRepository } from '../../src/bookings/bookings.repository';
+import { BookingConfirmation } from '../../src/bookings/booking-confirmation';
+import { IdempotencyKeysRepository } from '../../src/bookings/idempotency-keys.repository';
 import { startTestApp, TestApp } from '../support/app';
 import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
@@ -85,13 +87,14 @@ describe('paid bookings through the payments port', () => {
       get(SchedulingService),
       get(AccountsService),
       get(BookingSupport),
-      get(BookingMails),
+      get(BookingConfirmation),
       get(RateLimitService),
       get(Clock),
       get(BookingPayableHandler),
       payments,
       t.config,
       get(BookingsRepository),
+      get(IdempotencyKeysRepository),
     );
     bookings.onModuleInit();
     changes = new BookingChangesService(

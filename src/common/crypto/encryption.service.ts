@@ -3,6 +3,11 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { decrypt, DecryptionError, Encrypted, encrypt, keyIdOf } from './encryption';
+import { KeyChecksRepository } from './key-checks.repository';
+import { SealedRow, SealedRowStore } from './sealed-row-store';
+import { sealedTableStore } from './sealed-tables.repository';
+
+export type { SealedRow, SealedRowStore } from './sealed-row-store';
 
 const CHECK_PLAINTEXT = 'mend-encryption-key-check-v1';
 const CHECK_CONTEXT = 'encryption_key_checks';
@@ -19,12 +24,6 @@ export class EncryptionKeyMismatchError extends Error {
   }
 }
 
-interface CheckRow {
-  key_id: string;
-  nonce: Buffer;
-  ciphertext: Buffer;
-}
-
 /**
  * Encrypts private text under ENCRYPTION_KEY and decrypts it under whichever configured key wrote
  * it (ENCRYPTION_KEY or one in ENCRYPTION_KEY_PREVIOUS, found by the stored key id). Verifies the
@@ -38,6 +37,7 @@ export class EncryptionService implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
+    private readonly checks: KeyChecksRepository,
   ) {
     this.keyId = keyIdOf(config.encryptionKey);
     this.keys = new Map(
@@ -82,12 +82,10 @@ export class EncryptionService implements OnModuleInit {
    */
   async verifyKey(): Promise<void> {
     await this.writeCheck(true);
-    const rows: CheckRow[] = await this.dataSource.query(
-      `SELECT key_id, nonce, ciphertext FROM encryption_key_checks`,
-    );
-    const current = rows.find((r) => r.key_id === this.keyId);
+    const rows = await this.checks.findAll();
+    const current = rows.find((r) => r.keyId === this.keyId);
     if (current) return this.verifyRow(current);
-    const previous = rows.find((r) => r.key_id !== this.keyId && this.keys.has(r.key_id));
+    const previous = rows.find((r) => r.keyId !== this.keyId && this.keys.has(r.keyId));
     if (!previous)
       throw new EncryptionKeyMismatchError(`this database knows no key with id ${this.keyId}`);
     this.verifyRow(previous);
@@ -95,26 +93,17 @@ export class EncryptionService implements OnModuleInit {
   }
 
   private async writeCheck(onlyIfEmpty: boolean): Promise<void> {
-    const check = this.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT);
-    await this.dataSource.query(
-      `INSERT INTO encryption_key_checks (key_id, nonce, ciphertext)
-       SELECT $1, $2, $3 WHERE NOT $4 OR NOT EXISTS (SELECT 1 FROM encryption_key_checks)
-       ON CONFLICT (key_id) DO NOTHING`,
-      [check.keyId, check.nonce, check.ciphertext, onlyIfEmpty],
-    );
+    await this.checks.add(this.encrypt(CHECK_PLAINTEXT, CHECK_CONTEXT), onlyIfEmpty);
   }
 
-  private verifyRow(row: CheckRow): void {
+  private verifyRow(row: Encrypted): void {
     try {
-      const plain = this.decrypt(
-        { keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext },
-        CHECK_CONTEXT,
-      );
+      const plain = this.decrypt(row, CHECK_CONTEXT);
       if (plain !== CHECK_PLAINTEXT) throw new DecryptionError('unexpected check value');
     } catch (e) {
       if (e instanceof DecryptionError)
         throw new EncryptionKeyMismatchError(
-          `the stored check value for key ${row.key_id} does not decrypt`,
+          `the stored check value for key ${row.keyId} does not decrypt`,
         );
       throw e;
     }
@@ -122,37 +111,41 @@ export class EncryptionService implements OnModuleInit {
 
   /**
    * After a key rotation: re-encrypts the rows of `table` written under an old key (one in
-   * ENCRYPTION_KEY_PREVIOUS) under ENCRYPTION_KEY, in batches locked with SKIP LOCKED so that
-   * instances share the work. The table has `id`, `key_id`, `nonce`, `ciphertext` and the
-   * `contextColumns` that `context` binds each value to. Once it returns 0 the old key can go.
+   * ENCRYPTION_KEY_PREVIOUS) under ENCRYPTION_KEY. The table has `id`, `key_id`, `nonce`,
+   * `ciphertext` and the `contextColumns` that `context` binds each value to. Prefer `reencrypt`
+   * with the owning module's repository as the store: this writes the table by name.
    */
-  async reencryptTable<Row extends Record<string, unknown>>(
+  reencryptTable<Row extends Record<string, unknown>>(
     table: string,
     contextColumns: (keyof Row & string)[],
     context: (row: Row) => string,
     batch = 200,
   ): Promise<number> {
-    const columns = ['id', 'key_id', 'nonce', 'ciphertext', ...contextColumns]
-      .map((c) => `"${c}"`)
-      .join(', ');
+    return this.reencrypt(
+      sealedTableStore<Row>(table, contextColumns),
+      (r) => context(r.columns),
+      batch,
+    );
+  }
+
+  /**
+   * After a key rotation: re-encrypts the rows `store` holds under an old key (one in
+   * ENCRYPTION_KEY_PREVIOUS) under ENCRYPTION_KEY, in batches locked with SKIP LOCKED so that
+   * instances share the work; `context` is what each value is bound to. Once it returns 0 the
+   * old key can go.
+   */
+  async reencrypt<Row extends SealedRow>(
+    store: SealedRowStore<Row>,
+    context: (row: Row) => string,
+    batch = 200,
+  ): Promise<number> {
     let total = 0;
     for (;;) {
       const done = await this.dataSource.transaction(async (m) => {
-        const rows: (Row & { id: string; key_id: string; nonce: Buffer; ciphertext: Buffer })[] =
-          await m.query(
-            `SELECT ${columns} FROM "${table}" WHERE key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
-            [this.keyId, batch],
-          );
+        const rows = await store.lockStale(m, this.keyId, batch);
         for (const r of rows) {
           const ctx = context(r);
-          const sealed = this.encrypt(
-            this.decrypt({ keyId: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext }, ctx),
-            ctx,
-          );
-          await m.query(
-            `UPDATE "${table}" SET key_id = $2, nonce = $3, ciphertext = $4 WHERE id = $1`,
-            [r.id, sealed.keyId, sealed.nonce, sealed.ciphertext],
-          );
+          await store.saveSealed(m, r, this.encrypt(this.decrypt(r, ctx), ctx));
         }
         return rows.length;
       });

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { AppSecretsRepository } from './app-secrets.repository';
 import { EncryptionService } from './encryption.service';
 
 const NAME = 'link-signing';
@@ -17,7 +17,7 @@ export class LinkSigner implements OnApplicationBootstrap {
   private secret: Buffer | null = null;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly secrets: AppSecretsRepository,
     private readonly encryption: EncryptionService,
   ) {}
 
@@ -25,26 +25,15 @@ export class LinkSigner implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const fresh = this.encryption.encrypt(randomBytes(32).toString('base64'), context(NAME));
     // The first instance to get here makes the secret; the others find it.
-    await this.dataSource.query(
-      `INSERT INTO app_secrets (name, key_id, nonce, ciphertext) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING`,
-      [NAME, fresh.keyId, fresh.nonce, fresh.ciphertext],
-    );
-    const [row]: { key_id: string; nonce: Buffer; ciphertext: Buffer }[] =
-      await this.dataSource.query(
-        `SELECT key_id, nonce, ciphertext FROM app_secrets WHERE name = $1`,
-        [NAME],
-      );
-    this.encryption.assertKeysConfigured([row.key_id], 'app secrets');
-    const value = this.encryption.decrypt(
-      { keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext },
-      context(NAME),
-    );
+    await this.secrets.addIfAbsent(NAME, fresh);
+    const row = await this.secrets.findByName(NAME);
+    if (!row) throw new Error(`app secret ${NAME} is missing right after it was stored`);
+    this.encryption.assertKeysConfigured([row.keyId], 'app secrets');
+    const value = this.encryption.decrypt(row, context(NAME));
     this.secret = Buffer.from(value, 'base64');
     // After a rotation: keep the same secret, under the new key.
-    if (this.encryption.isStale(row.key_id)) {
-      await this.encryption.reencryptTable<{ name: string }>('app_secrets', ['name'], (r) =>
-        context(r.name),
-      );
+    if (this.encryption.isStale(row.keyId)) {
+      await this.encryption.reencrypt(this.secrets, (r) => context(r.name));
     }
   }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { rateLimited } from '../errors';
+import { RateLimitRepository } from './rate-limit.repository';
 
 export type RateLimitBucket =
   | 'booking'
@@ -19,14 +19,10 @@ export interface RateLimitSlot {
   windowStart: Date;
 }
 
-/** The current fixed window of `$2` seconds, and the seconds left in it. */
-const WINDOW = `to_timestamp(floor(extract(epoch FROM now()) / $2) * $2)`;
-const LEFT = `ceil(extract(epoch FROM ${WINDOW} + make_interval(secs => $2) - now()))::int`;
-
 @Injectable()
 export class RateLimitService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly counters: RateLimitRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -37,13 +33,8 @@ export class RateLimitService {
     limit = this.config.rateLimitPerMinute,
     windowSeconds = 60,
   ): Promise<void> {
-    const rows: { count: number; left: number }[] = await this.dataSource.query(
-      `INSERT INTO rate_limit_counters (key, window_start, count) VALUES ($1, ${WINDOW}, 1)
-       ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
-       RETURNING count, ${LEFT} AS left`,
-      [`${bucket}:${key}`, windowSeconds],
-    );
-    if (rows[0].count > limit) throw rateLimited('Too many requests.', rows[0].left);
+    const { count, left } = await this.counters.countHit(`${bucket}:${key}`, windowSeconds);
+    if (count > limit) throw rateLimited('Too many requests.', left);
   }
 
   /**
@@ -58,31 +49,19 @@ export class RateLimitService {
     windowSeconds: number,
     message: string,
   ): Promise<RateLimitSlot> {
-    const rows: { window_start: Date | null; left: number }[] = await this.dataSource.query(
-      `WITH taken AS (
-         INSERT INTO rate_limit_counters (key, window_start, count) VALUES ($1, ${WINDOW}, 1)
-         ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
-           WHERE rate_limit_counters.count < $3
-         RETURNING window_start)
-       SELECT (SELECT window_start FROM taken) AS window_start, ${LEFT} AS left`,
-      [`${bucket}:${key}`, windowSeconds, limit],
-    );
-    if (!rows[0].window_start) throw rateLimited(message, rows[0].left);
-    return { key: `${bucket}:${key}`, windowStart: rows[0].window_start };
+    const slotKey = `${bucket}:${key}`;
+    const { windowStart, left } = await this.counters.takeAttempt(slotKey, windowSeconds, limit);
+    if (!windowStart) throw rateLimited(message, left);
+    return { key: slotKey, windowStart };
   }
 
   /** Gives back an attempt taken by `reserve` (it succeeded, so it is not a failure). */
   async release(slot: RateLimitSlot): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE rate_limit_counters SET count = count - 1 WHERE key = $1 AND window_start = $2 AND count > 0`,
-      [slot.key, slot.windowStart],
-    );
+    await this.counters.giveBack(slot.key, slot.windowStart);
   }
 
   /** Drops windows that ended more than a day ago (run by a periodic job). */
   async prune(): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM rate_limit_counters WHERE window_start < now() - interval '1 day'`,
-    );
+    await this.counters.deleteOlderThanADay();
   }
 }

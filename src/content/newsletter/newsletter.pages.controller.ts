@@ -7,6 +7,7 @@ import { validateForm } from '../../common/validation';
 import { redirect, renderPage, safeNext } from '../../web/page';
 import { SubscribeDto } from '../dto/newsletter.dto';
 import { NewsletterService } from './newsletter.service';
+import { NewsletterState, newsletterPage } from './newsletter-view';
 
 type Form = Record<string, string | undefined>;
 
@@ -15,6 +16,16 @@ type Form = Record<string, string | undefined>;
 export class NewsletterPagesController {
   constructor(private readonly newsletter: NewsletterService) {}
 
+  private show(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    state: NewsletterState,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ): Promise<void> {
+    return renderPage(req, reply, 'content/newsletter', newsletterPage(state, extra), status);
+  }
+
   @Post('subscribe')
   async subscribe(
     @Body() body: Form,
@@ -22,23 +33,16 @@ export class NewsletterPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const form = await validateForm(SubscribeDto, { email: body.email });
+    // From a post or the blog: back to where the reader was, the answer shown in the box.
+    const from = safeNext(body.from, '');
+    const back = from.startsWith('/blog') ? from.split('#')[0] : null;
     if (!form.ok) {
-      return renderPage(
-        req,
-        reply,
-        'content/newsletter',
-        { title: 'A slice in your inbox', state: 'invalid', email: body.email },
-        400,
-      );
+      if (back) return redirect(reply, `${back}#subscribe-invalid`);
+      return this.show(req, reply, 'invalid', { email: body.email }, 400);
     }
     await this.newsletter.subscribe(form.value.email, clientIp(req));
-    // From a post or the blog: back to where the reader was, with the thank-you shown in the box.
-    const from = safeNext(body.from, '');
-    if (from.startsWith('/blog')) return redirect(reply, `${from.split('#')[0]}#subscribed`);
-    await renderPage(req, reply, 'content/newsletter', {
-      title: 'Check your email',
-      state: 'check_email',
-    });
+    if (back) return redirect(reply, `${back}#subscribed`);
+    await this.show(req, reply, 'check_email');
   }
 
   /** GET only shows a button: mail scanners that prefetch links must not confirm anything. */
@@ -48,11 +52,7 @@ export class NewsletterPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await renderPage(req, reply, 'content/newsletter', {
-      title: 'Confirm your subscription',
-      state: 'confirm',
-      token: token ?? '',
-    });
+    await this.show(req, reply, 'confirm', { token: token ?? '' });
   }
 
   @Post('confirm')
@@ -65,18 +65,9 @@ export class NewsletterPagesController {
       await this.newsletter.confirm(String(body.token ?? ''));
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return renderPage(
-        req,
-        reply,
-        'content/newsletter',
-        { title: 'This link has expired', state: 'error', message: e.message },
-        e.status,
-      );
+      return this.show(req, reply, 'expired', { message: e.message }, e.status);
     }
-    await renderPage(req, reply, 'content/newsletter', {
-      title: 'You are subscribed',
-      state: 'confirmed',
-    });
+    await this.show(req, reply, 'confirmed');
   }
 
   @Get('unsubscribe')
@@ -86,18 +77,9 @@ export class NewsletterPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const valid = this.newsletter.isValidUnsubscribeToken(token ?? '');
-    await renderPage(
-      req,
-      reply,
-      'content/newsletter',
-      {
-        title: 'Unsubscribe',
-        state: valid ? 'unsubscribe' : 'error',
-        token: token ?? '',
-        message: 'This unsubscribe link is not valid.',
-      },
-      valid ? 200 : 400,
-    );
+    const message = 'This unsubscribe link is not valid.';
+    const state = valid ? 'unsubscribe' : 'error';
+    await this.show(req, reply, state, { token: token ?? '', message }, valid ? 200 : 400);
   }
 
   /**
@@ -117,17 +99,8 @@ export class NewsletterPagesController {
       await this.newsletter.unsubscribe(token);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      return renderPage(
-        req,
-        reply,
-        'content/newsletter',
-        { title: 'Unsubscribe', state: 'error', message: e.message },
-        e.status,
-      );
+      return this.show(req, reply, 'error', { message: e.message }, e.status);
     }
-    await renderPage(req, reply, 'content/newsletter', {
-      title: 'You are unsubscribed',
-      state: 'unsubscribed',
-    });
+    await this.show(req, reply, 'unsubscribed');
   }
 }

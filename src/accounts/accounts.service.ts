@@ -1,17 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DataSource,
-  EntityManager,
-  In,
-  IsNull,
-  MoreThan,
-  QueryFailedError,
-  Repository,
-} from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { hashToken, newToken, normalizeEmail } from '../common/tokens';
@@ -19,12 +10,12 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
 import { MailService } from '../mail/mail.service';
-import { AuthSession } from './auth-session.entity';
+import { CredentialsRepository } from './credentials.repository';
 import { LoginDto, SignupDto, UpdateProfileDto, UserDto } from './dto/auth.dto';
 import { addressName, optionalText } from './person-name';
-import { PasswordResetToken } from './password-reset-token.entity';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 const SESSION_DAYS = 30;
 const RESET_TTL_MS = 60 * 60 * 1000;
@@ -55,8 +46,8 @@ export class AccountsService implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(AuthSession) private readonly sessions: Repository<AuthSession>,
+    private readonly users: UsersRepository,
+    private readonly credentials: CredentialsRepository,
     private readonly mail: MailService,
     private readonly rateLimit: RateLimitService,
     private readonly jobs: JobsService,
@@ -77,10 +68,7 @@ export class AccountsService implements OnModuleInit {
     const passwordHash = await hashPassword(dto.password);
     try {
       return await this.dataSource.transaction(async (m) => {
-        const existing = await m.findOne(User, {
-          where: { email },
-          lock: { mode: 'pessimistic_write' },
-        });
+        const existing = await this.users.lockByEmail(m, email);
         if (existing?.passwordHash)
           throw new DomainError(
             'EMAIL_TAKEN',
@@ -91,16 +79,14 @@ export class AccountsService implements OnModuleInit {
           await this.sendPasswordLink(m, existing, 'set');
           return { kind: 'check_email' as const };
         }
-        const user = await m.save(
-          m.create(User, {
-            email,
-            name: dto.name.trim(),
-            role: 'client',
-            passwordHash,
-            preferredName: optionalText(dto.preferredName),
-            pronouns: optionalText(dto.pronouns),
-          }),
-        );
+        const user = await this.users.insert(m, {
+          email,
+          name: dto.name.trim(),
+          role: 'client',
+          passwordHash,
+          preferredName: optionalText(dto.preferredName),
+          pronouns: optionalText(dto.pronouns),
+        });
         const token = await this.createSession(m, user.id);
         return { kind: 'created' as const, token, user: toUserDto(user) };
       });
@@ -151,7 +137,7 @@ export class AccountsService implements OnModuleInit {
         ? 'Too many failed sign-in attempts. You can also reset your password.'
         : 'Too many wrong passwords.',
     );
-    const user = await this.users.findOne({ where: { email } });
+    const user = await this.users.byEmail(email);
     let ok = false;
     if (user?.passwordHash) ok = await verifyPassword(user.passwordHash, password);
     else await verifyAgainstDummy(password);
@@ -161,17 +147,13 @@ export class AccountsService implements OnModuleInit {
   }
 
   async logout(token: string): Promise<void> {
-    await this.sessions.delete({ tokenHash: hashToken(token) });
+    await this.credentials.deleteSession(hashToken(token));
   }
 
   /** The user behind a session token, or null when it is unknown or expired. */
   async userForToken(token: string): Promise<User | null> {
     if (!token || token.length > 200) return null;
-    const session = await this.sessions.findOne({
-      where: { tokenHash: hashToken(token), expiresAt: MoreThan(new Date()) },
-      relations: { user: true },
-    });
-    return session?.user ?? null;
+    return this.credentials.userOfSession(hashToken(token), new Date());
   }
 
   /**
@@ -186,7 +168,7 @@ export class AccountsService implements OnModuleInit {
   /** The reset job: mails a link when an account uses the address, else does nothing. */
   private async sendResetLink(email: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const user = await m.findOne(User, { where: { email } });
+      const user = await this.users.byEmail(email, m);
       if (user) await this.sendPasswordLink(m, user, user.passwordHash ? 'reset' : 'set');
     });
   }
@@ -194,30 +176,23 @@ export class AccountsService implements OnModuleInit {
   async confirmPasswordReset(token: string, password: string): Promise<void> {
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (m) => {
-      const row = await m.findOne(PasswordResetToken, {
-        where: { tokenHash: hashToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const row = await this.credentials.lockUsablePasswordLink(m, hashToken(token), new Date());
       if (!row)
         throw new DomainError(
           'INVALID_TOKEN',
           'This link has expired or was already used. Please ask for a new one.',
         );
       // Using one link spends every link this person was sent.
-      await m.update(
-        PasswordResetToken,
-        { userId: row.userId, usedAt: IsNull() },
-        { usedAt: new Date() },
-      );
-      await m.update(User, { id: row.userId }, { passwordHash });
+      await this.credentials.spendPasswordLinksOf(m, row.userId, new Date());
+      await this.users.setPasswordHash(m, row.userId, passwordHash);
       // A new password ends every session, everywhere.
-      await m.delete(AuthSession, { userId: row.userId });
+      await this.credentials.deleteSessionsOf(m, row.userId);
     });
   }
 
   /** Pass the caller's transaction manager when inside one (never take a second connection). */
   async findById(id: string, m: EntityManager = this.dataSource.manager): Promise<User | null> {
-    return m.findOne(User, { where: { id } });
+    return this.users.byId(id, m);
   }
 
   /**
@@ -234,7 +209,9 @@ export class AccountsService implements OnModuleInit {
     profile: { preferredName?: string | null; pronouns?: string | null } = {},
   ): Promise<User> {
     const { id } = await this.upsertClient(m, rawEmail, name, timeZone, profile);
-    return m.findOneOrFail(User, { where: { id } });
+    const user = await this.users.byId(id, m);
+    if (!user) throw new Error('client record not found after upsert');
+    return user;
   }
 
   /**
@@ -248,36 +225,13 @@ export class AccountsService implements OnModuleInit {
     timeZone?: string,
     profile: { preferredName?: string | null; pronouns?: string | null } = {},
   ): Promise<{ id: string; preferredName: string | null; pronouns: string | null }> {
-    const email = normalizeEmail(rawEmail);
-    const preferredName = optionalText(profile.preferredName);
-    const pronouns = optionalText(profile.pronouns);
-    const onConflict =
-      !preferredName && !pronouns
-        ? 'DO NOTHING'
-        : `DO UPDATE SET
-             preferred_name = COALESCE(users.preferred_name, EXCLUDED.preferred_name),
-             pronouns = COALESCE(users.pronouns, EXCLUDED.pronouns)
-           WHERE users.password_hash IS NULL AND users.role = 'client'
-             AND ((users.preferred_name IS NULL AND EXCLUDED.preferred_name IS NOT NULL)
-               OR (users.pronouns IS NULL AND EXCLUDED.pronouns IS NOT NULL))`;
-    type Row = { id: string; preferred_name: string | null; pronouns: string | null };
-    let [row]: (Row | undefined)[] = await m.query(
-      `WITH upserted AS (
-         INSERT INTO users (email, name, role, time_zone, preferred_name, pronouns) VALUES ($1, $2, 'client', $3, $4, $5)
-         ON CONFLICT (email) ${onConflict}
-         RETURNING id, preferred_name, pronouns
-       )
-       SELECT id, preferred_name, pronouns FROM upserted
-       UNION ALL
-       SELECT id, preferred_name, pronouns FROM users WHERE email = $1 AND NOT EXISTS (SELECT 1 FROM upserted)`,
-      [email, name.trim(), timeZone ?? null, preferredName, pronouns],
-    );
-    // A record committed by someone else after this statement's snapshot was taken: look again.
-    row ??= (
-      await m.query(`SELECT id, preferred_name, pronouns FROM users WHERE email = $1`, [email])
-    )[0] as Row | undefined;
-    if (!row) throw new Error('client record not found after upsert');
-    return { id: row.id, preferredName: row.preferred_name, pronouns: row.pronouns };
+    return this.users.upsertGuestClient(m, {
+      email: normalizeEmail(rawEmail),
+      name: name.trim(),
+      timeZone: timeZone ?? null,
+      preferredName: optionalText(profile.preferredName),
+      pronouns: optionalText(profile.pronouns),
+    });
   }
 
   /** PATCH /api/me: changes only the fields given; blank preferred name or pronouns clear them. */
@@ -291,17 +245,16 @@ export class AccountsService implements OnModuleInit {
       throw new DomainError('VALIDATION_FAILED', 'Please check: name.', {
         name: ['name must not be empty'],
       });
-    if (Object.keys(changes).length) await this.users.update({ id: userId }, changes);
-    return toUserDto(await this.users.findOneOrFail({ where: { id: userId } }));
+    if (Object.keys(changes).length) await this.users.updateProfile(userId, changes);
+    const user = await this.users.byId(userId);
+    if (!user) throw new Error(`User ${userId} vanished while changing their profile`);
+    return toUserDto(user);
   }
 
   /** How each of these people is addressed (preferred name, else name); erased people are absent. */
   async displayNames(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows = await this.users.find({
-      where: { id: In(ids) },
-      select: { id: true, name: true, preferredName: true },
-    });
+    const rows = await this.users.namesOf(ids);
     return new Map(rows.map((u) => [u.id, addressName(u)]));
   }
 
@@ -311,23 +264,13 @@ export class AccountsService implements OnModuleInit {
     m: EntityManager = this.dataSource.manager,
   ): Promise<Map<string, User>> {
     if (!ids.length) return new Map();
-    const rows = await m.find(User, { where: { id: In([...new Set(ids)]) } });
+    const rows = await this.users.byIds([...new Set(ids)], m);
     return new Map(rows.map((u) => [u.id, u]));
   }
 
   /** Clients (not the coach), newest first, optionally matching a name or email fragment. */
   async searchClients(search: string | undefined, limit = 100): Promise<User[]> {
-    const q = this.users
-      .createQueryBuilder('u')
-      .where(`u.role = 'client'`)
-      .orderBy('u.created_at', 'DESC')
-      .take(limit);
-    const term = search?.trim();
-    if (term) {
-      const like = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-      q.andWhere(`(lower(u.name) LIKE :like OR u.email LIKE :like)`, { like });
-    }
-    return q.getMany();
+    return this.users.searchClients(search?.trim() || null, limit);
   }
 
   /**
@@ -335,7 +278,7 @@ export class AccountsService implements OnModuleInit {
    * lockout as sign-in, counted per account: a stolen session can't be used to guess the password.
    */
   async checkPassword(userId: string, password: string): Promise<boolean> {
-    const user = await this.users.findOne({ where: { id: userId } });
+    const user = await this.users.byId(userId);
     if (!user?.passwordHash) return false;
     return (
       (await this.verifyUnderLockout(user.email, password, user.id, 'password-recheck'))?.id ===
@@ -345,11 +288,17 @@ export class AccountsService implements OnModuleInit {
 
   /** Deletes a user inside the caller's transaction; sessions, tokens and their rows cascade. */
   async deleteUser(m: EntityManager, userId: string): Promise<void> {
-    await m.delete(User, { id: userId });
+    await this.users.delete(m, userId);
   }
 
+  /** The practice's coach (see coach.ts), or null before start-up has ensured her account. */
   async coach(): Promise<User | null> {
-    return this.users.findOne({ where: { role: 'coach' }, order: { createdAt: 'ASC' } });
+    return this.users.theCoach();
+  }
+
+  /** The coach's user id, or null: what other modules compare authors and owners with. */
+  async coachId(): Promise<string | null> {
+    return (await this.users.theCoach())?.id ?? null;
   }
 
   /**
@@ -358,10 +307,9 @@ export class AccountsService implements OnModuleInit {
    */
   async ensureCoach(): Promise<{ created: boolean; passwordFile: string | null }> {
     const email = this.config.coach.email;
-    const existing = await this.users.findOne({ where: { email } });
+    const existing = await this.users.byEmail(email);
     if (existing) {
-      if (existing.role !== 'coach')
-        await this.users.update({ id: existing.id }, { role: 'coach' });
+      if (existing.role !== 'coach') await this.users.promoteToCoach(existing.id);
       return { created: false, passwordFile: null };
     }
     let password = this.config.coach.password;
@@ -373,17 +321,14 @@ export class AccountsService implements OnModuleInit {
       writeFileSync(passwordFile, `${email}\n${password}\n`, { mode: 0o600 });
       chmodSync(passwordFile, 0o600);
     }
-    await this.users.query(
-      `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, 'coach', $3) ON CONFLICT (email) DO NOTHING`,
-      [email, 'Coach', await hashPassword(password)],
-    );
+    await this.users.insertCoach(email, 'Coach', await hashPassword(password));
     this.logger.log({ email, passwordFile }, 'coach account created');
     return { created: true, passwordFile };
   }
 
   private async createSession(m: EntityManager, userId: string): Promise<string> {
     const { token, hash } = newToken();
-    await m.insert(AuthSession, {
+    await this.credentials.addSession(m, {
       userId,
       tokenHash: hash,
       expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000),
@@ -406,11 +351,10 @@ export class AccountsService implements OnModuleInit {
     customIntro?: string,
   ): Promise<void> {
     const { token, hash } = newToken();
-    await m.insert(PasswordResetToken, {
+    await this.credentials.addPasswordLink(m, {
       userId: user.id,
       tokenHash: hash,
       expiresAt: new Date(Date.now() + RESET_TTL_MS),
-      usedAt: null,
     });
     const link = `${this.config.publicUrl}/password-reset?token=${token}`;
     const subject = purpose === 'set' ? 'Set your Mend password' : 'Reset your Mend password';

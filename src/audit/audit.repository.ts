@@ -14,15 +14,8 @@ export interface AuditRow {
   requestId: string | null;
 }
 
-export interface NewAuditEntry {
-  actorId: string | null;
-  actorRole: AuditActorRole;
-  action: AuditAction;
-  subjectType: AuditSubjectType;
-  subjectId: string;
-  personId: string | null;
-  requestId: string | null;
-}
+/** An entry to append: its id and time are the database's. */
+export type NewAuditEntry = Omit<AuditRow, 'id' | 'at'>;
 
 type RawRow = {
   id: string;

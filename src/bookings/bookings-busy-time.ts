@@ -1,6 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { BusyRange, BusyTimeRegistry, BusyTimeSource } from '../scheduling/busy-time';
+import { BusyTimeRegistry, BusyTimeSource } from '../scheduling/busy-time';
 import { BookingsRepository } from './bookings.repository';
 
 /** Mend's own active bookings, as scheduling's `sessions` busy-time source. */
@@ -17,13 +16,7 @@ export class BookingsBusyTime implements BusyTimeSource, OnModuleInit {
     this.registry.register(this);
   }
 
-  busyRanges(
-    m: EntityManager,
-    coachId: string,
-    from: Date,
-    to: Date,
-    now: Date,
-  ): Promise<BusyRange[]> {
-    return this.bookings.activeBusyRanges(m, coachId, from, to, now);
+  busyRangesSql(): string {
+    return this.bookings.activeBusyRangesSql();
   }
 }

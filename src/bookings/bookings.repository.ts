@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { BusyRange } from '../scheduling/busy-time';
+import { BUSY_PARAMS } from '../scheduling/busy-time';
 import { pgCode } from './pg-code';
 import { Booking } from './booking.entity';
 
@@ -23,24 +23,17 @@ export class BookingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Busy ranges (buffers included) of the coach's active bookings whose busy range starts in
-   * (from, to): the bookings module's busy-time source for scheduling.
+   * The SELECT (placeholders of BUSY_PARAMS) of the busy ranges, buffers included, of the coach's
+   * active bookings overlapping [from, to): the bookings module's busy-time source for scheduling,
+   * which runs it in one statement with the other sources. Served by IDX_bookings_coach_busy
+   * (sessions are at most a day long, hence the lower bound on busy_start). Epoch milliseconds
+   * as float8: on the slots hot path, parsing timestamptz strings costs more than the query.
    */
-  async activeBusyRanges(
-    m: EntityManager,
-    coachId: string,
-    from: Date,
-    to: Date,
-    now: Date,
-  ): Promise<BusyRange[]> {
-    // Epoch milliseconds as float8: on the slots hot path, parsing timestamptz strings costs more
-    // than the query.
-    const rows: { a: number; b: number; c: number }[] = await m.query(
-      `SELECT ${EPOCH_MS('busy_start')} AS a, ${EPOCH_MS('busy_end')} AS b, ${EPOCH_MS('start_at')} AS c
-       FROM bookings WHERE coach_id = $1 AND busy_start > $2 AND busy_start < $3 AND ${activeBookingSql('$4')}`,
-      [coachId, from, to, now],
-    );
-    return rows.map((r) => ({ start: r.a, end: r.b, sessionStart: r.c }));
+  activeBusyRangesSql(): string {
+    const p = BUSY_PARAMS;
+    return `SELECT ${EPOCH_MS('busy_start')} AS a, ${EPOCH_MS('busy_end')} AS b, ${EPOCH_MS('start_at')} AS c
+       FROM bookings WHERE coach_id = ${p.coachId} AND busy_start > ${p.from}::timestamptz - interval '1 day'
+         AND busy_start < ${p.to}::timestamptz AND busy_end > ${p.from}::timestamptz AND ${activeBookingSql(`${p.now}::timestamptz`)}`;
   }
 
   /** How many active bookings of the coach start in [from, to), leaving out `exceptId`. */

@@ -1,6 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { BusyRange, BusyTimeRegistry, BusyTimeSource } from '../scheduling/busy-time';
+import { BusyTimeRegistry, BusyTimeSource } from '../scheduling/busy-time';
 import { CalendarsRepository } from './calendars.repository';
 
 /** The coach's external calendars, as scheduling's `blocks` busy-time source. */
@@ -17,7 +16,7 @@ export class CalendarsBusyTime implements BusyTimeSource, OnModuleInit {
     this.registry.register(this);
   }
 
-  busyRanges(m: EntityManager, coachId: string, from: Date, to: Date): Promise<BusyRange[]> {
-    return this.calendars.busyRanges(m, coachId, from, to);
+  busyRangesSql(): string {
+    return this.calendars.busyRangesSql();
   }
 }

@@ -1,9 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
 import { JobsService } from '../jobs/jobs.service';
 import { EncryptionService } from '../common/crypto/encryption.service';
-import { ClientNote } from './client-note.entity';
+import { ClientNotesRepository } from './client-notes.repository';
 import { ClientsService } from './clients.service';
 import { ClientNoteDto } from './dto/clients.dto';
 import { AuditContext } from '../audit/audit-context';
@@ -19,23 +17,16 @@ export class ClientNotesService implements OnModuleInit {
   private readonly logger = new Logger(ClientNotesService.name);
 
   constructor(
-    @InjectRepository(ClientNote) private readonly notes: Repository<ClientNote>,
+    private readonly notes: ClientNotesRepository,
     private readonly clients: ClientsService,
     private readonly encryption: EncryptionService,
-    private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
   ) {}
 
   /** Refuses to start when notes use a key that is not configured; re-encrypts after a rotation. */
   async onModuleInit(): Promise<void> {
-    const used: { key_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT key_id FROM client_notes`,
-    );
-    this.encryption.assertKeysConfigured(
-      used.map((r) => r.key_id),
-      'client notes',
-    );
+    this.encryption.assertKeysConfigured(await this.notes.keyIdsInUse(), 'client notes');
     this.jobs.register(
       REENCRYPT_QUEUE,
       async () => {
@@ -62,15 +53,13 @@ export class ClientNotesService implements OnModuleInit {
   async add(clientId: string, authorId: string, text: string): Promise<ClientNoteDto> {
     const client = await this.clients.client(clientId);
     const sealed = this.encryption.encrypt(text.trim(), noteContext(client.id));
-    const row = await this.notes.save(
-      this.notes.create({
-        clientId: client.id,
-        authorId,
-        keyId: sealed.keyId,
-        nonce: sealed.nonce,
-        ciphertext: sealed.ciphertext,
-      }),
-    );
+    const row = await this.notes.add({
+      clientId: client.id,
+      authorId,
+      keyId: sealed.keyId,
+      nonce: sealed.nonce,
+      ciphertext: sealed.ciphertext,
+    });
     return { id: row.id, text: text.trim(), createdAt: row.createdAt.toISOString() };
   }
 
@@ -78,10 +67,7 @@ export class ClientNotesService implements OnModuleInit {
   async list(clientId: string, ctx: AuditContext): Promise<ClientNoteDto[]> {
     const client = await this.clients.client(clientId);
     await this.audit.clientNotesRead(ctx, client.id);
-    const rows = await this.notes.find({
-      where: { clientId: client.id },
-      order: { createdAt: 'DESC' },
-    });
+    const rows = await this.notes.ofClient(client.id);
     return rows.map((n) => ({
       id: n.id,
       text: this.encryption.decrypt(

@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '../content/content.module';
 import { ProgramModule } from '../program/program.module';
 import { ClientNote } from './client-note.entity';
+import { ClientNotesRepository } from './client-notes.repository';
 import { ClientNotesService } from './client-notes.service';
 import { ClientsController } from './clients.controller';
 import { ClientsPagesController } from './clients.pages.controller';
@@ -23,6 +24,6 @@ import { DataRightsService } from './data-rights.service';
     TypeOrmModule.forFeature([ClientNote]),
   ],
   controllers: [ClientsController, ClientsPagesController],
-  providers: [ClientsService, DataRightsService, ClientNotesService],
+  providers: [ClientsService, DataRightsService, ClientNotesRepository, ClientNotesService],
 })
 export class ClientsModule {}

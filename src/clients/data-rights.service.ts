@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
+import { isCoach } from '../accounts/coach';
 import { addressName } from '../accounts/person-name';
 import { User } from '../accounts/user.entity';
 import { AuditContext } from '../audit/audit-context';
@@ -86,7 +87,7 @@ export class DataRightsService {
    * what was erased and what is kept are written in the same transaction: all of it or none.
    */
   async erase(user: User, password: string, ctx: AuditContext): Promise<void> {
-    if (user.role === 'coach') {
+    if (isCoach(user)) {
       throw new DomainError(
         'FORBIDDEN',
         'The practice’s coach account can’t be deleted from here.',

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { normalizeEmail } from '../common/tokens';
+import { CommentsRepository } from './comments/comments.repository';
+import { SubscribersRepository } from './newsletter/subscribers.repository';
+import { RatingsRepository } from './ratings/ratings.repository';
 
 export interface ContentExport {
   comments: { post: string; name: string; body: string; status: string; createdAt: string }[];
@@ -23,31 +26,20 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
  */
 @Injectable()
 export class ContentDataRightsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly comments: CommentsRepository,
+    private readonly ratings: RatingsRepository,
+    private readonly subscribers: SubscribersRepository,
+  ) {}
 
   async exportFor(
     user: { id: string; email: string },
     manager: EntityManager = this.dataSource.manager,
   ): Promise<ContentExport> {
-    const comments = (await manager.query(
-      `SELECT p.title AS post, c.author_name AS name, c.body, c.status, c.created_at
-       FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.user_id = $1 ORDER BY c.created_at`,
-      [user.id],
-    )) as { post: string; name: string; body: string; status: string; created_at: Date }[];
-    const ratings = (await manager.query(
-      `SELECT p.title AS post, r.stars, r.updated_at FROM post_ratings r JOIN posts p ON p.id = r.post_id WHERE r.user_id = $1 ORDER BY r.updated_at`,
-      [user.id],
-    )) as { post: string; stars: number; updated_at: Date }[];
-    const [sub] = (await manager.query(
-      `SELECT email, status, created_at, confirmed_at, unsubscribed_at FROM newsletter_subscribers WHERE email = $1`,
-      [normalizeEmail(user.email)],
-    )) as {
-      email: string;
-      status: string;
-      created_at: Date;
-      confirmed_at: Date | null;
-      unsubscribed_at: Date | null;
-    }[];
+    const comments = await this.comments.ofUser(manager, user.id);
+    const ratings = await this.ratings.ofUser(manager, user.id);
+    const sub = await this.subscribers.byEmail(manager, normalizeEmail(user.email));
     return {
       comments: comments.map((c) => ({
         post: c.post,
@@ -65,9 +57,9 @@ export class ContentDataRightsService {
         ? {
             email: sub.email,
             status: sub.status,
-            subscribedAt: sub.created_at.toISOString(),
-            confirmedAt: iso(sub.confirmed_at),
-            unsubscribedAt: iso(sub.unsubscribed_at),
+            subscribedAt: sub.createdAt.toISOString(),
+            confirmedAt: iso(sub.confirmedAt),
+            unsubscribedAt: iso(sub.unsubscribedAt),
           }
         : null,
     };
@@ -75,10 +67,8 @@ export class ContentDataRightsService {
 
   /** Erases the person's comments, ratings and subscription, inside the caller's transaction. */
   async eraseFor(manager: EntityManager, user: { id: string; email: string }): Promise<void> {
-    await manager.query(`DELETE FROM comments WHERE user_id = $1`, [user.id]);
-    await manager.query(`DELETE FROM post_ratings WHERE user_id = $1`, [user.id]);
-    await manager.query(`DELETE FROM newsletter_subscribers WHERE email = $1`, [
-      normalizeEmail(user.email),
-    ]);
+    await this.comments.deleteOfUser(manager, user.id);
+    await this.ratings.deleteOfUser(manager, user.id);
+    await this.subscribers.deleteByEmail(manager, normalizeEmail(user.email));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { User } from '../accounts/user.entity';
+import { AccountsService } from '../accounts/accounts.service';
 import { DEMO_POSTS } from './demo-posts';
+import { PostsRepository } from './posts/posts.repository';
 import { PostsService } from './posts/posts.service';
 
 /** Demo writing for a fresh install, only while there are no posts at all. */
@@ -10,18 +10,14 @@ export class ContentSeedService {
   private readonly logger = new Logger(ContentSeedService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly postsTable: PostsRepository,
     private readonly posts: PostsService,
+    private readonly accounts: AccountsService,
   ) {}
 
   async seedDemo(): Promise<number> {
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM posts`)) as {
-      n: number;
-    }[];
-    if (n > 0) return 0;
-    const coach = await this.dataSource
-      .getRepository(User)
-      .findOne({ where: { role: 'coach' }, order: { createdAt: 'ASC' } });
+    if (await this.postsTable.hasAny()) return 0;
+    const coach = await this.accounts.coach();
     if (!coach) return 0;
     let created = 0;
     for (const demo of DEMO_POSTS) {

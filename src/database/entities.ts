@@ -24,6 +24,7 @@ import { Reflection } from '../program/reflection.entity';
 import { PublicContentVersion } from '../public-cache/public-content-version.entity';
 import { CoachSettings } from '../scheduling/coach-settings.entity';
 import { SessionType } from '../scheduling/session-type.entity';
+import { SchedulingVersion } from '../scheduling/scheduling-version.entity';
 import { TimeOff } from '../scheduling/time-off.entity';
 import { CalendarBusyRange } from '../calendars/calendar-busy-range.entity';
 import { ExternalCalendar } from '../calendars/external-calendar.entity';
@@ -38,6 +39,7 @@ export const ENTITIES = [
   CoachSettings,
   TimeOff,
   SessionType,
+  SchedulingVersion,
   Booking,
   IdempotencyKey,
   Payment,

@@ -1,16 +1,14 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
-import { DataSource, EntityManager, LessThan, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { LinkSigner } from '../common/crypto/link-signer';
-import { checkoutReturnQuery, isCheckoutReturnToken } from './checkout-return-link';
+import { CheckoutLinks } from './checkout-return-link';
 import { notFound } from '../common/errors';
-import { JobsService } from '../jobs/jobs.service';
 import { Payment } from './payment.entity';
 import { PaymentFulfilment } from './payment-fulfilment.service';
 import { PaymentView, toPaymentView } from './payment-view';
-import { STRIPE } from './stripe-client';
+import { PaymentsRepository } from './payments.repository';
+import { requireStripe, STRIPE } from './stripe-client';
 import {
   describeStripeFailure,
   isPaidSession,
@@ -18,7 +16,6 @@ import {
   sessionPaymentIntentId,
 } from './stripe-objects';
 
-export const RECONCILE_QUEUE = 'payments-reconcile';
 /** How long after a checkout's expiry Mend asks Stripe itself, in case a webhook was lost. */
 const RECONCILE_GRACE_MS = 10 * 60_000;
 /** A checkout still unsettled a day after its expiry is given up on without asking again. */
@@ -30,25 +27,16 @@ const GIVE_UP_MS = 24 * 3600_000;
  * checkouts whose outcome never arrived. All of it goes through PaymentFulfilment, like the webhook.
  */
 @Injectable()
-export class CheckoutReturnsService implements OnModuleInit {
+export class CheckoutReturnsService {
   private readonly logger = new Logger(CheckoutReturnsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(Payment) private readonly payments: Repository<Payment>,
-    private readonly fulfilment: PaymentFulfilment,
-    private readonly jobs: JobsService,
-    private readonly clock: Clock,
-    private readonly signer: LinkSigner,
     @Inject(STRIPE) private readonly stripe: Stripe | null,
+    private readonly links: CheckoutLinks,
+    private readonly payments: PaymentsRepository,
+    private readonly fulfilment: PaymentFulfilment,
+    private readonly clock: Clock,
   ) {}
-
-  onModuleInit(): void {
-    this.jobs.register<object>(RECONCILE_QUEUE, () => this.reconcile().then(() => undefined), {
-      retryLimit: 0,
-    });
-    this.jobs.schedule(RECONCILE_QUEUE, '* * * * *');
-  }
 
   /** Local test mode: no Stripe secret key (refused in production by the config). */
   get testMode(): boolean {
@@ -66,11 +54,11 @@ export class CheckoutReturnsService implements OnModuleInit {
   }): Promise<PaymentView> {
     // Stripe's session id, or the payment id with the token Mend signed into its return address.
     const payment = ref.sessionId
-      ? await this.payments.findOneBy({ checkoutSessionId: ref.sessionId })
+      ? await this.payments.find({ checkoutSessionId: ref.sessionId })
       : ref.paymentId &&
           isUuid(ref.paymentId) &&
-          isCheckoutReturnToken(this.signer, ref.paymentId, ref.returnToken)
-        ? await this.payments.findOneBy({ id: ref.paymentId })
+          this.links.isReturnToken(ref.paymentId, ref.returnToken)
+        ? await this.payments.find({ id: ref.paymentId })
         : null;
     if (!payment) throw notFound('This payment');
     // Only an open question is worth asking Stripe: a pending payment, or (from Stripe's own
@@ -98,8 +86,7 @@ export class CheckoutReturnsService implements OnModuleInit {
       );
       return;
     }
-    await this.dataSource.transaction(async (manager) => {
-      const locked = await this.fulfilment.lock(manager, { id: payment.id });
+    await this.fulfilment.settle({ id: payment.id }, async (manager, locked) => {
       if (!locked) return;
       if (isPaidSession(session))
         await this.fulfilment.markPaid(manager, locked, sessionPaymentIntentId(session));
@@ -111,26 +98,14 @@ export class CheckoutReturnsService implements OnModuleInit {
   /** Finds checkouts whose outcome never arrived (a lost webhook, or test mode's expiry) and settles them. */
   async reconcile(): Promise<number> {
     const now = this.clock.now().getTime();
-    const due = await this.payments.find({
-      where: [
-        { status: 'pending', testMode: true, expiresAt: LessThan(new Date(now)) },
-        {
-          status: 'pending',
-          testMode: false,
-          expiresAt: LessThan(new Date(now - RECONCILE_GRACE_MS)),
-        },
-      ],
-      order: { expiresAt: 'ASC' },
-      take: 50,
-    });
+    const due = await this.payments.pendingExpired(new Date(now), RECONCILE_GRACE_MS);
     for (const payment of due) {
       const abandoned = payment.expiresAt.getTime() < now - GIVE_UP_MS;
       if (this.stripe && !payment.testMode && payment.checkoutSessionId && !abandoned) {
         await this.syncFromStripe(this.stripe, payment);
         continue;
       }
-      await this.dataSource.transaction(async (manager) => {
-        const locked = await this.fulfilment.lock(manager, { id: payment.id });
+      await this.fulfilment.settle({ id: payment.id }, async (manager, locked) => {
         if (locked)
           await this.fulfilment.markFailed(
             manager,
@@ -147,8 +122,7 @@ export class CheckoutReturnsService implements OnModuleInit {
 
   /** Local test mode: Pay runs the same fulfilment as a verified `checkout.session.completed`. */
   async testModePay(paymentId: string): Promise<PaymentView> {
-    await this.dataSource.transaction(async (manager) => {
-      const payment = await this.lockTestPayment(manager, paymentId);
+    await this.settleTestPayment(paymentId, async (manager, payment) => {
       if (
         payment.status === 'pending' &&
         payment.expiresAt.getTime() <= this.clock.now().getTime()
@@ -163,20 +137,19 @@ export class CheckoutReturnsService implements OnModuleInit {
 
   /** Local test mode: Cancel runs the expiry path (the hold is released). */
   async testModeCancel(paymentId: string): Promise<PaymentView> {
-    await this.dataSource.transaction(async (manager) => {
-      const payment = await this.lockTestPayment(manager, paymentId);
-      await this.fulfilment.markFailed(manager, payment, 'expired', 'cancelled at checkout');
-    });
+    await this.settleTestPayment(paymentId, (manager, payment) =>
+      this.fulfilment.markFailed(manager, payment, 'expired', 'cancelled at checkout'),
+    );
     return this.view(paymentId);
   }
 
   /** The payer gave up at checkout: expire the Stripe session (so it can't be paid) and release the hold. */
   async abandon(paymentId: string): Promise<PaymentView> {
-    const payment = isUuid(paymentId) ? await this.payments.findOneBy({ id: paymentId }) : null;
+    const payment = isUuid(paymentId) ? await this.payments.find({ id: paymentId }) : null;
     if (!payment) throw notFound('This payment');
     if (payment.status !== 'pending') return this.view(payment.id);
     if (payment.testMode) return this.testModeCancel(payment.id);
-    const stripe = this.requireStripe();
+    const stripe = requireStripe(this.stripe);
     if (payment.checkoutSessionId) {
       try {
         await stripe.checkout.sessions.expire(
@@ -194,8 +167,7 @@ export class CheckoutReturnsService implements OnModuleInit {
         return this.view(payment.id);
       }
     }
-    await this.dataSource.transaction(async (manager) => {
-      const locked = await this.fulfilment.lock(manager, { id: payment.id });
+    await this.fulfilment.settle({ id: payment.id }, async (manager, locked) => {
       if (locked)
         await this.fulfilment.markFailed(manager, locked, 'expired', 'abandoned at checkout');
     });
@@ -204,7 +176,7 @@ export class CheckoutReturnsService implements OnModuleInit {
 
   async testCheckout(paymentId: string): Promise<PaymentView> {
     const payment = isUuid(paymentId)
-      ? await this.payments.findOneBy({ id: paymentId, testMode: true })
+      ? await this.payments.find({ id: paymentId, testMode: true })
       : null;
     if (!payment || !this.testMode) throw notFound('This test checkout');
     return toPaymentView(payment, this.clock.now());
@@ -212,26 +184,24 @@ export class CheckoutReturnsService implements OnModuleInit {
 
   /** `payment=…&return=…` for a return page of this payment. */
   returnQuery(paymentId: string): string {
-    return checkoutReturnQuery(this.signer, paymentId);
+    return this.links.returnQuery(paymentId);
   }
 
   async view(paymentId: string): Promise<PaymentView> {
-    const payment = await this.payments.findOneBy({ id: paymentId });
+    const payment = await this.payments.find({ id: paymentId });
     if (!payment) throw notFound('This payment');
     return toPaymentView(payment, this.clock.now());
   }
 
-  private async lockTestPayment(manager: EntityManager, paymentId: string): Promise<Payment> {
-    const payment =
-      this.testMode && isUuid(paymentId)
-        ? await this.fulfilment.lock(manager, { id: paymentId, testMode: true })
-        : null;
-    if (!payment) throw notFound('This test checkout');
-    return payment;
-  }
-
-  private requireStripe(): Stripe {
-    if (!this.stripe) throw new Error('Stripe is not configured (local test mode)');
-    return this.stripe;
+  /** Local test mode's Pay and Cancel: a test payment, locked, or 404. */
+  private async settleTestPayment(
+    paymentId: string,
+    change: (manager: EntityManager, payment: Payment) => Promise<unknown>,
+  ): Promise<void> {
+    if (!this.testMode || !isUuid(paymentId)) throw notFound('This test checkout');
+    await this.fulfilment.settle({ id: paymentId, testMode: true }, async (manager, payment) => {
+      if (!payment) throw notFound('This test checkout');
+      await change(manager, payment);
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { PaymentStatus } from './payment-state';
 
 /**
  * The contract between the payments module and what can be paid for (a booking, an enrollment).
@@ -62,8 +63,8 @@ export interface RefundSummary {
   currency: string | null;
 }
 
-/** One payment as other modules may show it (a client's history, a data export). */
-export interface PaymentSummary {
+/** What every outward form of a payment says (PaymentSummary here, PaymentView for pages). */
+export interface PaymentBasics {
   id: string;
   kind: PayableKind;
   referenceId: string;
@@ -71,15 +72,12 @@ export interface PaymentSummary {
   /** Minor units. */
   amount: number;
   currency: string;
-  status:
-    | 'pending'
-    | 'succeeded'
-    | 'failed'
-    | 'expired'
-    | 'refund_pending'
-    | 'refunded'
-    | 'refund_failed';
+  status: PaymentStatus;
   refundedAmount: number;
+}
+
+/** One payment as other modules may show it (a client's history, a data export). */
+export interface PaymentSummary extends PaymentBasics {
   /** ISO 8601 UTC. */
   createdAt: string;
   paidAt: string | null;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EntityManager, FindOptionsWhere } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import { Clock } from '../common/clock';
 import { formatDate } from '../common/dates';
 import { AppConfig } from '../config/config';
@@ -10,6 +10,7 @@ import { PayableHandler, PayableKind } from './payable';
 import { Payment } from './payment.entity';
 import { formatMoney } from '../common/money';
 import { isLatePayment, nextStatus } from './payment-state';
+import { PaymentsRepository } from './payments.repository';
 
 export const REFUND_QUEUE = 'payments-refund';
 
@@ -56,6 +57,8 @@ export class PaymentFulfilment {
   private readonly handlers = new Map<PayableKind, PayableHandler>();
 
   constructor(
+    private readonly dataSource: DataSource,
+    private readonly payments: PaymentsRepository,
     private readonly jobs: JobsService,
     private readonly mail: MailService,
     private readonly clock: Clock,
@@ -75,7 +78,20 @@ export class PaymentFulfilment {
 
   /** Loads and locks one payment row for the rest of the transaction. */
   lock(manager: EntityManager, where: FindOptionsWhere<Payment>): Promise<Payment | null> {
-    return manager.findOne(Payment, { where, lock: { mode: 'pessimistic_write' } });
+    return this.payments.lock(manager, where);
+  }
+
+  /**
+   * One change to one payment in its own transaction: locks the row and hands it over (null
+   * when there is no such payment) to one of the methods below.
+   */
+  settle<T>(
+    where: FindOptionsWhere<Payment>,
+    change: (manager: EntityManager, payment: Payment | null) => Promise<T>,
+  ): Promise<T> {
+    return this.dataSource.transaction(async (manager) =>
+      change(manager, await this.payments.lock(manager, where)),
+    );
   }
 
   /**
@@ -90,13 +106,13 @@ export class PaymentFulfilment {
     if (paymentIntentId && !payment.paymentIntentId) payment.paymentIntentId = paymentIntentId;
     const next = nextStatus(payment.status, 'paid');
     if (!next) {
-      await manager.save(payment);
+      await this.payments.save(manager, payment);
       return 'unchanged';
     }
     const late = isLatePayment(payment.status);
     payment.status = next;
     payment.paidAt = this.clock.now();
-    await manager.save(payment);
+    await this.payments.save(manager, payment);
     const outcome = await this.handler(payment.kind).onPaid(
       manager,
       payment.referenceId,
@@ -129,7 +145,7 @@ export class PaymentFulfilment {
     if (!next) return false;
     payment.status = next;
     payment.failureReason = reason;
-    await manager.save(payment);
+    await this.payments.save(manager, payment);
     await this.handler(payment.kind).onPaymentFailed(manager, payment.referenceId, payment.id);
     this.logger.log(
       { paymentId: payment.id, kind: payment.kind, status: next },
@@ -157,12 +173,12 @@ export class PaymentFulfilment {
     const next =
       payment.refundedAmount >= payment.amount ? nextStatus(payment.status, 'refunded') : null;
     if (!next) {
-      await manager.save(payment);
+      await this.payments.save(manager, payment);
       return false;
     }
     payment.status = next;
     payment.refundedAt = this.clock.now();
-    await manager.save(payment);
+    await this.payments.save(manager, payment);
     await this.handler(payment.kind).onRefunded(manager, payment.referenceId, payment.id);
     this.logger.log({ paymentId: payment.id, kind: payment.kind }, 'payment refunded');
     return true;
@@ -189,7 +205,7 @@ export class PaymentFulfilment {
     payment.refundedAt = null;
     payment.refundFailureReason = refund.failureReason.slice(0, 100);
     payment.refundFailedAt = this.clock.now();
-    await manager.save(payment);
+    await this.payments.save(manager, payment);
     await this.mail.enqueue(manager, {
       kind: 'payment_refund_failed',
       to: this.config.coach.email,
@@ -222,7 +238,7 @@ export class PaymentFulfilment {
     if (payment.status === 'refund_failed') payment.refundAttempt += 1;
     payment.status = next;
     payment.refundReason = reason;
-    await manager.save(payment);
+    await this.payments.save(manager, payment);
     const job: RefundJob = { paymentId: payment.id };
     await this.jobs.sendInTransaction(manager, REFUND_QUEUE, job);
     return true;

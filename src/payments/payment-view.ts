@@ -1,21 +1,12 @@
-import { PayableKind } from './payable';
+import { PaymentBasics, PaymentSummary } from './payable';
 import { Payment } from './payment.entity';
 import { formatMoney } from '../common/money';
 import { refundFailureInWords } from './payment-fulfilment.service';
-import { PaymentStatus } from './payment-state';
 
 /** What pages and the API may see of a payment (never the entity itself). */
-export interface PaymentView {
-  id: string;
-  kind: PayableKind;
-  referenceId: string;
-  description: string;
-  amount: number;
-  currency: string;
+export interface PaymentView extends PaymentBasics {
   amountText: string;
-  status: PaymentStatus;
   customerEmail: string | null;
-  refundedAmount: number;
   testMode: boolean;
   /** Only while it can still be paid. */
   checkoutUrl: string | null;
@@ -32,8 +23,7 @@ export interface PaymentView {
   refundFailureText: string | null;
 }
 
-export function toPaymentView(p: Payment, now: Date): PaymentView {
-  const open = p.status === 'pending' && p.expiresAt.getTime() > now.getTime();
+function basics(p: Payment): PaymentBasics {
   return {
     id: p.id,
     kind: p.kind,
@@ -41,10 +31,26 @@ export function toPaymentView(p: Payment, now: Date): PaymentView {
     description: p.description,
     amount: p.amount,
     currency: p.currency,
-    amountText: formatMoney(p.amount, p.currency),
     status: p.status,
-    customerEmail: p.customerEmail,
     refundedAmount: p.refundedAmount,
+  };
+}
+
+/** What other modules see of a payment (PaymentsPort.listForCustomer). */
+export function toPaymentSummary(p: Payment): PaymentSummary {
+  return {
+    ...basics(p),
+    createdAt: p.createdAt.toISOString(),
+    paidAt: p.paidAt ? p.paidAt.toISOString() : null,
+  };
+}
+
+export function toPaymentView(p: Payment, now: Date): PaymentView {
+  const open = p.status === 'pending' && p.expiresAt.getTime() > now.getTime();
+  return {
+    ...basics(p),
+    amountText: formatMoney(p.amount, p.currency),
+    customerEmail: p.customerEmail,
     testMode: p.testMode,
     checkoutUrl: open ? p.checkoutUrl : null,
     successPath: p.successPath,

@@ -3,11 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { CheckoutPagesController } from './checkout.pages.controller';
+import { CheckoutLinks } from './checkout-return-link';
 import { CheckoutReturnsService } from './checkout-returns.service';
 import { PAYMENTS } from './payable';
 import { Payment } from './payment.entity';
 import { PaymentFulfilment } from './payment-fulfilment.service';
+import { PaymentJobs } from './payment-jobs';
 import { PaymentsController } from './payments.controller';
+import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 import { createStripeClient, STRIPE } from './stripe-client';
 import { StripeEvent } from './stripe-event.entity';
@@ -29,10 +32,13 @@ import { WebhookController } from './webhook.controller';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => createStripeClient(config),
     },
+    PaymentsRepository,
+    CheckoutLinks,
     PaymentFulfilment,
     PaymentsService,
     CheckoutReturnsService,
     StripeWebhookService,
+    PaymentJobs,
     { provide: PAYMENTS, useExisting: PaymentsService },
   ],
   // PaymentsService for the coach's pages (the dashboard's recent payments); features use PAYMENTS.

@@ -1,14 +1,9 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
-import { DataSource, EntityManager, In, IsNull, LessThan, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { LinkSigner } from '../common/crypto/link-signer';
-import { checkoutReturnQuery } from './checkout-return-link';
+import { CheckoutLinks } from './checkout-return-link';
 import { DomainError, notFound } from '../common/errors';
-import { AppConfig } from '../config/config';
-import { APP_CONFIG } from '../config/config.module';
-import { JobsService } from '../jobs/jobs.service';
 import {
   CheckoutRequest,
   CheckoutResult,
@@ -19,58 +14,33 @@ import {
   PAYMENT_RECORD_RETENTION_YEARS,
   RefundSummary,
 } from './payable';
-
-const RETENTION_QUEUE = 'payments-retention';
 import { Payment } from './payment.entity';
-import {
-  PaymentFulfilment,
-  REFUND_QUEUE,
-  RefundJob,
-  refundIdempotencyKey,
-} from './payment-fulfilment.service';
+import { PaymentsRepository } from './payments.repository';
+import { PaymentFulfilment, refundIdempotencyKey } from './payment-fulfilment.service';
 import {
   describeStripeFailure,
   isUuid,
   sessionPaymentIntentId,
   stripeExpiresAt,
 } from './stripe-objects';
-import { STRIPE } from './stripe-client';
-import { PaymentView, toPaymentView } from './payment-view';
+import { requireStripe, STRIPE } from './stripe-client';
+import { PaymentView, toPaymentSummary, toPaymentView } from './payment-view';
 
 /**
  * Mend's payment layer (PaymentsPort): creates checkouts, queues refunds, and answers what the
  * pages and the coach ask. State changes go through PaymentFulfilment.
  */
 @Injectable()
-export class PaymentsService implements PaymentsPort, OnModuleInit {
+export class PaymentsService implements PaymentsPort {
   private readonly logger = new Logger(PaymentsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(Payment) private readonly payments: Repository<Payment>,
+    private readonly payments: PaymentsRepository,
     private readonly fulfilment: PaymentFulfilment,
-    private readonly jobs: JobsService,
     private readonly clock: Clock,
-    private readonly signer: LinkSigner,
+    private readonly links: CheckoutLinks,
     @Inject(STRIPE) private readonly stripe: Stripe | null,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.jobs.register<RefundJob>(REFUND_QUEUE, (job) => this.runRefund(job.paymentId), {
-      retryLimit: 12,
-      retryDelay: 30,
-    });
-    this.jobs.register(
-      RETENTION_QUEUE,
-      async () => {
-        const count = await this.deleteExpiredAnonymised();
-        if (count) this.logger.log({ count }, 'anonymised payment records past retention deleted');
-      },
-      { retryLimit: 2, retryDelay: 600 },
-    );
-    this.jobs.schedule(RETENTION_QUEUE, '17 3 * * *');
-  }
 
   /**
    * Deletes anonymised payment records (no payer email left) older than the retention period,
@@ -79,12 +49,9 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
   async deleteExpiredAnonymised(): Promise<number> {
     const cutoff = new Date(this.clock.now());
     cutoff.setUTCFullYear(cutoff.getUTCFullYear() - PAYMENT_RECORD_RETENTION_YEARS);
-    const result = await this.payments.delete({
-      customerEmail: IsNull(),
-      createdAt: LessThan(cutoff),
-      status: In(['succeeded', 'failed', 'expired', 'refunded']),
-    });
-    return result.affected ?? 0;
+    const count = await this.payments.deleteSettledAnonymisedBefore(cutoff);
+    if (count) this.logger.log({ count }, 'anonymised payment records past retention deleted');
+    return count;
   }
 
   /** Local test mode: no Stripe secret key (refused in production by the config). */
@@ -99,24 +66,22 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
   async createCheckout(request: CheckoutRequest): Promise<CheckoutResult> {
     if (!Number.isInteger(request.amount) || request.amount <= 0)
       throw new Error('createCheckout: amount must be a positive integer');
-    const payment = await this.payments.save(
-      this.payments.create({
-        kind: request.kind,
-        referenceId: request.referenceId,
-        amount: request.amount,
-        currency: request.currency.toLowerCase(),
-        description: request.description,
-        customerEmail: request.customerEmail.trim().toLowerCase(),
-        status: 'pending',
-        testMode: this.testMode,
-        successPath: request.successPath,
-        cancelPath: request.cancelPath,
-        expiresAt: request.expiresAt,
-      }),
-    );
+    const payment = await this.payments.insert({
+      kind: request.kind,
+      referenceId: request.referenceId,
+      amount: request.amount,
+      currency: request.currency.toLowerCase(),
+      description: request.description,
+      customerEmail: request.customerEmail.trim().toLowerCase(),
+      status: 'pending',
+      testMode: this.testMode,
+      successPath: request.successPath,
+      cancelPath: request.cancelPath,
+      expiresAt: request.expiresAt,
+    });
     if (!this.stripe) {
-      const checkoutUrl = `${this.config.publicUrl}/checkout/test/${payment.id}`;
-      await this.payments.update({ id: payment.id }, { checkoutUrl });
+      const checkoutUrl = this.links.testCheckoutUrl(payment.id);
+      await this.payments.setCheckout(payment.id, { checkoutUrl });
       return { paymentId: payment.id, checkoutUrl };
     }
     return this.createStripeSession(this.stripe, payment);
@@ -145,8 +110,8 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
         },
       ],
       expires_at: stripeExpiresAt(payment.expiresAt, this.clock.now()),
-      success_url: `${this.config.publicUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${this.config.publicUrl}/checkout/cancelled?${checkoutReturnQuery(this.signer, payment.id)}`,
+      success_url: this.links.successUrl(),
+      cancel_url: this.links.cancelUrl(payment.id),
     };
     let session: Stripe.Checkout.Session;
     try {
@@ -156,10 +121,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       });
     } catch (e) {
       const reason = describeStripeFailure(e);
-      await this.payments.update(
-        { id: payment.id, status: 'pending' },
-        { status: 'failed', failureReason: `checkout not created: ${reason}` },
-      );
+      await this.payments.markCheckoutFailed(payment.id, `checkout not created: ${reason}`);
       this.logger.warn(
         { paymentId: payment.id, reason },
         'Stripe checkout session could not be created',
@@ -170,10 +132,10 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
       );
     }
     if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL');
-    await this.payments.update(
-      { id: payment.id },
-      { checkoutSessionId: session.id, checkoutUrl: session.url },
-    );
+    await this.payments.setCheckout(payment.id, {
+      checkoutSessionId: session.id,
+      checkoutUrl: session.url,
+    });
     return { paymentId: payment.id, checkoutUrl: session.url };
   }
 
@@ -183,11 +145,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
     referenceId: string,
     reason: string,
   ): Promise<RefundSummary> {
-    const payment = await manager.findOne(Payment, {
-      where: { kind, referenceId, status: In(['succeeded', 'refund_pending', 'refunded']) },
-      order: { createdAt: 'DESC' },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const payment = await this.payments.lockLatestPaid(manager, kind, referenceId);
     if (!payment) return { status: 'none', amount: 0, currency: null };
     if (payment.status === 'refunded')
       return { status: 'succeeded', amount: payment.refundedAmount, currency: payment.currency };
@@ -205,8 +163,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
    */
   async retryRefund(paymentId: string): Promise<PaymentView> {
     if (!isUuid(paymentId)) throw notFound('Payment');
-    return this.dataSource.transaction(async (manager) => {
-      const payment = await this.fulfilment.lock(manager, { id: paymentId });
+    return this.fulfilment.settle({ id: paymentId }, async (manager, payment) => {
       if (!payment) throw notFound('Payment');
       if (payment.status !== 'refund_failed')
         throw new DomainError('CONFLICT', 'Only a refund that failed can be tried again.');
@@ -217,11 +174,11 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
 
   /** The refund job: one full refund through Stripe, safe to run again (same idempotency key per attempt). */
   async runRefund(paymentId: string): Promise<void> {
-    const payment = await this.payments.findOneBy({ id: paymentId });
+    const payment = await this.payments.find({ id: paymentId });
     if (!payment || payment.status !== 'refund_pending') return;
     let refundId: string | null = null;
     if (!payment.testMode) {
-      const stripe = this.requireStripe();
+      const stripe = requireStripe(this.stripe);
       let paymentIntent = payment.paymentIntentId;
       if (!paymentIntent && payment.checkoutSessionId) {
         paymentIntent = sessionPaymentIntentId(
@@ -248,8 +205,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
             amount: refund.amount,
             failureReason: refund.failure_reason ?? refund.status,
           };
-          await this.dataSource.transaction(async (manager) => {
-            const locked = await this.fulfilment.lock(manager, { id: paymentId });
+          await this.fulfilment.settle({ id: paymentId }, async (manager, locked) => {
             if (locked) await this.fulfilment.markRefundFailed(manager, locked, failure);
           });
           return;
@@ -261,8 +217,7 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
           throw e;
       }
     }
-    await this.dataSource.transaction(async (manager) => {
-      const locked = await this.fulfilment.lock(manager, { id: paymentId });
+    await this.fulfilment.settle({ id: paymentId }, async (manager, locked) => {
       if (locked?.status === 'refund_pending')
         await this.fulfilment.markRefunded(
           manager,
@@ -274,42 +229,18 @@ export class PaymentsService implements PaymentsPort, OnModuleInit {
   }
 
   async listForCustomer(email: string): Promise<PaymentSummary[]> {
-    const rows = await this.payments.find({
-      where: { customerEmail: email.trim().toLowerCase() },
-      order: { createdAt: 'DESC' },
-    });
-    return rows.map((p) => ({
-      id: p.id,
-      kind: p.kind,
-      referenceId: p.referenceId,
-      description: p.description,
-      amount: p.amount,
-      currency: p.currency,
-      status: p.status,
-      refundedAmount: p.refundedAmount,
-      createdAt: p.createdAt.toISOString(),
-      paidAt: p.paidAt ? p.paidAt.toISOString() : null,
-    }));
+    const rows = await this.payments.ofCustomer(email.trim().toLowerCase());
+    return rows.map(toPaymentSummary);
   }
 
   async anonymiseCustomer(manager: EntityManager, email: string): Promise<number> {
-    const result = await manager.update(
-      Payment,
-      { customerEmail: email.trim().toLowerCase() },
-      { customerEmail: null },
-    );
-    return result.affected ?? 0;
+    return this.payments.anonymiseCustomer(manager, email.trim().toLowerCase());
   }
 
   /** Every payment, newest first, for the coach. */
   async list(limit = 500): Promise<PaymentView[]> {
-    const rows = await this.payments.find({ order: { createdAt: 'DESC' }, take: limit });
+    const rows = await this.payments.newest(limit);
     const now = this.clock.now();
     return rows.map((p) => toPaymentView(p, now));
-  }
-
-  private requireStripe(): Stripe {
-    if (!this.stripe) throw new Error('Stripe is not configured (local test mode)');
-    return this.stripe;
   }
 }

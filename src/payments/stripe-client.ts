@@ -32,3 +32,9 @@ export function createStripeClient(config: AppConfig): Stripe | null {
   }
   return new Stripe(secretKey, options);
 }
+
+/** The Stripe client, where a path can't run in local test mode (a bug if it is reached there). */
+export function requireStripe(stripe: Stripe | null): Stripe {
+  if (!stripe) throw new Error('Stripe is not configured (local test mode)');
+  return stripe;
+}

@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { Payment } from './payment.entity';
+import { PaymentsRepository } from './payments.repository';
 import { PaymentFulfilment } from './payment-fulfilment.service';
 import { STRIPE } from './stripe-client';
 import {
@@ -38,6 +39,7 @@ export class StripeWebhookService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly payments: PaymentsRepository,
     private readonly fulfilment: PaymentFulfilment,
     @Inject(STRIPE) private readonly stripe: Stripe | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -72,11 +74,8 @@ export class StripeWebhookService {
     // Network calls (re-fetching from Stripe) happen before the transaction, never inside it.
     const refetched = await this.refetchIfNeeded(event);
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO stripe_events (id, type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [event.id, event.type],
-      );
-      if (inserted.length === 0) return 'duplicate' as const;
+      if (!(await this.payments.recordEvent(manager, event.id, event.type)))
+        return 'duplicate' as const;
       await this.apply(manager, event, refetched);
       return 'processed' as const;
     });
@@ -104,10 +103,7 @@ export class StripeWebhookService {
       case 'charge.refunded': {
         const pi = chargePaymentIntentId(event.data.object);
         if (!pi) return null;
-        const known = await this.dataSource
-          .getRepository(Payment)
-          .existsBy({ paymentIntentId: pi });
-        if (known) return null;
+        if (await this.payments.existsWithPaymentIntent(pi)) return null;
         // We have not seen this PaymentIntent yet: find its Checkout Session.
         const list = await stripe.checkout.sessions.list({ payment_intent: pi, limit: 1 });
         return list.data[0] ?? null;
@@ -134,7 +130,7 @@ export class StripeWebhookService {
           // Completed, but an asynchronous method (e.g. a bank debit) is still settling: wait for its event.
           const pi = sessionPaymentIntentId(session);
           if (pi && !payment.paymentIntentId)
-            await manager.update(Payment, { id: payment.id }, { paymentIntentId: pi });
+            await this.payments.setCheckout(payment.id, { paymentIntentId: pi }, manager);
         }
         return;
       }

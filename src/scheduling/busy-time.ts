@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 
 /**
  * The contract between scheduling and whatever keeps the coach busy (like payments/payable.ts).
@@ -12,6 +11,10 @@ import { EntityManager } from 'typeorm';
  *   SLOT_TAKEN (a race lost), and they count towards the coach's daily limit.
  * - `blocks`: busy time from elsewhere. A start inside one is simply not offered (422
  *   SLOT_UNAVAILABLE when booked anyway).
+ *
+ * A source answers with one SQL SELECT over its own tables (written in its own repository), so
+ * that scheduling can ask every source, its own time off and its settings version in one round
+ * trip: on the slots hot path each statement's round trip costs more than the work.
  */
 export type BusyKind = 'sessions' | 'blocks';
 
@@ -23,19 +26,21 @@ export interface BusyRange {
   sessionStart?: number;
 }
 
+/**
+ * The placeholders a source's SELECT may use: `$1` the coach's id (uuid), `$2`/`$3` the window
+ * [from, to) (timestamptz), `$4` now (timestamptz; e.g. a hold that has expired by now is not busy).
+ */
+export const BUSY_PARAMS = { coachId: '$1', from: '$2', to: '$3', now: '$4' } as const;
+
 export interface BusyTimeSource {
   readonly kind: BusyKind;
   /**
-   * Busy ranges of the coach overlapping [from, to), as of `now` (e.g. a hold that has expired by
-   * `now` is not busy). Runs on the caller's manager (which may be inside a transaction).
+   * One SELECT of the coach's busy ranges overlapping [from, to), with the columns `a` (busy
+   * start) and `b` (busy end) as epoch milliseconds in float8, and for `sessions` also `c` (the
+   * session's own start, epoch ms float8). It uses only the placeholders of BUSY_PARAMS and must
+   * be served by an index on (coach, time).
    */
-  busyRanges(
-    m: EntityManager,
-    coachId: string,
-    from: Date,
-    to: Date,
-    now: Date,
-  ): Promise<BusyRange[]>;
+  busyRangesSql(): string;
 }
 
 /** Where sources register (scheduling exports it; bookings and calendars call `register`). */

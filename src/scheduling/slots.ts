@@ -92,19 +92,31 @@ export function wallMinutes(hhmm: string): number {
 }
 
 /** Rule 1: the instant of a coach-local wall time, `compatible` disambiguation. */
-// Zone rules don't change while the process runs, so a resolved wall time can be remembered
-// (a profile of the slots endpoint showed these conversions as its largest single cost).
+// Zone rules don't change while the process runs, so every conversion below can be remembered
+// (profiles of the slots endpoint showed Temporal's zone arithmetic as its largest single cost).
+// Each memo is exact (keyed by its whole input) and bounded.
+const MEMO_MAX = 100_000;
 const resolved = new Map<string, number>();
+const localDates = new Map<string, string>();
+const dayStarts = new Map<string, number>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, value);
+  return value;
+}
 
 export function wallToInstant(date: Temporal.PlainDate, hhmm: string, zone: string): number {
-  const key = `${zone}|${date.toString()}|${hhmm}`;
-  let ms = resolved.get(key);
-  if (ms === undefined) {
-    ms = resolveWallTime(date, hhmm, zone);
-    if (resolved.size >= 100_000) resolved.clear();
-    resolved.set(key, ms);
-  }
-  return ms;
+  return wallTimeOn(date.toString(), hhmm, zone);
+}
+
+/** wallToInstant by the date's "YYYY-MM-DD" (no PlainDate unless the memo misses). */
+function wallTimeOn(date: string, hhmm: string, zone: string): number {
+  const key = `${zone}|${date}|${hhmm}`;
+  return (
+    resolved.get(key) ??
+    remember(resolved, key, resolveWallTime(Temporal.PlainDate.from(date), hhmm, zone))
+  );
 }
 
 function resolveWallTime(date: Temporal.PlainDate, hhmm: string, zone: string): number {
@@ -117,21 +129,52 @@ function resolveWallTime(date: Temporal.PlainDate, hhmm: string, zone: string): 
 
 /** The coach-local date ("YYYY-MM-DD") of an instant. */
 export function localDate(epochMs: number, zone: string): string {
-  return Temporal.Instant.fromEpochMilliseconds(epochMs)
-    .toZonedDateTimeISO(zone)
-    .toPlainDate()
-    .toString();
+  const key = `${zone}|${epochMs}`;
+  return (
+    localDates.get(key) ??
+    remember(
+      localDates,
+      key,
+      Temporal.Instant.fromEpochMilliseconds(epochMs)
+        .toZonedDateTimeISO(zone)
+        .toPlainDate()
+        .toString(),
+    )
+  );
 }
 
 /** The instant a local date begins in a zone (the first existing wall time of that day). */
 export function startOfLocalDate(date: string, zone: string): number {
-  return Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: zone }).epochMilliseconds;
+  const key = `${zone}|${date}`;
+  return (
+    dayStarts.get(key) ??
+    remember(
+      dayStarts,
+      key,
+      Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: zone }).epochMilliseconds,
+    )
+  );
 }
 
 /** The instant range of local dates `from`..`to` (inclusive) in a zone. */
 export function localDateWindow(from: string, to: string, zone: string): InstantRange {
-  const end = Temporal.PlainDate.from(to).add({ days: 1 }).toString();
-  return { start: startOfLocalDate(from, zone), end: startOfLocalDate(end, zone) };
+  return { start: startOfLocalDate(from, zone), end: startOfLocalDate(nextDate(to), zone) };
+}
+
+/** "YYYY-MM-DD" of a day number (days since 1970-01-01, UTC), e.g. 0 → "1970-01-01". */
+const dateNames = new Map<number, string>();
+function dateOfDay(day: number): string {
+  let name = dateNames.get(day);
+  if (name === undefined) {
+    name = Temporal.PlainDate.from('1970-01-01').add({ days: day }).toString();
+    if (dateNames.size >= MEMO_MAX) dateNames.clear();
+    dateNames.set(day, name);
+  }
+  return name;
+}
+
+function nextDate(date: string): string {
+  return Temporal.PlainDate.from(date).add({ days: 1 }).toString();
 }
 
 /** The availability intervals (as instants) of one coach-local date. */
@@ -139,12 +182,19 @@ export function intervalsOfDate(
   date: Temporal.PlainDate,
   q: Pick<SlotQuery, 'coachTimeZone' | 'weekly' | 'overrides'>,
 ): InstantRange[] {
-  const key = date.toString();
+  return intervalsOn(date.toString(), date.dayOfWeek, q);
+}
+
+function intervalsOn(
+  key: string,
+  weekday: number,
+  q: Pick<SlotQuery, 'coachTimeZone' | 'weekly' | 'overrides'>,
+): InstantRange[] {
   const override = q.overrides.find((o) => o.date === key);
-  const wall = override ? override.intervals : q.weekly.filter((w) => w.weekday === date.dayOfWeek);
+  const wall = override ? override.intervals : q.weekly.filter((w) => w.weekday === weekday);
   return wall.map((w) => ({
-    start: wallToInstant(date, w.start, q.coachTimeZone),
-    end: wallToInstant(date, w.end, q.coachTimeZone),
+    start: wallTimeOn(key, w.start, q.coachTimeZone),
+    end: wallTimeOn(key, w.end, q.coachTimeZone),
   }));
 }
 
@@ -206,14 +256,16 @@ export function computeSlots(q: SlotQuery): Slot[] {
     }
   }
 
-  // Coach-local dates whose intervals can reach into the window (a day either side for zone
-  // offsets and intervals ending at 24:00).
-  let date = Temporal.PlainDate.from(localDate(earliest, q.coachTimeZone)).subtract({ days: 1 });
-  const lastDate = Temporal.PlainDate.from(localDate(latest, q.coachTimeZone)).add({ days: 1 });
+  // Coach-local dates whose intervals can reach into the window: the UTC dates of its ends and
+  // two days either side (more than any zone offset plus an interval ending at 24:00). Days are
+  // counted as numbers since 1970-01-01; 1970-01-01 was a Thursday (ISO weekday 4).
+  const firstDay = Math.floor(earliest / DAY) - 2;
+  const lastDay = Math.floor(latest / DAY) + 2;
   const seen = new Set<number>();
   const out: Slot[] = [];
-  for (; Temporal.PlainDate.compare(date, lastDate) <= 0; date = date.add({ days: 1 })) {
-    for (const interval of intervalsOfDate(date, q)) {
+  for (let day = firstDay; day <= lastDay; day++) {
+    const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
+    for (const interval of intervalsOn(dateOfDay(day), weekday, q)) {
       for (let start = interval.start; start + duration <= interval.end; start += step) {
         if (start < earliest || start >= latest || seen.has(start)) continue;
         const end = start + duration;

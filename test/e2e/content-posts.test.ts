@@ -380,6 +380,38 @@ describe('Content API: posts, comments, ratings', () => {
     await t.http().post(`/api/comments/not-an-id/approve`).set(auth(coach)).expect(404);
   });
 
+  it('marks the coach’s own comment as hers (API and post page), never a signed-in reader’s', async () => {
+    await t
+      .http()
+      .post('/api/posts/post-9/comments')
+      .set(auth(reader))
+      .send({ name: 'Coach', body: 'A reader signing as the coach.' })
+      .expect(202);
+    const mine = await t
+      .http()
+      .post('/api/posts/post-9/comments')
+      .set(auth(coach))
+      .send({ name: 'Ada', body: 'Thank you all for reading.' })
+      .expect(201);
+    expect(mine.body).toMatchObject({ status: 'approved', byCoach: true, postSlug: 'post-9' });
+    const pending = await t.http().get('/api/comments?status=pending').set(auth(coach)).expect(200);
+    const impostor = pending.body.find((c: { body: string }) => c.body.startsWith('A reader'));
+    expect(impostor.byCoach).toBe(false);
+    await t.http().post(`/api/comments/${impostor.id}/approve`).set(auth(coach)).expect(200);
+
+    const listed = (await t.http().get('/api/posts/post-9/comments').expect(200)).body as {
+      body: string;
+      byCoach: boolean;
+    }[];
+    expect(listed.map((c) => [c.body, c.byCoach])).toEqual([
+      ['A reader signing as the coach.', false],
+      ['Thank you all for reading.', true],
+    ]);
+    const page = (await t.http().get('/blog/post-9').expect(200)).text;
+    expect(page.match(/<span class="badge">Coach<\/span>/g)).toHaveLength(1);
+    expect(page).toMatch(/<strong>Ada<\/strong>\s*<span class="badge">Coach<\/span>/);
+  });
+
   it('limits comment size: 5 000 characters pass, 5 001 are 400; name ≤ 100', async () => {
     await t
       .http()

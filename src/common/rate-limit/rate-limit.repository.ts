@@ -13,15 +13,25 @@ const LEFT = `ceil(extract(epoch FROM ${WINDOW} + make_interval(secs => $2) - no
 export class RateLimitRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Counts one hit of `key` in its current window: the count so far and the seconds left. */
-  async countHit(key: string, windowSeconds: number): Promise<{ count: number; left: number }> {
-    const rows: { count: number; left: number }[] = await this.dataSource.query(
-      `INSERT INTO rate_limit_counters (key, window_start, count) VALUES ($1, ${WINDOW}, 1)
-       ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
-       RETURNING count, ${LEFT} AS left`,
-      [key, windowSeconds],
-    );
-    return rows[0];
+  /**
+   * Adds hits counted in memory to their keys' current windows, in one statement: each key's
+   * count so far and the milliseconds left in its window.
+   */
+  async addHits(
+    hits: { key: string; windowSeconds: number; count: number }[],
+  ): Promise<{ key: string; count: number; leftMs: number }[]> {
+    if (hits.length === 0) return [];
+    return (await this.dataSource.query(
+      `WITH h AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS h(key, secs, n))
+       INSERT INTO rate_limit_counters (key, window_start, count)
+       SELECT key, to_timestamp(floor(extract(epoch FROM now()) / secs) * secs), n FROM h
+       ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + EXCLUDED.count
+       RETURNING key, count,
+         (extract(epoch FROM window_start) * 1000
+           + (SELECT secs FROM h WHERE h.key = rate_limit_counters.key) * 1000
+           - extract(epoch FROM now()) * 1000)::float8 AS "leftMs"`,
+      [hits.map((h) => h.key), hits.map((h) => h.windowSeconds), hits.map((h) => h.count)],
+    )) as { key: string; count: number; leftMs: number }[];
   }
 
   /**

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AccountsService } from '../../accounts/accounts.service';
+import { isCoach } from '../../accounts/coach';
 import { User } from '../../accounts/user.entity';
 import { Clock } from '../../common/clock';
 import { notFound } from '../../common/errors';
@@ -9,23 +11,12 @@ import { MailService } from '../../mail/mail.service';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { CommentDto, CreateCommentDto, PublicCommentDto } from '../dto/comment.dto';
-import { isCoach, PostsService } from '../posts/posts.service';
-import { Comment, CommentStatus } from './comment.entity';
+import { PostsService } from '../posts/posts.service';
+import { CommentStatus } from './comment.entity';
+import { CommentRow, CommentsRepository } from './comments.repository';
 
 export const DIGEST_QUEUE = 'content-comment-digest';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface CommentRow {
-  id: string;
-  author_name: string;
-  body: string;
-  status: CommentStatus;
-  created_at: Date;
-  by_coach: boolean;
-  post_id: string;
-  post_slug: string;
-  post_title: string;
-}
 
 function toPublic(r: CommentRow): PublicCommentDto {
   return {
@@ -47,10 +38,6 @@ function toDto(r: CommentRow): CommentDto {
   };
 }
 
-const SELECT = `SELECT c.id, c.author_name, c.body, c.status, c.created_at, (u.role = 'coach') IS TRUE AS by_coach,
-  p.id AS post_id, p.slug AS post_slug, p.title AS post_title
-  FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN users u ON u.id = c.user_id`;
-
 export type CommentOutcome = { status: 'pending' } | { status: 'approved'; comment: CommentDto };
 
 @Injectable()
@@ -59,6 +46,8 @@ export class CommentsService implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly comments: CommentsRepository,
+    private readonly accounts: AccountsService,
     private readonly posts: PostsService,
     private readonly rateLimit: RateLimitService,
     private readonly mail: MailService,
@@ -96,7 +85,7 @@ export class CommentsService implements OnModuleInit {
       return { status: 'pending' };
     }
     const coach = isCoach(viewer);
-    const row = await this.dataSource.getRepository(Comment).save({
+    const id = await this.comments.add({
       postId: post.id,
       userId: viewer?.id ?? null,
       authorName: dto.name,
@@ -105,7 +94,7 @@ export class CommentsService implements OnModuleInit {
       moderatedAt: coach ? this.clock.now() : null,
     });
     if (!coach) return { status: 'pending' };
-    return { status: 'approved', comment: await this.one(row.id) };
+    return { status: 'approved', comment: await this.one(id) };
   }
 
   /** Approved comments of a published post, oldest first. */
@@ -116,49 +105,39 @@ export class CommentsService implements OnModuleInit {
 
   /** Approved comments of a post the caller has already loaded (the post page). */
   async approvedForPost(postId: string): Promise<PublicCommentDto[]> {
-    const rows = (await this.dataSource.query(
-      `${SELECT} WHERE c.post_id = $1 AND c.status = 'approved' ORDER BY c.created_at, c.id LIMIT 500`,
-      [postId],
-    )) as CommentRow[];
+    const rows = await this.comments.approvedOfPost(postId, await this.accounts.coachId());
     return rows.map(toPublic);
   }
 
   async list(status: CommentStatus): Promise<CommentDto[]> {
-    const order = status === 'pending' ? 'ASC' : 'DESC';
-    const rows = (await this.dataSource.query(
-      `${SELECT} WHERE c.status = $1 ORDER BY c.created_at ${order}, c.id LIMIT 500`,
-      [status],
-    )) as CommentRow[];
+    // Moderation works through the queue oldest first; decided ones read newest first.
+    const order = status === 'pending' ? 'oldest' : 'newest';
+    const rows = await this.comments.withStatus(status, order, await this.accounts.coachId());
     return rows.map(toDto);
   }
 
   async moderate(id: string, status: 'approved' | 'rejected'): Promise<CommentDto> {
     if (!UUID.test(id)) throw notFound('The comment');
-    const result = await this.dataSource
-      .getRepository(Comment)
-      .update({ id }, { status, moderatedAt: this.clock.now() });
-    if (!result.affected) throw notFound('The comment');
+    if (!(await this.comments.markModerated(id, status, this.clock.now())))
+      throw notFound('The comment');
     return this.one(id);
   }
 
   async remove(id: string): Promise<void> {
     if (!UUID.test(id)) throw notFound('The comment');
-    const result = await this.dataSource.getRepository(Comment).delete({ id });
-    if (!result.affected) throw notFound('The comment');
+    if (!(await this.comments.delete(id))) throw notFound('The comment');
   }
 
   async pendingCount(): Promise<number> {
-    return this.dataSource.getRepository(Comment).count({ where: { status: 'pending' } });
+    return this.comments.pendingCount();
   }
 
   /** The daily digest: one mail to the coach listing pending comments; nothing when none wait. */
   async sendDigest(): Promise<boolean> {
     const pending = await this.list('pending');
     if (!pending.length) return false;
-    const coach = (await this.dataSource.query(
-      `SELECT email FROM users WHERE role = 'coach' ORDER BY created_at LIMIT 1`,
-    )) as { email: string }[];
-    if (!coach.length) return false;
+    const coach = await this.accounts.coach();
+    if (!coach) return false;
     const lines = pending.slice(0, 50).map((c) => {
       const snippet = c.body.replace(/\s+/g, ' ').slice(0, 160);
       return `• ${c.name} on “${c.postTitle}”:\n  ${snippet}${c.body.length > 160 ? '…' : ''}`;
@@ -167,7 +146,7 @@ export class CommentsService implements OnModuleInit {
     await this.dataSource.transaction((m) =>
       this.mail.enqueue(m, {
         kind: 'comment_digest',
-        to: coach[0].email,
+        to: coach.email,
         subject: `${pending.length} comment${pending.length === 1 ? '' : 's'} waiting for you`,
         text: `Good morning,\n\n${pending.length === 1 ? 'One comment is' : `${pending.length} comments are`} waiting for moderation:\n\n${lines.join('\n\n')}\n${more}\nApprove or reject them here:\n${this.config.publicUrl}/coach/comments\n\n— Mend`,
       }),
@@ -176,9 +155,9 @@ export class CommentsService implements OnModuleInit {
   }
 
   private async one(id: string): Promise<CommentDto> {
-    const rows = (await this.dataSource.query(`${SELECT} WHERE c.id = $1`, [id])) as CommentRow[];
-    if (!rows.length) throw notFound('The comment');
-    return toDto(rows[0]);
+    const row = await this.comments.one(id, await this.accounts.coachId());
+    if (!row) throw notFound('The comment');
+    return toDto(row);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager, MoreThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors';
 import { RateLimitService } from '../../common/rate-limit/rate-limit.service';
@@ -9,10 +9,12 @@ import { APP_CONFIG } from '../../config/config.module';
 import { JobsService } from '../../jobs/jobs.service';
 import { MailService } from '../../mail/mail.service';
 import { SubscriberDto } from '../dto/newsletter.dto';
+import { NewsletterPost, PostsRepository } from '../posts/posts.repository';
 import { NEWSLETTER_QUEUE } from '../posts/posts.service';
 import { toCsv } from './csv';
 import { absolutizeLinks, newsletterHtml } from './newsletter-mail';
 import { NewsletterSubscriber } from './subscriber.entity';
+import { SubscribersRepository } from './subscribers.repository';
 import { LinkSigner } from '../../common/crypto/link-signer';
 import { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token';
 import { SiteService } from '../../site/site.service';
@@ -42,6 +44,8 @@ export class NewsletterService implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly subscribers: SubscribersRepository,
+    private readonly posts: PostsRepository,
     private readonly mail: MailService,
     private readonly jobs: JobsService,
     private readonly rateLimit: RateLimitService,
@@ -72,29 +76,18 @@ export class NewsletterService implements OnModuleInit {
     const now = this.clock.now();
     const site = await this.site.current();
     await this.dataSource.transaction(async (m) => {
-      await m.query(
-        `INSERT INTO newsletter_subscribers (email, status) VALUES ($1, 'pending') ON CONFLICT (email) DO NOTHING`,
-        [email],
-      );
-      const [row] = (await m.query(
-        `SELECT id, status, confirm_token_hash, confirm_sent_at FROM newsletter_subscribers WHERE email = $1 FOR UPDATE`,
-        [email],
-      )) as {
-        id: string;
-        status: string;
-        confirm_token_hash: string | null;
-        confirm_sent_at: Date | null;
-      }[];
+      const row = await this.subscribers.lockOrCreate(m, email);
       if (row.status === 'confirmed') return;
       // A link sent minutes ago is still on its way: don't let anyone flood an inbox with them.
       const recent =
-        row.confirm_sent_at && now.getTime() - row.confirm_sent_at.getTime() < CONFIRM_RESEND_MS;
-      if (row.status === 'pending' && row.confirm_token_hash && recent) return;
+        row.confirmSentAt && now.getTime() - row.confirmSentAt.getTime() < CONFIRM_RESEND_MS;
+      if (row.status === 'pending' && row.confirmTokenHash && recent) return;
       const { token, hash } = newToken();
-      await m.query(
-        `UPDATE newsletter_subscribers SET status = 'pending', confirm_token_hash = $2, confirm_expires_at = $3, confirm_sent_at = $4 WHERE id = $1`,
-        [row.id, hash, new Date(now.getTime() + CONFIRM_TTL_MS), now],
-      );
+      await this.subscribers.markConfirmationSent(m, row.id, {
+        tokenHash: hash,
+        expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS),
+        sentAt: now,
+      });
       const link = `${this.config.publicUrl}/newsletter/confirm?token=${token}`;
       await this.mail.enqueue(m, {
         kind: 'newsletter_confirm',
@@ -106,14 +99,7 @@ export class NewsletterService implements OnModuleInit {
   }
 
   async confirm(token: string): Promise<void> {
-    const updated = (await this.dataSource.query(
-      `UPDATE newsletter_subscribers SET status = 'confirmed', confirmed_at = $2, unsubscribed_at = NULL,
-         confirm_token_hash = NULL, confirm_expires_at = NULL
-       WHERE confirm_token_hash = $1 AND status = 'pending' AND confirm_expires_at > $2
-       RETURNING id`,
-      [hashToken(token), this.clock.now()],
-    )) as [{ id: string }[], number];
-    if (!updated[0].length)
+    if (!(await this.subscribers.confirmByToken(hashToken(token), this.clock.now())))
       throw new DomainError(
         'INVALID_TOKEN',
         'This confirmation link has expired or was already used. You can subscribe again.',
@@ -124,11 +110,7 @@ export class NewsletterService implements OnModuleInit {
   async unsubscribe(token: string): Promise<void> {
     const id = verifyUnsubscribeToken(this.links.key, token);
     if (!id) throw new DomainError('INVALID_TOKEN', 'This unsubscribe link is not valid.');
-    await this.dataSource.query(
-      `UPDATE newsletter_subscribers SET status = 'unsubscribed', unsubscribed_at = $2, confirm_token_hash = NULL
-       WHERE id = $1 AND status <> 'unsubscribed'`,
-      [id, this.clock.now()],
-    );
+    await this.subscribers.markUnsubscribed(id, this.clock.now());
   }
 
   isValidUnsubscribeToken(token: string): boolean {
@@ -136,9 +118,7 @@ export class NewsletterService implements OnModuleInit {
   }
 
   async list(): Promise<SubscriberDto[]> {
-    const rows = await this.dataSource
-      .getRepository(NewsletterSubscriber)
-      .find({ order: { createdAt: 'DESC' }, take: 10_000 });
+    const rows = await this.subscribers.newestFirst(10_000);
     return rows.map(toDto);
   }
 
@@ -152,16 +132,11 @@ export class NewsletterService implements OnModuleInit {
 
   /** Confirmed subscribers who confirmed since `since` (the coach's dashboard). */
   async confirmedSince(since: Date): Promise<number> {
-    return this.dataSource
-      .getRepository(NewsletterSubscriber)
-      .count({ where: { status: 'confirmed', confirmedAt: MoreThanOrEqual(since) } });
+    return this.subscribers.confirmedSinceCount(since);
   }
 
   async counts(): Promise<Record<string, number>> {
-    const rows = (await this.dataSource.query(
-      `SELECT status, count(*)::int AS n FROM newsletter_subscribers GROUP BY status`,
-    )) as { status: string; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    return this.subscribers.countsByStatus();
   }
 
   /**
@@ -172,46 +147,26 @@ export class NewsletterService implements OnModuleInit {
   async runBatch(postId: string): Promise<number> {
     const site = await this.site.current();
     return this.dataSource.transaction(async (m) => {
-      const [post] = (await m.query(
-        `SELECT id, slug, title, excerpt, body_html, status, notify_requested_at FROM posts WHERE id = $1`,
-        [postId],
-      )) as {
-        id: string;
-        slug: string;
-        title: string;
-        excerpt: string;
-        body_html: string;
-        status: string;
-        notify_requested_at: Date | null;
-      }[];
-      if (!post || post.status !== 'published' || !post.notify_requested_at) return 0;
-      const inserted = (await m.query(
-        `INSERT INTO newsletter_deliveries (post_id, subscriber_id)
-         SELECT $1, s.id FROM newsletter_subscribers s
-         WHERE s.status = 'confirmed' AND s.confirmed_at <= $2
-           AND NOT EXISTS (SELECT 1 FROM newsletter_deliveries d WHERE d.post_id = $1 AND d.subscriber_id = s.id)
-         ORDER BY s.id
-         LIMIT $3
-         ON CONFLICT (post_id, subscriber_id) DO NOTHING
-         RETURNING subscriber_id`,
-        [postId, post.notify_requested_at, this.batchSize],
-      )) as { subscriber_id: string }[];
-      if (!inserted.length) return 0;
-      const subscribers = (await m.query(
-        `SELECT id, email FROM newsletter_subscribers WHERE id = ANY($1::uuid[])`,
-        [inserted.map((r) => r.subscriber_id)],
-      )) as { id: string; email: string }[];
-      for (const s of subscribers) await this.enqueuePostMail(m, post, s, site);
-      if (inserted.length === this.batchSize)
+      const post = await this.posts.forNewsletter(m, postId);
+      if (!post || post.status !== 'published' || !post.notifyRequestedAt) return 0;
+      const { recorded, recipients } = await this.subscribers.recordNextDeliveries(
+        m,
+        postId,
+        post.notifyRequestedAt,
+        this.batchSize,
+      );
+      if (!recorded) return 0;
+      for (const s of recipients) await this.enqueuePostMail(m, post, s, site);
+      if (recorded === this.batchSize)
         await this.jobs.sendInTransaction(m, NEWSLETTER_QUEUE, { postId });
-      this.logger.log({ postId, mailed: subscribers.length }, 'newsletter batch enqueued');
-      return subscribers.length;
+      this.logger.log({ postId, mailed: recipients.length }, 'newsletter batch enqueued');
+      return recipients.length;
     });
   }
 
   private async enqueuePostMail(
     m: EntityManager,
-    post: { slug: string; title: string; excerpt: string; body_html: string },
+    post: NewsletterPost,
     s: { id: string; email: string },
     site: { name: string; tagline: string },
   ): Promise<void> {
@@ -226,7 +181,7 @@ export class NewsletterService implements OnModuleInit {
       // The post's HTML was sanitised when it was saved; the rest is escaped here.
       html: newsletterHtml(
         post.title,
-        absolutizeLinks(post.body_html, this.config.publicUrl),
+        absolutizeLinks(post.bodyHtml, this.config.publicUrl),
         url,
         unsubscribe,
         site,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostStatus } from './post.entity';
+import { Post, PostStatus } from './post.entity';
 
 /** A post row with its rating summary and approved-comment count, computed in one query. */
 export interface PostRow {
@@ -59,6 +59,32 @@ export interface NeighbourRow {
 
 export type StatusFilter = 'published' | 'draft' | 'all';
 
+/** What a newsletter mail about a post needs. */
+export interface NewsletterPost {
+  id: string;
+  slug: string;
+  title: string;
+  excerpt: string;
+  bodyHtml: string;
+  status: PostStatus;
+  notifyRequestedAt: Date | null;
+}
+
+/** A published post as the feeds show it (the rendering may need refreshing). */
+export type FeedRow = Pick<
+  PostDetailRow,
+  | 'id'
+  | 'slug'
+  | 'title'
+  | 'excerpt'
+  | 'tags'
+  | 'body_html'
+  | 'rendered_with'
+  | 'body'
+  | 'published_at'
+  | 'updated_at'
+>;
+
 /** Every query about posts that is more than a primary-key lookup. */
 @Injectable()
 export class PostsRepository {
@@ -115,9 +141,9 @@ export class PostsRepository {
 
   /**
    * The post page in one round trip: the post, its rating summary and its approved comments
-   * (oldest first, at most 500) as JSON.
+   * (oldest first, at most 500) as JSON; `coachId` marks the coach's own comments.
    */
-  async pageBySlug(slug: string): Promise<PostPageRow | null> {
+  async pageBySlug(slug: string, coachId: string | null): Promise<PostPageRow | null> {
     const rows = (await this.dataSource.query(
       `SELECT ${SUMMARY_COLUMNS}, p.body, p.body_html, p.rendered_with, p.notify_requested_at, cl.comments
        FROM posts p ${AGGREGATES}
@@ -125,15 +151,82 @@ export class PostsRepository {
          SELECT coalesce(json_agg(json_build_object(
                   'id', cm.id, 'name', cm.author_name, 'body', cm.body,
                   'createdAt', to_char(cm.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                  'byCoach', (u.role = 'coach') IS TRUE
+                  'byCoach', (cm.user_id = $2::uuid) IS TRUE
                 ) ORDER BY cm.created_at, cm.id), '[]'::json) AS comments
          FROM (SELECT * FROM comments WHERE post_id = p.id AND status = 'approved' ORDER BY created_at, id LIMIT 500) cm
-         LEFT JOIN users u ON u.id = cm.user_id
        ) cl ON true
        WHERE p.slug = $1`,
-      [slug],
+      [slug, coachId],
     )) as PostPageRow[];
     return rows[0] ?? null;
+  }
+
+  /** A post by slug with just what deciding who may act on it needs. */
+  publishedState(slug: string): Promise<Pick<Post, 'id' | 'title' | 'status'> | null> {
+    return this.dataSource.manager.findOne(Post, {
+      where: { slug },
+      select: { id: true, title: true, status: true },
+    });
+  }
+
+  /** Published posts, newest first, for the feeds and the sitemap. */
+  async publishedForFeed(limit: number): Promise<FeedRow[]> {
+    return (await this.dataSource.query(
+      `SELECT p.id, p.slug, p.title, p.excerpt, p.tags, p.body_html, p.rendered_with, p.body, p.published_at, p.updated_at
+       FROM posts p WHERE p.status = 'published' ORDER BY p.published_at DESC, p.id LIMIT $1`,
+      [limit],
+    )) as FeedRow[];
+  }
+
+  /** Whether any post exists at all (drafts included). */
+  hasAny(): Promise<boolean> {
+    return this.dataSource.manager.exists(Post);
+  }
+
+  async forNewsletter(m: EntityManager, id: string): Promise<NewsletterPost | null> {
+    const post = await m.findOne(Post, {
+      where: { id },
+      select: {
+        id: true,
+        slug: true,
+        title: true,
+        excerpt: true,
+        bodyHtml: true,
+        status: true,
+        notifyRequestedAt: true,
+      },
+    });
+    return post
+      ? {
+          id: post.id,
+          slug: post.slug,
+          title: post.title,
+          excerpt: post.excerpt,
+          bodyHtml: post.bodyHtml,
+          status: post.status,
+          notifyRequestedAt: post.notifyRequestedAt,
+        }
+      : null;
+  }
+
+  /** Saves a new post; returns its id. */
+  async insert(post: Partial<Post>, m: EntityManager = this.dataSource.manager): Promise<string> {
+    return (await m.save(m.create(Post, post))).id;
+  }
+
+  /** A post locked for the rest of the caller's transaction, to change it. */
+  lockForUpdate(m: EntityManager, id: string): Promise<Post | null> {
+    return m.findOne(Post, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async save(m: EntityManager, post: Post): Promise<void> {
+    await m.save(post);
+  }
+
+  /** False when there is no such post. */
+  async delete(id: string): Promise<boolean> {
+    const result = await this.dataSource.manager.delete(Post, { id });
+    return Boolean(result.affected);
   }
 
   /** The post an API path names by its id or its slug (an id wins), or null. */

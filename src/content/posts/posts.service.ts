@@ -1,5 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AccountsService } from '../../accounts/accounts.service';
+import { isCoach } from '../../accounts/coach';
 import { User } from '../../accounts/user.entity';
 import { Clock } from '../../common/clock';
 import { DomainError, notFound } from '../../common/errors';
@@ -44,10 +46,6 @@ export const PUBLISH_QUEUE = 'content-publish-due';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function isCoach(viewer: User | null | undefined): boolean {
-  return viewer?.role === 'coach';
-}
-
 /** Full-size cover URLs by image id (see PostsService.coverUrls). */
 type CoverUrls = Map<string, string>;
 
@@ -87,6 +85,7 @@ export class PostsService implements OnModuleInit {
     private readonly jobs: JobsService,
     private readonly clock: Clock,
     private readonly images: ImagesService,
+    private readonly accounts: AccountsService,
   ) {}
 
   onModuleInit(): void {
@@ -163,7 +162,7 @@ export class PostsService implements OnModuleInit {
     slug: string,
     viewer: User | null,
   ): Promise<{ post: PostDto; comments: PageComment[] }> {
-    const row = await this.posts.pageBySlug(slug);
+    const row = await this.posts.pageBySlug(slug, await this.accounts.coachId());
     if (!row || (row.status !== 'published' && !isCoach(viewer))) throw notFound('The post');
     return { post: await this.detail(await this.freshRendering(row)), comments: row.comments };
   }
@@ -176,9 +175,7 @@ export class PostsService implements OnModuleInit {
 
   /** The published post a reader acts on (comment, rating), or 404. */
   async publishedId(slug: string, viewer: User | null): Promise<{ id: string; title: string }> {
-    const post = await this.dataSource
-      .getRepository(Post)
-      .findOne({ where: { slug }, select: { id: true, title: true, status: true } });
+    const post = await this.posts.publishedState(slug);
     if (!post || (post.status !== 'published' && !isCoach(viewer))) throw notFound('The post');
     return { id: post.id, title: post.title };
   }
@@ -188,8 +185,8 @@ export class PostsService implements OnModuleInit {
     const explicit = Boolean(dto.slug);
     const slug =
       dto.slug ?? firstFreeSlug(slugify(dto.title), await this.posts.slugsLike(slugify(dto.title)));
-    const id = await this.uniqueSlug(explicit, async () => {
-      const post = this.dataSource.getRepository(Post).create({
+    const id = await this.uniqueSlug(explicit, () =>
+      this.posts.insert({
         authorId: author.id,
         title: dto.title,
         slug,
@@ -202,9 +199,8 @@ export class PostsService implements OnModuleInit {
         coverAlt: dto.coverAlt || null,
         status: 'draft',
         publishedAt: null,
-      });
-      return (await this.dataSource.getRepository(Post).save(post)).id;
-    });
+      }),
+    );
     return this.byId(id);
   }
 
@@ -225,7 +221,7 @@ export class PostsService implements OnModuleInit {
         if (dto.coverImageId !== undefined) post.coverImageId = dto.coverImageId || null;
         if (dto.coverAlt !== undefined) post.coverAlt = dto.coverAlt || null;
         if (post.status === 'published' || post.publishAt) requireCoverAlt(post);
-        await m.save(post);
+        await this.posts.save(m, post);
         return post.id;
       }),
     );
@@ -247,7 +243,7 @@ export class PostsService implements OnModuleInit {
       if (at && at.getTime() > now.getTime() && post.status === 'draft') {
         post.publishAt = at;
         post.notifyOnPublish = notifySubscribers;
-        await m.save(post);
+        await this.posts.save(m, post);
         // On time, from whichever instance takes the job; the every-minute sweep is the safety net.
         await this.jobs.sendInTransaction(
           m,
@@ -265,7 +261,7 @@ export class PostsService implements OnModuleInit {
         post.notifyRequestedAt ??= now;
         await this.jobs.sendInTransaction(m, NEWSLETTER_QUEUE, { postId: post.id });
       }
-      await m.save(post);
+      await this.posts.save(m, post);
     });
     return this.byId(id);
   }
@@ -318,7 +314,7 @@ export class PostsService implements OnModuleInit {
         post.bodyHtml = renderMarkdown(draft.body);
         post.renderedWith = RENDERER_VERSION;
       }
-      await m.save(post);
+      await this.posts.save(m, post);
       return { saved: true, savedAt: post.updatedAt.toISOString() };
     });
   }
@@ -329,24 +325,19 @@ export class PostsService implements OnModuleInit {
       post.status = 'draft';
       post.publishAt = null; // also cancels a scheduled publication
       post.notifyOnPublish = false;
-      await m.save(post);
+      await this.posts.save(m, post);
     });
     return this.byId(id);
   }
 
   async remove(id: string): Promise<void> {
     if (!UUID.test(id)) throw notFound('The post');
-    const result = await this.dataSource.getRepository(Post).delete({ id });
-    if (!result.affected) throw notFound('The post');
+    if (!(await this.posts.delete(id))) throw notFound('The post');
   }
 
   /** Published posts for the feed and the sitemap, newest first. */
   async publishedForFeed(limit: number): Promise<FeedPost[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT p.id, p.slug, p.title, p.excerpt, p.tags, p.body_html, p.rendered_with, p.body, p.published_at, p.updated_at
-       FROM posts p WHERE p.status = 'published' ORDER BY p.published_at DESC, p.id LIMIT $1`,
-      [limit],
-    )) as PostDetailRow[];
+    const rows = await this.posts.publishedForFeed(limit);
     const fresh = await Promise.all(rows.map((r) => this.freshRendering(r)));
     return fresh.map((r) => ({
       id: r.id,
@@ -361,9 +352,7 @@ export class PostsService implements OnModuleInit {
   }
 
   private async lockPost(m: EntityManager, id: string): Promise<Post> {
-    const post = UUID.test(id)
-      ? await m.findOne(Post, { where: { id }, lock: { mode: 'pessimistic_write' } })
-      : null;
+    const post = UUID.test(id) ? await this.posts.lockForUpdate(m, id) : null;
     if (!post) throw notFound('The post');
     return post;
   }

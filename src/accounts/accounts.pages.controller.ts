@@ -6,7 +6,18 @@ import { clientIp } from '../common/http';
 import { validateForm } from '../common/validation';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { redirect, renderPage, safeNext } from '../web/page';
+import { PagePost, PostedForm, Notice, renderForm, submitForm } from '../web/forms';
+import { PageData, redirect, renderPage, safeNext } from '../web/page';
+import {
+  CHECK_EMAIL,
+  LOGIN_FIELDS,
+  PROFILE_FIELDS,
+  profileInput,
+  profileValues,
+  SIGNUP_FIELDS,
+  signupInput,
+  zoneChoicesFor,
+} from './account-form';
 import { AccountsService } from './accounts.service';
 import { DELETION_SCOPE } from './deletion-scope';
 import { Auth, CurrentUser } from './auth.decorators';
@@ -45,41 +56,21 @@ export class AccountsPagesController {
   }
 
   @Post('login')
-  async login(
-    @Body() body: Form,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const form = await validateForm(LoginDto, { email: body.email, password: body.password });
-    const next = safeNext(body.next, '');
-    if (!form.ok) {
-      return renderPage(
-        req,
-        reply,
-        'accounts/login',
-        {
-          title: 'Sign in',
-          error: 'Please enter your email and password.',
-          email: body.email,
-          next,
-        },
-        400,
-      );
-    }
-    try {
-      const { token, user } = await this.accounts.login(form.value, clientIp(req));
-      setSessionCookie(reply, token, this.secureCookies);
-      redirect(reply, next || (user.role === 'coach' ? '/coach' : '/account'));
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      await renderPage(
-        req,
-        reply,
-        'accounts/login',
-        { title: 'Sign in', error: e.message, email: body.email, next },
-        e.status,
-      );
-    }
+  async login(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const next = safeNext(form.body.next, '');
+    await submitForm(form.request, reply, {
+      template: 'accounts/login',
+      page: () => ({ title: 'Sign in', next }),
+      fields: LOGIN_FIELDS,
+      body: form.body,
+      values: { email: form.body.email },
+      read: (body) => validateForm(LoginDto, { email: body.email, password: body.password }),
+      save: async (value) => {
+        const { token, user } = await this.accounts.login(value, clientIp(form.request));
+        setSessionCookie(reply, token, this.secureCookies);
+        return next || (user.role === 'coach' ? '/coach' : '/account');
+      },
+    });
   }
 
   @Post('logout')
@@ -102,58 +93,33 @@ export class AccountsPagesController {
   }
 
   @Post('signup')
-  async signup(
-    @Body() body: Form,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const values = {
-      name: body.name,
-      email: body.email,
-      password: body.password,
-      // Optional: a blank field is "not given".
-      preferredName: body.preferredName?.trim() || undefined,
-      pronouns: body.pronouns?.trim() || undefined,
-    };
-    const form = await validateForm(SignupDto, values);
-    const shown = {
-      name: body.name,
-      email: body.email,
-      preferredName: body.preferredName,
-      pronouns: body.pronouns,
-    };
+  async signup(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
     // Back to where she was (e.g. the program's enroll button), or her account.
-    const next = safeNext(body.next, '');
-    if (!form.ok) {
-      return renderPage(
-        req,
-        reply,
-        'accounts/signup',
-        { title: 'Create your account', errors: form.errors, values: shown, next },
-        400,
-      );
-    }
-    try {
-      const result = await this.accounts.signup(form.value, clientIp(req));
-      if (result.kind === 'check_email') {
-        return renderPage(req, reply, 'accounts/check-email', {
-          title: 'Check your email',
-          message:
-            'You have booked with us before, so we sent you a link to choose your password. It works for one hour.',
-        });
-      }
-      setSessionCookie(reply, result.token, this.secureCookies);
-      redirect(reply, next || '/account');
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      await renderPage(
-        req,
-        reply,
-        'accounts/signup',
-        { title: 'Create your account', error: e.message, values: shown, next },
-        e.status,
-      );
-    }
+    const next = safeNext(form.body.next, '');
+    const { password: _password, ...shown } = form.body;
+    await submitForm(form.request, reply, {
+      template: 'accounts/signup',
+      page: () => ({ title: 'Create your account', next }),
+      fields: SIGNUP_FIELDS,
+      body: form.body,
+      values: shown,
+      read: (body) => validateForm(SignupDto, signupInput(body)),
+      save: async (value) => {
+        const result = await this.accounts.signup(value, clientIp(form.request));
+        if (result.kind === 'check_email') return CHECK_EMAIL;
+        setSessionCookie(reply, result.token, this.secureCookies);
+        return next || '/account';
+      },
+      // Someone who booked before gets a link to choose her password: a page, not a redirect.
+      redirect: (to) =>
+        to === CHECK_EMAIL
+          ? renderPage(form.request, reply, 'accounts/check-email', {
+              title: 'Check your email',
+              message:
+                'You have booked with us before, so we sent you a link to choose your password. It works for one hour.',
+            })
+          : redirect(reply, to),
+    });
   }
 
   @Get('password-reset')
@@ -243,57 +209,50 @@ export class AccountsPagesController {
     @Res() reply: FastifyReply,
     @Query('saved') saved?: string,
   ): Promise<void> {
-    await this.renderAccount(req, reply, user, saved === '1' ? 'Your details are saved.' : null);
+    const notice: Notice | undefined =
+      saved === '1'
+        ? {
+            text: 'Your details are saved.',
+            link: { href: '/account/sessions', text: 'See your sessions' },
+          }
+        : undefined;
+    const values = profileValues(user);
+    await renderForm(
+      req,
+      reply,
+      'accounts/account',
+      this.accountPage(user, values.timeZone, notice),
+      values,
+    );
   }
 
   /** The account page's "About you" form: PATCH /api/me's fields. */
   @Post('account/profile')
   @Auth()
-  async saveProfile(
-    @CurrentUser() user: User,
-    @Body() body: Form,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const values = {
-      name: body.name ?? '',
-      preferredName: body.preferredName ?? '',
-      pronouns: body.pronouns ?? '',
-      timeZone: body.timeZone?.trim() || null,
-    };
-    const form = await validateForm(UpdateProfileDto, values);
-    if (!form.ok) return this.renderAccount(req, reply, user, null, form.errors, values, 400);
-    await this.accounts.updateProfile(user.id, form.value);
-    redirect(reply, '/account?saved=1');
+  async saveProfile(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const user = form.viewer!;
+    const { input, errors } = profileInput(form.body);
+    await submitForm(form.request, reply, {
+      template: 'accounts/account',
+      page: () => this.accountPage(user, form.body.timeZone ?? ''),
+      fields: PROFILE_FIELDS,
+      body: form.body,
+      read: async () => {
+        const read = await validateForm(UpdateProfileDto, input);
+        if (read.ok && !Object.keys(errors).length) return read;
+        return { ok: false, errors: { ...(read.ok ? {} : read.errors), ...errors } };
+      },
+      save: (value) => this.accounts.updateProfile(user.id, value).then(() => '/account?saved=1'),
+    });
   }
 
-  private async renderAccount(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    user: User,
-    notice: string | null,
-    errors: Record<string, string[]> | null = null,
-    values?: Record<string, string | null>,
-    status = 200,
-  ): Promise<void> {
-    await renderPage(
-      req,
-      reply,
-      'accounts/account',
-      {
-        title: 'Your account',
-        user: { name: user.name, email: user.email },
-        values: values ?? {
-          name: user.name,
-          preferredName: user.preferredName ?? '',
-          pronouns: user.pronouns ?? '',
-          timeZone: user.timeZone ?? '',
-        },
-        errors,
-        notice,
-        deletionScope: DELETION_SCOPE,
-      },
-      status,
-    );
+  private accountPage(user: User, zone: string, notice?: Notice): PageData {
+    return {
+      title: 'Your account',
+      user: { name: user.name, email: user.email },
+      notice,
+      deletionScope: DELETION_SCOPE,
+      ...zoneChoicesFor(zone, new Date()),
+    };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { formatWhen as formatWhenIn } from '../common/dates';
+import { readableZone } from './reader-zone';
 import { MailService } from '../mail/mail.service';
 import { MailMessage } from '../mail/mail.types';
 import { Booking } from './booking.entity';
@@ -28,9 +29,15 @@ export interface BookingContext {
   clientLabel: string;
 }
 
-/** "Tuesday 1 December 2026 at 17:00 GMT" in the reader's zone (src/common/dates: one format for pages and mails). */
+/** The coach's name on a line of its own ("your coach" → "Your coach"). */
+const signOff = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * "Tuesday 1 December 2026 at 17:00 GMT" in the reader's zone (src/common/dates: one format for
+ * pages and mails); a bare "UTC" is shown as a place with the same clock (./reader-zone).
+ */
 export function formatWhen(d: Date, timeZone: string): string {
-  return formatWhenIn(d, timeZone);
+  return formatWhenIn(d, readableZone(timeZone));
 }
 
 /** The facts of a booking its mails and invites show (a Booking row, or a snapshot of one). */
@@ -70,7 +77,7 @@ export function bookingEvent(
     location: ctx.meeting?.location || ctx.location || undefined,
     url: ctx.meeting?.url ?? (forCoach ? undefined : ctx.manageUrl),
     status: b.status === 'cancelled' || b.status === 'expired' ? 'CANCELLED' : 'CONFIRMED',
-    organizer: { name: ctx.coachName, email: ctx.coachEmail },
+    organizer: { name: signOff(ctx.coachName), email: ctx.coachEmail },
     attendee: { name: b.clientName, email: b.clientEmail },
   };
 }
@@ -115,7 +122,7 @@ export function confirmedMail(b: BookingFacts, ctx: BookingContext, stamp: Date)
       policyInWords(ctx.cancellationNoticeHours, b.price > 0),
       '',
       `See you then,`,
-      ctx.coachName,
+      signOff(ctx.coachName),
     ]
       .filter((l, i, a) => l !== '' || a[i - 1] !== '')
       .join('\n'),
@@ -161,7 +168,7 @@ export class BookingMails {
       kind: 'booking_rescheduled',
       to: b.clientEmail,
       subject: `Moved: ${ctx.typeName} is now on ${formatWhen(b.startAt, b.clientTimeZone)}`,
-      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} moved from ${formatWhen(previousStart, b.clientTimeZone)} to ${formatWhen(b.startAt, b.clientTimeZone)}. The updated invite is attached.\n\nManage it here: ${ctx.manageUrl}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} moved from ${formatWhen(previousStart, b.clientTimeZone)} to ${formatWhen(b.startAt, b.clientTimeZone)}. The updated invite is attached.\n\nManage it here: ${ctx.manageUrl}\n\n${signOff(ctx.coachName)}`,
       attachments: [invite(ics)],
     });
     await this.mail.enqueue(m, {
@@ -186,7 +193,7 @@ export class BookingMails {
       kind: 'booking_cancelled',
       to: b.clientEmail,
       subject: `Cancelled: ${ctx.typeName} on ${when}`,
-      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} on ${when} is cancelled.${refundText ? ` ${refundText}` : ''}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nYour ${ctx.typeName} on ${when} is cancelled.${refundText ? ` ${refundText}` : ''}\n\n${signOff(ctx.coachName)}`,
       attachments: [invite(bookingIcs(b, ctx, this.clock.now(), 'CANCEL'), true)],
     });
     await this.mail.enqueue(m, {
@@ -205,7 +212,7 @@ export class BookingMails {
       kind: 'booking_reminder',
       to: b.clientEmail,
       subject: `Tomorrow: ${ctx.typeName} with ${ctx.coachName}`,
-      text: `Hello ${ctx.clientGreeting},\n\nA gentle reminder: your ${ctx.typeName} with ${ctx.coachName} is on ${formatWhen(b.startAt, b.clientTimeZone)}.${whereLine(ctx) ? `\n${whereLine(ctx)}` : ''}\n\nIf you need to change it: ${ctx.manageUrl}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nA gentle reminder: your ${ctx.typeName} with ${ctx.coachName} is on ${formatWhen(b.startAt, b.clientTimeZone)}.${whereLine(ctx) ? `\n${whereLine(ctx)}` : ''}\n\nIf you need to change it: ${ctx.manageUrl}\n\n${signOff(ctx.coachName)}`,
     });
   }
 
@@ -214,7 +221,7 @@ export class BookingMails {
       kind: 'booking_paid_too_late',
       to: b.clientEmail,
       subject: `We couldn't keep your ${ctx.typeName} time, and refunded you in full`,
-      text: `Hello ${ctx.clientGreeting},\n\nYour payment arrived after the time we held for you (${formatWhen(b.startAt, b.clientTimeZone)}) had been released, and someone else booked it meanwhile. We're sorry. Your payment is refunded in full; it can take a few days to show.\n\nYou're welcome to pick another time: ${ctx.manageUrl.replace(/\/bookings\/manage.*$/, '/book')}\n\n${ctx.coachName}`,
+      text: `Hello ${ctx.clientGreeting},\n\nYour payment arrived after the time we held for you (${formatWhen(b.startAt, b.clientTimeZone)}) had been released, and someone else booked it meanwhile. We're sorry. Your payment is refunded in full; it can take a few days to show.\n\nYou're welcome to pick another time: ${ctx.manageUrl.replace(/\/bookings\/manage.*$/, '/book')}\n\n${signOff(ctx.coachName)}`,
     });
   }
 }

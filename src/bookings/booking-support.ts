@@ -8,6 +8,7 @@ import { DomainError, notFound } from '../common/errors';
 import { hashToken } from '../common/tokens';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { coachLabel } from './coach-label';
 import { SchedulingService, SchedulingSettings } from '../scheduling/scheduling.service';
 import { MeetingKind, SessionTypeRecord } from '../scheduling/session-type-record';
 import { localDate, startOfLocalDate } from '../scheduling/slots';
@@ -136,7 +137,7 @@ export class BookingSupport {
     const coach = await this.accounts.findById(coachId, m);
     const settings = await this.scheduling.settings(coachId, m);
     return {
-      name: settings.displayName || coach?.name || 'Your coach',
+      name: coachLabel(settings.displayName || coach?.name),
       email: coach?.email ?? this.config.mail.from,
       timeZone: settings.timeZone || 'UTC',
       cancellationNoticeHours: settings.cancellationNoticeHours ?? 24,

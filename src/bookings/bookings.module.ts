@@ -16,6 +16,8 @@ import { BookingsRepository } from './bookings.repository';
 import { CalendarFeedController } from './calendar-feed.controller';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CoachSessionsPagesController } from './coach-sessions.pages.controller';
+import { ManageBookingPagesController } from './manage-booking.pages.controller';
+import { MySessionsPagesController } from './my-sessions.pages.controller';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 
 @Module({
@@ -25,6 +27,8 @@ import { IdempotencyKeysRepository } from './idempotency-keys.repository';
     CalendarFeedController,
     BookingsPagesController,
     CoachSessionsPagesController,
+    ManageBookingPagesController,
+    MySessionsPagesController,
   ],
   providers: [
     BookingsService,

@@ -7,7 +7,8 @@ import { Clock } from '../common/clock';
 import { SchedulingService } from '../scheduling/scheduling.service';
 import { redirect, renderPage } from '../web/page';
 import { BookingChangesService } from './booking-changes.service';
-import { todayIn, whenIn } from './booking-view';
+import { pickLocale } from '../common/dates';
+import { coachSessionsView } from './booking-pages-view';
 import { BookingsService } from './bookings.service';
 import { CalendarFeedService } from './calendar-feed.service';
 
@@ -33,18 +34,13 @@ export class CoachSessionsPagesController {
   ): Promise<void> {
     const zone = (await this.scheduling.settings(coach.id)).timeZone;
     const now = this.clock.now();
-    const today = todayIn(zone, now);
-    const rows = (await this.bookings.upcoming(coach.id, now)).map((b) => ({
-      ...b,
-      when: whenIn(b.start, zone),
-      day: todayIn(zone, new Date(b.start)),
-    }));
+    const sessions = await this.bookings.upcoming(coach.id, now);
+    const locale = pickLocale(req.headers['accept-language']);
     await renderPage(req, reply, 'coach/sessions', {
       title: 'Upcoming sessions',
       zone,
       feedUrl,
-      today: rows.filter((b) => b.day === today),
-      later: rows.filter((b) => b.day !== today),
+      ...coachSessionsView(sessions, zone, now, locale),
     });
   }
 

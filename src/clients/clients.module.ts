@@ -5,6 +5,7 @@ import { BookingsModule } from '../bookings/bookings.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContentModule } from '../content/content.module';
 import { ProgramModule } from '../program/program.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
 import { ClientNote } from './client-note.entity';
 import { ClientNotesRepository } from './client-notes.repository';
 import { ClientNotesService } from './client-notes.service';
@@ -21,6 +22,7 @@ import { DataRightsService } from './data-rights.service';
     BookingsModule,
     ContentModule,
     ProgramModule,
+    SchedulingModule,
     TypeOrmModule.forFeature([ClientNote]),
   ],
   controllers: [ClientsController, ClientsPagesController],

@@ -8,13 +8,21 @@ import { User } from '../accounts/user.entity';
 import { auditContextOf } from '../audit/audit-context';
 import { DELETION_SCOPE } from '../accounts/deletion-scope';
 import { DomainError } from '../common/errors';
-import { redirect, renderPage } from '../web/page';
+import { Notice, PagePost, PostedForm, renderForm, submitForm } from '../web/forms';
+import { PageData, redirect, renderPage } from '../web/page';
 import { ClientNotesService } from './client-notes.service';
 import { exportView } from './export-view';
+import { clientDetailView } from './client-detail-view';
+import { pickLocale } from '../common/dates';
+import { SchedulingService } from '../scheduling/scheduling.service';
 import { ClientsService } from './clients.service';
 import { DataRightsService } from './data-rights.service';
 import { ClientNoteInDto } from './dto/clients.dto';
 import { validateForm } from '../common/validation';
+
+const NOTE_FIELDS = {
+  text: { id: 'note-text', message: 'Write the note first (at most 20 000 characters).' },
+};
 
 @ApiExcludeController()
 @Controller()
@@ -23,6 +31,7 @@ export class ClientsPagesController {
     private readonly clients: ClientsService,
     private readonly dataRights: DataRightsService,
     private readonly notes: ClientNotesService,
+    private readonly scheduling: SchedulingService,
   ) {}
 
   @Get('coach/clients')
@@ -44,50 +53,44 @@ export class ClientsPagesController {
   @Auth('coach')
   async detail(
     @IdParam() id: string,
+    @Query('saved') saved: string | undefined,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.renderDetail(id, req, reply);
+    const notice: Notice | undefined =
+      saved === 'note' ? { text: 'Your note is saved. Only you can read it.' } : undefined;
+    await renderForm(req, reply, 'clients/detail', await this.detailPage(id, req, notice), {});
   }
 
   @Post('coach/clients/:id/notes')
   @Auth('coach')
   async addNote(
     @IdParam() id: string,
-    @CurrentUser() coach: User,
-    @Body() body: Record<string, string | undefined>,
-    @Req() req: FastifyRequest,
+    @PostedForm() form: PagePost,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const form = await validateForm(ClientNoteInDto, { text: body.text });
-    if (!form.ok)
-      return this.renderDetail(
-        id,
-        req,
-        reply,
-        { noteError: 'Write something first (at most 20 000 characters).', draft: body.text ?? '' },
-        400,
-      );
-    await this.notes.add(id, coach.id, form.value.text);
-    redirect(reply, `/coach/clients/${encodeURIComponent(id)}#notes-h`);
+    const coachId = form.viewer!.id;
+    await submitForm(form.request, reply, {
+      template: 'clients/detail',
+      page: () => this.detailPage(id, form.request),
+      fields: NOTE_FIELDS,
+      body: form.body,
+      read: (body) => validateForm(ClientNoteInDto, { text: body.text }),
+      save: (value) =>
+        this.notes
+          .add(id, coachId, value.text)
+          .then(() => `/coach/clients/${encodeURIComponent(id)}?saved=note#notes-h`),
+    });
   }
 
-  private async renderDetail(
-    id: string,
-    req: FastifyRequest,
-    reply: FastifyReply,
-    extra: Record<string, unknown> = {},
-    status = 200,
-  ): Promise<void> {
+  /** The client's page; reading her notes is recorded in the audit trail (never their text). */
+  private async detailPage(id: string, req: FastifyRequest, notice?: Notice): Promise<PageData> {
     const client = await this.clients.detail(id);
     const notes = await this.notes.list(id, auditContextOf(req));
-    await renderPage(
-      req,
-      reply,
-      'clients/detail',
-      { title: client.profile.displayName, client, notes, ...extra },
-      status,
-    );
+    const zone = (await this.scheduling.settings(req.viewer!.id)).timeZone;
+    const locale = pickLocale(req.headers['accept-language']);
+    const view = clientDetailView(client, notes, zone, locale);
+    return { title: client.profile.displayName, ...view, notice };
   }
 
   /** The same export as GET /api/me/export, as a page a person can read (times in their zone). */

@@ -45,7 +45,16 @@ export class CheckoutPagesController {
     @Query('return') returnToken?: string,
   ): Promise<void> {
     const payment = await this.returns.checkoutReturn({ paymentId, returnToken });
-    await renderPage(req, reply, 'payments/cancelled', { title: 'Payment not completed', payment });
+    // How long the hold lasts, in minutes: the payer's zone is unknown here, so no clock time.
+    const minutesLeft = Math.max(
+      1,
+      Math.ceil((payment.expiresAt.getTime() - this.clock.now().getTime()) / 60_000),
+    );
+    await renderPage(req, reply, 'payments/cancelled', {
+      title: 'Payment not completed',
+      payment,
+      minutesLeft,
+    });
   }
 
   /** The payer gives up: the checkout is expired at Stripe and the held time released. */

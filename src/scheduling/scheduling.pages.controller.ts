@@ -1,16 +1,15 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
 import { Clock } from '../common/clock';
+import { IdParam } from '../common/id-param';
 import { validateForm } from '../common/validation';
-import { FieldSpecs, formBody, FormRead, Notice, renderForm, submitForm } from '../web/forms';
+import { PagePost, PostedForm, renderForm, submitForm } from '../web/forms';
 import { redirect } from '../web/page';
 import { isPlaceZone, ZONE_RENAMES, zoneGroups, zoneLabel } from '../web/time-zones';
 import {
-  Availability,
-  readOverrideForm,
   readWeeklyRows,
   rowAction,
   rowsFromAvailability,
@@ -20,28 +19,23 @@ import {
   WeekRows,
   withOverride,
   withoutOverride,
+  readOverrideForm,
 } from './availability-form';
-import { daysOffView, wholeDays } from './days-off-view';
+import { daysOffView } from './days-off-view';
 import { CoachSettingsDto } from './dto/settings.dto';
+import {
+  availabilityNotice,
+  DAY_OFF_FIELDS,
+  dayOffKey,
+  daysOffNotice,
+  OVERRIDE_FIELDS,
+  overrideKey,
+  readDayOff,
+  readSettings,
+  SETTINGS_FIELDS,
+  settingsNotice,
+} from './scheduling-form';
 import { SchedulingService } from './scheduling.service';
-
-type Form = Record<string, string | undefined>;
-
-const SETTINGS_FIELDS: FieldSpecs = {
-  displayName: 'Write your name as clients should see it (at most 120 characters).',
-  cancellationNoticeHours: 'Cancellation notice can be 0 to 720 hours (30 days).',
-  maxSessionsPerDay: 'Choose 1 to 100 sessions a day, or leave it empty for no limit.',
-};
-const DAY_OFF_FIELDS: FieldSpecs = {
-  from: 'Choose the first day off.',
-  until: 'The last day off must be on or after the first.',
-  reason: 'Keep the note under 200 characters.',
-};
-const OVERRIDE_FIELDS: FieldSpecs = {
-  date: { id: 'override-date', message: 'Choose the date.' },
-  start: { id: 'override-start', message: 'Choose when you start that day.' },
-  end: { id: 'override-end', message: 'The end must be after the start (00:00 means midnight).' },
-};
 
 /** The coach's scheduling pages: weekly hours, days off (time off and date overrides), settings. */
 @ApiExcludeController()
@@ -56,7 +50,6 @@ export class SchedulingPagesController {
   // ---- weekly hours ----
 
   private availabilityPage(zone: string, rows: WeekRows) {
-    const firstVisit = !isPlaceZone(zone);
     return {
       title: 'Weekly hours',
       weekdays: WEEKDAYS,
@@ -67,7 +60,7 @@ export class SchedulingPagesController {
         zone && !isPlaceZone(zone)
           ? { value: zone, label: `${zone} (no daylight saving: pick your city)` }
           : null,
-      firstVisit,
+      firstVisit: !isPlaceZone(zone),
       zoneAliases: JSON.stringify(ZONE_RENAMES),
     };
   }
@@ -75,73 +68,47 @@ export class SchedulingPagesController {
   @Get('availability')
   async availability(
     @CurrentUser() coach: User,
+    @Query('saved') saved: string | undefined,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const a = await this.scheduling.getAvailability(coach.id);
-    const notice: Notice | undefined =
-      (req.query as Form).saved === '1'
-        ? {
-            text: `Saved: your hours are in ${zoneLabel(a.timeZone, this.clock.now())}.`,
-            link: { href: '/book', text: 'See your open times as clients do' },
-          }
-        : undefined;
-    await renderForm(
-      req,
-      reply,
-      'coach/availability',
-      { ...this.availabilityPage(a.timeZone, rowsFromAvailability(a.weekly)), notice },
-      { timeZone: a.timeZone },
-    );
+    const page = this.availabilityPage(a.timeZone, rowsFromAvailability(a.weekly));
+    const notice = availabilityNotice(saved === '1', zoneLabel(a.timeZone, this.clock.now()));
+    const values = { timeZone: a.timeZone };
+    await renderForm(req, reply, 'coach/availability', { ...page, notice }, values);
   }
 
   @Post('availability')
-  async saveAvailability(
-    @CurrentUser() coach: User,
-    @Body() raw: unknown,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const body = formBody(raw);
-    const rows = rowsFromBody(body);
-    const zone = (body.timeZone ?? '').trim();
-    const values = { timeZone: zone };
-    const next = rowAction(body, rows);
+  async saveAvailability(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const rows = rowsFromBody(form.body);
+    const zone = (form.body.timeZone ?? '').trim();
+    const next = rowAction(form.body, rows);
+    const page = () => this.availabilityPage(zone, next ?? rows);
     // "Add hours" / "Remove" reload the form with the rows changed and nothing saved.
     if (next)
-      return renderForm(
-        req,
-        reply,
-        'coach/availability',
-        this.availabilityPage(zone, next),
-        values,
-      );
+      return renderForm(form.request, reply, 'coach/availability', page(), { timeZone: zone });
     const weekly = readWeeklyRows(rows);
-    await submitForm<Availability>(req, reply, {
+    const coachId = form.viewer!.id;
+    await submitForm(form.request, reply, {
       template: 'coach/availability',
-      page: () => this.availabilityPage(zone, rows),
+      page,
       fields: weeklyFieldSpecs(rows),
-      body,
-      values,
+      body: form.body,
+      values: { timeZone: zone },
       mapKey: weekly.mapKey,
       read: async () => {
         const errors = { ...weekly.errors };
         if (!isPlaceZone(zone)) errors.timeZone = ['timeZone is not a place zone'];
         if (Object.keys(errors).length) return { ok: false, errors };
-        const current = await this.scheduling.getAvailability(coach.id);
+        const { overrides } = await this.scheduling.getAvailability(coachId);
         return {
           ok: true,
-          value: {
-            timeZone: ZONE_RENAMES[zone] ?? zone,
-            weekly: weekly.weekly,
-            overrides: current.overrides,
-          },
+          value: { timeZone: ZONE_RENAMES[zone] ?? zone, weekly: weekly.weekly, overrides },
         };
       },
-      save: async (value) => {
-        await this.scheduling.putAvailability(coach.id, value);
-        return '/coach/availability?saved=1';
-      },
+      save: (value) =>
+        this.scheduling.putAvailability(coachId, value).then(() => '/coach/availability?saved=1'),
     });
   }
 
@@ -155,6 +122,7 @@ export class SchedulingPagesController {
       zone: a.timeZone,
       zoneLabel: zoneLabel(a.timeZone, this.clock.now()),
       items: daysOffView(a.timeZone, timeOff, a.overrides),
+      override: {},
       ...extra,
     };
   }
@@ -162,101 +130,44 @@ export class SchedulingPagesController {
   @Get('time-off')
   async timeOff(
     @CurrentUser() coach: User,
+    @Query('saved') saved: string | undefined,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const saved = (req.query as Form).saved;
-    const notice: Notice | undefined =
-      saved === 'off'
-        ? {
-            text: 'Saved: clients can’t book you then.',
-            link: { href: '/book', text: 'See your open times as clients do' },
-          }
-        : saved === 'hours'
-          ? {
-              text: 'Saved: clients see those hours for that date.',
-              link: { href: '/book', text: 'See your open times as clients do' },
-            }
-          : saved === 'removed'
-            ? { text: 'Removed.' }
-            : undefined;
-    await renderForm(
-      req,
-      reply,
-      'coach/time-off',
-      await this.daysOffPage(coach.id, { notice, override: {} }),
-      {},
-    );
+    const page = await this.daysOffPage(coach.id, { notice: daysOffNotice(saved) });
+    await renderForm(req, reply, 'coach/time-off', page, {});
   }
 
   @Post('time-off')
-  async addTimeOff(
-    @CurrentUser() coach: User,
-    @Body() raw: unknown,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const body = formBody(raw);
-    await submitForm<{ start: string; end: string; reason?: string }>(req, reply, {
+  async addTimeOff(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const coachId = form.viewer!.id;
+    await submitForm(form.request, reply, {
       template: 'coach/time-off',
-      page: () => this.daysOffPage(coach.id, { override: {} }),
+      page: () => this.daysOffPage(coachId),
       fields: DAY_OFF_FIELDS,
-      body,
-      read: async (): Promise<FormRead<{ start: string; end: string; reason?: string }>> => {
-        const from = (body.from ?? '').trim();
-        const until = (body.until ?? '').trim() || from;
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(from))
-          return { ok: false, errors: { from: ['from is missing'] } };
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || until < from)
-          return { ok: false, errors: { until: ['until is before from'] } };
-        if ((body.reason ?? '').length > 200)
-          return { ok: false, errors: { reason: ['too long'] } };
-        try {
-          const zone = (await this.scheduling.settings(coach.id)).timeZone;
-          return {
-            ok: true,
-            value: { ...wholeDays(zone, from, until), reason: body.reason?.trim() || undefined },
-          };
-        } catch {
-          return { ok: false, errors: { from: ['from is not a date'] } };
-        }
-      },
-      save: async (value) => {
-        await this.scheduling.createTimeOff(coach.id, value);
-        return '/coach/time-off?saved=off';
-      },
-      mapKey: (k) => (k === 'end' ? 'until' : k === 'start' ? 'from' : k),
+      body: form.body,
+      mapKey: dayOffKey,
+      read: async (body) => readDayOff(body, (await this.scheduling.settings(coachId)).timeZone),
+      save: (dayOff) =>
+        this.scheduling.createTimeOff(coachId, dayOff).then(() => '/coach/time-off?saved=off'),
     });
   }
 
   @Post('time-off/hours')
-  async addOverride(
-    @CurrentUser() coach: User,
-    @Body() raw: unknown,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const body = formBody(raw);
-    await submitForm<Availability['overrides'][number]>(req, reply, {
+  async addOverride(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const coachId = form.viewer!.id;
+    await submitForm(form.request, reply, {
       template: 'coach/time-off',
-      page: () => this.daysOffPage(coach.id, { override: body }),
+      page: () => this.daysOffPage(coachId, { override: form.body }),
       fields: OVERRIDE_FIELDS,
       body: {},
-      read: () => readOverrideForm(body),
+      mapKey: overrideKey,
+      read: () => readOverrideForm(form.body),
       save: async (override) => {
-        await this.scheduling.putAvailability(
-          coach.id,
-          withOverride(await this.scheduling.getAvailability(coach.id), override),
-        );
+        const current = await this.scheduling.getAvailability(coachId);
+        await this.scheduling.putAvailability(coachId, withOverride(current, override));
         return '/coach/time-off?saved=hours';
       },
-      // The service checks the whole availability; its messages about this date go to its fields.
-      mapKey: (k) =>
-        /^overrides\.\d+\.date$/.test(k)
-          ? 'date'
-          : /^overrides\.\d+\.intervals/.test(k)
-            ? 'end'
-            : k,
     });
   }
 
@@ -266,17 +177,15 @@ export class SchedulingPagesController {
     @Param('date') date: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.scheduling.putAvailability(
-      coach.id,
-      withoutOverride(await this.scheduling.getAvailability(coach.id), date),
-    );
+    const current = await this.scheduling.getAvailability(coach.id);
+    await this.scheduling.putAvailability(coach.id, withoutOverride(current, date));
     redirect(reply, '/coach/time-off?saved=removed');
   }
 
   @Post('time-off/:id/delete')
   async deleteTimeOff(
     @CurrentUser() coach: User,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.scheduling.deleteTimeOff(coach.id, id);
@@ -293,57 +202,33 @@ export class SchedulingPagesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const values = await this.scheduling.getSettings(coach.id);
-    const notice: Notice | undefined =
-      saved === '1'
-        ? { text: 'Saved.', link: { href: '/book', text: 'See your booking page' } }
-        : undefined;
-    await renderForm(req, reply, 'coach/settings', { title: 'Booking settings', notice }, values);
+    const page = { title: 'Booking settings', notice: settingsNotice(saved === '1') };
+    await renderForm(req, reply, 'coach/settings', page, values);
   }
 
   @Post('settings')
-  async saveSettings(
-    @CurrentUser() coach: User,
-    @Body() raw: unknown,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const body = formBody(raw);
-    await submitForm(req, reply, {
+  async saveSettings(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const coachId = form.viewer!.id;
+    await submitForm(form.request, reply, {
       template: 'coach/settings',
       page: () => ({ title: 'Booking settings' }),
       fields: SETTINGS_FIELDS,
-      body,
-      read: () =>
-        validateForm(CoachSettingsDto, {
-          displayName: body.displayName?.trim(),
-          cancellationNoticeHours: body.cancellationNoticeHours?.trim() || '24',
-          maxSessionsPerDay: body.maxSessionsPerDay?.trim()
-            ? Number(body.maxSessionsPerDay.trim())
-            : null,
-        }),
-      save: async (value) => {
-        await this.scheduling.putSettings(coach.id, value);
-        return '/coach/settings?saved=1';
-      },
+      body: form.body,
+      read: readSettings,
+      save: (value) =>
+        this.scheduling.putSettings(coachId, value).then(() => '/coach/settings?saved=1'),
     });
   }
 
   /** The dashboard's first-visit question: the name clients see (the other settings unchanged). */
   @Post('name')
-  async saveName(
-    @CurrentUser() coach: User,
-    @Body() raw: unknown,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const body = formBody(raw);
-    const current = await this.scheduling.getSettings(coach.id);
-    const form = await validateForm(CoachSettingsDto, {
-      ...current,
-      displayName: body.displayName?.trim(),
-    });
-    if (!form.ok) return redirect(reply, '/coach?name=missing');
-    await this.scheduling.putSettings(coach.id, form.value);
+  async saveName(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const coachId = form.viewer!.id;
+    const current = await this.scheduling.getSettings(coachId);
+    const displayName = form.body.displayName?.trim();
+    const named = await validateForm(CoachSettingsDto, { ...current, displayName });
+    if (!named.ok) return redirect(reply, '/coach?name=missing');
+    await this.scheduling.putSettings(coachId, named.value);
     redirect(reply, '/coach?name=saved');
   }
 }

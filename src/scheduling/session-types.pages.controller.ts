@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth, CurrentUser } from '../accounts/auth.decorators';
@@ -6,16 +6,19 @@ import { User } from '../accounts/user.entity';
 import { notFound } from '../common/errors';
 import { CURRENCIES, formatPrice } from '../common/money';
 import { validateForm } from '../common/validation';
+import { IdParam } from '../common/id-param';
 import {
   CodeFields,
   FormBody,
-  formBody,
+  FormFlow,
   FormRead,
   Notice,
+  PagePost,
+  PostedForm,
   renderForm,
   submitForm,
 } from '../web/forms';
-import { redirect } from '../web/page';
+import { PageData, redirect } from '../web/page';
 import {
   CreateSessionTypeDto,
   SessionTypeOutDto,
@@ -112,86 +115,87 @@ export class SessionTypesPagesController {
     );
   }
 
-  @Post()
-  async create(
-    @CurrentUser() coach: User,
-    @Body() raw: unknown,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const body = formBody(raw);
-    await submitForm(req, reply, {
-      template: 'coach/session-types',
-      page: () => this.listPage(coach.id, body),
+  /**
+   * The create and edit forms: the same fields and errors, the API's DTO for each (a new type is
+   * offered to clients at once), then back to the list.
+   */
+  private typeForm<T extends object>(
+    form: PagePost,
+    template: string,
+    page: () => PageData | Promise<PageData>,
+    dto: new () => T,
+    save: (value: T) => Promise<string>,
+  ): FormFlow<T> {
+    const extra = dto === (CreateSessionTypeDto as unknown) ? { active: true } : {};
+    return {
+      template,
+      page,
       fields: SESSION_TYPE_FIELDS,
-      body,
-      read: () => readSessionType(CreateSessionTypeDto, body, { active: true }),
-      save: async (value) => {
-        const type = await this.scheduling.createSessionType(coach.id, value);
-        return `/coach/session-types?created=${encodeURIComponent(type.slug)}`;
-      },
+      body: form.body,
+      read: () => readSessionType(dto, form.body, extra),
+      save,
       codeFields: SLUG_TAKEN,
       describe: describeSessionTypeError,
-    });
+    };
+  }
+
+  @Post()
+  async create(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const coachId = form.viewer!.id;
+    const page = () => this.listPage(coachId, form.body);
+    const flow = this.typeForm(form, 'coach/session-types', page, CreateSessionTypeDto, (value) =>
+      this.scheduling
+        .createSessionType(coachId, value)
+        .then((type) => `/coach/session-types?created=${encodeURIComponent(type.slug)}`),
+    );
+    await submitForm(form.request, reply, flow);
   }
 
   @Get(':id/edit')
   async edit(
     @CurrentUser() coach: User,
-    @Param('id', ParseUUIDPipe) id: string,
+    @IdParam() id: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const type = (await this.scheduling.listSessionTypes(coach.id, true)).find((t) => t.id === id);
     if (!type) throw notFound('Session type');
     const values = sessionTypeValues(type);
-    await renderForm(
-      req,
-      reply,
-      'coach/session-type-edit',
-      { title: `Edit ${type.name}`, id, name: type.name, ...this.formChoices(values) },
-      values,
-    );
+    const page = { title: `Edit ${type.name}`, id, name: type.name, ...this.formChoices(values) };
+    await renderForm(req, reply, 'coach/session-type-edit', page, values);
   }
 
   @Post(':id')
   async update(
-    @CurrentUser() coach: User,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() raw: unknown,
-    @Req() req: FastifyRequest,
+    @IdParam() id: string,
+    @PostedForm() form: PagePost,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const body = formBody(raw);
-    await submitForm(req, reply, {
-      template: 'coach/session-type-edit',
-      page: () => ({
-        title: 'Edit session type',
-        id,
-        name: body.name ?? '',
-        ...this.formChoices(body),
-      }),
-      fields: SESSION_TYPE_FIELDS,
-      body,
-      read: () => readSessionType(UpdateSessionTypeDto, body),
-      save: async (value) => {
-        const type = await this.scheduling.updateSessionType(coach.id, id, value);
-        return `/coach/session-types?saved=${encodeURIComponent(type.slug)}`;
-      },
-      codeFields: SLUG_TAKEN,
-      describe: describeSessionTypeError,
-    });
+    const coachId = form.viewer!.id;
+    const name = form.body.name ?? '';
+    const page = () => ({ title: 'Edit session type', id, name, ...this.formChoices(form.body) });
+    const flow = this.typeForm(
+      form,
+      'coach/session-type-edit',
+      page,
+      UpdateSessionTypeDto,
+      (value) =>
+        this.scheduling
+          .updateSessionType(coachId, id, value)
+          .then((type) => `/coach/session-types?saved=${encodeURIComponent(type.slug)}`),
+    );
+    await submitForm(form.request, reply, flow);
   }
 
   @Post(':id/toggle')
   async toggle(
     @CurrentUser() coach: User,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, string | undefined>,
+    @IdParam() id: string,
+    @Body('active') active: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const type = await this.scheduling.updateSessionType(coach.id, id, {
-      active: body.active === 'true',
+      active: active === 'true',
     });
     redirect(reply, `/coach/session-types?saved=${encodeURIComponent(type.slug)}`);
   }

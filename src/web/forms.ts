@@ -1,3 +1,4 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../common/errors';
 import { PageData, redirect, renderPage } from './page';
@@ -145,6 +146,8 @@ export interface FormFlow<T> {
   read: (body: FormBody) => FormRead<T> | Promise<FormRead<T>>;
   /** Calls the service; returns where to go next (303). */
   save: (value: T) => Promise<string>;
+  /** How to go there, when not a same-site 303 (e.g. to a payment provider's page). */
+  redirect?: (to: string) => void | Promise<void>;
   mapKey?: (key: string) => string;
   /** Words for a message without a field sentence (default: the validator's text made readable). */
   describe?: (key: string, message: string) => string;
@@ -174,7 +177,8 @@ export async function submitForm<T>(
       flow.keep ? flow.keep(read.value) : values,
     );
   }
-  redirect(reply, next);
+  if (flow.redirect) await flow.redirect(next);
+  else redirect(reply, next);
 }
 
 /** A DomainError as form errors: its details per field, its code's field, or the summary alone. */
@@ -208,6 +212,22 @@ export function formBody(body: unknown): FormBody {
   }
   return out;
 }
+
+/**
+ * A page form's POST in one handler parameter (`@PostedForm() form: PagePost`): the request (for
+ * the re-render), the body as `formBody` reads it, and the signed-in person (null on public pages).
+ * The handler still takes `@Res()`, so that Nest leaves the reply to it.
+ */
+export interface PagePost {
+  request: FastifyRequest;
+  body: FormBody;
+  viewer: NonNullable<FastifyRequest['viewer']> | null;
+}
+
+export const PostedForm = createParamDecorator((_: unknown, ctx: ExecutionContext): PagePost => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  return { request, body: formBody(request.body), viewer: request.viewer ?? null };
+});
 
 /** A success message that links to what changed. */
 export interface Notice {

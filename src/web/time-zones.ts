@@ -91,8 +91,21 @@ export function isPlaceZone(zone: string): boolean {
   return placeZones().includes(ZONE_RENAMES[zone] ?? zone);
 }
 
-/** The picker's groups, labelled with each zone's offset at `at` (now). */
+const HOUR = 3_600_000;
+let built: { hour: number; groups: ZoneGroup[] } | null = null;
+
+/**
+ * The picker's groups, labelled with each zone's offset at `at` (now). Built once an hour: each
+ * label takes an Intl formatter per zone (hundreds of milliseconds for them all), and offsets
+ * change on the hour.
+ */
 export function zoneGroups(at: Date): ZoneGroup[] {
+  const hour = Math.floor(at.getTime() / HOUR);
+  if (built?.hour !== hour) built = { hour, groups: buildZoneGroups(new Date(hour * HOUR)) };
+  return built.groups;
+}
+
+function buildZoneGroups(at: Date): ZoneGroup[] {
   const groups = new Map<string, ZoneOption[]>();
   for (const zone of placeZones()) {
     const region = REGIONS[zone.split('/')[0]];

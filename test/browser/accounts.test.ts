@@ -55,12 +55,17 @@ describe('Browser: the page shell and signing in', () => {
     await page.getByLabel('Email').fill('robin@example.com');
     await page.getByLabel(/Password/).fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByText('password must be at least 10 characters').waitFor();
+    await page
+      .getByRole('link', { name: 'Choose a password of at least 10 characters.' })
+      .waitFor();
+    expect(
+      await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
+    ).toBe(true);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByLabel(/Password/).fill('a-good-long-password');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(/\/account$/);
-    await page.getByText('robin@example.com').waitFor();
+    await page.getByText('robin@example.com', { exact: true }).waitFor();
     await screenshot(page, 'account');
     await page.close();
   });

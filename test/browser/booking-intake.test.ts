@@ -70,7 +70,16 @@ describe('Browser: booking a session with intake questions and a private video r
     await page.getByLabel('How did you hear about me?').selectOption('The blog');
     // Required answers missing: the server says which (the form carries novalidate).
     await page.getByRole('button', { name: 'Confirm booking' }).click();
-    await page.getByText('intake.hopes is required').waitFor();
+    // In plain words, in a summary that takes focus and links to each question.
+    await page
+      .getByRole('link', { name: /Please answer “What do you hope to get from our work\?”/ })
+      .waitFor();
+    await page
+      .getByRole('link', { name: 'Please tick “I understand coaching is not therapy” to go on.' })
+      .waitFor();
+    expect(
+      await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
+    ).toBe(true);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'book-intake-errors');
     // What was chosen is kept.

@@ -54,7 +54,11 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
     await firstTime.click();
     await page.getByRole('heading', { name: 'Your details' }).waitFor();
     await page.getByRole('button', { name: 'Confirm booking' }).click();
-    await page.getByText('name is required').waitFor();
+    // In plain words, in a summary that takes focus.
+    await page.getByRole('link', { name: 'Write your name (at most 120 characters).' }).waitFor();
+    expect(
+      await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
+    ).toBe(true);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByLabel('Your name').fill('Priya Visitor');
     await page.getByLabel(/^Email/).fill('priya@example.com');

@@ -499,9 +499,42 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
         .post('/account/profile')
         .set('cookie', cookie)
         .type('form')
-        .send({ _csrf: csrf, name: 'Formal Name', timeZone: 'Nowhere/Land' })
+        .send({
+          _csrf: csrf,
+          name: 'Kept Name',
+          pronouns: 'x'.repeat(41),
+          timeZone: 'Nowhere/Land',
+        })
         .expect(400);
-      expect(bad.text).toContain('timeZone must be an IANA time zone');
+      // Plain words beside each field and in a summary that takes focus, in the form's order;
+      // what was typed is kept.
+      expect(bad.text).toMatch(/class="error-summary" role="alert"[^>]*autofocus/);
+      expect(bad.text).toContain(
+        '<a href="#pronouns">Keep your pronouns to one line of at most 40 characters.</a>',
+      );
+      expect(bad.text).toContain(
+        '<a href="#timeZone">Choose the city nearest you from the list.</a>',
+      );
+      expect(bad.text.indexOf('href="#pronouns"')).toBeLessThan(
+        bad.text.indexOf('href="#timeZone"'),
+      );
+      expect(bad.text).toMatch(
+        /id="timeZone"[^>]*aria-invalid="true" aria-describedby="timeZone-error"/,
+      );
+      expect(bad.text).toContain('value="Kept Name"');
+      expect(bad.text).not.toContain('IANA');
+      // A fixed offset is refused by the page (no daylight saving), though the API takes it.
+      const est = await t
+        .http()
+        .post('/account/profile')
+        .set('cookie', cookie)
+        .type('form')
+        .send({ _csrf: csrf, name: 'Formal Name', timeZone: 'EST' })
+        .expect(400);
+      expect(est.text).toContain('Choose the city nearest you from the list.');
+      const saved = await t.http().get('/account?saved=1').set('cookie', cookie).expect(200);
+      expect(saved.text).toContain('Your details are saved.');
+      expect(saved.text).toMatch(/<option value="Asia\/Tokyo" selected>Tokyo \(GMT\+9\)/);
       await t
         .http()
         .post('/account/profile')

@@ -514,6 +514,11 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
       .get(`/checkout/cancelled?${t.app.get(CheckoutReturnsService).returnQuery(paymentId)}`)
       .expect(200);
     expect(page.text).toContain('You left the checkout');
+    // How long the hold lasts, in minutes (the payer's zone is unknown here): never a UTC time.
+    expect(page.text).toMatch(
+      /holding this for you for <time datetime="[^"]+">about \d+ more minutes<\/time>/,
+    );
+    expect(page.text).not.toContain('UTC');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const cookie = page.headers['set-cookie'];
     await t

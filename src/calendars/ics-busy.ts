@@ -1,12 +1,16 @@
 import ICAL from 'ical.js';
 import { readFileSync } from 'node:fs';
 import { Temporal } from 'temporal-polyfill';
+import { expandSeries, simpleSeries } from './ics-recur';
+import { IcsSyntaxError, IcsTime, scanFeed, WallTime } from './ics-scan';
 
 /**
  * What an iCalendar feed says about when the coach is busy: a pure function over the feed's text
  * (no Nest, no database, no network).
  *
- * ical.js (a maintained parser, with RRULE / RDATE / EXDATE expansion) reads the feed and expands
+ * Single events (most of any feed) are read by a one-pass scanner (ics-scan.ts) that builds no
+ * object tree; the rest — recurring series, their overrides, DURATION, custom VTIMEZONEs — goes to
+ * ical.js (a maintained parser, with RRULE / RDATE / EXDATE expansion), which reads them and expands
  * recurrences in wall-clock time — which is what RFC 5545 means by a rule such as "weekly on
  * Monday at 10:00". Each wall time is then made an instant here:
  * - `…Z` is UTC; a `TZID` is read as an IANA zone, or as a Windows name as Outlook writes it
@@ -42,6 +46,29 @@ export class FeedFormatError extends Error {}
 const DAY = 86_400_000;
 /** A runaway rule (FREQ=SECONDLY…) stops here; nothing a person keeps comes close. */
 const MAX_PER_SERIES = 20_000;
+
+/**
+ * ical.js's iterator looks for the next day that fits a DAILY/WEEKLY rule's BY… parts without a
+ * bound, so a rule no day fits (`FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30`, from a broken or hostile
+ * feed) would hold the event loop forever. After this many misses in a row the series fails
+ * (caught per event: the rest of the feed still syncs). A real rule misses at most a few years of
+ * days in a row (a leap day: ~1 500; an HOURLY rule in February ~8 000).
+ */
+const MAX_MISSES = 50_000;
+const misses = new WeakMap<object, number>();
+type Iter = { check_contracting_rules(): boolean };
+const proto = (ICAL.RecurIterator as unknown as { prototype: Iter }).prototype;
+const check = proto.check_contracting_rules;
+proto.check_contracting_rules = function (this: Iter): boolean {
+  const fits = check.call(this);
+  if (fits) misses.delete(this);
+  else {
+    const n = (misses.get(this) ?? 0) + 1;
+    if (n > MAX_MISSES) throw new Error('a recurrence rule no instance can fit');
+    misses.set(this, n);
+  }
+  return fits;
+};
 
 let windowsZones: Record<string, { iana: string[] }> | null = null;
 const zoneCache = new Map<string, string | null>();
@@ -79,7 +106,8 @@ function mergeRanges(ranges: Range[]): Range[] {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const dateOf = (t: ICAL.Time) => `${t.year}-${pad(t.month)}-${pad(t.day)}`;
+const dateOf = (t: Pick<WallTime, 'year' | 'month' | 'day'>) =>
+  `${t.year}-${pad(t.month)}-${pad(t.day)}`;
 
 /** Turns wall times of one property (its TZID, or UTC, or floating) into instants. */
 class Instants {
@@ -113,36 +141,51 @@ class Instants {
   }
 }
 
-const offsets = new Map<string, number>();
+/** Per zone, per day number: its UTC offset (ms) at noon UTC, or NaN near a transition. */
+const steadyOffsets = new Map<string, Map<number, number>>();
+let cachedDays = 0;
 
-/** The zone's UTC offset (ms) at noon UTC of a day (cached: Temporal's conversions are the slow part). */
-function offsetOnDay(zone: string, day: number): number {
-  const key = `${zone}|${day}`;
-  let o = offsets.get(key);
+const offsetAtNoon = (zone: string, day: number): number =>
+  Temporal.Instant.fromEpochMilliseconds(day * DAY + DAY / 2).toZonedDateTimeISO(zone)
+    .offsetNanoseconds / 1e6;
+
+/**
+ * The zone's offset on a day when the day before and after have the same one (so any wall time
+ * that day is `wall - offset`), else NaN. Cached: Temporal's conversions are the slow part.
+ */
+function steadyOffset(zone: string, day: number): number {
+  let days = steadyOffsets.get(zone);
+  if (!days) steadyOffsets.set(zone, (days = new Map()));
+  let o = days.get(day);
   if (o === undefined) {
-    o =
-      Temporal.Instant.fromEpochMilliseconds(day * DAY + DAY / 2).toZonedDateTimeISO(zone)
-        .offsetNanoseconds / 1e6;
-    if (offsets.size >= 200_000) offsets.clear();
-    offsets.set(key, o);
+    o = offsetAtNoon(zone, day);
+    if (offsetAtNoon(zone, day - 1) !== o || offsetAtNoon(zone, day + 1) !== o) o = NaN;
+    if (++cachedDays > 200_000) {
+      steadyOffsets.clear();
+      cachedDays = 0;
+    }
+    days.set(day, o);
   }
   return o;
 }
 
 /** A wall time in a zone as an instant, `compatible` disambiguation (Temporal near a transition). */
-function wallInZone(t: ICAL.Time, zone: string): number {
-  const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
-  const day = Math.floor(wall / DAY);
-  const offset = offsetOnDay(zone, day);
-  if (offsetOnDay(zone, day - 1) === offset && offsetOnDay(zone, day + 1) === offset)
-    return wall - offset;
+function wallInZone(t: Omit<WallTime, 'isDate'>, zone: string): number {
+  return wallMsInZone(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second), zone);
+}
+
+/** The same for a wall time given as milliseconds (its fields read as UTC). */
+function wallMsInZone(wall: number, zone: string): number {
+  const offset = steadyOffset(zone, Math.floor(wall / DAY));
+  if (!Number.isNaN(offset)) return wall - offset;
+  const d = new Date(wall);
   return Temporal.PlainDateTime.from({
-    year: t.year,
-    month: t.month,
-    day: t.day,
-    hour: t.hour,
-    minute: t.minute,
-    second: t.second,
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
   }).toZonedDateTime(zone, { disambiguation: 'compatible' }).epochMilliseconds;
 }
 
@@ -184,9 +227,80 @@ function notBusy(v: ICAL.Component): boolean {
   return status === 'CANCELLED' || transp === 'TRANSPARENT';
 }
 
+const wallMs = (t: ICAL.Time) => Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+
+/**
+ * Where to start expanding a DAILY or WEEKLY series so that it doesn't walk through years of past
+ * instances one by one: DTSTART moved forward by whole periods (INTERVAL days or weeks, which keeps
+ * the weekdays and the INTERVAL's weeks) to at least one period before `before` (a wall time).
+ * The moved start itself may not fit the rule, but it lies before the window and is dropped.
+ * Undefined (expand from DTSTART) for a COUNT (instances must be counted from the start), BYSETPOS,
+ * EXRULE, several RRULEs, or a series that starts close enough anyway.
+ */
+function fastForward(v: ICAL.Component, dtstart: ICAL.Time, before: number): ICAL.Time | undefined {
+  const rrules = v.getAllProperties('rrule');
+  if (rrules.length !== 1 || v.hasProperty('exrule')) return undefined;
+  const rule = rrules[0].getFirstValue() as ICAL.Recur;
+  if (rule.count || rule.parts.BYSETPOS || (rule.freq !== 'DAILY' && rule.freq !== 'WEEKLY'))
+    return undefined;
+  const periodDays = (rule.freq === 'WEEKLY' ? 7 : 1) * (rule.interval || 1);
+  const periods = Math.floor((before - wallMs(dtstart)) / (periodDays * DAY)) - 1;
+  if (periods <= 0) return undefined;
+  const moved = dtstart.clone();
+  moved.adjust(periods * periodDays, 0, 0, 0);
+  return moved;
+}
+
+/** The instant of a time the scanner read (its zone known without the feed's VTIMEZONEs). */
+function instantOf(t: IcsTime, coachZone: string): number {
+  if (t.isDate) return startOfDate(dateOf(t), coachZone);
+  if (t.utc) return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+  return wallInZone(t, (t.tzid && ianaZone(t.tzid)) || coachZone);
+}
+
+/**
+ * Busy ranges of a feed within the window. Single events (most of a feed) are read by a one-pass
+ * scanner (ics-scan.ts) without building an object tree; only recurring series, their overrides and
+ * the rarer shapes go through ical.js, so a 5 000-event feed never becomes 5 000 ical.js components.
+ */
 export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
   if (!/^\s*BEGIN:VCALENDAR/i.test(text))
     throw new FeedFormatError('the address does not give an iCalendar (.ics) feed');
+  const ranges: Range[] = [];
+  const keep = (start: number, end: number) => {
+    const s = Math.max(start, w.from);
+    const e = Math.min(end, w.to);
+    if (e > s) ranges.push({ start: s, end: e });
+  };
+  let scanned: ReturnType<typeof scanFeed>;
+  try {
+    scanned = scanFeed(
+      text,
+      (tzid) => ianaZone(tzid) !== null,
+      (start, end) => {
+        if (start.isDate) {
+          const s = startOfDate(dateOf(start), w.zone);
+          const e = startOfDate(dateOf(end), w.zone);
+          keep(s, e > s ? e : s + DAY);
+        } else keep(instantOf(start, w.zone), instantOf(end, w.zone));
+      },
+    );
+  } catch (e) {
+    if (e instanceof IcsSyntaxError)
+      throw new FeedFormatError('the feed could not be read as iCalendar');
+    throw e;
+  }
+  const eventCount =
+    scanned.simpleCount + (scanned.rest ? busyOfComponents(scanned.rest, w, keep) : 0);
+  return { ranges: mergeRanges(ranges), eventCount };
+}
+
+/** ical.js over what the scanner left (recurring series, overrides, custom zones…); returns the event count. */
+function busyOfComponents(
+  text: string,
+  w: BusyWindow,
+  keep: (start: number, end: number) => void,
+): number {
   let root: ICAL.Component;
   try {
     root = new ICAL.Component(ICAL.parse(text) as unknown[]);
@@ -195,12 +309,6 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
   }
   const instants = new Instants(root, w.zone);
   const vevents = root.getAllSubcomponents('vevent');
-  const ranges: Range[] = [];
-  const keep = (start: number, end: number) => {
-    const s = Math.max(start, w.from);
-    const e = Math.min(end, w.to);
-    if (e > s) ranges.push({ start: s, end: e });
-  };
 
   // Instances replaced by a RECURRENCE-ID override, per UID (the override stands on its own).
   const overridden = new Map<string, Set<number>>();
@@ -291,12 +399,25 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
       // Wall-clock bound, a day wider than the window either side (zone offsets < 1 day).
       const lastWall = w.to + DAY;
       const firstWall = w.from - DAY - Math.max(0, duration.toSeconds() * 1000);
-      const it = event.iterator();
       const consider = (t: ICAL.Time) => {
         const r = occurrence(t);
         if (r.end <= w.from || skip?.has(r.start) || exdates.has(r.start)) return;
         keep(r.start, r.end);
       };
+      // The common rules (DAILY/WEEKLY, plain weekdays) in a zone known without the feed's
+      // VTIMEZONEs, with an exact length: integer day arithmetic (ics-recur.ts), no ical.js objects.
+      const zone = start.utc ? null : start.tzid ? ianaZone(start.tzid) : w.zone;
+      const series = exactMs !== null && (start.utc || zone) ? simpleSeries(v) : null;
+      if (series && exactMs !== null) {
+        const toInstant = (wall: number) => (zone ? wallMsInZone(wall, zone) : wall);
+        expandSeries(series, wallMs(start.time), { firstWall, lastWall }, toInstant, (wall) => {
+          const s = toInstant(wall);
+          if (s + exactMs <= w.from || skip?.has(s) || exdates.has(s)) return;
+          keep(s, s + exactMs);
+        });
+        continue;
+      }
+      const it = event.iterator(fastForward(v, start.time, firstWall));
       let next: ICAL.Time | null;
       let sawStart = false;
       for (let n = 0; n < MAX_PER_SERIES && (next = it.next()); n++) {
@@ -312,5 +433,5 @@ export function busyFromIcs(text: string, w: BusyWindow): FeedBusy {
       continue; // one broken event doesn't take the rest of the feed with it
     }
   }
-  return { ranges: mergeRanges(ranges), eventCount };
+  return eventCount;
 }

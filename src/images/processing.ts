@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { DomainError } from '../common/errors';
 import { ImageType } from './image.entity';
 
@@ -14,10 +14,23 @@ import { ImageType } from './image.entity';
  * - variants at VARIANT_WIDTHS narrower than the image, plus the image itself (at most
  *   MAX_STORED_WIDTH wide), each in WebP and in the original type.
  */
-// libvips' operation cache only helps repeated work on the same input; uploads never repeat, and the
-// cache would hold up to 50 MB per instance. One thread per encode keeps uploads from starving requests.
-sharp.cache(false);
-sharp.concurrency(1);
+let loaded: typeof Sharp | null = null;
+
+/**
+ * sharp (libvips, ~20 MB of resident native code and data) is loaded on the first upload, not at
+ * start-up: most instances serve pages and never process an image. libvips' operation cache only
+ * helps repeated work on the same input; uploads never repeat, and the cache would hold up to 50 MB
+ * per instance. One thread per encode keeps uploads from starving requests.
+ */
+function sharp(...args: Parameters<typeof Sharp>): Sharp.Sharp {
+  if (!loaded) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require('sharp') as typeof Sharp;
+    loaded.cache(false);
+    loaded.concurrency(1);
+  }
+  return loaded(...args);
+}
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 export const MAX_PIXELS = 40_000_000;
@@ -88,7 +101,7 @@ export function etagOf(bytes: Buffer): string {
 export async function processImage(input: Buffer): Promise<ProcessedImage> {
   if (input.length === 0) throw unsupported();
   const options = { limitInputPixels: MAX_PIXELS, failOn: 'error' as const, animated: false };
-  let meta: sharp.Metadata;
+  let meta: Sharp.Metadata;
   try {
     meta = await sharp(input, options).metadata();
   } catch (e) {
@@ -129,7 +142,7 @@ export async function processImage(input: Buffer): Promise<ProcessedImage> {
   return { type, width, height, variants };
 }
 
-function encode(pipeline: sharp.Sharp, type: ImageType): sharp.Sharp {
+function encode(pipeline: Sharp.Sharp, type: ImageType): Sharp.Sharp {
   switch (type) {
     case 'webp':
       return pipeline.webp({ quality: 80 });

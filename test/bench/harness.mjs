@@ -1,7 +1,7 @@
 // What every bench scenario runs on: a throwaway embedded PostgreSQL, app instances as separate
 // processes (the built app, dist/src/main.js), and load from autocannon in a process of its own.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +56,14 @@ async function waitReady(base, child) {
 
 const children = new Set();
 
-/** Starts `node dist/src/main.js` against the bench database; BENCH_NODE_ARGS (e.g. --cpu-prof) go to node. */
+/** The node flags the app runs with (package.json's `start` script), so the bench measures that process. */
+export const appNodeArgs = (() => {
+  const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
+  const flags = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js/.exec(start);
+  return flags ? flags[1].split(/\s+/).filter(Boolean) : [];
+})();
+
+/** Starts the app (`node <start script's flags> dist/src/main.js`) against the bench database; BENCH_NODE_ARGS (e.g. --cpu-prof) go to node too. */
 export async function startInstance(db, extraEnv = {}) {
   const { freePort } = requireTs('src/database/embedded-postgres.ts');
   const port = await freePort();
@@ -74,7 +81,7 @@ export async function startInstance(db, extraEnv = {}) {
     ...extraEnv,
   };
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...appNodeArgs, ...nodeArgs, 'dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   children.add(child);
   child.on('exit', () => children.delete(child));
   await waitReady(base, child);

@@ -2,7 +2,10 @@ import { IdParam } from '../common/id-param';
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { Auth } from '../accounts/auth.decorators';
+import { Auth, CurrentUser } from '../accounts/auth.decorators';
+import { User } from '../accounts/user.entity';
+import { formatShort, pickLocale } from '../common/dates';
+import { zoneOr } from '../common/time-zone';
 import { Clock } from '../common/clock';
 import { redirect, renderPage } from '../web/page';
 import { CheckoutReturnsService } from './checkout-returns.service';
@@ -106,11 +109,19 @@ export class CheckoutPagesController {
   async coachPayments(
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
+    @CurrentUser() coach: User,
     @Query('retried') retried?: string,
   ): Promise<void> {
-    const payments = await this.payments.list();
+    // Times in her own zone (the one her account page keeps), in the reader's language.
+    const zone = zoneOr(coach.timeZone, 'UTC');
+    const locale = pickLocale(req.headers['accept-language']);
+    const payments = (await this.payments.list()).map((p) => ({
+      ...p,
+      createdText: formatShort(p.createdAt, zone, locale),
+    }));
     await renderPage(req, reply, 'payments/coach-payments', {
       title: 'Payments',
+      zone: zone.replace(/^.*\//, '').replace(/_/g, ' '),
       payments,
       testMode: this.payments.testMode,
       notice: retried === '1' ? 'The refund is being tried again.' : null,

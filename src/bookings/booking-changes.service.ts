@@ -12,6 +12,7 @@ import { BookingAccess, BookingSupport, pgCode } from './booking-support';
 import { Booking } from './booking.entity';
 import { BookingOutDto, CancelResultDto } from './dto/booking.dto';
 import { Actor, refundDue, withinNotice } from './policy';
+import { BookingsRepository } from './bookings.repository';
 
 const NO_REFUND: RefundSummary = { status: 'none', amount: 0, currency: null };
 const HOUR = 3_600_000;
@@ -34,6 +35,7 @@ export class BookingChangesService {
     private readonly dataSource: DataSource,
     private readonly scheduling: SchedulingService,
     private readonly support: BookingSupport,
+    private readonly bookings: BookingsRepository,
     private readonly mails: BookingMails,
     private readonly clock: Clock,
     @Optional() @Inject(PAYMENTS) private readonly payments: PaymentsPort | null,
@@ -158,7 +160,7 @@ export class BookingChangesService {
         const previousStart = b.startAt;
         const end = new Date(start.getTime() + type.durationMinutes * 60_000);
         const busy = busyRange(start.getTime(), end.getTime(), type);
-        await this.support.releaseExpiredHolds(
+        await this.bookings.releaseExpiredHolds(
           m,
           b.coachId,
           new Date(busy.start),

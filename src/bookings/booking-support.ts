@@ -206,17 +206,6 @@ export class BookingSupport {
     };
   }
 
-  /** Expired holds overlapping a busy range stop blocking it; returns how many were released. */
-  releaseExpiredHolds(
-    m: EntityManager,
-    coachId: string,
-    busyStart: Date,
-    busyEnd: Date,
-    now: Date,
-  ): Promise<number> {
-    return this.bookings.releaseExpiredHolds(m, coachId, busyStart, busyEnd, now);
-  }
-
   /**
    * The daily limit, checked under a per-coach-date advisory lock so two bookings can't both take
    * the last place of a day. A full day is SLOT_TAKEN (the slot would be offered but for others).

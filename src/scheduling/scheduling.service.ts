@@ -15,6 +15,7 @@ import {
 } from './dto/session-type.dto';
 import { CreateTimeOffDto, TimeOffOutDto } from './dto/time-off.dto';
 import { SchedulingRepository } from './scheduling.repository';
+import { SessionType } from './session-type.entity';
 import { extrasColumns, intakeQuestionProblems, meetingProblems } from './session-type-extras';
 import { SessionTypeRecord } from './session-type-record';
 import { SlotFinder } from './slot-finder';
@@ -153,20 +154,28 @@ export class SchedulingService {
   }
 
   async createSessionType(coachId: string, dto: CreateSessionTypeDto): Promise<SessionTypeOutDto> {
+    const { meeting: _m, intakeQuestions: _q, ...plain } = dto;
+    const id = await this.saveSessionType(dto, {
+      ...plain,
+      ...extrasColumns(dto),
+      description: dto.description ?? '',
+      coachId,
+    });
+    return toSessionTypeDto(await this.repository.sessionTypeById(id), true);
+  }
+
+  /** Checks a session type's meeting and intake questions, then saves it (a taken slug: 409). */
+  private async saveSessionType(
+    dto: CreateSessionTypeDto | UpdateSessionTypeDto,
+    row: Partial<SessionType>,
+  ): Promise<string> {
     const problems = {
       ...meetingProblems(dto.meeting),
       ...intakeQuestionProblems(dto.intakeQuestions),
     };
     if (Object.keys(problems).length) throw validationFailed(problems);
-    const { meeting: _m, intakeQuestions: _q, ...plain } = dto;
     try {
-      const id = await this.repository.saveSessionType({
-        ...plain,
-        ...extrasColumns(dto),
-        description: dto.description ?? '',
-        coachId,
-      });
-      return toSessionTypeDto(await this.repository.sessionTypeById(id), true);
+      return await this.repository.saveSessionType(row);
     } catch (e) {
       if (isUniqueViolation(e))
         throw new DomainError('CONFLICT', 'Another session type already uses this slug.');
@@ -181,19 +190,8 @@ export class SchedulingService {
   ): Promise<SessionTypeOutDto> {
     const row = await this.repository.sessionTypeOfCoach(id, coachId);
     if (!row) throw notFound('Session type');
-    const problems = {
-      ...meetingProblems(dto.meeting),
-      ...intakeQuestionProblems(dto.intakeQuestions),
-    };
-    if (Object.keys(problems).length) throw validationFailed(problems);
     const { meeting: _m, intakeQuestions: _q, ...plain } = dto;
-    try {
-      await this.repository.saveSessionType({ ...row, ...plain, ...extrasColumns(dto) });
-    } catch (e) {
-      if (isUniqueViolation(e))
-        throw new DomainError('CONFLICT', 'Another session type already uses this slug.');
-      throw e;
-    }
+    await this.saveSessionType(dto, { ...row, ...plain, ...extrasColumns(dto) });
     return toSessionTypeDto(await this.repository.sessionTypeById(id), true);
   }
 

@@ -101,6 +101,7 @@ describe('paid bookings through the payments port', () => {
       get(DataSource),
       get(SchedulingService),
       get(BookingSupport),
+      get(BookingsRepository),
       get(BookingMails),
       get(Clock),
       payments,

@@ -37,6 +37,11 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** How often, at most, an instance reads the public content version (PUBLIC_CACHE_CHECK_MS). */
   publicCache: { checkMs: number };
+  /**
+   * How long an instance may answer the same slots request (`GET /api/session-types/:slug/slots`)
+   * from memory (SLOTS_ANSWER_MS; 0: never). A booking is always checked by the database.
+   */
+  slotsAnswerMs: number;
   logPretty: boolean;
   /** Log level; tests keep the logs quiet. */
   logLevel: string;
@@ -223,6 +228,7 @@ export function loadConfig(env: Env, cwd = process.cwd(), stdoutIsTTY = false): 
     previousEncryptionKeys: previousKeysVar(env),
     rateLimitPerMinute: intVar(env, 'RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
     publicCache: { checkMs: intVar(env, 'PUBLIC_CACHE_CHECK_MS', 500, 0, 60000) },
+    slotsAnswerMs: intVar(env, 'SLOTS_ANSWER_MS', 500, 0, 10000),
     // SPEC: on when standard output is a terminal outside production, JSON lines otherwise.
     logPretty: boolVar(env, 'LOG_PRETTY', stdoutIsTTY && !production),
     logLevel,

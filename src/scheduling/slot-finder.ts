@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { notFound } from '../common/errors';
@@ -21,6 +23,8 @@ import {
 const DAY = 86_400_000;
 /** A request that keeps meeting a newer version (settings saved in a loop) still gets an answer. */
 const ATTEMPTS = 3;
+/** At most this many different slots requests are kept answered (the oldest go first). */
+const MAX_ANSWERS = 500;
 
 export function slotSettingsFromRow(r: Partial<SlotTypeRow>): SlotSettings {
   return r.time_zone == null
@@ -56,7 +60,11 @@ export class SlotFinder {
     private readonly busyTime: BusyTimeRegistry,
     private readonly repository: SchedulingRepository,
     private readonly cache: SlotSettingsCache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Recent API answers by request, each kept SLOTS_ANSWER_MS (see slotsJson). */
+  private readonly answers = new Map<string, { json: Promise<string>; until: number }>();
 
   async slots(slug: string, from: string, to: string, timeZone?: string): Promise<SlotsOutDto> {
     const found = await this.find(slug, from, to, timeZone);
@@ -71,6 +79,36 @@ export class SlotFinder {
    * an object per slot (the API's hot path; ISO instants need no escaping).
    */
   async slotsJson(slug: string, from: string, to: string, timeZone?: string): Promise<string> {
+    // The same request within SLOTS_ANSWER_MS is answered from memory: a slot list is a moment's
+    // view anyway (two visitors may see the same time; the booking itself is checked by the
+    // database and the loser gets 409), and a popular page then costs no statement per visitor.
+    const ttl = this.config.slotsAnswerMs;
+    if (ttl === 0) return this.buildJson(slug, from, to, timeZone);
+    const key = `${slug}\n${from}\n${to}\n${timeZone ?? ''}`;
+    const now = Date.now();
+    const kept = this.answers.get(key);
+    if (kept && kept.until > now) return kept.json;
+    // Concurrent requests for the same answer share one computation.
+    const json = this.buildJson(slug, from, to, timeZone);
+    this.answers.delete(key);
+    if (this.answers.size >= MAX_ANSWERS) {
+      for (const [k, a] of this.answers) if (a.until <= now) this.answers.delete(k);
+      if (this.answers.size >= MAX_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    }
+    const entry = { json, until: now + ttl };
+    this.answers.set(key, entry);
+    json.catch(() => {
+      if (this.answers.get(key) === entry) this.answers.delete(key);
+    });
+    return json;
+  }
+
+  private async buildJson(
+    slug: string,
+    from: string,
+    to: string,
+    timeZone?: string,
+  ): Promise<string> {
     const found = await this.find(slug, from, to, timeZone);
     let json = `{"timeZone":${JSON.stringify(found.timeZone)},"slots":[`;
     found.slots.forEach((s, i) => {

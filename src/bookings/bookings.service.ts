@@ -101,11 +101,12 @@ export class BookingsService implements OnModuleInit {
       throw validationFailed({ timeZone: ['timeZone must be a known IANA time zone'] });
     if (dto.intake && Object.keys(dto.intake).length > 30)
       throw validationFailed({ intake: ['intake must hold at most 30 answers'] });
-    const type = await this.scheduling.sessionTypeBySlug(dto.sessionType);
+    const start = new Date(dto.start);
+    // The type, the coach's settings (the daily limit needs them) and the offered check together.
+    const { type, settings, offered } = await this.scheduling.bookable(dto.sessionType, start);
     const intake = checkIntake(type.intakeQuestions, dto.intake);
     if (Object.keys(intake.problems).length) throw validationFailed(intake.problems);
-    const start = new Date(dto.start);
-    if (!(await this.scheduling.isOffered(type, start, false))) {
+    if (!offered) {
       throw new DomainError(
         'SLOT_UNAVAILABLE',
         'That time is not one of the offered times. Please pick a time from the list.',
@@ -118,8 +119,6 @@ export class BookingsService implements OnModuleInit {
         'Paid sessions can’t be booked right now. Please try again later.',
       );
 
-    // Read before the transaction (scheduling keeps them cheap): the daily limit needs them.
-    const settings = await this.scheduling.settings(type.coachId);
     const insert = () => this.insertBooking(dto, type, start, intake.clean, key, hash, settings);
     let booking: Booking;
     let body: BookingOutDto;
@@ -162,7 +161,7 @@ export class BookingsService implements OnModuleInit {
     intake: Record<string, string>,
     key: string | null,
     hash: string,
-    settings: SchedulingSettings,
+    settings: Pick<SchedulingSettings, 'maxSessionsPerDay' | 'timeZone'>,
   ): Promise<{ booking: Booking; body: BookingOutDto }> {
     const paid = type.price > 0;
     return this.dataSource.transaction(async (m) => {

@@ -18,6 +18,7 @@ import { SchedulingRepository } from './scheduling.repository';
 import { SessionType } from './session-type.entity';
 import { extrasColumns, intakeQuestionProblems, meetingProblems } from './session-type-extras';
 import { SessionTypeRecord } from './session-type-record';
+import { SlotSettings } from './slot-settings-cache';
 import { SlotFinder } from './slot-finder';
 
 import { SchedulingSettings, settingsFromRow, SlotType, toSessionTypeDto } from './scheduling-rows';
@@ -277,5 +278,17 @@ export class SchedulingService {
     m?: EntityManager,
   ): Promise<boolean> {
     return this.finder.isOffered(type, start, withSessions, m);
+  }
+
+  /**
+   * For booking a start: the active session type by slug (404 if none), the coach's hours, zone
+   * and daily limit, and whether the start is offered (as `isOffered` with `withSessions` false).
+   * One statement in the steady state (see SlotFinder.bookable).
+   */
+  bookable(
+    slug: string,
+    start: Date,
+  ): Promise<{ type: SessionTypeRecord; settings: SlotSettings; offered: boolean }> {
+    return this.finder.bookable(slug, start);
   }
 }

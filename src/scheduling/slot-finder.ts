@@ -9,6 +9,7 @@ import { BusyTimeRegistry } from './busy-time';
 import { SlotsOutDto } from './dto/settings.dto';
 import { SchedulingRepository, SlotTypeRow } from './scheduling.repository';
 import { SlotType } from './scheduling-rows';
+import { SessionTypeRecord } from './session-type-record';
 import { DEFAULT_SLOT_SETTINGS, SlotSettings, SlotSettingsCache } from './slot-settings-cache';
 import { isoInstant, parseDateOnly } from './slot-format';
 import {
@@ -158,6 +159,35 @@ export class SlotFinder {
       const window = { start: ms, end: ms + 1 };
       const found = await this.offered(type, settings, window, withSessions, m);
       if (found.current || attempt >= ATTEMPTS) return found.slots.some((s) => s.start === ms);
+    }
+  }
+
+  /**
+   * What booking a start needs from scheduling, in one round trip in the steady state: the
+   * active session type by slug, the coach's settings and whether the start is offered (Mend's
+   * own bookings aside: see isOffered). The type and settings come from the cache when the
+   * offered check's statement saw no change of the scheduling version since they were read;
+   * otherwise they are read again (at most ATTEMPTS times).
+   */
+  async bookable(
+    slug: string,
+    start: Date,
+  ): Promise<{ type: SessionTypeRecord; settings: SlotSettings; offered: boolean }> {
+    if (typeof slug !== 'string' || slug.length > 80) throw notFound('Session type');
+    for (let attempt = 1; ; attempt++) {
+      const before = this.cache.currentVersion;
+      const cached = this.cache.record(slug);
+      const type = cached ?? (await this.repository.activeSessionTypeBySlug(slug));
+      if (!type) throw notFound('Session type');
+      const offered = await this.isOffered(type, start, false);
+      const current = this.cache.currentVersion === before && before !== -1;
+      if (current && !cached) this.cache.keepRecord(before, slug, type);
+      const settings = current ? this.cache.coachSettings(type.coachId) : undefined;
+      if (settings) return { type, settings, offered };
+      if (attempt >= ATTEMPTS) {
+        const { row } = await this.repository.settingsWithVersion(type.coachId);
+        return { type, settings: slotSettingsFromRow(row ?? {}), offered };
+      }
     }
   }
 

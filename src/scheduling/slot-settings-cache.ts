@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SlotType } from './scheduling-rows';
+import { SessionTypeRecord } from './session-type-record';
 import { DateOverride, WeeklyHours } from './slots';
 
 /** What the slot engine needs of a coach's settings. */
@@ -33,6 +34,8 @@ export class SlotSettingsCache {
   private version = -1;
   private readonly types = new Map<string, SlotType>();
   private readonly settings = new Map<string, SlotSettings>();
+  /** Whole active session types by slug (what booking needs), of the same version. */
+  private readonly records = new Map<string, SessionTypeRecord>();
   private static readonly MAX_ENTRIES = 1000;
 
   /** The version the copies belong to (-1 before the first read). */
@@ -49,6 +52,7 @@ export class SlotSettingsCache {
     if (version > this.version) {
       this.types.clear();
       this.settings.clear();
+      this.records.clear();
       this.version = version;
       return false;
     }
@@ -57,6 +61,16 @@ export class SlotSettingsCache {
 
   type(slug: string): SlotType | undefined {
     return this.types.get(slug);
+  }
+
+  record(slug: string): SessionTypeRecord | undefined {
+    return this.records.get(slug);
+  }
+
+  /** Keeps a whole session type read while the version was `version` (ignored if it moved on). */
+  keepRecord(version: number, slug: string, record: SessionTypeRecord): void {
+    if (version !== this.version || this.records.size >= SlotSettingsCache.MAX_ENTRIES) return;
+    this.records.set(slug, record);
   }
 
   coachSettings(coachId: string): SlotSettings | undefined {

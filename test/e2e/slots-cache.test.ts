@@ -154,6 +154,65 @@ describe('Slots: cached settings and session types are never stale', () => {
     expect((await both())[1]).toEqual(['10:00', '10:30']);
   });
 
+  it('booking reads the session type through the same cache: an edit or hiding on one instance applies to bookings on the other', async () => {
+    const other = dayFromNow(9);
+    await a
+      .http()
+      .post('/api/session-types')
+      .set(auth())
+      .send({
+        name: 'Booked by cache',
+        slug: 'bycache',
+        durationMinutes: 60,
+        price: 0,
+        currency: 'usd',
+        minimumNoticeMinutes: 0,
+        bookingWindowDays: 365,
+      })
+      .expect(201);
+    const id = (await a.http().get('/api/session-types').set(auth()).expect(200)).body.find(
+      (t: { slug: string }) => t.slug === 'bycache',
+    ).id;
+    await a
+      .http()
+      .put('/api/availability')
+      .set(auth())
+      .send({
+        timeZone: 'UTC',
+        weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+        overrides: [],
+      });
+    const first = await b
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('bycache', `${other}T09:00:00.000Z`, 'one@example.com'))
+      .expect(201); // b's booking path now holds the type
+    expect(Date.parse(first.body.end) - Date.parse(first.body.start)).toBe(3_600_000);
+    await a
+      .http()
+      .patch(`/api/session-types/${id}`)
+      .set(auth())
+      .send({ durationMinutes: 30 })
+      .expect(200);
+    const second = await b
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('bycache', `${other}T11:00:00.000Z`, 'two@example.com'))
+      .expect(201);
+    expect(Date.parse(second.body.end) - Date.parse(second.body.start)).toBe(1_800_000);
+    await a
+      .http()
+      .patch(`/api/session-types/${id}`)
+      .set(auth())
+      .send({ active: false })
+      .expect(200);
+    await b
+      .http()
+      .post('/api/bookings')
+      .send(bookingBody('bycache', `${other}T13:00:00.000Z`, 'three@example.com'))
+      .expect(404);
+  });
+
   it('a change made outside the app (psql, a job) bumps the version through the triggers', async () => {
     const before = await version();
     await a.dataSource.query(

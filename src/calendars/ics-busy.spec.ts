@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { feed, weekDates } from '../../test/support/calendar-feeds';
+import { withProcessTimeZone } from '../../test/support/process-zone';
 import { busyFromIcs, FeedFormatError, ianaZone } from './ics-busy';
 
 const MONDAY = '2027-03-01';
@@ -43,18 +44,8 @@ describe('busyFromIcs', () => {
   });
 
   it('reads all-day dates the same whatever zone the server runs in', () => {
-    const before = process.env.TZ;
-    try {
-      process.env.TZ = 'Asia/Tokyo';
-      expect(ranges(feed('google-weekly', MONDAY))[1]).toEqual([
-        iso(at(D.THU1, '00:00')),
-        iso(at(D.FRI1, '00:00')),
-      ]);
-    } finally {
-      // Assigning undefined would set the string "undefined": restore by deleting instead.
-      if (before === undefined) delete process.env.TZ;
-      else process.env.TZ = before;
-    }
+    const inTokyo = withProcessTimeZone('Asia/Tokyo', () => ranges(feed('google-weekly', MONDAY)));
+    expect(inTokyo[1]).toEqual([iso(at(D.THU1, '00:00')), iso(at(D.FRI1, '00:00'))]);
   });
 
   it('keeps only what overlaps the window, clipped to it', () => {

@@ -6,6 +6,7 @@ import { Auth, CurrentUser } from '../accounts/auth.decorators';
 import { User } from '../accounts/user.entity';
 import { formatShort, pickLocale } from '../common/dates';
 import { zoneOr } from '../common/time-zone';
+import { zoneLabel } from '../web/time-zones';
 import { Clock } from '../common/clock';
 import { redirect, renderPage } from '../web/page';
 import { CheckoutReturnsService } from './checkout-returns.service';
@@ -121,7 +122,7 @@ export class CheckoutPagesController {
     }));
     await renderPage(req, reply, 'payments/coach-payments', {
       title: 'Payments',
-      zone: zone.replace(/^.*\//, '').replace(/_/g, ' '),
+      zone: zoneLabel(zone, this.clock.now()),
       payments,
       testMode: this.payments.testMode,
       notice: retried === '1' ? 'The refund is being tried again.' : null,

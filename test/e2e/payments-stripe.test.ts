@@ -577,6 +577,6 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
     expect(page.text).toMatch(
       /<td data-label="Created"><time datetime="[^"]+">\d{1,2} \w{3,4} \d{4}, \d{2}:\d{2}<\/time>/,
     );
-    expect(page.text).toMatch(/Newest first\. Times in [A-Za-z ]+ time\./);
+    expect(page.text).toMatch(/Newest first\. Times in [A-Za-z ]+( \([^)]+\))?\./);
   });
 });

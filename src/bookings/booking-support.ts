@@ -68,12 +68,13 @@ export class BookingSupport {
     return this.links.sign('booking-manage', bookingId);
   }
 
-  manageUrl(bookingId: string): string {
-    return `${this.config.publicUrl}/bookings/manage?token=${this.manageToken(bookingId)}`;
+  /** The manage page's link (pass the token when it is already at hand: it is an HMAC). */
+  manageUrl(bookingId: string, token = this.manageToken(bookingId)): string {
+    return `${this.config.publicUrl}/bookings/manage?token=${token}`;
   }
 
-  icsUrl(bookingId: string): string {
-    return `${this.config.publicUrl}/api/bookings/${bookingId}/ics?token=${this.manageToken(bookingId)}`;
+  icsUrl(bookingId: string, token = this.manageToken(bookingId)): string {
+    return `${this.config.publicUrl}/api/bookings/${bookingId}/ics?token=${token}`;
   }
 
   /** Loads a booking the caller may see (coach, its client, or the manage token); 404 otherwise. */
@@ -153,6 +154,7 @@ export class BookingSupport {
     client: { preferredName: string | null; pronouns: string | null } | null,
   ): BookingContext {
     const greeting = client?.preferredName?.trim() || b.clientName;
+    const token = this.manageToken(b.id);
     return {
       typeName: type.name,
       location: type.location,
@@ -161,8 +163,8 @@ export class BookingSupport {
       coachEmail: coach.email,
       coachTimeZone: coach.timeZone,
       cancellationNoticeHours: coach.cancellationNoticeHours,
-      manageUrl: this.manageUrl(b.id),
-      icsUrl: this.icsUrl(b.id),
+      manageUrl: this.manageUrl(b.id, token),
+      icsUrl: this.icsUrl(b.id, token),
       clientGreeting: greeting,
       clientLabel: client?.pronouns ? `${greeting} (${client.pronouns})` : greeting,
     };

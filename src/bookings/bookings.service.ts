@@ -93,7 +93,7 @@ export class BookingsService implements OnModuleInit {
       });
     }
     const key = idempotencyKey ? `booking:${idempotencyKey}` : null;
-    const hash = requestHash(dto);
+    const hash = key ? requestHash(dto) : '';
     if (key) {
       const replay = await this.replay(key, hash);
       if (replay) return replay;
@@ -167,11 +167,13 @@ export class BookingsService implements OnModuleInit {
     settings: Pick<SchedulingSettings, 'maxSessionsPerDay' | 'timeZone'>,
   ): Promise<{ booking: Booking; body: BookingOutDto }> {
     const now = this.clock.now();
-    const row = this.newBooking(dto, type, start, intake, now);
+    const id = randomUUID();
+    const token = this.support.manageToken(id);
+    const row = this.newBooking(id, hashToken(token), dto, type, start, intake, now);
     const body = this.support.toDto(
       row,
       type,
-      { manageUrl: this.support.manageUrl(row.id) },
+      { manageUrl: this.support.manageUrl(id, token) },
       false,
     );
     const statement = () => {
@@ -206,6 +208,8 @@ export class BookingsService implements OnModuleInit {
 
   /** The row of a new booking (its client is found or created by the insert's statement). */
   private newBooking(
+    id: string,
+    manageTokenHash: string,
     dto: CreateBookingDto,
     type: SessionTypeRecord,
     start: Date,
@@ -215,7 +219,6 @@ export class BookingsService implements OnModuleInit {
     const paid = type.price > 0;
     const end = new Date(start.getTime() + type.durationMinutes * 60_000);
     const busy = busyRange(start.getTime(), end.getTime(), type);
-    const id = randomUUID();
     return {
       id,
       coachId: type.coachId,
@@ -235,7 +238,7 @@ export class BookingsService implements OnModuleInit {
       intake: Object.keys(intake).length ? intake : null,
       meetingUrl:
         type.meetingKind === 'generated_video' ? newMeetingRoom(this.config.meetingBaseUrl) : null,
-      manageTokenHash: hashToken(this.support.manageToken(id)),
+      manageTokenHash,
       sequence: 0,
       reminderSentAt: null,
       cancelledAt: null,

@@ -37,6 +37,9 @@ export class ComposedStatement {
   }
 }
 
+/** Statement names by text (a few shapes, hashed once). */
+const names = new Map<string, string>();
+
 /**
  * Runs a statement: inside the caller's transaction when `m` belongs to one, else straight on the
  * pool as a named (prepared) statement, so that PostgreSQL parses and plans it once per
@@ -50,7 +53,11 @@ export async function runStatement<Row extends QueryResultRow>(
 ): Promise<Row[]> {
   if (m?.queryRunner) return (await m.query(statement.text, statement.values)) as Row[];
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  const name = `mend_${createHash('sha1').update(statement.text).digest('hex').slice(0, 20)}`;
+  let name = names.get(statement.text);
+  if (!name) {
+    name = `mend_${createHash('sha1').update(statement.text).digest('hex').slice(0, 20)}`;
+    if (names.size < 1000) names.set(statement.text, name);
+  }
   const result = await pool.query<Row>({
     name,
     text: statement.text,

@@ -99,23 +99,22 @@ export class MailOutboxRepository {
     extraParams = `'{}'::jsonb`,
   ): string[] {
     const ids = mails.map(() => randomUUID());
+    // One JSON parameter for all rows (not arrays, which the driver escapes character by character).
+    const rows = JSON.stringify(
+      mails.map((m, i) => ({
+        id: ids[i],
+        kind: m.kind,
+        to_address: m.to ?? '',
+        params: m.params,
+        lane: m.lane ?? 'transactional',
+      })),
+    );
     s.with(
       'mail_queued',
       `INSERT INTO mail_outbox (id, kind, to_address, subject, text, params, status, lane)
        SELECT u.id, u.kind, u.to_address, '', '', u.params || ${extraParams}, 'pending', u.lane
-       FROM unnest(${s.param(ids, 'uuid[]')}, ${s.param(
-         mails.map((m) => m.kind),
-         'text[]',
-       )}, ${s.param(
-         mails.map((m) => m.to ?? ''),
-         'text[]',
-       )}, ${s.param(
-         mails.map((m) => JSON.stringify(m.params)),
-         'jsonb[]',
-       )}, ${s.param(
-         mails.map((m) => m.lane ?? 'transactional'),
-         'text[]',
-       )}) AS u(id, kind, to_address, params, lane)${after ? ` CROSS JOIN ${after}` : ''}`,
+       FROM jsonb_to_recordset(${s.param(rows, 'jsonb')})
+         AS u(id uuid, kind text, to_address text, params jsonb, lane text)${after ? ` CROSS JOIN ${after}` : ''}`,
     );
     return ids;
   }

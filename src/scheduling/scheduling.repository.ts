@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { runStatement } from '../database/composed-statement';
 import { BUSY_PARAMS, BusyKind } from './busy-time';
 import { CoachSettings } from './coach-settings.entity';
 import { SETTINGS_COLUMNS, SettingsRow, TypeRow } from './scheduling-rows';
@@ -26,10 +24,6 @@ export interface BusyInWindow {
 @Injectable()
 export class SchedulingRepository {
   constructor(private readonly dataSource: DataSource) {}
-
-  private pool(): Pool {
-    return (this.dataSource.driver as PostgresDriver).master as Pool;
-  }
 
   // ---- the version of what the slot cache keeps ----
 
@@ -191,15 +185,8 @@ export class SchedulingRepository {
     const text = parts.join('\nUNION ALL\n');
     const params = [coachId, from, to, now];
     type Row = { k: number; a: number; b: number | null; c: number | null };
-    let rows: Row[];
-    if (m?.queryRunner) {
-      rows = await m.query(text, params); // inside the caller's transaction
-    } else {
-      // Outside a transaction: straight to the pool as a named (prepared) statement, so that
-      // PostgreSQL parses and plans it once per connection, not once per request.
-      const name = `mend_busy_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-      rows = (await this.pool().query<Row>({ name, text, values: params })).rows;
-    }
+    // Outside a transaction a named (prepared) statement: parsed and planned once per connection.
+    const rows = await runStatement<Row>(this.dataSource, m, { text, values: params });
     const out: BusyInWindow = { version: 0, timeOff: [], sources: sources.map(() => []) };
     for (const r of rows) {
       if (r.k === -1) out.version = r.a;

@@ -85,8 +85,10 @@ describe('External calendars', () => {
       '/owa/calendar/reachcalendar.ics',
       ics(() => feed('outlook', monday), '"o1"'),
     );
+    // Short enough that the feed that never answers is quick to give up on, long enough that a
+    // loaded CI machine still moves 5 MB (the size-limit case) well inside it.
     t = await startTestApp({
-      env: { RATE_LIMIT_PER_MINUTE: '100000', CALENDAR_FETCH_TIMEOUT_MS: '1500' },
+      env: { RATE_LIMIT_PER_MINUTE: '100000', CALENDAR_FETCH_TIMEOUT_MS: '4000' },
       workers: false,
     });
     coach = await setUpCoach(t, 'therapy-aware', {

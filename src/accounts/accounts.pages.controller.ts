@@ -6,7 +6,15 @@ import { clientIp } from '../common/http';
 import { validateForm } from '../common/validation';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { noticeFor, PagePost, PostedForm, Notice, renderForm, submitForm } from '../web/forms';
+import {
+  noticeFor,
+  PagePost,
+  PostedForm,
+  Notice,
+  renderForm,
+  submitForm,
+  summaryOnly,
+} from '../web/forms';
 import { PageData, redirect, renderPage, safeNext } from '../web/page';
 import {
   CHECK_EMAIL,
@@ -22,7 +30,7 @@ import {
   signupInput,
   zoneChoicesFor,
 } from './account-form';
-import { AccountsService } from './accounts.service';
+import { AccountsService, SPENT_PASSWORD_LINK } from './accounts.service';
 import { DELETION_SCOPE } from './deletion-scope';
 import { Auth, CurrentUser } from './auth.decorators';
 import {
@@ -146,6 +154,16 @@ export class AccountsPagesController {
     @Res() reply: FastifyReply,
     @Query('token') token?: string,
   ): Promise<void> {
+    // A spent link is said at once, above the form that sends a new one.
+    if (token && !(await this.accounts.passwordLinkUsable(token)))
+      return renderForm(
+        req,
+        reply,
+        'accounts/password-reset',
+        resetPage(null),
+        {},
+        summaryOnly(SPENT_PASSWORD_LINK),
+      );
     await renderForm(req, reply, 'accounts/password-reset', resetPage(token ?? null), {});
   }
 

@@ -196,6 +196,17 @@ describe('Password-reset pages', () => {
     const expired = await post('/password-reset/confirm', { token: expiring, ...good }).expect(400);
     expect(summaryOf(expired.text)).toEqual([[null, SPENT]]);
 
+    // Following a spent link says so at once, before she types a new password twice.
+    for (const token of [used, expiring, 'made-up']) {
+      const opened = await t
+        .http()
+        .get(`/password-reset?token=${encodeURIComponent(token)}`)
+        .expect(400);
+      expect(summaryOf(opened.text)).toEqual([[null, SPENT]]);
+      expect(opened.text).toContain('action="/password-reset"');
+      expect(opened.text).not.toContain('action="/password-reset/confirm"');
+    }
+
     for (const token of ['made-up', '', 'x'.repeat(500)]) {
       const forged = await post('/password-reset/confirm', { token, ...good }).expect(400);
       expect(summaryOf(forged.text)).toEqual([[null, SPENT]]);

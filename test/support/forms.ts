@@ -49,3 +49,13 @@ export async function submitAs(
 export function summaryLinks(html: string): string[][] {
   return [...html.matchAll(/<li><a href="(#[^"]+)">([^<]+)<\/a><\/li>/g)].map((m) => [m[1], m[2]]);
 }
+
+/** GETs `path` signed in as `session`, expecting `status` (200 unless told). */
+export async function getAs(
+  t: TestApp,
+  session: string,
+  path: string,
+  status = 200,
+): Promise<request.Response> {
+  return t.http().get(path).set('cookie', `mend_session=${session}`).expect(status);
+}

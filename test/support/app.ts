@@ -87,6 +87,19 @@ export async function loginAs(t: TestApp, email: string, password: string): Prom
   return (res.body as { token: string }).token;
 }
 
+/** A test app (as `startTestApp` starts it) with the coach signed in: her session token. */
+export async function startWithCoach(
+  options: TestAppOptions = {},
+): Promise<{ t: TestApp; coach: string }> {
+  const t = await startTestApp(options);
+  try {
+    return { t, coach: await loginAs(t, COACH_EMAIL, COACH_PASSWORD) };
+  } catch (e) {
+    await t.close();
+    throw e;
+  }
+}
+
 export async function signup(
   t: TestApp,
   email: string,

@@ -1,11 +1,4 @@
-import {
-  COACH_EMAIL,
-  COACH_PASSWORD,
-  loginAs,
-  signup,
-  startTestApp,
-  TestApp,
-} from '../support/app';
+import { signup, startWithCoach, TestApp } from '../support/app';
 import { getAs, submitAs, summaryLinks } from '../support/forms';
 
 /**
@@ -19,8 +12,7 @@ describe('Coach content and members forms: plain errors, input kept, success tha
   let coach: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+    ({ t, coach } = await startWithCoach());
   });
   afterAll(async () => {
     await t?.close();

@@ -1,7 +1,7 @@
 import { COACH_EMAIL, pageForm, signup, startTestApp, TestApp } from '../support/app';
 import { getAs, postForm } from '../support/forms';
 import { MailCatcher } from '../support/mail-catcher';
-import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
+import { dayFromNow, openSlots, postBooking, setUpCoach } from '../support/scheduling';
 
 /**
  * Issue 16: the audit trail, preferred names and pronouns, deletion that says its scope, and
@@ -17,10 +17,7 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   /** Books a "talk" session through the public API. */
   const book = (start: string, email: string, extra: Record<string, unknown> = {}) =>
-    t
-      .http()
-      .post('/api/bookings')
-      .send(bookingBody('talk', start, email, extra));
+    postBooking(t, 'talk', start, email, extra);
   const userId = async (email: string): Promise<string> =>
     (await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email]))[0].id;
 

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     try {
       const pg = (await embedded)!;
       if (stopping) return; // a signal came during the start: shutdown() stops it
-      databaseUrl = pg.url;
+      databaseUrl = pg.localUrl;
       clusterDir = pg.clusterDir;
     } catch (e) {
       if (stopping) return; // Ctrl-C during the first start interrupts initdb: nothing more to say

@@ -10,7 +10,9 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobsService } from '../jobs/jobs.service';
 import { MailService } from '../mail/mail.service';
+import { ComposedStatement } from '../database/composed-statement';
 import { CredentialsRepository } from './credentials.repository';
+import { ClientProfile, ClientRecord, guestClient } from './guest-client';
 import { LoginDto, SignupDto, UpdateProfileDto, UserDto } from './dto/auth.dto';
 import { addressName, optionalText } from './person-name';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
@@ -212,7 +214,7 @@ export class AccountsService implements OnModuleInit {
     rawEmail: string,
     name: string,
     timeZone?: string,
-    profile: { preferredName?: string | null; pronouns?: string | null } = {},
+    profile: ClientProfile = {},
   ): Promise<User> {
     const { id } = await this.upsertClient(m, rawEmail, name, timeZone, profile);
     const user = await this.users.byId(id, m);
@@ -221,23 +223,33 @@ export class AccountsService implements OnModuleInit {
   }
 
   /**
-   * findOrCreateClient in one statement (the booking hot path): the person's id and how they are
-   * addressed, creating a guest client record if the email is new (same rules as above).
+   * findOrCreateClient in one statement: the person's id and how they are addressed, creating a
+   * guest client record if the email is new (same rules as above).
    */
   async upsertClient(
     m: EntityManager,
     rawEmail: string,
     name: string,
     timeZone?: string,
-    profile: { preferredName?: string | null; pronouns?: string | null } = {},
-  ): Promise<{ id: string; preferredName: string | null; pronouns: string | null }> {
-    return this.users.upsertGuestClient(m, {
-      email: normalizeEmail(rawEmail),
-      name: name.trim(),
-      timeZone: timeZone ?? null,
-      preferredName: optionalText(profile.preferredName),
-      pronouns: optionalText(profile.pronouns),
-    });
+    profile: ClientProfile = {},
+  ): Promise<ClientRecord> {
+    return this.users.upsertGuestClient(m, guestClient(rawEmail, name, timeZone, profile));
+  }
+
+  /**
+   * The same, as part of a statement another module composes (the booking hot path: one round
+   * trip for the client, the booking and its mails). Adds the CTE `client` with the columns id,
+   * preferred_name and pronouns; it is empty only if someone created the record after the
+   * statement's snapshot (then run the statement again).
+   */
+  clientInStatement(
+    s: ComposedStatement,
+    rawEmail: string,
+    name: string,
+    timeZone?: string,
+    profile: ClientProfile = {},
+  ): void {
+    this.users.guestClientCtes(s, guestClient(rawEmail, name, timeZone, profile));
   }
 
   /** PATCH /api/me: changes only the fields given; blank preferred name or pronouns clear them. */

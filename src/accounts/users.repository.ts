@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { ComposedStatement, runStatement } from '../database/composed-statement';
+import { ClientRecord, GuestClient } from './guest-client';
 import { User } from './user.entity';
 
 /** The users table. Emails arrive here already normalised (lower-cased, trimmed). */
@@ -34,21 +36,14 @@ export class UsersRepository {
   }
 
   /**
-   * A guest's client record (no password), unless the email is taken, in one statement (the
-   * booking hot path). With a preferred name or pronouns, an existing guest record gets them where
-   * it has none yet; an account holder's profile or the coach's is never changed. Returns the
-   * record for the email either way.
+   * For a composed statement (database/composed-statement.ts): the CTE `client` (columns id,
+   * preferred_name, pronouns) is the record for the guest's email, created as a guest's client
+   * record (no password) if the email is new. With a preferred name or pronouns, an existing guest
+   * record gets them where it has none yet; an account holder's profile or the coach's is never
+   * changed. `client` is empty only when someone else created the record after the statement's
+   * snapshot was taken (then look again: `upsertGuestClient` does).
    */
-  async upsertGuestClient(
-    m: EntityManager,
-    guest: {
-      email: string;
-      name: string;
-      timeZone: string | null;
-      preferredName: string | null;
-      pronouns: string | null;
-    },
-  ): Promise<{ id: string; preferredName: string | null; pronouns: string | null }> {
+  guestClientCtes(s: ComposedStatement, guest: GuestClient): void {
     const onConflict =
       !guest.preferredName && !guest.pronouns
         ? 'DO NOTHING'
@@ -58,26 +53,49 @@ export class UsersRepository {
            WHERE users.password_hash IS NULL AND users.role = 'client'
              AND ((users.preferred_name IS NULL AND EXCLUDED.preferred_name IS NOT NULL)
                OR (users.pronouns IS NULL AND EXCLUDED.pronouns IS NOT NULL))`;
-    type Row = { id: string; preferred_name: string | null; pronouns: string | null };
-    let [row]: (Row | undefined)[] = await m.query(
-      `WITH upserted AS (
-         INSERT INTO users (email, name, role, time_zone, preferred_name, pronouns) VALUES ($1, $2, 'client', $3, $4, $5)
-         ON CONFLICT (email) ${onConflict}
-         RETURNING id, preferred_name, pronouns
-       )
-       SELECT id, preferred_name, pronouns FROM upserted
-       UNION ALL
-       SELECT id, preferred_name, pronouns FROM users WHERE email = $1 AND NOT EXISTS (SELECT 1 FROM upserted)`,
-      [guest.email, guest.name, guest.timeZone, guest.preferredName, guest.pronouns],
+    const email = s.param(guest.email, 'text');
+    s.with(
+      'client_upserted',
+      `INSERT INTO users (email, name, role, time_zone, preferred_name, pronouns)
+       VALUES (${email}, ${s.param(guest.name)}, 'client', ${s.param(guest.timeZone)}, ${s.param(guest.preferredName)}, ${s.param(guest.pronouns)})
+       ON CONFLICT (email) ${onConflict}
+       RETURNING id, preferred_name, pronouns`,
     );
-    // A record committed by someone else after this statement's snapshot was taken: look again.
-    row ??= (
-      (await m.query(`SELECT id, preferred_name, pronouns FROM users WHERE email = $1`, [
-        guest.email,
-      ])) as Row[]
-    )[0];
-    if (!row) throw new Error('client record not found after upsert');
-    return { id: row.id, preferredName: row.preferred_name, pronouns: row.pronouns };
+    s.with(
+      'client',
+      `SELECT id, preferred_name, pronouns FROM client_upserted
+       UNION ALL
+       SELECT id, preferred_name, pronouns FROM users WHERE email = ${email} AND NOT EXISTS (SELECT 1 FROM client_upserted)`,
+    );
+  }
+
+  /**
+   * A guest's client record, unless the email is taken, in one statement (see guestClientCtes).
+   * Returns the record for the email either way.
+   */
+  async upsertGuestClient(m: EntityManager, guest: GuestClient): Promise<ClientRecord> {
+    const s = new ComposedStatement();
+    this.guestClientCtes(s, guest);
+    type Row = { id: string; preferred_name: string | null; pronouns: string | null };
+    const [row] = await runStatement<Row>(
+      this.dataSource,
+      m,
+      s.build(`SELECT id, preferred_name, pronouns FROM client`),
+    );
+    const found = row ?? (await this.clientRecord(m, guest.email));
+    if (!found) throw new Error('client record not found after upsert');
+    return { id: found.id, preferredName: found.preferred_name, pronouns: found.pronouns };
+  }
+
+  /** A record committed by someone else after a statement's snapshot was taken: look again. */
+  async clientRecord(
+    m: EntityManager | undefined,
+    email: string,
+  ): Promise<{ id: string; preferred_name: string | null; pronouns: string | null } | undefined> {
+    const rows: { id: string; preferred_name: string | null; pronouns: string | null }[] = await (
+      m ?? this.dataSource.manager
+    ).query(`SELECT id, preferred_name, pronouns FROM users WHERE email = $1`, [email]);
+    return rows[0];
   }
 
   /** The coach's account, unless the email is taken (a parallel start-up may have made it). */

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { ComposedStatement } from '../database/composed-statement';
 import { MailService } from '../mail/mail.service';
 import { RenderedMail } from '../mail/mail.types';
 import { BookingFacts, coachNoticeMail, confirmedMail } from './booking-mails';
@@ -52,14 +52,13 @@ export class BookingConfirmation implements OnModuleInit {
     this.mail.registerRenderer(COACH_KIND, { render: (p) => this.render(p, 'coach') });
   }
 
-  /** Inside the booking's transaction: both mails, one statement (then `sendSoon` after commit). */
-  async queue(
-    m: EntityManager,
-    b: Booking,
-    type: TypeFacts,
-    client: { preferredName: string | null; pronouns: string | null },
-  ): Promise<void> {
-    const params: ConfirmationParams = {
+  /**
+   * Part of the booking's statement (database/composed-statement.ts): both mails, written only
+   * if the CTE `booking` inserted the booking; how the client is addressed comes from the CTE
+   * `client` (columns preferred_name, pronouns) of the same statement. Then `sendSoon` after it.
+   */
+  queueInStatement(s: ComposedStatement, b: Omit<Booking, 'clientId'>, type: TypeFacts): void {
+    const params: Omit<ConfirmationParams, 'client'> = {
       booking: {
         id: b.id,
         coachId: b.coachId,
@@ -80,13 +79,18 @@ export class BookingConfirmation implements OnModuleInit {
         meetingKind: type.meetingKind,
         meetingValue: type.meetingValue,
       },
-      client: { preferredName: client.preferredName, pronouns: client.pronouns },
       stamp: b.createdAt.toISOString(),
     };
-    await this.mail.enqueueToRender(m, [
-      { kind: CLIENT_KIND, to: b.clientEmail, params },
-      { kind: COACH_KIND, to: null, params },
-    ]);
+    const client = `jsonb_build_object('client', (SELECT jsonb_build_object('preferredName', preferred_name, 'pronouns', pronouns) FROM client))`;
+    this.mail.enqueueToRenderInStatement(
+      s,
+      [
+        { kind: CLIENT_KIND, to: b.clientEmail, params },
+        { kind: COACH_KIND, to: null, params },
+      ],
+      'booking',
+      client,
+    );
   }
 
   /** After the booking's transaction committed: delivery wakes now. */

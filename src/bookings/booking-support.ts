@@ -173,7 +173,7 @@ export class BookingSupport {
    * `details` false leaves out where it happens and the intake answers (the create answer).
    */
   toDto(
-    b: Booking,
+    b: Omit<Booking, 'clientId'>,
     type: Pick<SessionTypeRecord, 'slug' | 'name' | 'meetingKind' | 'meetingValue'>,
     extra: Partial<BookingOutDto> = {},
     details = true,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ComposedStatement } from '../database/composed-statement';
 import { BUSY_PARAMS } from '../scheduling/busy-time';
 import { pgCode } from './pg-code';
 import { Booking } from './booking.entity';
@@ -72,36 +73,42 @@ export class BookingsRepository {
     return rows.length;
   }
 
-  /** A new booking, one plain INSERT (the exclusion constraint refuses an overlap: 23P01). */
-  async insert(m: EntityManager, b: Booking): Promise<void> {
-    await m.query(
+  /**
+   * For a composed statement: the CTE `booking` (column id) inserting `b`, its client taken from
+   * the CTE `client` (column id) written before it; nothing is inserted when `client` is empty.
+   * The exclusion constraint refuses an overlap (23P01), failing the whole statement.
+   */
+  insertCte(s: ComposedStatement, b: Omit<Booking, 'clientId'>): void {
+    const values = [
+      s.param(b.id, 'uuid'),
+      s.param(b.coachId, 'uuid'),
+      'client.id',
+      s.param(b.sessionTypeId, 'uuid'),
+      s.param(b.status),
+      s.param(b.startAt, 'timestamptz'),
+      s.param(b.endAt, 'timestamptz'),
+      s.param(b.busyStart, 'timestamptz'),
+      s.param(b.busyEnd, 'timestamptz'),
+      s.param(b.holdExpiresAt, 'timestamptz'),
+      s.param(b.clientName),
+      s.param(b.clientEmail),
+      s.param(b.clientTimeZone),
+      s.param(b.price, 'int'),
+      s.param(b.currency),
+      s.param(b.notes),
+      s.param(b.intake === null ? null : JSON.stringify(b.intake), 'jsonb'),
+      s.param(b.meetingUrl),
+      s.param(b.manageTokenHash),
+      s.param(b.sequence, 'int'),
+    ];
+    const now = s.param(b.createdAt, 'timestamptz');
+    s.with(
+      'booking',
       `INSERT INTO bookings (id, coach_id, client_id, session_type_id, status, start_at, end_at, busy_start, busy_end,
          hold_expires_at, client_name, client_email, client_time_zone, price, currency, notes, intake, meeting_url,
          manage_token_hash, sequence, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)`,
-      [
-        b.id,
-        b.coachId,
-        b.clientId,
-        b.sessionTypeId,
-        b.status,
-        b.startAt,
-        b.endAt,
-        b.busyStart,
-        b.busyEnd,
-        b.holdExpiresAt,
-        b.clientName,
-        b.clientEmail,
-        b.clientTimeZone,
-        b.price,
-        b.currency,
-        b.notes,
-        b.intake === null ? null : JSON.stringify(b.intake),
-        b.meetingUrl,
-        b.manageTokenHash,
-        b.sequence,
-        b.createdAt,
-      ],
+       SELECT ${values.join(', ')}, ${now}, ${now} FROM client
+       RETURNING id`,
     );
   }
 

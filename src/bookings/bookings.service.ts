@@ -31,6 +31,7 @@ import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { checkIntake, newMeetingRoom } from './meeting';
 import { BookingsRepository } from './bookings.repository';
 import { AppConfig } from '../config/config';
+import { ComposedStatement, runStatement } from '../database/composed-statement';
 import { APP_CONFIG } from '../config/config.module';
 
 /** How long a paid booking's slot is held for checkout (Stripe needs ≥ 30 min for expires_at). */
@@ -150,11 +151,13 @@ export class BookingsService implements OnModuleInit {
   }
 
   /**
-   * The booking transaction, at most six statements: the daily-limit lock and count (only when
-   * the coach set a limit), the client record, the booking, its two mails (one INSERT, rendered
-   * after commit by the mail worker), the idempotent answer (only with a key).
+   * The booking is one statement (database/composed-statement.ts): the client record, the
+   * booking, its two mails (rendered after commit by the mail worker) and the idempotent answer
+   * (only with a key), each written by the module that owns the table. Being one statement it is
+   * atomic without a transaction, and one round trip. Only a coach's daily limit needs one: the
+   * day's lock and count, then the statement, in one transaction.
    */
-  private insertBooking(
+  private async insertBooking(
     dto: CreateBookingDto,
     type: SessionTypeRecord,
     start: Date,
@@ -163,58 +166,83 @@ export class BookingsService implements OnModuleInit {
     hash: string,
     settings: Pick<SchedulingSettings, 'maxSessionsPerDay' | 'timeZone'>,
   ): Promise<{ booking: Booking; body: BookingOutDto }> {
-    const paid = type.price > 0;
-    return this.dataSource.transaction(async (m) => {
-      const now = this.clock.now();
-      const end = new Date(start.getTime() + type.durationMinutes * 60_000);
-      const busy = busyRange(start.getTime(), end.getTime(), type);
-      await this.support.checkDailyLimit(m, type.coachId, start, now, null, settings);
-      const client = await this.accounts.upsertClient(m, dto.email, dto.name, dto.timeZone, {
+    const now = this.clock.now();
+    const row = this.newBooking(dto, type, start, intake, now);
+    const body = this.support.toDto(
+      row,
+      type,
+      { manageUrl: this.support.manageUrl(row.id) },
+      false,
+    );
+    const statement = () => {
+      const s = new ComposedStatement();
+      this.accounts.clientInStatement(s, dto.email, dto.name, dto.timeZone, {
         preferredName: dto.preferredName,
         pronouns: dto.pronouns,
       });
-      const id = randomUUID();
-      const row = Object.assign(new Booking(), {
-        id,
-        coachId: type.coachId,
-        clientId: client.id,
-        sessionTypeId: type.id,
-        status: paid ? 'pending_payment' : 'confirmed',
-        startAt: start,
-        endAt: end,
-        busyStart: new Date(busy.start),
-        busyEnd: new Date(busy.end),
-        holdExpiresAt: paid ? new Date(now.getTime() + HOLD_MINUTES * 60_000) : null,
-        clientName: dto.name.trim(),
-        clientEmail: normalizeEmail(dto.email),
-        clientTimeZone: dto.timeZone,
-        price: type.price,
-        currency: type.currency,
-        notes: dto.notes?.trim() || null,
-        intake: Object.keys(intake).length ? intake : null,
-        meetingUrl:
-          type.meetingKind === 'generated_video'
-            ? newMeetingRoom(this.config.meetingBaseUrl)
-            : null,
-        manageTokenHash: hashToken(this.support.manageToken(id)),
-        sequence: 0,
-        reminderSentAt: null,
-        cancelledAt: null,
-        cancelReason: null,
-        createdAt: now,
-        updatedAt: now,
-      } satisfies Partial<Booking>);
-      await this.repository.insert(m, row);
-      if (!paid) await this.confirmation.queue(m, row, type, client);
-      const out = this.support.toDto(
-        row,
-        type,
-        { manageUrl: this.support.manageUrl(row.id) },
-        false,
-      );
-      if (key) await this.idempotencyKeys.insert(m, key, hash, 201, out);
-      return { booking: row, body: out };
-    });
+      this.repository.insertCte(s, row);
+      if (row.status === 'confirmed') this.confirmation.queueInStatement(s, row, type);
+      if (key) this.idempotencyKeys.insertCte(s, 'booking', key, hash, 201, body);
+      return s.build(`SELECT client.id AS client_id FROM client CROSS JOIN booking`);
+    };
+    const run = async (m?: EntityManager): Promise<string> => {
+      type Row = { client_id: string };
+      let rows = await runStatement<Row>(this.dataSource, m, statement());
+      // The client's record was created by someone else after the statement's snapshot, so
+      // nothing was written: once more, with a new snapshot that sees it.
+      if (!rows.length) rows = await runStatement<Row>(this.dataSource, m, statement());
+      if (!rows.length) throw new Error('client record not found for a new booking');
+      return rows[0].client_id;
+    };
+    const clientId =
+      settings.maxSessionsPerDay === null
+        ? await run()
+        : await this.dataSource.transaction(async (m) => {
+            await this.support.checkDailyLimit(m, type.coachId, start, now, null, settings);
+            return run(m);
+          });
+    return { booking: Object.assign(new Booking(), row, { clientId }), body };
+  }
+
+  /** The row of a new booking (its client is found or created by the insert's statement). */
+  private newBooking(
+    dto: CreateBookingDto,
+    type: SessionTypeRecord,
+    start: Date,
+    intake: Record<string, string>,
+    now: Date,
+  ): Omit<Booking, 'clientId'> {
+    const paid = type.price > 0;
+    const end = new Date(start.getTime() + type.durationMinutes * 60_000);
+    const busy = busyRange(start.getTime(), end.getTime(), type);
+    const id = randomUUID();
+    return {
+      id,
+      coachId: type.coachId,
+      sessionTypeId: type.id,
+      status: paid ? 'pending_payment' : 'confirmed',
+      startAt: start,
+      endAt: end,
+      busyStart: new Date(busy.start),
+      busyEnd: new Date(busy.end),
+      holdExpiresAt: paid ? new Date(now.getTime() + HOLD_MINUTES * 60_000) : null,
+      clientName: dto.name.trim(),
+      clientEmail: normalizeEmail(dto.email),
+      clientTimeZone: dto.timeZone,
+      price: type.price,
+      currency: type.currency,
+      notes: dto.notes?.trim() || null,
+      intake: Object.keys(intake).length ? intake : null,
+      meetingUrl:
+        type.meetingKind === 'generated_video' ? newMeetingRoom(this.config.meetingBaseUrl) : null,
+      manageTokenHash: hashToken(this.support.manageToken(id)),
+      sequence: 0,
+      reminderSentAt: null,
+      cancelledAt: null,
+      cancelReason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   /** After losing to an overlap: expired holds in the way stop blocking (their own statement). */

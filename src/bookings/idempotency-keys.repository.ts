@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ComposedStatement } from '../database/composed-statement';
 
 export interface StoredAnswer {
   requestHash: string;
@@ -26,17 +27,23 @@ export class IdempotencyKeysRepository {
       : null;
   }
 
-  /** Stores the answer with its effect (inside the caller's transaction); a second writer of the key fails (23505). */
-  async insert(
-    m: EntityManager,
+  /**
+   * For a composed statement: stores the answer with its effect, when the CTE `after` has a row
+   * (a second writer of the key fails the whole statement with 23505).
+   */
+  insertCte(
+    s: ComposedStatement,
+    after: string,
     key: string,
     requestHash: string,
     statusCode: number,
     response: object,
-  ): Promise<void> {
-    await m.query(
-      `INSERT INTO idempotency_keys (key, request_hash, status_code, response) VALUES ($1, $2, $3, $4)`,
-      [key, requestHash, statusCode, JSON.stringify(response)],
+  ): void {
+    s.with(
+      'idempotent_answer',
+      `INSERT INTO idempotency_keys (key, request_hash, status_code, response)
+       SELECT ${s.param(key)}, ${s.param(requestHash)}, ${s.param(statusCode, 'int')}, ${s.param(JSON.stringify(response), 'jsonb')}
+       FROM ${after}`,
     );
   }
 

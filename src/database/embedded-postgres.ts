@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createDatabaseIfMissing } from './cluster.repository';
 import {
@@ -31,7 +31,14 @@ import { ServerStartError, bestLocale, runToEnd, startServer } from './embedded-
 export { EmbeddedDatabaseError } from './embedded-failure';
 
 export interface EmbeddedPostgresHandle {
+  /** Over TCP on 127.0.0.1 (for tools, and for anything that builds URLs from it). */
   url: string;
+  /**
+   * The same database through the server's Unix socket in its own folder, when that folder's path
+   * allows one (else `url`): what the app uses. On one machine a socket costs each statement less
+   * CPU than loopback TCP, on both sides.
+   */
+  localUrl: string;
   /** PostgreSQL's data directory (for the start-up summary). */
   clusterDir: string;
   stop(): Promise<void>;
@@ -88,6 +95,18 @@ function guard<T>(failure: Omit<EmbeddedFailure, 'error'>, work: () => T): T {
     if (error instanceof EmbeddedDatabaseError) throw error;
     throw new EmbeddedDatabaseError(describeEmbeddedFailure({ ...failure, error }), String(error));
   }
+}
+
+/**
+ * The folder for the server's Unix socket: its data folder (which its own user can write to and
+ * which only that user, and root, can reach), unless the socket's path would be too
+ * long for the system (108 bytes) or the path has characters PostgreSQL's list setting would
+ * misread; then null (TCP only).
+ */
+export function socketDirFor(dataDir: string, port: number): string | null {
+  const dir = resolve(dataDir);
+  if (!/^[\w./-]+$/.test(dir)) return null;
+  return Buffer.byteLength(join(dir, `.s.PGSQL.${port}.lock`)) < 100 ? dir : null;
 }
 
 /**
@@ -151,11 +170,12 @@ export async function startEmbeddedPostgres(
     }
   }
 
+  const socketDir = socketDirFor(clusterDir, port);
   const flags = [
     '-c',
     'listen_addresses=127.0.0.1',
     '-c',
-    'unix_socket_directories=',
+    `unix_socket_directories=${socketDir ?? ''}`,
     '-c',
     'max_connections=200',
   ];
@@ -204,8 +224,11 @@ export async function startEmbeddedPostgres(
       : describeEmbeddedFailure({ step: 'start', ...at, port, error, output });
     throw new EmbeddedDatabaseError(sentence, output);
   }
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
-    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    url,
+    // pg reads a `host` parameter that is a folder as the socket's folder.
+    localUrl: socketDir ? `${url}?host=${encodeURIComponent(socketDir)}` : url,
     clusterDir,
     stop: () => server.stop(),
   };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { ComposedStatement, runStatement } from '../database/composed-statement';
 import { WAKE_CHANNEL, WORKER_APP_PREFIX } from '../jobs/wakeups';
 import { MailMessage, MailToRender, RenderedMail } from './mail.types';
 import { MailLane, OutboxAttachment } from './outbox-mail.entity';
@@ -79,18 +80,42 @@ export class MailOutboxRepository {
    */
   async insertToRender(manager: EntityManager, mails: MailToRender[]): Promise<string[]> {
     if (!mails.length) return [];
+    const s = new ComposedStatement();
+    const ids = this.insertToRenderCte(s, mails);
+    await runStatement(this.dataSource, manager, s.build('SELECT 1'));
+    return ids;
+  }
+
+  /**
+   * For a composed statement: the CTE `mail_queued` inserting mails to render (see
+   * insertToRender), only when the CTE `after` (if given) has a row. Each mail's params are
+   * merged with `extraParams`, a jsonb SQL expression that may read earlier CTEs (e.g. what the
+   * statement's own upsert returned). Returns the mails' ids.
+   */
+  insertToRenderCte(
+    s: ComposedStatement,
+    mails: MailToRender[],
+    after?: string,
+    extraParams = `'{}'::jsonb`,
+  ): string[] {
     const ids = mails.map(() => randomUUID());
-    await manager.query(
+    s.with(
+      'mail_queued',
       `INSERT INTO mail_outbox (id, kind, to_address, subject, text, params, status, lane)
-       SELECT u.id, u.kind, u.to_address, '', '', u.params, 'pending', u.lane
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[]) AS u(id, kind, to_address, params, lane)`,
-      [
-        ids,
-        mails.map((m) => m.kind),
-        mails.map((m) => m.to ?? ''),
-        mails.map((m) => JSON.stringify(m.params)),
-        mails.map((m) => m.lane ?? 'transactional'),
-      ],
+       SELECT u.id, u.kind, u.to_address, '', '', u.params || ${extraParams}, 'pending', u.lane
+       FROM unnest(${s.param(ids, 'uuid[]')}, ${s.param(
+         mails.map((m) => m.kind),
+         'text[]',
+       )}, ${s.param(
+         mails.map((m) => m.to ?? ''),
+         'text[]',
+       )}, ${s.param(
+         mails.map((m) => JSON.stringify(m.params)),
+         'jsonb[]',
+       )}, ${s.param(
+         mails.map((m) => m.lane ?? 'transactional'),
+         'text[]',
+       )}) AS u(id, kind, to_address, params, lane)${after ? ` CROSS JOIN ${after}` : ''}`,
     );
     return ids;
   }

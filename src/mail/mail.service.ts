@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { ComposedStatement } from '../database/composed-statement';
 import { JobsService } from '../jobs/jobs.service';
 import { MAIL_LOOP, MailOutboxRepository } from './mail-outbox.repository';
 import { MailRenderers } from './mail-renderers';
@@ -47,6 +48,20 @@ export class MailService {
    */
   async enqueueToRender(manager: EntityManager, mails: MailToRender[]): Promise<string[]> {
     return this.outboxRows.insertToRender(manager, mails);
+  }
+
+  /**
+   * The same as part of a statement another module composes (database/composed-statement.ts):
+   * the mails are written only when the CTE `after` has a row, each one's params merged with the
+   * jsonb SQL expression `extraParams`. Call `deliverSoon()` once the statement has committed.
+   */
+  enqueueToRenderInStatement(
+    s: ComposedStatement,
+    mails: MailToRender[],
+    after: string,
+    extraParams?: string,
+  ): string[] {
+    return this.outboxRows.insertToRenderCte(s, mails, after, extraParams);
   }
 
   /** After a commit that enqueued mail: wakes delivery here at once, elsewhere soon (coalesced). */

@@ -31,6 +31,8 @@ export async function startDatabase() {
   await client.connect();
   return {
     url: database.url,
+    // What `npm start` gives the app with the embedded database: its Unix socket.
+    localUrl: database.localUrl,
     dataDir,
     sql: (text, params) => client.query(text, params).then((r) => r.rows),
     async stop() {
@@ -73,7 +75,7 @@ export async function startInstance(db, extraEnv = {}) {
     NODE_ENV: 'development',
     PORT: String(port),
     DATA_DIR: db.dataDir,
-    DATABASE_URL: db.url,
+    DATABASE_URL: db.localUrl,
     COACH_EMAIL: 'coach@bench.test',
     COACH_PASSWORD: 'bench-coach-password',
     RATE_LIMIT_PER_MINUTE: '100000',

@@ -77,6 +77,79 @@ describe('bookings under concurrency', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('one new person booking several slots at once on two instances: every booking made, one client record', async () => {
+    // Each booking creates the client record in its own statement; the losers of that race find
+    // the winner's record (after their snapshot: they run the statement again), never a 5xx.
+    const slots = (await openSlots(t, 'race', dayFromNow(6))).filter((_, i) => i % 2 === 0);
+    const people = ['newcomer-a', 'newcomer-b', 'newcomer-c'];
+    const starts = slots.slice(0, 2 * people.length);
+    expect(starts).toHaveLength(2 * people.length);
+    const results = await Promise.all(
+      starts.flatMap((slot, i) =>
+        [t, second].map((app, k) =>
+          app
+            .http()
+            .post('/api/bookings')
+            .send(
+              bookingBody('race', slot.start, `${people[i % people.length]}@example.com`, {
+                preferredName: k === 0 ? 'Sam' : undefined,
+              }),
+            ),
+        ),
+      ),
+    );
+    // Both instances tried every slot: one booking per slot, the other got 409.
+    expect(statuses(results)).toEqual({ 201: starts.length, 409: starts.length });
+    for (const person of people) {
+      const users = await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [
+        `${person}@example.com`,
+      ]);
+      expect(users).toHaveLength(1);
+      const [{ count }] = await t.dataSource.query(
+        `SELECT count(*)::int AS count FROM bookings WHERE client_id = $1 AND status = 'confirmed'`,
+        [users[0].id],
+      );
+      expect(count).toBe(2);
+    }
+  });
+
+  it('a client record committed by someone else while the booking waits: the booking finds it and is made', async () => {
+    const [slot] = await openSlots(t, 'race', dayFromNow(7));
+    const other = t.dataSource.createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      const [{ id }] = await other.query(
+        `INSERT INTO users (email, name, role) VALUES ('late@example.com', 'Late Comer', 'client') RETURNING id`,
+      );
+      // The booking's statement starts now; its INSERT into users waits for this transaction.
+      const booking = t
+        .http()
+        .post('/api/bookings')
+        .send(bookingBody('race', slot.start, 'late@example.com'))
+        .then((r) => r);
+      let waiting = 0;
+      for (let i = 0; i < 100 && !waiting; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        [{ waiting }] = await t.dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO bookings%'`,
+        );
+      }
+      expect(waiting).toBe(1);
+      await other.commitTransaction();
+      // Its snapshot predates that commit, so the statement found no record and wrote nothing:
+      // the service runs it once more and the booking is made for the existing record.
+      const res = await booking;
+      expect(res.status).toBe(201);
+      const rows = await t.dataSource.query(`SELECT client_id FROM bookings WHERE id = $1`, [
+        res.body.id,
+      ]);
+      expect(rows).toEqual([{ client_id: id }]);
+    } finally {
+      await other.release();
+    }
+  });
+
   it('parallel replays of one Idempotency-Key make one booking and give everyone the same answer', async () => {
     const [slot] = await openSlots(t, 'race', dayFromNow(6));
     const body = bookingBody('race', slot.start, 'same-key@example.com');

@@ -14,6 +14,7 @@ import {
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Client } from 'pg';
 import { freePort } from '../../src/database/embedded-postgres';
 import { SYSTEM_DIR, systemHomeFor } from '../../src/database/embedded-location';
 import { createTestDatabase, dropTestDatabase } from '../support/database';
@@ -116,6 +117,31 @@ describe('The app process (what npm start runs)', () => {
       await first.waitFor(/Mend is running/, 90_000);
       const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(health.status).toBe(200);
+      // The app talks to its embedded PostgreSQL through the Unix socket in the data folder
+      // (no client address); tools can still use TCP on 127.0.0.1 (this very query does).
+      const cluster = join(dataDir, 'postgres', 'cluster');
+      const pgPort = readFileSync(join(cluster, 'postmaster.pid'), 'utf8').split('\n')[3];
+      expect(existsSync(join(cluster, `.s.PGSQL.${pgPort}`))).toBe(true);
+      const admin = new Client({
+        host: '127.0.0.1',
+        port: Number(pgPort),
+        user: 'postgres',
+        password: readFileSync(join(dataDir, 'postgres', 'password'), 'utf8').trim(),
+        database: 'mend',
+      });
+      await admin.connect();
+      try {
+        const rows: { socket: boolean }[] = (
+          await admin.query(
+            `SELECT client_addr IS NULL AS socket FROM pg_stat_activity
+             WHERE datname = 'mend' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+          )
+        ).rows;
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.every((r) => r.socket)).toBe(true);
+      } finally {
+        await admin.end();
+      }
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
     } finally {

@@ -85,3 +85,34 @@ export function zoneChoicesFor(current: string, at: Date) {
     otherZone: current && !isPlaceZone(current) ? { value: current, label: current } : null,
   };
 }
+
+/** "Forgot your password?": the one field, in the same words as sign-up's. */
+export const RESET_REQUEST_FIELDS: FieldSpecs = {
+  email: 'Write your email address, like name@example.com.',
+};
+
+export const RESET_CONFIRM_FIELDS: FieldSpecs = {
+  password: 'Choose a password of at least 10 characters.',
+  confirmPassword: 'Write the same new password twice.',
+};
+
+/** Where the reset request goes: the "check your email" page, whatever the address. */
+export const RESET_SENT = 'reset-sent';
+
+/**
+ * The confirm form's body for PasswordResetConfirmDto, and the page's own check that the new
+ * password was typed the same twice (the API takes it once).
+ */
+export function resetConfirmInput(body: FormBody): {
+  input: { token: string | undefined; password: string | undefined };
+  errors: Record<string, string[]>;
+} {
+  const mismatch =
+    body.password !== undefined &&
+    body.password.length > 0 &&
+    body.password !== (body.confirmPassword ?? '');
+  return {
+    input: { token: body.token, password: body.password },
+    errors: mismatch ? { confirmPassword: ['the two passwords differ'] } : {},
+  };
+}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/errors';
@@ -6,7 +6,15 @@ import { clientIp } from '../common/http';
 import { validateForm } from '../common/validation';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { PagePost, PostedForm, Notice, renderForm, submitForm } from '../web/forms';
+import {
+  noticeFor,
+  PagePost,
+  PostedForm,
+  Notice,
+  renderForm,
+  submitForm,
+  summaryOnly,
+} from '../web/forms';
 import { PageData, redirect, renderPage, safeNext } from '../web/page';
 import {
   CHECK_EMAIL,
@@ -14,11 +22,15 @@ import {
   PROFILE_FIELDS,
   profileInput,
   profileValues,
+  RESET_CONFIRM_FIELDS,
+  RESET_REQUEST_FIELDS,
+  RESET_SENT,
+  resetConfirmInput,
   SIGNUP_FIELDS,
   signupInput,
   zoneChoicesFor,
 } from './account-form';
-import { AccountsService } from './accounts.service';
+import { AccountsService, SPENT_PASSWORD_LINK } from './accounts.service';
 import { DELETION_SCOPE } from './deletion-scope';
 import { Auth, CurrentUser } from './auth.decorators';
 import {
@@ -32,7 +44,15 @@ import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import { User } from './user.entity';
 import { isCoach } from './coach';
 
-type Form = Record<string, string | undefined>;
+/** What the sign-in page says after a redirect to it (`?saved=password`). */
+const LOGIN_NOTICES = {
+  password: 'Your new password is saved, and every earlier sign-in has ended. Sign in with it now.',
+};
+
+/** The reset page: the confirm form when a link's token is given, else the request form. */
+function resetPage(token: string | null): PageData {
+  return { title: token ? 'Choose a new password' : 'Reset your password', token };
+}
 
 @ApiExcludeController()
 @Controller()
@@ -51,9 +71,14 @@ export class AccountsPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @Query('next') next?: string,
+    @Query('saved') saved?: string,
   ): Promise<void> {
     if (req.viewer) return redirect(reply, safeNext(next, '/account'));
-    await renderPage(req, reply, 'accounts/login', { title: 'Sign in', next: safeNext(next, '') });
+    await renderPage(req, reply, 'accounts/login', {
+      title: 'Sign in',
+      next: safeNext(next, ''),
+      notice: noticeFor(saved, LOGIN_NOTICES),
+    });
   }
 
   @Post('login')
@@ -129,76 +154,75 @@ export class AccountsPagesController {
     @Res() reply: FastifyReply,
     @Query('token') token?: string,
   ): Promise<void> {
-    await renderPage(req, reply, 'accounts/password-reset', {
-      title: 'Reset your password',
-      token: token ?? null,
-    });
-  }
-
-  @Post('password-reset')
-  async requestReset(
-    @Body() body: Form,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const form = await validateForm(PasswordResetRequestDto, { email: body.email });
-    if (!form.ok) {
-      return renderPage(
+    // A spent link is said at once, above the form that sends a new one.
+    if (token && !(await this.accounts.passwordLinkUsable(token)))
+      return renderForm(
         req,
         reply,
         'accounts/password-reset',
-        { title: 'Reset your password', token: null, error: 'Please enter a valid email address.' },
-        400,
+        resetPage(null),
+        {},
+        summaryOnly(SPENT_PASSWORD_LINK),
       );
-    }
-    await this.accounts.requestPasswordReset(form.value.email, clientIp(req));
-    await renderPage(req, reply, 'accounts/check-email', {
-      title: 'Check your email',
-      message:
-        'If an account uses that address, a link to choose a new password is on its way. It works once, for one hour.',
+    await renderForm(req, reply, 'accounts/password-reset', resetPage(token ?? null), {});
+  }
+
+  /** "Forgot your password?" (and the account page's button): the same answer for any address. */
+  @Post('password-reset')
+  async requestReset(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    await submitForm(form.request, reply, {
+      template: 'accounts/password-reset',
+      page: () => resetPage(null),
+      fields: RESET_REQUEST_FIELDS,
+      body: form.body,
+      values: { email: form.body.email },
+      read: (body) => validateForm(PasswordResetRequestDto, { email: body.email }),
+      save: async (value) => {
+        await this.accounts.requestPasswordReset(value.email, clientIp(form.request));
+        return RESET_SENT;
+      },
+      // A page, not a redirect: it says nothing about whether the address has an account.
+      redirect: () =>
+        renderPage(form.request, reply, 'accounts/check-email', {
+          title: 'Check your email',
+          message:
+            'If an account uses that address, a link to choose a new password is on its way. It works once, for one hour.',
+        }),
     });
   }
 
   @Post('password-reset/confirm')
-  async confirmReset(
-    @Body() body: Form,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const form = await validateForm(PasswordResetConfirmDto, {
-      token: body.token,
-      password: body.password,
-    });
-    if (!form.ok) {
-      return renderPage(
-        req,
-        reply,
-        'accounts/password-reset',
-        {
-          title: 'Choose a new password',
-          token: body.token,
-          error: 'The password must be at least 10 characters.',
-        },
-        400,
-      );
-    }
-    try {
-      await this.accounts.confirmPasswordReset(form.value.token, form.value.password);
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      return renderPage(
-        req,
-        reply,
-        'accounts/password-reset',
-        { title: 'Reset your password', token: null, error: e.message },
-        e.status,
-      );
-    }
-    clearSessionCookie(reply);
-    await renderPage(req, reply, 'accounts/login', {
-      title: 'Sign in',
-      notice: 'Your password is saved. Please sign in.',
-      next: '',
+  async confirmReset(@PostedForm() form: PagePost, @Res() reply: FastifyReply): Promise<void> {
+    const { input, errors } = resetConfirmInput(form.body);
+    // A spent or expired link can't be mended by typing again: the page then offers a new one.
+    let spent = false;
+    await submitForm(form.request, reply, {
+      template: 'accounts/password-reset',
+      page: () => resetPage(spent ? null : (form.body.token ?? null)),
+      fields: RESET_CONFIRM_FIELDS,
+      body: form.body,
+      // Passwords are never written back into a page.
+      values: {},
+      read: async () => {
+        const read = await validateForm(PasswordResetConfirmDto, input);
+        const raw = read.ok ? {} : { ...read.errors };
+        // A malformed token is no link of ours: the service refuses it as such, in its words.
+        const token = raw.token ? '' : (input.token ?? '');
+        delete raw.token;
+        Object.assign(raw, errors);
+        if (Object.keys(raw).length) return { ok: false, errors: raw };
+        return { ok: true, value: { token, password: input.password ?? '' } };
+      },
+      save: async (value) => {
+        try {
+          await this.accounts.confirmPasswordReset(value.token, value.password);
+        } catch (e) {
+          spent = e instanceof DomainError && e.code === 'INVALID_TOKEN';
+          throw e;
+        }
+        clearSessionCookie(reply);
+        return '/login?saved=password';
+      },
     });
   }
 

@@ -42,6 +42,10 @@ export function toUserDto(u: User): UserDto {
 
 export const PASSWORD_RESET_QUEUE = 'password-reset-request';
 
+/** What a used, expired or unknown password link gets, on the API and the page alike. */
+export const SPENT_PASSWORD_LINK =
+  'This link has expired or was already used. Please ask for a new one.';
+
 @Injectable()
 export class AccountsService implements OnModuleInit {
   private readonly logger = new Logger(AccountsService.name);
@@ -175,15 +179,17 @@ export class AccountsService implements OnModuleInit {
     });
   }
 
+  /** Whether a password link can still be used (the page says so before she types anything). */
+  async passwordLinkUsable(token: string): Promise<boolean> {
+    if (!token || token.length > 200) return false;
+    return this.credentials.passwordLinkUsable(hashToken(token), new Date());
+  }
+
   async confirmPasswordReset(token: string, password: string): Promise<void> {
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (m) => {
       const row = await this.credentials.lockUsablePasswordLink(m, hashToken(token), new Date());
-      if (!row)
-        throw new DomainError(
-          'INVALID_TOKEN',
-          'This link has expired or was already used. Please ask for a new one.',
-        );
+      if (!row) throw new DomainError('INVALID_TOKEN', SPENT_PASSWORD_LINK);
       // Using one link spends every link this person was sent.
       await this.credentials.spendPasswordLinksOf(m, row.userId, new Date());
       await this.users.setPasswordHash(m, row.userId, passwordHash);

@@ -40,6 +40,13 @@ export class CredentialsRepository {
     await m.insert(PasswordResetToken, { ...link, usedAt: null });
   }
 
+  /** Whether a password link is unused and unexpired (a plain read: using it locks it again). */
+  passwordLinkUsable(tokenHash: string, now: Date): Promise<boolean> {
+    return this.dataSource.manager.exists(PasswordResetToken, {
+      where: { tokenHash, usedAt: IsNull(), expiresAt: MoreThan(now) },
+    });
+  }
+
   /** An unused, unexpired password link, locked for the rest of the transaction. */
   lockUsablePasswordLink(
     m: EntityManager,

@@ -171,6 +171,8 @@ export async function submitForm<T>(
     next = await flow.save(read.value);
   } catch (e) {
     if (!(e instanceof DomainError) || e.status >= 500) throw e;
+    // As the error filter does: a refused-for-now form says when to try again.
+    if (e.status === 429) reply.header('retry-after', String(e.retryAfterSeconds ?? 60));
     return fail(
       domainFormErrors(e, flow.fields, flow.mapKey, flow.codeFields, flow.describe),
       e.status,

@@ -1,19 +1,20 @@
 import { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
-import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  startBrowserApp,
+} from '../support/browser';
+import { COACH_EMAIL, COACH_PASSWORD, TestApp } from '../support/app';
 
 describe('Browser: the page shell and signing in', () => {
   let t: TestApp;
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true });
-    browser = await launchBrowser();
+    ({ t, browser } = await startBrowserApp());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   it('renders the home page accessibly, on a phone too', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });

@@ -1,6 +1,12 @@
 import { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
-import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  signInAsCoach,
+  startBrowserApp,
+} from '../support/browser';
+import { TestApp } from '../support/app';
 import { MailCatcher } from '../support/mail-catcher';
 import { setUpCoach } from '../support/scheduling';
 
@@ -15,10 +21,9 @@ describe('Browser: booking a session with intake questions and a private video r
 
   beforeAll(async () => {
     const mailUrl = await mail.start();
-    t = await startTestApp({
-      listen: true,
+    ({ t, browser } = await startBrowserApp({
       env: { MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '1000' },
-    });
+    }));
     await setUpCoach(t, 'first-session', {
       name: 'First session',
       durationMinutes: 50,
@@ -45,11 +50,9 @@ describe('Browser: booking a session with intake questions and a private video r
         },
       ],
     });
-    browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await closeBrowserApp(t, browser);
     await mail.stop();
   });
 
@@ -130,11 +133,7 @@ describe('Browser: booking a session with intake questions and a private video r
 
   it('shows the coach her other calendars with their state, readable and accessible', async () => {
     const page = await browser.newPage();
-    await page.goto(t.baseUrl + '/login');
-    await page.getByLabel('Email').fill(COACH_EMAIL);
-    await page.getByLabel('Password').fill(COACH_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/coach$/);
+    await signInAsCoach(page, t.baseUrl);
     await page.getByRole('link', { name: 'Your other calendars' }).click();
     await page.getByLabel('Name').fill('Dentist and family');
     // A feed address that answers 404: kept, with its error in plain words.

@@ -1,6 +1,11 @@
 import { Browser } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/app';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
+import { TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  startBrowserApp,
+} from '../support/browser';
 import { setUpCoach } from '../support/scheduling';
 
 jest.setTimeout(60_000);
@@ -11,19 +16,15 @@ describe('Browser: booking a paid session and paying in local test mode', () => 
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+    ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
     await setUpCoach(t, 'paid-session', {
       name: 'Deep-dive session',
       price: 9500,
       currency: 'usd',
       minimumNoticeMinutes: 60,
     });
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   it('books, is sent to the test checkout, pays, and the booking is confirmed', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });

@@ -1,6 +1,11 @@
 import { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
-import { startTestApp, TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  startBrowserApp,
+} from '../support/browser';
+import { TestApp } from '../support/app';
 import { MailCatcher } from '../support/mail-catcher';
 import { setUpCoach } from '../support/scheduling';
 
@@ -18,16 +23,13 @@ describe('Browser: a visitor’s zone and words without JavaScript', () => {
 
   beforeAll(async () => {
     const mailUrl = await mail.start();
-    t = await startTestApp({
-      listen: true,
+    ({ t, browser } = await startBrowserApp({
       env: { MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '1000' },
-    });
+    }));
     await setUpCoach(t, 'plain-call', { name: 'Plain call', minimumNoticeMinutes: 0 });
-    browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await closeBrowserApp(t, browser);
     await mail.stop();
   });
 

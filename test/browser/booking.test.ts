@@ -1,6 +1,12 @@
 import { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
-import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  signInAsCoach,
+  startBrowserApp,
+} from '../support/browser';
+import { TestApp } from '../support/app';
 import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 
 jest.setTimeout(60_000);
@@ -10,7 +16,7 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+    ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
     const coach = await setUpCoach(t, 'intro-call', {
       name: 'Intro call',
       durationMinutes: 30,
@@ -23,12 +29,8 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
       .set('authorization', `Bearer ${coach}`)
       .send({ displayName: 'Dana', cancellationNoticeHours: 0, maxSessionsPerDay: null })
       .expect(200);
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   it('books in the visitor’s own zone, then manages it; the coach sees it upcoming', async () => {
     const context = await browser.newContext({
@@ -79,11 +81,7 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
 
     // The coach sees it in her upcoming sessions.
     const coachPage = await browser.newPage();
-    await coachPage.goto(t.baseUrl + '/login');
-    await coachPage.getByLabel('Email').fill(COACH_EMAIL);
-    await coachPage.getByLabel('Password').fill(COACH_PASSWORD);
-    await coachPage.getByRole('button', { name: 'Sign in' }).click();
-    await coachPage.waitForURL(/\/coach$/);
+    await signInAsCoach(coachPage, t.baseUrl);
     await coachPage.getByRole('link', { name: 'See your sessions' }).click();
     await coachPage.getByRole('cell', { name: /^Priya Visitor </ }).waitFor();
     expect(await seriousA11yViolations(coachPage)).toEqual([]);

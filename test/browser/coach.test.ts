@@ -1,6 +1,12 @@
 import { Browser, Page } from 'playwright-core';
-import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
+import { COACH_EMAIL, COACH_PASSWORD, TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  signInAsCoach,
+  startBrowserApp,
+} from '../support/browser';
 import { bookingBody, dayFromNow, openSlots } from '../support/scheduling';
 
 jest.setTimeout(120_000);
@@ -34,13 +40,9 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
-    browser = await launchBrowser();
+    ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   it('sets her name, zone, weekly hours, a day off and a paid session type; bad submits focus the summary and keep the input', async () => {
     const context = await browser.newContext({
@@ -51,11 +53,7 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
     let loads = 0;
     page.on('load', () => loads++);
 
-    await page.goto(t.baseUrl + '/login');
-    await page.getByLabel('Email').fill(COACH_EMAIL);
-    await page.getByLabel('Password').fill(COACH_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/coach$/);
+    await signInAsCoach(page, t.baseUrl);
 
     // Her name, asked once.
     await page.getByRole('heading', { name: /What name should clients see/ }).waitFor();
@@ -199,11 +197,7 @@ describe('Browser: the coach’s first hour at 390 px, with pickers only', () =>
     expect(token).toBeTruthy();
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await page.goto(t.baseUrl + '/login');
-    await page.getByLabel('Email').fill(COACH_EMAIL);
-    await page.getByLabel('Password').fill(COACH_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/coach$/);
+    await signInAsCoach(page, t.baseUrl);
     expect(await page.locator('.counts').textContent()).toMatch(/1\s+session coming up/);
     await page.goto(t.baseUrl + '/coach/sessions');
     const cancel = page.getByRole('button', { name: /Cancel Kim Client/ });

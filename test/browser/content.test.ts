@@ -1,28 +1,26 @@
 import { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
-import { COACH_EMAIL, COACH_PASSWORD, signup, startTestApp, TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  signInAsCoach,
+  startBrowserApp,
+} from '../support/browser';
+import { signup, TestApp } from '../support/app';
 
 describe('Browser: writing, commenting and moderating', () => {
   let t: TestApp;
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
-    browser = await launchBrowser();
+    ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   it('the coach publishes a post, a visitor comments, the coach approves and the comment shows', async () => {
     const coach = await browser.newContext();
     const page = await coach.newPage();
-    await page.goto(t.baseUrl + '/login');
-    await page.getByLabel('Email').fill(COACH_EMAIL);
-    await page.getByLabel('Password').fill(COACH_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/coach$/);
+    await signInAsCoach(page, t.baseUrl);
     await page.getByRole('link', { name: 'Your posts' }).click();
     await page.getByRole('heading', { name: 'Posts', level: 1 }).waitFor();
     expect(await page.getByRole('link', { name: 'Repair Over Perfection' }).count()).toBe(1); // demo content
@@ -173,11 +171,7 @@ describe('Browser: writing, commenting and moderating', () => {
   it('keeps the coach’s post list and subscriber pages accessible', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    await page.goto(t.baseUrl + '/login');
-    await page.getByLabel('Email').fill(COACH_EMAIL);
-    await page.getByLabel('Password').fill(COACH_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/coach$/);
+    await signInAsCoach(page, t.baseUrl);
     for (const path of ['/coach/posts', '/coach/subscribers']) {
       await page.goto(t.baseUrl + path);
       expect(await seriousA11yViolations(page)).toEqual([]);

@@ -1,6 +1,11 @@
 import { Browser, Page } from 'playwright-core';
-import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
+import { COACH_EMAIL, COACH_PASSWORD, TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  startBrowserApp,
+} from '../support/browser';
 
 jest.setTimeout(120_000);
 
@@ -16,13 +21,9 @@ describe('Browser: a new member from the program page to a completed first step'
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
-    browser = await launchBrowser();
+    ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   /** `readBy: 'coach'` for the coach's own pages (the payments list still gives its times in UTC). */
   async function checkPage(page: Page, readBy: 'member' | 'coach' = 'member'): Promise<string> {

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Browser } from 'playwright-core';
 import { PAYMENTS, PaymentsPort } from '../../src/payments/payable';
-import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
+import { TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  signInAsCoach,
+  startBrowserApp,
+} from '../support/browser';
 import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
 import { RecordingPayable } from '../support/test-payable';
 
@@ -12,14 +18,10 @@ describe('Browser: paying in local test mode', () => {
   let payable: RecordingPayable;
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { PUBLIC_URL: 'http://127.0.0.1:1' } });
-    browser = await launchBrowser();
+    ({ t, browser } = await startBrowserApp({ env: { PUBLIC_URL: 'http://127.0.0.1:1' } }));
     payable = await RecordingPayable.install(t, 'enrollment');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   async function checkout(): Promise<{ referenceId: string; paymentId: string; path: string }> {
     const referenceId = randomUUID();
@@ -99,11 +101,7 @@ describe('Browser: paying in local test mode', () => {
 
   it('shows the coach every payment on /coach/payments', async () => {
     const page = await browser.newPage();
-    await page.goto(t.baseUrl + '/login');
-    await page.getByLabel('Email').fill(COACH_EMAIL);
-    await page.getByLabel('Password').fill(COACH_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/coach$/);
+    await signInAsCoach(page, t.baseUrl);
     await page.getByRole('link', { name: 'Open payments' }).click();
     await page.getByRole('heading', { name: 'Payments', level: 1 }).waitFor();
     await page

@@ -1,13 +1,11 @@
 import { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
 import {
-  COACH_EMAIL,
-  COACH_PASSWORD,
-  loginAs,
-  signup,
-  startTestApp,
-  TestApp,
-} from '../support/app';
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  startBrowserApp,
+} from '../support/browser';
+import { COACH_EMAIL, COACH_PASSWORD, loginAs, signup, TestApp } from '../support/app';
 
 describe('Browser: the 12 Steps', () => {
   let t: TestApp;
@@ -21,8 +19,7 @@ describe('Browser: the 12 Steps', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true });
-    browser = await launchBrowser();
+    ({ t, browser } = await startBrowserApp());
     const coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
     await t
       .http()
@@ -31,10 +28,7 @@ describe('Browser: the 12 Steps', () => {
       .send({ dripDays: 0 })
       .expect(200);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   it('shows the public program page with its steps and a sign-in-to-enroll button', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });

@@ -1,8 +1,14 @@
 import sharp from 'sharp';
 import { Temporal } from 'temporal-polyfill';
 import { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
-import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  signInAsCoach,
+  startBrowserApp,
+} from '../support/browser';
+import { TestApp } from '../support/app';
 
 jest.setTimeout(240_000);
 
@@ -17,13 +23,9 @@ describe('Browser: her site, her words, her pictures', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
-    browser = await launchBrowser();
+    ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   async function checkPage(page: Page, name: string): Promise<void> {
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -47,11 +49,7 @@ describe('Browser: her site, her words, her pictures', () => {
 
     const coachCtx = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await coachCtx.newPage();
-    await page.goto(t.baseUrl + '/login');
-    await page.getByLabel('Email').fill(COACH_EMAIL);
-    await page.getByLabel('Password').fill(COACH_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/coach$/);
+    await signInAsCoach(page, t.baseUrl);
 
     await page.getByRole('link', { name: 'Edit your site' }).click();
     await page.getByRole('heading', { name: 'Your site', level: 1 }).waitFor();

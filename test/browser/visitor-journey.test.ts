@@ -1,6 +1,11 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/app';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../support/browser';
+import { TestApp } from '../support/app';
+import {
+  closeBrowserApp,
+  screenshot,
+  seriousA11yViolations,
+  startBrowserApp,
+} from '../support/browser';
 import { setUpCoach } from '../support/scheduling';
 
 jest.setTimeout(120_000);
@@ -15,7 +20,7 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+    ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
     // Two days' minimum notice: every offered time is outside the 24-hour change window.
     await setUpCoach(t, 'deep-dive', {
       name: 'Deep dive',
@@ -28,12 +33,8 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
       durationMinutes: 30,
       minimumNoticeMinutes: 2880,
     });
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeBrowserApp(t, browser));
 
   /** What each page of the journey must be: readable without sideways scroll, axe clean, no UTC. */
   async function checkPage(page: Page, texts: string[]): Promise<void> {

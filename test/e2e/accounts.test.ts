@@ -4,6 +4,8 @@ import {
   COACH_EMAIL,
   COACH_PASSWORD,
   loginAs,
+  postLogin,
+  requestReset,
   signup,
   startTestApp,
   TestApp,
@@ -116,23 +118,11 @@ describe('Accounts API', () => {
 
   it('logs in with the same 401 for unknown email and wrong password', async () => {
     await signup(t, 'login@example.com', 'Lee', 'right-password');
-    const wrong = await t
-      .http()
-      .post('/api/auth/login')
-      .send({ email: 'login@example.com', password: 'wrong-password' })
-      .expect(401);
-    const unknown = await t
-      .http()
-      .post('/api/auth/login')
-      .send({ email: 'nobody@example.com', password: 'wrong-password' })
-      .expect(401);
+    const wrong = await postLogin(t, 'login@example.com', 'wrong-password').expect(401);
+    const unknown = await postLogin(t, 'nobody@example.com', 'wrong-password').expect(401);
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
-    const ok = await t
-      .http()
-      .post('/api/auth/login')
-      .send({ email: 'LOGIN@example.com', password: 'right-password' })
-      .expect(200);
+    const ok = await postLogin(t, 'LOGIN@example.com', 'right-password').expect(200);
     expect(ok.body.user.email).toBe('login@example.com');
   });
 
@@ -140,17 +130,9 @@ describe('Accounts API', () => {
     await signup(t, 'limited@example.com', 'Lim', 'right-password');
     await awayFromWindowEdge(15 * 60_000);
     for (let i = 0; i < 10; i++) {
-      await t
-        .http()
-        .post('/api/auth/login')
-        .send({ email: 'limited@example.com', password: 'bad-password' })
-        .expect(401);
+      await postLogin(t, 'limited@example.com', 'bad-password').expect(401);
     }
-    const res = await t
-      .http()
-      .post('/api/auth/login')
-      .send({ email: 'limited@example.com', password: 'right-password' })
-      .expect(429);
+    const res = await postLogin(t, 'limited@example.com', 'right-password').expect(429);
     expect(res.body.code).toBe('RATE_LIMITED');
     const [row] = await t.dataSource.query(
       `SELECT count FROM rate_limit_counters WHERE key LIKE 'login-failure:limited@example.com|%'`,
@@ -160,16 +142,8 @@ describe('Accounts API', () => {
 
   it('resets a password by mail: single use, all sessions end', async () => {
     const oldToken = await signup(t, 'reset@example.com', 'Rae', 'old-password-1');
-    await t
-      .http()
-      .post('/api/auth/password-reset')
-      .send({ email: 'reset@example.com' })
-      .expect(202);
-    await t
-      .http()
-      .post('/api/auth/password-reset')
-      .send({ email: 'unknown@example.com' })
-      .expect(202);
+    await requestReset(t, 'reset@example.com').expect(202);
+    await requestReset(t, 'unknown@example.com').expect(202);
     const m = await mail.waitFor(
       (x) => x.to.includes('reset@example.com') && /Reset/.test(x.subject),
     );
@@ -187,21 +161,13 @@ describe('Accounts API', () => {
       .expect(400);
     expect(again.body.code).toBe('INVALID_TOKEN');
     await loginAs(t, 'reset@example.com', 'new-password-2');
-    await t
-      .http()
-      .post('/api/auth/login')
-      .send({ email: 'reset@example.com', password: 'old-password-1' })
-      .expect(401);
+    await postLogin(t, 'reset@example.com', 'old-password-1').expect(401);
     expect(mail.to('unknown@example.com')).toHaveLength(0);
   });
 
   it('expires reset tokens after an hour', async () => {
     await signup(t, 'expire@example.com', 'Ex', 'old-password-1');
-    await t
-      .http()
-      .post('/api/auth/password-reset')
-      .send({ email: 'expire@example.com' })
-      .expect(202);
+    await requestReset(t, 'expire@example.com').expect(202);
     const m = await mail.waitFor((x) => x.to.includes('expire@example.com'));
     const token = new URL(linkIn(m, '/password-reset?token=')).searchParams.get('token')!;
     await t.dataSource.query(

@@ -1,6 +1,7 @@
 import { COACH_EMAIL, pageForm, signup, startTestApp, TestApp } from '../support/app';
+import { getAs, postForm } from '../support/forms';
 import { MailCatcher } from '../support/mail-catcher';
-import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
+import { dayFromNow, openSlots, postBooking, setUpCoach } from '../support/scheduling';
 
 /**
  * Issue 16: the audit trail, preferred names and pronouns, deletion that says its scope, and
@@ -14,6 +15,9 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
   let next = 0;
   const slot = () => slots[next++];
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  /** Books a "talk" session through the public API. */
+  const book = (start: string, email: string, extra: Record<string, unknown> = {}) =>
+    postBooking(t, 'talk', start, email, extra);
   const userId = async (email: string): Promise<string> =>
     (await t.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email]))[0].id;
 
@@ -134,11 +138,7 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
       ]);
 
       // The coach's page lists them in words, by the person's name, without the text.
-      const page = await t
-        .http()
-        .get('/coach/audit')
-        .set('cookie', `mend_session=${coach}`)
-        .expect(200);
+      const page = await getAs(t, coach, '/coach/audit');
       expect(page.text).toContain('read the private notes about a client');
       expect(page.text).toContain('read a member’s shared reflections');
       expect(page.text).toContain('Aud Ited');
@@ -365,27 +365,15 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
       expect(welcome.text).toContain(`Hello ${marked},`);
       expect(welcome.raw).not.toMatch(/text\/html/);
 
-      const clients = await t
-        .http()
-        .get('/coach/clients')
-        .set('cookie', `mend_session=${coach}`)
-        .expect(200);
+      const clients = await getAs(t, coach, '/coach/clients');
       expect(clients.text).toContain('&lt;b&gt;Sky&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(clients.text).not.toContain('<script>alert(1)');
       expect(clients.text).toContain('(she/her)');
-      const detail = await t
-        .http()
-        .get(`/coach/clients/${m.id}`)
-        .set('cookie', `mend_session=${coach}`)
-        .expect(200);
+      const detail = await getAs(t, coach, `/coach/clients/${m.id}`);
       expect(detail.text).toContain('<h1>&lt;b&gt;Sky&lt;/b&gt;');
       expect(detail.text).toContain('Skylar Example');
       expect(detail.text).not.toContain('<b>Sky</b>');
-      const members = await t
-        .http()
-        .get('/coach/members')
-        .set('cookie', `mend_session=${coach}`)
-        .expect(200);
+      const members = await getAs(t, coach, '/coach/members');
       expect(members.text).toContain('&lt;b&gt;Sky&lt;/b&gt;');
       expect(members.text).not.toContain('<b>Sky</b>');
       const api = await t.http().get(`/api/clients/${m.id}`).set(bearer(coach)).expect(200);
@@ -396,28 +384,18 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
         displayName: marked,
       });
       // Her own pages greet her by it too (escaped).
-      const account = await t
-        .http()
-        .get('/account')
-        .set('cookie', `mend_session=${m.token}`)
-        .expect(200);
+      const account = await getAs(t, m.token, '/account');
       expect(account.text).toContain('value="&lt;b&gt;Sky&lt;/b&gt;');
       expect(account.text).not.toContain('<b>Sky</b>');
     });
 
     it('takes them at first booking: the confirmation, the coach’s notice, her .ics and her sessions page use them', async () => {
       const start = slot();
-      await t
-        .http()
-        .post('/api/bookings')
-        .send(
-          bookingBody('talk', start, 'river@example.com', {
-            name: 'Rivera Jones',
-            preferredName: 'Riv <i>',
-            pronouns: 'he/him',
-          }),
-        )
-        .expect(201);
+      await book(start, 'river@example.com', {
+        name: 'Rivera Jones',
+        preferredName: 'Riv <i>',
+        pronouns: 'he/him',
+      }).expect(201);
       const confirmation = await mail.waitFor(
         (x) => x.to.includes('river@example.com') && /^Booked/.test(x.subject),
       );
@@ -428,84 +406,50 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
       expect(notice.text).toContain('Riv <i> (he/him) <river@example.com> booked');
       const ics = notice.attachments.find((a) => a.contentType.startsWith('text/calendar'));
       expect(ics?.content).toMatch(/SUMMARY:Type talk with Riv <i> \(he\/him\)/);
-      const sessions = await t
-        .http()
-        .get('/coach/sessions')
-        .set('cookie', `mend_session=${coach}`)
-        .expect(200);
+      const sessions = await getAs(t, coach, '/coach/sessions');
       expect(sessions.text).toContain('Riv &lt;i&gt; <span class="muted">(he/him)</span>');
       expect(sessions.text).not.toContain('Riv <i>');
       // A later booking can't change what the person has already given…
-      await t
-        .http()
-        .post('/api/bookings')
-        .send(
-          bookingBody('talk', slot(), 'river@example.com', {
-            name: 'Rivera Jones',
-            preferredName: 'Someone else',
-          }),
-        )
-        .expect(201);
+      await book(slot(), 'river@example.com', {
+        name: 'Rivera Jones',
+        preferredName: 'Someone else',
+      }).expect(201);
       const [row] = await t.dataSource.query(
         `SELECT preferred_name, pronouns FROM users WHERE email = 'river@example.com'`,
       );
       expect(row).toEqual({ preferred_name: 'Riv <i>', pronouns: 'he/him' });
       // …and a booking form can never set an account holder’s name (anyone can type any email).
-      await t
-        .http()
-        .post('/api/bookings')
-        .send(
-          bookingBody('talk', slot(), 'nosy@example.com', {
-            name: 'Not Nosy',
-            preferredName: 'Impostor',
-          }),
-        )
-        .expect(201);
+      await book(slot(), 'nosy@example.com', {
+        name: 'Not Nosy',
+        preferredName: 'Impostor',
+      }).expect(201);
       const [nosy] = await t.dataSource.query(
         `SELECT preferred_name FROM users WHERE email = 'nosy@example.com'`,
       );
       expect(nosy.preferred_name).toBeNull();
-      await t
-        .http()
-        .post('/api/bookings')
-        .send(bookingBody('talk', slot(), 'bad@example.com', { preferredName: 'a\r\nb' }))
-        .expect(400);
+      await book(slot(), 'bad@example.com', { preferredName: 'a\r\nb' }).expect(400);
     });
 
     it('the account page saves the about-you form (with CSRF) and shows the errors of a bad one', async () => {
       const token = await signup(t, 'former@example.com', 'Formal Name');
-      const { cookie, csrf } = await pageForm(t, '/account', token);
-      await t
-        .http()
-        .post('/account/profile')
-        .set('cookie', cookie)
-        .type('form')
-        .send({
-          _csrf: csrf,
-          name: 'Formal Name',
-          preferredName: 'Fo',
-          pronouns: 'ze/zir',
-          timeZone: 'Asia/Tokyo',
-        })
-        .expect(303);
+      const form = await pageForm(t, '/account', token);
+      await postForm(t, '/account/profile', form, {
+        name: 'Formal Name',
+        preferredName: 'Fo',
+        pronouns: 'ze/zir',
+        timeZone: 'Asia/Tokyo',
+      }).expect(303);
       const me = await t.http().get('/api/me').set(bearer(token)).expect(200);
       expect(me.body).toMatchObject({
         preferredName: 'Fo',
         pronouns: 'ze/zir',
         timeZone: 'Asia/Tokyo',
       });
-      const bad = await t
-        .http()
-        .post('/account/profile')
-        .set('cookie', cookie)
-        .type('form')
-        .send({
-          _csrf: csrf,
-          name: 'Kept Name',
-          pronouns: 'x'.repeat(41),
-          timeZone: 'Nowhere/Land',
-        })
-        .expect(400);
+      const bad = await postForm(t, '/account/profile', form, {
+        name: 'Kept Name',
+        pronouns: 'x'.repeat(41),
+        timeZone: 'Nowhere/Land',
+      }).expect(400);
       // Plain words beside each field and in a summary that takes focus, in the form's order;
       // what was typed is kept.
       expect(bad.text).toMatch(/class="error-summary" role="alert"[^>]*autofocus/);
@@ -524,21 +468,18 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
       expect(bad.text).toContain('value="Kept Name"');
       expect(bad.text).not.toContain('IANA');
       // A fixed offset is refused by the page (no daylight saving), though the API takes it.
-      const est = await t
-        .http()
-        .post('/account/profile')
-        .set('cookie', cookie)
-        .type('form')
-        .send({ _csrf: csrf, name: 'Formal Name', timeZone: 'EST' })
-        .expect(400);
+      const est = await postForm(t, '/account/profile', form, {
+        name: 'Formal Name',
+        timeZone: 'EST',
+      }).expect(400);
       expect(est.text).toContain('Choose the city nearest you from the list.');
-      const saved = await t.http().get('/account?saved=1').set('cookie', cookie).expect(200);
+      const saved = await t.http().get('/account?saved=1').set('cookie', form.cookie).expect(200);
       expect(saved.text).toContain('Your details are saved.');
       expect(saved.text).toMatch(/<option value="Asia\/Tokyo" selected>Tokyo \(GMT\+9\)/);
       await t
         .http()
         .post('/account/profile')
-        .set('cookie', cookie)
+        .set('cookie', form.cookie)
         .type('form')
         .send({ name: 'No csrf' })
         .expect(403);
@@ -548,20 +489,12 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
   describe('deletion states its scope', () => {
     it('says on the account page what is erased and kept, and confirms it by a last mail; the audit keeps ids only', async () => {
       const m = await member('goodbye@example.com', 'Good Bye', { preferredName: 'G' });
-      await t
-        .http()
-        .post('/api/bookings')
-        .send(bookingBody('talk', slot(), 'goodbye@example.com', { name: 'Good Bye' }))
-        .expect(201);
+      await book(slot(), 'goodbye@example.com', { name: 'Good Bye' }).expect(201);
       await mail.waitFor((x) => x.to.includes('goodbye@example.com') && /^Booked/.test(x.subject));
       await mail.waitFor(
         (x) => x.to.includes(COACH_EMAIL) && x.text.includes('<goodbye@example.com> booked'),
       );
-      const account = await t
-        .http()
-        .get('/account')
-        .set('cookie', `mend_session=${m.token}`)
-        .expect(200);
+      const account = await getAs(t, m.token, '/account');
       for (const words of [
         'What is erased',
         'What is kept, for how long, and why',
@@ -573,11 +506,7 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
       ]) {
         expect(account.text).toContain(words);
       }
-      const deletePage = await t
-        .http()
-        .get('/account/delete')
-        .set('cookie', `mend_session=${m.token}`)
-        .expect(200);
+      const deletePage = await getAs(t, m.token, '/account/delete');
       expect(deletePage.text).toContain('7 years from the payment');
 
       await t.http().get(`/api/clients/${m.id}/notes`).set(bearer(coach)).expect(200);
@@ -610,11 +539,7 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
         request_id: 'req-erase-1',
       });
       expect(JSON.stringify(rows)).not.toMatch(/goodbye|Good Bye/);
-      const page = await t
-        .http()
-        .get('/coach/audit')
-        .set('cookie', `mend_session=${coach}`)
-        .expect(200);
+      const page = await getAs(t, coach, '/coach/audit');
       expect(page.text).toContain('an erased account');
       // Mend's copies of mail to (or naming) the person were deleted; only the last mails remain.
       const kept: { kind: string }[] = await t.dataSource.query(
@@ -639,39 +564,23 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
       expect(hidden).toMatchObject({ shareProgress: false, progress: null });
       const detail = await t.http().get(`/api/clients/${m.id}`).set(bearer(coach)).expect(200);
       expect(detail.body.enrollment).toMatchObject({ shareProgress: false, progress: null });
-      const membersPage = await t
-        .http()
-        .get('/coach/members')
-        .set('cookie', `mend_session=${coach}`)
-        .expect(200);
+      const membersPage = await getAs(t, coach, '/coach/members');
       expect(membersPage.text).not.toMatch(/1 of 12/);
 
       // The steps page asks; turning it on needs the confirmation box.
-      const steps = await t
-        .http()
-        .get('/program/steps')
-        .set('cookie', `mend_session=${m.token}`)
-        .expect(200);
+      const steps = await getAs(t, m.token, '/program/steps');
       expect(steps.text).toContain('Would you like her to see how many steps you have completed?');
-      const { cookie, csrf } = await pageForm(t, '/program/steps', m.token);
-      const unconfirmed = await t
-        .http()
-        .post('/program/share')
-        .set('cookie', cookie)
-        .type('form')
-        .send({ _csrf: csrf, shareProgress: 'true' })
-        .expect(303);
+      const form = await pageForm(t, '/program/steps', m.token);
+      const unconfirmed = await postForm(t, '/program/share', form, {
+        shareProgress: 'true',
+      }).expect(303);
       expect(unconfirmed.headers.location).toBe('/program/steps?confirm=share');
       expect(
         (await t.http().get('/api/me/program').set(bearer(m.token))).body.enrollment.shareProgress,
       ).toBe(false);
-      await t
-        .http()
-        .post('/program/share')
-        .set('cookie', cookie)
-        .type('form')
-        .send({ _csrf: csrf, shareProgress: 'true', confirm: 'yes' })
-        .expect(303);
+      await postForm(t, '/program/share', form, { shareProgress: 'true', confirm: 'yes' }).expect(
+        303,
+      );
 
       const shown = (
         await t.http().get('/api/program/enrollments').set(bearer(coach)).expect(200)
@@ -684,16 +593,12 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
 
     it('shares a reflection only by its own confirmed action: saving and autosave never change who can read it', async () => {
       const m = await member('careful@example.com', 'Care Ful');
-      const { cookie, csrf } = await pageForm(t, '/program/steps/1', m.token);
+      const form = await pageForm(t, '/program/steps/1', m.token);
+      /** The step page's autosave: the reflection form posted in the background. */
+      const autosave = (text: string, sharedWithCoach: string) =>
+        postForm(t, '/program/steps/1', form, { text, sharedWithCoach }).set('x-autosave', '1');
       // An autosave (even one carrying sharedWithCoach=true, as the old page did) keeps it private.
-      await t
-        .http()
-        .post('/program/steps/1')
-        .set('cookie', cookie)
-        .set('x-autosave', '1')
-        .type('form')
-        .send({ _csrf: csrf, text: 'First draft', sharedWithCoach: 'true' })
-        .expect(200);
+      await autosave('First draft', 'true').expect(200);
       const reflections = () =>
         t
           .http()
@@ -702,51 +607,27 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
           .expect(200);
       expect((await reflections()).body).toEqual([]);
       // The share form without its confirmation box shares nothing.
-      const refused = await t
-        .http()
-        .post('/program/steps/1/sharing')
-        .set('cookie', cookie)
-        .type('form')
-        .send({ _csrf: csrf, sharedWithCoach: 'true' })
-        .expect(400);
+      const refused = await postForm(t, '/program/steps/1/sharing', form, {
+        sharedWithCoach: 'true',
+      }).expect(400);
       expect(refused.text).toContain('Please tick the box');
       expect((await reflections()).body).toEqual([]);
-      await t
-        .http()
-        .post('/program/steps/1/sharing')
-        .set('cookie', cookie)
-        .type('form')
-        .send({ _csrf: csrf, sharedWithCoach: 'true', confirm: 'yes' })
-        .expect(303);
+      await postForm(t, '/program/steps/1/sharing', form, {
+        sharedWithCoach: 'true',
+        confirm: 'yes',
+      }).expect(303);
       expect((await reflections()).body.map((r: { text: string }) => r.text)).toEqual([
         'First draft',
       ]);
       // Saving again (button or autosave) keeps it shared, with the new text; making it private is one click.
-      await t
-        .http()
-        .post('/program/steps/1')
-        .set('cookie', cookie)
-        .set('x-autosave', '1')
-        .type('form')
-        .send({ _csrf: csrf, text: 'Second draft', sharedWithCoach: 'false' })
-        .expect(200);
+      await autosave('Second draft', 'false').expect(200);
       expect((await reflections()).body.map((r: { text: string }) => r.text)).toEqual([
         'Second draft',
       ]);
-      await t
-        .http()
-        .post('/program/steps/1/sharing')
-        .set('cookie', cookie)
-        .type('form')
-        .send({ _csrf: csrf, sharedWithCoach: 'false' })
-        .expect(303);
+      await postForm(t, '/program/steps/1/sharing', form, { sharedWithCoach: 'false' }).expect(303);
       expect((await reflections()).body).toEqual([]);
       // The page itself has no sharing choice inside the autosaved form.
-      const page = await t
-        .http()
-        .get('/program/steps/1')
-        .set('cookie', `mend_session=${m.token}`)
-        .expect(200);
+      const page = await getAs(t, m.token, '/program/steps/1');
       const autosaved = page.text.slice(
         page.text.indexOf('data-autosave'),
         page.text.indexOf('</form>', page.text.indexOf('data-autosave')),
@@ -766,11 +647,7 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
     it('answers a member asking for another member’s things with 404 (or 403 on the coach’s routes)', async () => {
       const a = await member('alpha@example.com', 'Al Pha');
       const b = await member('beta@example.com', 'Be Ta');
-      const booked = await t
-        .http()
-        .post('/api/bookings')
-        .send(bookingBody('talk', slot(), 'beta@example.com', { name: 'Be Ta' }))
-        .expect(201);
+      const booked = await book(slot(), 'beta@example.com', { name: 'Be Ta' }).expect(201);
       await t.http().get(`/api/bookings/${booked.body.id}`).set(bearer(a.token)).expect(404);
       await t.http().get(`/api/bookings/${booked.body.id}/ics`).set(bearer(a.token)).expect(404);
       await t
@@ -786,14 +663,11 @@ describe('Client care: audit trail, names, consent, deletion scope', () => {
         .set(bearer(b.token))
         .send({ text: 'B private' })
         .expect(200);
-      const { cookie, csrf } = await pageForm(t, '/program/steps/1', a.token);
-      await t
-        .http()
-        .post('/program/steps/1/sharing')
-        .set('cookie', cookie)
-        .type('form')
-        .send({ _csrf: csrf, sharedWithCoach: 'true', confirm: 'yes' })
-        .expect(409);
+      const form = await pageForm(t, '/program/steps/1', a.token);
+      await postForm(t, '/program/steps/1/sharing', form, {
+        sharedWithCoach: 'true',
+        confirm: 'yes',
+      }).expect(409);
       expect(
         (
           await t

@@ -1,7 +1,7 @@
 import { MailCatcher } from '../support/mail-catcher';
 import { signup, startTestApp, TestApp } from '../support/app';
 import { FakeStripe, send } from '../support/fake-stripe';
-import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
+import { dayFromNow, openSlots, postBooking, setUpCoach } from '../support/scheduling';
 import { eventually } from '../support/test-payable';
 
 /** The coach's client records, and a person's export and erasure (SPEC: Clients and data rights). */
@@ -55,6 +55,10 @@ describe('Clients and data rights', () => {
     await mail.stop();
   });
 
+  /** DELETE /api/me as `token`: erase the account, confirmed by `body.password`. */
+  const eraseMe = (token: string, body: object) =>
+    t.http().delete('/api/me').set('authorization', `Bearer ${token}`).send(body);
+
   async function payFor(bookingId: string): Promise<void> {
     const [p] = await t.dataSource.query(
       `SELECT checkout_session_id FROM payments WHERE reference_id = $1`,
@@ -69,11 +73,9 @@ describe('Clients and data rights', () => {
   }
 
   it('lists clients for the coach only, with search; 404 for anything not a client', async () => {
-    await t
-      .http()
-      .post('/api/bookings')
-      .send(bookingBody('free-call', slot(), 'guest.one@example.com', { name: 'Guest One' }))
-      .expect(201);
+    await postBooking(t, 'free-call', slot(), 'guest.one@example.com', {
+      name: 'Guest One',
+    }).expect(201);
     const client = await signup(t, 'member.two@example.com', 'Member Two');
     const all = await t
       .http()
@@ -115,16 +117,10 @@ describe('Clients and data rights', () => {
 
   it('shows the coach a client with bookings, intake answers and payments', async () => {
     const start = slot();
-    const booked = await t
-      .http()
-      .post('/api/bookings')
-      .send(
-        bookingBody('paid', start, 'ana@example.com', {
-          name: 'Ana',
-          intake: { 'what-brings-you': 'Burnout' },
-        }),
-      )
-      .expect(201);
+    const booked = await postBooking(t, 'paid', start, 'ana@example.com', {
+      name: 'Ana',
+      intake: { 'what-brings-you': 'Burnout' },
+    }).expect(201);
     await payFor(booked.body.id);
     const [{ id }] = await t.dataSource.query(
       `SELECT id FROM users WHERE email = 'ana@example.com'`,
@@ -163,16 +159,10 @@ describe('Clients and data rights', () => {
 
   it('exports everything about the caller as JSON, and nothing about anyone else', async () => {
     const token = await signup(t, 'sam@example.com', 'Sam');
-    await t
-      .http()
-      .post('/api/bookings')
-      .send(bookingBody('free-call', slot(), 'sam@example.com', { notes: 'Evenings are easier' }))
-      .expect(201);
-    await t
-      .http()
-      .post('/api/bookings')
-      .send(bookingBody('free-call', slot(), 'other@example.com'))
-      .expect(201);
+    await postBooking(t, 'free-call', slot(), 'sam@example.com', {
+      notes: 'Evenings are easier',
+    }).expect(201);
+    await postBooking(t, 'free-call', slot(), 'other@example.com').expect(201);
     const res = await t
       .http()
       .get('/api/me/export')
@@ -200,31 +190,17 @@ describe('Clients and data rights', () => {
   it('erases an account: wrong password changes nothing; then future sessions are cancelled and refunded, payments anonymised', async () => {
     const token = await signup(t, 'leaving@example.com', 'Lee');
     const start = slot();
-    const paid = await t
-      .http()
-      .post('/api/bookings')
-      .send(bookingBody('paid', start, 'leaving@example.com'))
-      .expect(201);
+    const paid = await postBooking(t, 'paid', start, 'leaving@example.com').expect(201);
     await payFor(paid.body.id);
 
-    const wrong = await t
-      .http()
-      .delete('/api/me')
-      .set('authorization', `Bearer ${token}`)
-      .send({ password: 'not-my-password' })
-      .expect(403);
+    const wrong = await eraseMe(token, { password: 'not-my-password' }).expect(403);
     expect(wrong.body.code).toBe('WRONG_PASSWORD');
     expect(
       await t.dataSource.query(`SELECT 1 FROM users WHERE email = 'leaving@example.com'`),
     ).toHaveLength(1);
-    await t.http().delete('/api/me').set('authorization', `Bearer ${token}`).send({}).expect(400);
+    await eraseMe(token, {}).expect(400);
 
-    await t
-      .http()
-      .delete('/api/me')
-      .set('authorization', `Bearer ${token}`)
-      .send({ password: 'a-long-password' })
-      .expect(204);
+    await eraseMe(token, { password: 'a-long-password' }).expect(204);
     await t.http().get('/api/me').set('authorization', `Bearer ${token}`).expect(401);
     expect(
       await t.dataSource.query(`SELECT 1 FROM users WHERE email = 'leaving@example.com'`),
@@ -339,12 +315,7 @@ describe('Clients and data rights', () => {
     const [{ id }] = await t.dataSource.query(
       `SELECT id FROM users WHERE email = 'member@example.com'`,
     );
-    await t
-      .http()
-      .delete('/api/me')
-      .set('authorization', `Bearer ${token}`)
-      .send({ password: 'a-long-password' })
-      .expect(204);
+    await eraseMe(token, { password: 'a-long-password' }).expect(204);
     expect(
       await t.dataSource.query(`SELECT 1 FROM reflections WHERE user_id = $1`, [id]),
     ).toHaveLength(0);
@@ -354,12 +325,7 @@ describe('Clients and data rights', () => {
   });
 
   it('never deletes the coach account from here', async () => {
-    const res = await t
-      .http()
-      .delete('/api/me')
-      .set('authorization', `Bearer ${coach}`)
-      .send({ password: 'coach-password-123' })
-      .expect(403);
+    const res = await eraseMe(coach, { password: 'coach-password-123' }).expect(403);
     expect(res.body.code).toBe('FORBIDDEN');
   });
 });

@@ -1,12 +1,5 @@
-import {
-  COACH_EMAIL,
-  COACH_PASSWORD,
-  loginAs,
-  pageForm,
-  signup,
-  startTestApp,
-  TestApp,
-} from '../support/app';
+import { signup, startWithCoach, TestApp } from '../support/app';
+import { getAs, submitAs, summaryLinks } from '../support/forms';
 
 /**
  * The post editor and the members pages through the one form helper: a refused form comes back
@@ -19,32 +12,15 @@ describe('Coach content and members forms: plain errors, input kept, success tha
   let coach: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+    ({ t, coach } = await startWithCoach());
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  const send = async (
-    path: string,
-    form: string,
-    fields: Record<string, string>,
-    status: number,
-  ) => {
-    const { cookie, csrf } = await pageForm(t, form, coach);
-    return t
-      .http()
-      .post(path)
-      .set('cookie', cookie)
-      .type('form')
-      .send({ ...fields, _csrf: csrf })
-      .expect(status);
-  };
-  const page = async (path: string) =>
-    (await t.http().get(path).set('cookie', `mend_session=${coach}`).expect(200)).text;
-  const summaryLinks = (html: string) =>
-    [...html.matchAll(/<li><a href="(#[^"]+)">([^<]+)<\/a><\/li>/g)].map((m) => [m[1], m[2]]);
+  const send = (path: string, form: string, fields: Record<string, string>, status: number) =>
+    submitAs(t, coach, path, form, fields, status);
+  const page = async (path: string) => (await getAs(t, coach, path)).text;
 
   it('refuses a bad post with a summary in the form’s order, plain words and every field kept', async () => {
     const res = await send(

@@ -1,4 +1,5 @@
 import { COACH_EMAIL, pageForm, signup, startTestApp, TestApp } from '../support/app';
+import { getAs, postForm, submitAs, summaryLinks } from '../support/forms';
 import { setUpCoach } from '../support/scheduling';
 
 /**
@@ -18,29 +19,16 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
     await t?.close();
   });
 
-  const post = async (
-    path: string,
-    form: string,
-    fields: Record<string, string>,
-    status: number,
-  ) => {
-    const { cookie, csrf } = await pageForm(t, form, coach);
-    return t
-      .http()
-      .post(path)
-      .set('cookie', cookie)
-      .type('form')
-      .send({ ...fields, _csrf: csrf })
-      .expect(status);
-  };
-  const summaryLinks = (html: string) =>
-    [...html.matchAll(/<li><a href="(#[^"]+)">([^<]+)<\/a><\/li>/g)].map((m) => [m[1], m[2]]);
+  const post = (path: string, form: string, fields: Record<string, string>, status: number) =>
+    submitAs(t, coach, path, form, fields, status);
+  const typeForm = (fields: Record<string, string>, status: number) =>
+    post('/coach/session-types', '/coach/session-types', fields, status);
+  const availabilityForm = (fields: Record<string, string>, status: number) =>
+    post('/coach/availability', '/coach/availability', fields, status);
   const api = () => ({ authorization: `Bearer ${coach}` });
 
   it('refuses a bad session type with a summary linking to each field, in plain words, keeping the input', async () => {
-    const res = await post(
-      '/coach/session-types',
-      '/coach/session-types',
+    const res = await typeForm(
       {
         name: 'Deep dive',
         slug: 'Deep Dive!' + 'x'.repeat(90),
@@ -84,9 +72,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
   });
 
   it('makes the web address from the name, defaults to 24 h notice and 30-minute steps, and links to the booking page', async () => {
-    const res = await post(
-      '/coach/session-types',
-      '/coach/session-types',
+    const res = await typeForm(
       {
         name: 'Deep Dive: Éclair',
         slug: '',
@@ -114,11 +100,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
       slotIntervalMinutes: 30,
       durationMinutes: 50,
     });
-    const page = await t
-      .http()
-      .get(res.headers.location)
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const page = await getAs(t, coach, res.headers.location);
     expect(page.text).toMatch(
       /“Deep Dive: Éclair” is ready\. Clients book it at <a href="\/book\/deep-dive-eclair">/,
     );
@@ -129,9 +111,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
   });
 
   it('puts a taken web address on the web-address field', async () => {
-    const res = await post(
-      '/coach/session-types',
-      '/coach/session-types',
+    const res = await typeForm(
       {
         name: 'Again',
         slug: 'existing-type',
@@ -151,9 +131,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
   });
 
   it('refuses a currency that is not in the list', async () => {
-    const res = await post(
-      '/coach/session-types',
-      '/coach/session-types',
+    const res = await typeForm(
       {
         name: 'Odd',
         slug: 'odd',
@@ -170,18 +148,14 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
   });
 
   it('saves weekly hours from time pickers, refuses a fixed-offset zone, and maps overlapping hours to the day', async () => {
-    const est = await post(
-      '/coach/availability',
-      '/coach/availability',
+    const est = await availabilityForm(
       { timeZone: 'EST', 'day1-start-0': '09:00', 'day1-end-0': '17:00' },
       400,
     );
     expect(summaryLinks(est.text)[0][0]).toBe('#timeZone');
     expect(est.text).toContain('a fixed offset such as EST has no daylight saving');
 
-    const overlap = await post(
-      '/coach/availability',
-      '/coach/availability',
+    const overlap = await availabilityForm(
       {
         timeZone: 'Europe/London',
         'day1-start-0': '09:00',
@@ -196,9 +170,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
     ]);
     expect(overlap.text).toMatch(/id="day1-start-1"[^>]*value="11:00"/);
 
-    const backwards = await post(
-      '/coach/availability',
-      '/coach/availability',
+    const backwards = await availabilityForm(
       { timeZone: 'Europe/London', 'day3-start-0': '15:00', 'day3-end-0': '10:00' },
       400,
     );
@@ -207,9 +179,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
     ]);
 
     // "Add hours" reloads with one more row and saves nothing.
-    const added = await post(
-      '/coach/availability',
-      '/coach/availability',
+    const added = await availabilityForm(
       { timeZone: 'Europe/London', 'day2-start-0': '09:00', 'day2-end-0': '12:00', add: '2' },
       200,
     );
@@ -218,9 +188,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
       'UTC',
     );
 
-    const ok = await post(
-      '/coach/availability',
-      '/coach/availability',
+    const ok = await availabilityForm(
       {
         timeZone: 'Europe/London',
         'day1-start-0': '09:00',
@@ -241,11 +209,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
         { weekday: 1, start: '13:00', end: '24:00' },
       ],
     });
-    const page = await t
-      .http()
-      .get(ok.headers.location)
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const page = await getAs(t, coach, ok.headers.location);
     expect(page.text).toContain('<a href="/book">See your open times as clients do</a>');
     expect(page.text).toMatch(
       /<option value="Europe\/London" selected>London \(GMT(\+0)?\)<\/option>/,
@@ -300,21 +264,15 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
     ]);
     expect(a.weekly.length).toBe(2); // weekly hours untouched
 
-    const page = await t
-      .http()
-      .get('/coach/time-off')
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const page = await getAs(t, coach, '/coach/time-off');
     expect(page.text).toContain('Only 10:00–12:00 (instead of the weekly hours)');
     expect(page.text).toMatch(/Monday 8 July to Wednesday 10 July 2030/);
-    const { cookie, csrf } = await pageForm(t, '/coach/time-off', coach);
-    await t
-      .http()
-      .post('/coach/time-off/hours/2030-12-24/delete')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf })
-      .expect(303);
+    await postForm(
+      t,
+      '/coach/time-off/hours/2030-12-24/delete',
+      await pageForm(t, '/coach/time-off', coach),
+      {},
+    ).expect(303);
     expect((await t.http().get('/api/availability').set(api()).expect(200)).body.overrides).toEqual(
       [],
     );
@@ -336,15 +294,11 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
   });
 
   it('the dashboard asks her name at the first visit, then counts her day', async () => {
-    const first = await t.http().get('/coach').set('cookie', `mend_session=${coach}`).expect(200);
+    const first = await getAs(t, coach, '/coach');
     expect(first.text).toContain('What name should clients see?');
     const saved = await post('/coach/name', '/coach', { displayName: 'Dana Reyes' }, 303);
     expect(saved.headers.location).toBe('/coach?name=saved');
-    const after = await t
-      .http()
-      .get('/coach?name=saved')
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const after = await getAs(t, coach, '/coach?name=saved');
     expect(after.text).not.toContain('What name should clients see?');
     expect(after.text).toContain('Thank you, Dana Reyes.');
     expect(after.text).toMatch(
@@ -366,11 +320,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
     let text = '';
     for (let i = 0; i < 100 && !link.test(text); i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 100));
-      const page = await t
-        .http()
-        .get('/coach/outbox')
-        .set('cookie', `mend_session=${coach}`)
-        .expect(200);
+      const page = await getAs(t, coach, '/coach/outbox');
       text = page.text;
     }
     expect(text).toMatch(link);
@@ -402,11 +352,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
       },
       303,
     );
-    const page = await t
-      .http()
-      .get('/coach/program?saved=1')
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const page = await getAs(t, coach, '/coach/program?saved=1');
     expect(page.text).toContain('<a href="/program">See the program page as visitors do</a>');
     expect(page.text).toMatch(/<option value="gbp" selected>/);
   });
@@ -424,11 +370,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
       {},
       303,
     );
-    const page = await t
-      .http()
-      .get(res.headers.location)
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const page = await getAs(t, coach, res.headers.location);
     expect(page.text).toMatch(
       /<p class="notice" role="status">Published\. <a href="\/blog\/small-mercies">View the post<\/a><\/p>/,
     );
@@ -452,7 +394,7 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
       .send({ date: '2030-01-01', start: '09:00', end: '10:00' })
       .expect(403);
     // A client with a valid token of their own.
-    const { cookie, csrf } = await pageForm(t, '/account', client);
+    const clientForm = await pageForm(t, '/account', client);
     for (const path of [
       '/coach/name',
       '/coach/availability',
@@ -461,30 +403,20 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
       '/coach/session-types',
       '/coach/settings',
     ]) {
-      await t
-        .http()
-        .post(path)
-        .set('cookie', cookie)
-        .type('form')
-        .send({ _csrf: csrf, displayName: 'Mallory', timeZone: 'UTC' })
-        .expect(403);
+      await postForm(t, path, clientForm, { displayName: 'Mallory', timeZone: 'UTC' }).expect(403);
     }
     expect(
       (await t.http().get('/api/coach/settings').set(api()).expect(200)).body.displayName,
     ).not.toBe('Mallory');
     // Markup in what she types comes back escaped: in the form, the summary and the success notice.
     const evil = '<img src=x onerror=alert(1)>';
-    const bad = await post(
-      '/coach/session-types',
-      '/coach/session-types',
+    const bad = await typeForm(
       { name: evil, slug: 'evil', durationMinutes: '0', currency: 'usd' },
       400,
     );
     expect(bad.text).not.toContain(evil);
     expect(bad.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
-    const ok = await post(
-      '/coach/session-types',
-      '/coach/session-types',
+    const ok = await typeForm(
       {
         name: evil,
         slug: '',
@@ -498,22 +430,12 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
       303,
     );
     expect(ok.headers.location).toBe('/coach/session-types?created=img-src-x-onerror-alert-1');
-    const page = await t
-      .http()
-      .get(ok.headers.location)
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const page = await getAs(t, coach, ok.headers.location);
     expect(page.text).not.toContain(evil);
     // Removing a date that has no override, or a made-up one, leaves her hours as they were.
     const before = (await t.http().get('/api/availability').set(api()).expect(200)).body;
     const form = await pageForm(t, '/coach/time-off', coach);
-    await t
-      .http()
-      .post('/coach/time-off/hours/not-a-date/delete')
-      .set('cookie', form.cookie)
-      .type('form')
-      .send({ _csrf: form.csrf })
-      .expect(303);
+    await postForm(t, '/coach/time-off/hours/not-a-date/delete', form, {}).expect(303);
     expect((await t.http().get('/api/availability').set(api()).expect(200)).body).toEqual(before);
   });
 });

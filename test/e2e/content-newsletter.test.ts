@@ -2,14 +2,8 @@ import { LinkSigner } from '../../src/common/crypto/link-signer';
 import { Clock } from '../../src/common/clock';
 import { NewsletterService } from '../../src/content/newsletter/newsletter.service';
 import { unsubscribeToken } from '../../src/content/newsletter/unsubscribe-token';
-import {
-  COACH_EMAIL,
-  COACH_PASSWORD,
-  loginAs,
-  signup,
-  startTestApp,
-  TestApp,
-} from '../support/app';
+import { pageForm, signup, startWithCoach, TestApp } from '../support/app';
+import { postForm } from '../support/forms';
 import { CaughtMail, linkIn, MailCatcher } from '../support/mail-catcher';
 
 /** Polls `check` until it holds (the job queue runs in the background); fails after a deadline. */
@@ -35,16 +29,25 @@ describe('Content: newsletter and feeds', () => {
 
   beforeAll(async () => {
     const mailUrl = await mail.start();
-    t = await startTestApp({
+    ({ t, coach } = await startWithCoach({
       env: { MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '1000', PUBLIC_URL: 'https://mend.example' },
-    });
+    }));
     await t.dataSource.query(`DELETE FROM posts`);
-    coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
   });
   afterAll(async () => {
     await t?.close();
     await mail.stop();
   });
+
+  /** Creates a post as the coach (POST /api/posts), expecting `status`: the answer's body. */
+  const newPost = async (fields: object, status = 201) =>
+    (await t.http().post('/api/posts').set(auth(coach)).send(fields).expect(status)).body;
+  /** Publishes a post as the coach (with `{ notifySubscribers: true }` to mail subscribers). */
+  const publish = (id: string, body: object = {}) =>
+    t.http().post(`/api/posts/${id}/publish`).set(auth(coach)).send(body).expect(200);
+  /** A one-click unsubscribe as a mail client sends it: a POST with no cookie and no CSRF token. */
+  const oneClick = (path: string) =>
+    t.http().post(path).type('form').send('List-Unsubscribe=One-Click');
 
   async function subscribe(email: string): Promise<void> {
     const res = await t.http().post('/api/newsletter/subscribe').send({ email }).expect(202);
@@ -131,26 +134,12 @@ describe('Content: newsletter and feeds', () => {
     expect(rows[0].confirm_token_hash).not.toBe(token);
     expect(rows[0].confirm_token_hash).toMatch(/^[0-9a-f]{64}$/);
     // The page form confirms (with CSRF).
-    const agent = t.http();
-    const page = await agent.get(`/newsletter/confirm?token=${token}`).expect(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-    const cookie = page.headers['set-cookie'];
+    const form = await pageForm(t, `/newsletter/confirm?token=${token}`);
+    expect(form.csrf).not.toBe('');
     await t.http().post('/newsletter/confirm').type('form').send({ token }).expect(403);
-    const done = await t
-      .http()
-      .post('/newsletter/confirm')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, token })
-      .expect(200);
+    const done = await postForm(t, '/newsletter/confirm', form, { token }).expect(200);
     expect(done.text).toContain('You’re subscribed');
-    const again = await t
-      .http()
-      .post('/newsletter/confirm')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, token })
-      .expect(400);
+    const again = await postForm(t, '/newsletter/confirm', form, { token }).expect(400);
     expect(again.text).toContain('expired');
 
     await subscribe('late@example.com');
@@ -175,41 +164,25 @@ describe('Content: newsletter and feeds', () => {
     const [gone] = await t.dataSource.query(
       `SELECT id FROM newsletter_subscribers WHERE email = 'gone@example.com'`,
     );
-    await t
-      .http()
-      .post(`/newsletter/unsubscribe?token=${unsubscribeToken(t.app.get(LinkSigner).key, gone.id)}`)
-      .type('form')
-      .send('List-Unsubscribe=One-Click')
-      .expect(200);
+    await oneClick(
+      `/newsletter/unsubscribe?token=${unsubscribeToken(t.app.get(LinkSigner).key, gone.id)}`,
+    ).expect(200);
     // The batch size is lowered so this post goes out in several batch jobs.
     t.app.get(NewsletterService).batchSize = 1;
 
-    const post = (
-      await t
-        .http()
-        .post('/api/posts')
-        .set(auth(coach))
-        .send({ title: 'First Letter', body: 'Hello, readers.', excerpt: 'A first note.' })
-        .expect(201)
-    ).body;
-    const published = await t
-      .http()
-      .post(`/api/posts/${post.id}/publish`)
-      .set(auth(coach))
-      .send({ notifySubscribers: true })
-      .expect(200);
+    const post = await newPost({
+      title: 'First Letter',
+      body: 'Hello, readers.',
+      excerpt: 'A first note.',
+    });
+    const published = await publish(post.id, { notifySubscribers: true });
     expect(published.body.notifiedAt).toEqual(expect.any(String));
     await eventually(
       async () => newsletterMails('First Letter').length >= 3,
       'three newsletter mails',
     );
     // Publishing (and notifying) again, and a stray extra batch job, send nothing more.
-    await t
-      .http()
-      .post(`/api/posts/${post.id}/publish`)
-      .set(auth(coach))
-      .send({ notifySubscribers: true })
-      .expect(200);
+    await publish(post.id, { notifySubscribers: true });
     expect(await t.app.get(NewsletterService).runBatch(post.id)).toBe(0);
     await eventually(allNewsletterMailSent, 'the outbox to drain');
 
@@ -236,29 +209,16 @@ describe('Content: newsletter and feeds', () => {
 
     // One-click unsubscribe as a mail client does it: a POST with no cookie and no CSRF token.
     const url = new URL(listUnsubscribe.slice(1, -1));
-    await t
-      .http()
-      .post(url.pathname + url.search)
-      .type('form')
-      .send('List-Unsubscribe=One-Click')
-      .expect(200);
-    await t
-      .http()
-      .post(url.pathname + url.search)
-      .type('form')
-      .send('List-Unsubscribe=One-Click')
-      .expect(200); // repeatable
+    await oneClick(url.pathname + url.search).expect(200);
+    await oneClick(url.pathname + url.search).expect(200); // repeatable
     const [bo] = await t.dataSource.query(
       `SELECT status FROM newsletter_subscribers WHERE email = 'bo@example.com'`,
     );
     expect(bo.status).toBe('unsubscribed');
     // A forged token does nothing.
-    await t
-      .http()
-      .post(`/newsletter/unsubscribe?token=${gone.id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`)
-      .type('form')
-      .send('List-Unsubscribe=One-Click')
-      .expect(400);
+    await oneClick(
+      `/newsletter/unsubscribe?token=${gone.id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`,
+    ).expect(400);
     const unsubscribePage = await t
       .http()
       .get(url.pathname + url.search)
@@ -266,29 +226,10 @@ describe('Content: newsletter and feeds', () => {
     expect(unsubscribePage.text).toContain('Unsubscribe');
 
     // The next post reaches only who is still subscribed; a draft published without notify mails nobody.
-    const second = (
-      await t
-        .http()
-        .post('/api/posts')
-        .set(auth(coach))
-        .send({ title: 'Second Letter', body: 'Again.' })
-        .expect(201)
-    ).body;
-    await t
-      .http()
-      .post(`/api/posts/${second.id}/publish`)
-      .set(auth(coach))
-      .send({ notifySubscribers: true })
-      .expect(200);
-    const quiet = (
-      await t
-        .http()
-        .post('/api/posts')
-        .set(auth(coach))
-        .send({ title: 'Quiet Post', body: 'Shh.' })
-        .expect(201)
-    ).body;
-    await t.http().post(`/api/posts/${quiet.id}/publish`).set(auth(coach)).send({}).expect(200);
+    const second = await newPost({ title: 'Second Letter', body: 'Again.' });
+    await publish(second.id, { notifySubscribers: true });
+    const quiet = await newPost({ title: 'Quiet Post', body: 'Shh.' });
+    await publish(quiet.id);
     await eventually(
       async () => newsletterMails('Second Letter').length >= 2,
       'two second-letter mails',
@@ -310,14 +251,7 @@ describe('Content: newsletter and feeds', () => {
         [e],
       );
     }
-    const post = (
-      await t
-        .http()
-        .post('/api/posts')
-        .set(auth(coach))
-        .send({ title: 'Resumed Letter', body: 'x' })
-        .expect(201)
-    ).body;
+    const post = await newPost({ title: 'Resumed Letter', body: 'x' });
     // Publish without the queue running the job: record the request the way publish does.
     await t.dataSource.query(
       `UPDATE posts SET status = 'published', published_at = now(), notify_requested_at = now() WHERE id = $1`,
@@ -386,40 +320,24 @@ describe('Content: newsletter and feeds', () => {
   });
 
   it('serves RSS 2.0 that is well-formed and escaped, and a sitemap', async () => {
-    const post = (
-      await t
-        .http()
-        .post('/api/posts')
-        .set(auth(coach))
-        .send({
-          title: 'Tom & <Jerry> “quotes”',
-          slug: 'tom-and-jerry',
-          body: 'Body with <script>alert(1)</script> & more',
-          tags: ['r&r'],
-        })
-        .expect(400)
-    ).body;
+    const post = await newPost(
+      {
+        title: 'Tom & <Jerry> “quotes”',
+        slug: 'tom-and-jerry',
+        body: 'Body with <script>alert(1)</script> & more',
+        tags: ['r&r'],
+      },
+      400,
+    );
     expect(post.details.tags).toBeDefined();
-    const ok = (
-      await t
-        .http()
-        .post('/api/posts')
-        .set(auth(coach))
-        .send({
-          title: 'Tom & <Jerry> “quotes”',
-          slug: 'tom-and-jerry',
-          body: 'Body with <script>alert(1)</script> & more\u0001',
-          tags: ['repair'],
-        })
-        .expect(201)
-    ).body;
-    await t.http().post(`/api/posts/${ok.id}/publish`).set(auth(coach)).send({}).expect(200);
-    await t
-      .http()
-      .post('/api/posts')
-      .set(auth(coach))
-      .send({ title: 'Hidden Draft', body: 'secret' })
-      .expect(201);
+    const ok = await newPost({
+      title: 'Tom & <Jerry> “quotes”',
+      slug: 'tom-and-jerry',
+      body: 'Body with <script>alert(1)</script> & more\u0001',
+      tags: ['repair'],
+    });
+    await publish(ok.id);
+    await newPost({ title: 'Hidden Draft', body: 'secret' });
 
     const rss = await t.http().get('/feed.xml').expect(200);
     expect(rss.headers['content-type']).toMatch(/^application\/rss\+xml/);

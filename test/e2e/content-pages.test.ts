@@ -1,12 +1,12 @@
 import {
   COACH_EMAIL,
   COACH_PASSWORD,
-  loginAs,
   pageForm,
   signup,
-  startTestApp,
+  startWithCoach,
   TestApp,
 } from '../support/app';
+import { getAs, postForm } from '../support/forms';
 
 /** The HTML forms: CSRF on every POST, validation shown on the page, coach pages guarded. */
 describe('Content pages', () => {
@@ -15,8 +15,7 @@ describe('Content pages', () => {
   let reader: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
-    coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+    ({ t, coach } = await startWithCoach({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
     reader = await signup(t, 'pages@example.com', 'Page Reader');
   });
   afterAll(async () => {
@@ -37,44 +36,20 @@ describe('Content pages', () => {
 
   it('refuses a comment form without a CSRF token from a session or another site, accepts it otherwise, and shows validation errors', async () => {
     const path = '/blog/repair-over-perfection/comments';
+    /** The comment form posted with these request headers (in this order) and no page token. */
+    const comment = (headers: Record<string, string>, body: object = { name: 'A', body: 'hi' }) =>
+      Object.entries(headers)
+        .reduce((req, [name, value]) => req.set(name, value), t.http().post(path))
+        .type('form')
+        .send(body);
     // With a session cookie the token is required (the shared page has none, so a signed-in visitor never gets it).
-    await t
-      .http()
-      .post(path)
-      .set('cookie', `mend_session=${reader}`)
-      .type('form')
-      .send({ name: 'A', body: 'hi' })
-      .expect(403);
-    await t
-      .http()
-      .post(path)
-      .set('cookie', `mend_session=${reader}`)
-      .type('form')
-      .send({ _csrf: '', name: 'A', body: 'hi' })
-      .expect(403);
+    const session = { cookie: `mend_session=${reader}` };
+    await comment(session).expect(403);
+    await comment(session, { _csrf: '', name: 'A', body: 'hi' }).expect(403);
     // Another site can't post even an anonymous comment.
-    await t
-      .http()
-      .post(path)
-      .set('origin', 'https://evil.example')
-      .type('form')
-      .send({ name: 'A', body: 'hi' })
-      .expect(403);
-    await t
-      .http()
-      .post(path)
-      .set('origin', 'null')
-      .set('sec-fetch-site', 'cross-site')
-      .type('form')
-      .send({ name: 'A', body: 'hi' })
-      .expect(403);
-    await t
-      .http()
-      .post(path)
-      .set('sec-fetch-site', 'cross-site')
-      .type('form')
-      .send({ name: 'A', body: 'hi' })
-      .expect(403);
+    await comment({ origin: 'https://evil.example' }).expect(403);
+    await comment({ origin: 'null', 'sec-fetch-site': 'cross-site' }).expect(403);
+    await comment({ 'sec-fetch-site': 'cross-site' }).expect(403);
     // Sign-in keeps its token (login CSRF), shared page or not.
     await t
       .http()
@@ -83,75 +58,43 @@ describe('Content pages', () => {
       .send({ email: COACH_EMAIL, password: COACH_PASSWORD })
       .expect(403);
     // The anonymous form of a shared page (no token, same site) goes through.
-    await t
-      .http()
-      .post(path)
-      .set('origin', 'http://127.0.0.1')
-      .set('host', '127.0.0.1')
-      .set('sec-fetch-site', 'same-origin')
-      .type('form')
-      .send({ name: 'Anon', body: 'From a shared page.' })
-      .expect(303);
+    await comment(
+      { origin: 'http://127.0.0.1', host: '127.0.0.1', 'sec-fetch-site': 'same-origin' },
+      { name: 'Anon', body: 'From a shared page.' },
+    ).expect(303);
     expect(
       await t.dataSource.query(`SELECT status FROM comments WHERE author_name = 'Anon'`),
     ).toEqual([{ status: 'pending' }]);
-    const { cookie, csrf } = await formContext('/blog/repair-over-perfection');
-    const ok = await t
-      .http()
-      .post('/blog/repair-over-perfection/comments')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, name: 'Kim', body: 'Line one\nLine two', website: '' })
-      .expect(303);
+    const form = await formContext('/blog/repair-over-perfection');
+    const ok = await postForm(t, '/blog/repair-over-perfection/comments', form, {
+      name: 'Kim',
+      body: 'Line one\nLine two',
+      website: '',
+    }).expect(303);
     expect(ok.headers.location).toBe('/blog/repair-over-perfection?comment=pending#comments');
     const [row] = await t.dataSource.query(
       `SELECT author_name, body, status FROM comments WHERE author_name = 'Kim'`,
     );
     expect(row).toEqual({ author_name: 'Kim', body: 'Line one\nLine two', status: 'pending' });
 
-    const tooLong = await t
-      .http()
-      .post('/blog/repair-over-perfection/comments')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, name: 'Kim', body: 'x'.repeat(5001) })
-      .expect(400);
+    const tooLong = await postForm(t, '/blog/repair-over-perfection/comments', form, {
+      name: 'Kim',
+      body: 'x'.repeat(5001),
+    }).expect(400);
     expect(tooLong.text).toContain('body must be at most 5000 characters');
     expect(tooLong.text).toContain('aria-invalid="true"');
-    await t
-      .http()
-      .post('/blog/no-such-post/comments')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, name: 'Kim', body: 'hi' })
-      .expect(404);
+    await postForm(t, '/blog/no-such-post/comments', form, { name: 'Kim', body: 'hi' }).expect(404);
   });
 
   it('asks signed-out readers to sign in before rating, and validates stars', async () => {
     const anon = await formContext('/blog/repair-over-perfection');
-    const res = await t
-      .http()
-      .post('/blog/repair-over-perfection/rating')
-      .set('cookie', anon.cookie)
-      .type('form')
-      .send({ _csrf: anon.csrf, stars: '5' })
-      .expect(303);
+    const res = await postForm(t, '/blog/repair-over-perfection/rating', anon, {
+      stars: '5',
+    }).expect(303);
     expect(res.headers.location).toBe('/login?next=%2Fblog%2Frepair-over-perfection');
     const signedIn = await formContext('/blog/repair-over-perfection', reader);
-    await t
-      .http()
-      .post('/blog/repair-over-perfection/rating')
-      .set('cookie', signedIn.cookie)
-      .type('form')
-      .send({ _csrf: signedIn.csrf, stars: '9' })
-      .expect(400);
-    await t
-      .http()
-      .post('/blog/repair-over-perfection/rating')
-      .set('cookie', signedIn.cookie)
-      .type('form')
-      .send({ _csrf: signedIn.csrf, stars: '5' })
-      .expect(303);
+    await postForm(t, '/blog/repair-over-perfection/rating', signedIn, { stars: '9' }).expect(400);
+    await postForm(t, '/blog/repair-over-perfection/rating', signedIn, { stars: '5' }).expect(303);
     const api = await t.http().get('/api/posts/repair-over-perfection').expect(200);
     expect(api.body.rating).toEqual({ average: 5, count: 1 });
   });
@@ -168,43 +111,26 @@ describe('Content pages', () => {
       const anon = await t.http().get(path).expect(303);
       expect(anon.headers.location).toMatch(/^\/login/);
     }
-    const { cookie, csrf } = await formContext('/coach/posts/new', coach);
-    const bad = await t
-      .http()
-      .post('/coach/posts')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, title: '', body: 'x', slug: 'Not A Slug' })
-      .expect(400);
+    const form = await formContext('/coach/posts/new', coach);
+    const bad = await postForm(t, '/coach/posts', form, {
+      title: '',
+      body: 'x',
+      slug: 'Not A Slug',
+    }).expect(400);
     expect(bad.text).toContain('The address may hold only lower-case letters');
-    const created = await t
-      .http()
-      .post('/coach/posts')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, title: 'Made in the editor', body: '*Hi*', tags: 'one, Two' })
-      .expect(303);
+    const created = await postForm(t, '/coach/posts', form, {
+      title: 'Made in the editor',
+      body: '*Hi*',
+      tags: 'one, Two',
+    }).expect(303);
     const id = /\/coach\/posts\/([0-9a-f-]{36})/.exec(created.headers.location)![1];
-    const dup = await t
-      .http()
-      .post(`/coach/posts/${id}`)
-      .set('cookie', cookie)
-      .type('form')
-      .send({
-        _csrf: csrf,
-        title: 'Made in the editor',
-        slug: 'repair-over-perfection',
-        body: '*Hi*',
-      })
-      .expect(409);
+    const dup = await postForm(t, `/coach/posts/${id}`, form, {
+      title: 'Made in the editor',
+      slug: 'repair-over-perfection',
+      body: '*Hi*',
+    }).expect(409);
     expect(dup.text).toContain('Another post already uses this slug');
-    await t
-      .http()
-      .post(`/coach/posts/${id}/publish`)
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, notifySubscribers: 'on' })
-      .expect(303);
+    await postForm(t, `/coach/posts/${id}/publish`, form, { notifySubscribers: 'on' }).expect(303);
     const post = await t.http().get('/api/posts/made-in-the-editor').expect(200);
     expect(post.body).toMatchObject({
       status: 'published',
@@ -212,53 +138,23 @@ describe('Content pages', () => {
       html: '<p><em>Hi</em></p>\n',
       notifiedAt: expect.any(String),
     });
-    const editor = await t
-      .http()
-      .get(`/coach/posts/${id}`)
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const editor = await getAs(t, coach, `/coach/posts/${id}`);
     expect(editor.text).toContain('Subscribers were mailed');
-    const csv = await t
-      .http()
-      .get('/coach/subscribers.csv')
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const csv = await getAs(t, coach, '/coach/subscribers.csv');
     expect(csv.text.startsWith('"email","status"')).toBe(true);
-    const comments = await t
-      .http()
-      .get('/coach/comments')
-      .set('cookie', `mend_session=${coach}`)
-      .expect(200);
+    const comments = await getAs(t, coach, '/coach/comments');
     expect(comments.text).toContain('Line one\nLine two');
-    await t
-      .http()
-      .post(`/coach/posts/${id}/delete`)
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf })
-      .expect(303);
+    await postForm(t, `/coach/posts/${id}/delete`, form, {}).expect(303);
     await t.http().get('/blog/made-in-the-editor').expect(404);
   });
 
   it('shows newsletter pages: a bad unsubscribe link and a bad confirmation are explained, not crashed', async () => {
     const bad = await t.http().get('/newsletter/unsubscribe?token=nope').expect(400);
     expect(bad.text).toContain('not valid');
-    const { cookie, csrf } = await formContext('/newsletter/confirm?token=abc');
-    const res = await t
-      .http()
-      .post('/newsletter/confirm')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, token: 'abc' })
-      .expect(400);
+    const form = await formContext('/newsletter/confirm?token=abc');
+    const res = await postForm(t, '/newsletter/confirm', form, { token: 'abc' }).expect(400);
     expect(res.text).toContain('expired');
-    const sub = await t
-      .http()
-      .post('/newsletter/subscribe')
-      .set('cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, email: 'nope' })
-      .expect(400);
+    const sub = await postForm(t, '/newsletter/subscribe', form, { email: 'nope' }).expect(400);
     expect(sub.text).toContain('valid email');
   });
 });

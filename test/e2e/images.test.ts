@@ -1,13 +1,5 @@
 import sharp from 'sharp';
-import {
-  COACH_EMAIL,
-  COACH_PASSWORD,
-  loginAs,
-  pageForm,
-  signup,
-  startTestApp,
-  TestApp,
-} from '../support/app';
+import { pageForm, signup, startWithCoach, TestApp } from '../support/app';
 
 /** Uploads as an attacker would send them: lies in names and headers, bombs, scripts, no session. */
 describe('Images', () => {
@@ -16,8 +8,7 @@ describe('Images', () => {
   let reader: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
-    coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+    ({ t, coach } = await startWithCoach({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
     reader = await signup(t, 'images-reader@example.com', 'Reader');
   });
   afterAll(async () => {

@@ -40,28 +40,55 @@ describe('Payments in local test mode', () => {
     return row.status;
   }
 
-  async function form(path: string): Promise<{ csrf: string; cookie: string[]; text: string }> {
-    const page = await t.http().get(path).expect(200);
+  interface CheckoutPage {
+    paymentId: string;
+    checkoutUrl: string;
+    csrf: string;
+    cookie: string[];
+    text: string;
+  }
+
+  /** Creates a checkout for `req` and loads its test page (its text, cookie and CSRF token). */
+  async function openCheckout(req: CheckoutRequest): Promise<CheckoutPage> {
+    const { paymentId, checkoutUrl } = await port.createCheckout(req);
+    const page = await t.http().get(`/checkout/test/${paymentId}`).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const setCookie = page.headers['set-cookie'];
     return {
+      paymentId,
+      checkoutUrl,
       csrf,
       cookie: Array.isArray(setCookie) ? setCookie : [String(setCookie)],
       text: page.text,
     };
   }
 
-  it('shows a return page only with the token Mend signed into the return address, never for a payment id alone', async () => {
-    const req = request({ successPath: '/bookings/manage?token=secret-manage-token' });
-    const { paymentId } = await port.createCheckout(req);
-    const page = await form(`/checkout/test/${paymentId}`);
-    const paid = await t
+  /** Presses Pay or Cancel on a loaded checkout page, as its form does. */
+  const press = (page: CheckoutPage, button: 'pay' | 'cancel') =>
+    t
       .http()
-      .post(`/checkout/test/${paymentId}/pay`)
+      .post(`/checkout/test/${page.paymentId}/${button}`)
       .set('Cookie', page.cookie)
       .type('form')
-      .send({ _csrf: page.csrf })
-      .expect(303);
+      .send({ _csrf: page.csrf });
+
+  /** The return address Mend signs for a payment: `/checkout/<page>?payment=<id>&return=<43 chars>`. */
+  const signedReturn = (page: 'success' | 'cancelled', paymentId: string) =>
+    new RegExp(`^/checkout/${page}\\?payment=${paymentId}&return=[\\w-]{43}$`);
+
+  /** The receipt mails in the outbox that name this payment. */
+  async function receiptsFor(paymentId: string): Promise<{ text: string }[]> {
+    return t.dataSource.query(
+      `SELECT text FROM mail_outbox WHERE kind = 'payment_receipt' AND text LIKE '%' || $1 || '%'`,
+      [paymentId],
+    );
+  }
+
+  it('shows a return page only with the token Mend signed into the return address, never for a payment id alone', async () => {
+    const req = request({ successPath: '/bookings/manage?token=secret-manage-token' });
+    const page = await openCheckout(req);
+    const { paymentId } = page;
+    const paid = await press(page, 'pay').expect(303);
     for (const path of [
       `/checkout/success?payment=${paymentId}`,
       `/checkout/success?payment=${paymentId}&return=${'A'.repeat(43)}`,
@@ -76,42 +103,24 @@ describe('Payments in local test mode', () => {
 
   it('leads to a Mend page that shows what is paid, says no money moves, and pays through the same fulfilment', async () => {
     const req = request();
-    const { paymentId, checkoutUrl } = await port.createCheckout(req);
+    const page = await openCheckout(req);
+    const { paymentId, checkoutUrl } = page;
     expect(checkoutUrl).toBe(`${t.config.publicUrl}/checkout/test/${paymentId}`);
-    const page = await form(`/checkout/test/${paymentId}`);
     expect(page.text).toContain('Local test mode — no money moves');
     expect(page.text).toContain('$249.00');
     expect(page.text).toContain('The Humble Pie 12 Steps &lt;program&gt;');
     expect(page.text).not.toContain('<program>');
-    const paid = await t
-      .http()
-      .post(`/checkout/test/${paymentId}/pay`)
-      .set('Cookie', page.cookie)
-      .type('form')
-      .send({ _csrf: page.csrf })
-      .expect(303);
-    expect(paid.headers.location).toMatch(
-      new RegExp(`^/checkout/success\\?payment=${paymentId}&return=[\\w-]{43}$`),
-    );
+    const paid = await press(page, 'pay').expect(303);
+    expect(paid.headers.location).toMatch(signedReturn('success', paymentId));
     expect(await status(paymentId)).toBe('succeeded');
     expect(await payable.calls(req.referenceId)).toEqual(['paid']);
     const success = await t.http().get(paid.headers.location).expect(200);
     expect(success.text).toContain('Payment received');
     expect(success.text).toContain('href="/program"');
     // Paying twice changes nothing.
-    await t
-      .http()
-      .post(`/checkout/test/${paymentId}/pay`)
-      .set('Cookie', page.cookie)
-      .type('form')
-      .send({ _csrf: page.csrf })
-      .expect(303);
+    await press(page, 'pay').expect(303);
     expect(await payable.calls(req.referenceId)).toEqual(['paid']);
-    const [mail] = await t.dataSource.query(
-      `SELECT count(*)::int AS n FROM mail_outbox WHERE kind = 'payment_receipt' AND text LIKE '%' || $1 || '%'`,
-      [paymentId],
-    );
-    expect(mail.n).toBe(1);
+    expect(await receiptsFor(paymentId)).toHaveLength(1);
     // Back on the paid checkout page: its link onward opens the (signed) return page, and the
     // receipt gives the date paid without a UTC clock time.
     const again = await t.http().get(`/checkout/test/${paymentId}`).expect(200);
@@ -119,28 +128,17 @@ describe('Payments in local test mode', () => {
       .exec(again.text)![1]
       .replace(/&amp;/g, '&');
     expect((await t.http().get(onward).expect(200)).text).toContain('Payment received');
-    const [receipt] = await t.dataSource.query(
-      `SELECT text FROM mail_outbox WHERE kind = 'payment_receipt' AND text LIKE '%' || $1 || '%'`,
-      [paymentId],
-    );
+    const [receipt] = await receiptsFor(paymentId);
     expect(receipt.text).toMatch(/Paid on: \d{1,2} [A-Z][a-z]+ \d{4}\n/);
     expect(receipt.text).not.toContain('UTC');
   });
 
   it('Cancel runs the expiry path and says what happens next', async () => {
     const req = request();
-    const { paymentId } = await port.createCheckout(req);
-    const page = await form(`/checkout/test/${paymentId}`);
-    const res = await t
-      .http()
-      .post(`/checkout/test/${paymentId}/cancel`)
-      .set('Cookie', page.cookie)
-      .type('form')
-      .send({ _csrf: page.csrf })
-      .expect(303);
-    expect(res.headers.location).toMatch(
-      new RegExp(`^/checkout/cancelled\\?payment=${paymentId}&return=[\\w-]{43}$`),
-    );
+    const page = await openCheckout(req);
+    const { paymentId } = page;
+    const res = await press(page, 'cancel').expect(303);
+    expect(res.headers.location).toMatch(signedReturn('cancelled', paymentId));
     expect(await status(paymentId)).toBe('expired');
     expect(await payable.calls(req.referenceId)).toEqual(['failed']);
     const cancelled = await t.http().get(res.headers.location).expect(200);
@@ -158,21 +156,13 @@ describe('Payments in local test mode', () => {
 
   it('expires unpaid test checkouts when their hold ends (the sweep), and a late Pay is refused', async () => {
     const req = request();
-    const { paymentId } = await port.createCheckout(req);
-    const page = await form(`/checkout/test/${paymentId}`);
+    const page = await openCheckout(req);
+    const { paymentId } = page;
     const clock = t.app.get(Clock);
     clock.advance(36 * 60_000);
     try {
-      const res = await t
-        .http()
-        .post(`/checkout/test/${paymentId}/pay`)
-        .set('Cookie', page.cookie)
-        .type('form')
-        .send({ _csrf: page.csrf })
-        .expect(303);
-      expect(res.headers.location).toMatch(
-        new RegExp(`^/checkout/cancelled\\?payment=${paymentId}&return=[\\w-]{43}$`),
-      );
+      const res = await press(page, 'pay').expect(303);
+      expect(res.headers.location).toMatch(signedReturn('cancelled', paymentId));
       expect(await status(paymentId)).toBe('expired');
       const other = await port.createCheckout(
         request({ expiresAt: new Date(Date.now() + 31 * 60_000) }),

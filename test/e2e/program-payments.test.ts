@@ -1,11 +1,5 @@
-import {
-  COACH_EMAIL,
-  COACH_PASSWORD,
-  loginAs,
-  signup,
-  startTestApp,
-  TestApp,
-} from '../support/app';
+import { signup, startTestApp, startWithCoach, TestApp } from '../support/app';
+import { completeStep, enroll, getStep, putReflection } from '../support/program';
 import { FakeStripe, send } from '../support/fake-stripe';
 import { eventually } from '../support/test-payable';
 
@@ -42,8 +36,7 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
   let coach: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
-    coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+    ({ t, coach } = await startWithCoach({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
     await t
       .http()
       .patch('/api/program')
@@ -55,16 +48,16 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
 
   it('enrolls → pays → step 1 → reflects → completes → step 2; a second enrollment is 409', async () => {
     const token = await signup(t, 'buyer@example.com', 'Bea');
-    const first = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
+    const first = await enroll(t, token).expect(201);
     expect(first.body).toEqual({
       id: expect.any(String),
       status: 'pending_payment',
       checkoutUrl: expect.stringContaining('/checkout/test/'),
     });
     // Asking again replaces the open checkout instead of piling up holds.
-    const res = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
+    const res = await enroll(t, token).expect(201);
     expect(await enrollmentStatus(t, first.body.id)).toBe('expired');
-    await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403);
+    await getStep(t, token, 1).expect(403);
 
     const [payment] = await t.dataSource.query(
       `SELECT amount, currency, kind FROM payments WHERE reference_id = $1`,
@@ -79,44 +72,30 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
     );
     expect(welcome.subject).toMatch(/Welcome to The Humble Pie 12 Steps/);
 
-    await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'Paid for, and private.' })
-      .expect(200);
-    const done = await t
-      .http()
-      .post('/api/me/program/steps/1/complete')
-      .set(bearer(token))
-      .expect(200);
+    await getStep(t, token, 1).expect(200);
+    await putReflection(t, token, 1, { text: 'Paid for, and private.' }).expect(200);
+    const done = await completeStep(t, token, 1).expect(200);
     expect(done.body.steps[1].status).toBe('available');
-    await t.http().get('/api/me/program/steps/2').set(bearer(token)).expect(200);
+    await getStep(t, token, 2).expect(200);
 
-    const again = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(409);
+    const again = await enroll(t, token).expect(409);
     expect(again.body.code).toBe('ALREADY_ENROLLED');
-    await t.http().post('/api/program/enrollments').set(bearer(coach)).expect(400);
+    await enroll(t, coach).expect(400);
   });
 
   it('releases a cancelled checkout so the member can try again', async () => {
     const token = await signup(t, 'canceller@example.com', 'Cam');
-    const res = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
+    const res = await enroll(t, token).expect(201);
     await pressOnTestCheckout(t, res.body.checkoutUrl, 'cancel');
     await eventually(async () => (await enrollmentStatus(t, res.body.id)) === 'expired');
-    await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
+    await enroll(t, token).expect(201);
   });
 
   it('a coach refund ends access at once; the payment is refunded; the reflections stay the member’s', async () => {
     const token = await signup(t, 'refundme@example.com', 'Rae');
-    const res = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
+    const res = await enroll(t, token).expect(201);
     await pressOnTestCheckout(t, res.body.checkoutUrl, 'pay');
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'Still mine.' })
-      .expect(200);
+    await putReflection(t, token, 1, { text: 'Still mine.' }).expect(200);
     const refunded = await t
       .http()
       .post(`/api/program/enrollments/${res.body.id}/refund`)
@@ -126,9 +105,7 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
       status: 'refunded',
       refund: { amount: 19900, currency: 'usd' },
     });
-    expect(
-      (await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403)).body.code,
-    ).toBe('NOT_ENROLLED');
+    expect((await getStep(t, token, 1).expect(403)).body.code).toBe('NOT_ENROLLED');
     await eventually(async () => {
       const [p] = await t.dataSource.query(`SELECT status FROM payments WHERE reference_id = $1`, [
         res.body.id,
@@ -145,9 +122,9 @@ describe('The 12 Steps: paid enrollment in local test mode', () => {
     );
     expect(mine[0].n).toBe(1);
     // Enrolling again later finds their earlier writing waiting for them.
-    const back = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
+    const back = await enroll(t, token).expect(201);
     await pressOnTestCheckout(t, back.body.checkoutUrl, 'pay');
-    const step1 = await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
+    const step1 = await getStep(t, token, 1).expect(200);
     expect(step1.body.reflection).toMatchObject({ text: 'Still mine.' });
     // A granted enrollment has nothing to refund.
     await signup(t, 'gift@example.com');
@@ -184,7 +161,7 @@ describe('The 12 Steps: paid enrollment through Stripe (fake Stripe server)', ()
 
   it('activates on checkout.session.completed and ends access on a refund made in the Stripe dashboard', async () => {
     const token = await signup(t, 'stripe-member@example.com', 'Sid');
-    const res = await t.http().post('/api/program/enrollments').set(bearer(token)).expect(201);
+    const res = await enroll(t, token).expect(201);
     // Back from Stripe before the webhook: the pages say the payment is being confirmed, not "pay again".
     const cookie = `mend_session=${token}`;
     expect((await t.http().get('/program/steps').set('cookie', cookie).expect(200)).text).toContain(
@@ -205,7 +182,7 @@ describe('The 12 Steps: paid enrollment through Stripe (fake Stripe server)', ()
       `SELECT count(*)::int AS n FROM mail_outbox WHERE to_address = 'stripe-member@example.com' AND kind = 'program_welcome'`,
     );
     expect(welcomes[0].n).toBe(1);
-    await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
+    await getStep(t, token, 1).expect(200);
     expect((await t.http().get('/program/steps').set('cookie', cookie).expect(200)).text).toContain(
       '0 of 12 steps completed',
     );
@@ -218,8 +195,6 @@ describe('The 12 Steps: paid enrollment through Stripe (fake Stripe server)', ()
       200,
     );
     expect(await enrollmentStatus(t, res.body.id)).toBe('refunded');
-    expect(
-      (await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403)).body.code,
-    ).toBe('NOT_ENROLLED');
+    expect((await getStep(t, token, 1).expect(403)).body.code).toBe('NOT_ENROLLED');
   });
 });

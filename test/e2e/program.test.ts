@@ -2,14 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Clock } from '../../src/common/clock';
 import { EnrollmentsService } from '../../src/program/enrollments.service';
 import { ProgressService } from '../../src/program/progress.service';
-import {
-  COACH_EMAIL,
-  COACH_PASSWORD,
-  loginAs,
-  signup,
-  startTestApp,
-  TestApp,
-} from '../support/app';
+import { signup, startTestApp, startWithCoach, TestApp } from '../support/app';
+import { completeStep, getStep, putReflection } from '../support/program';
 
 const DAY = 86_400_000;
 
@@ -38,8 +32,7 @@ describe('The 12 Steps program API', () => {
     t.http().patch('/api/program').set(bearer(coach)).send({ dripDays }).expect(200);
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
-    coach = await loginAs(t, COACH_EMAIL, COACH_PASSWORD);
+    ({ t, coach } = await startWithCoach({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
   });
   afterAll(async () => t?.close());
 
@@ -115,15 +108,8 @@ describe('The 12 Steps program API', () => {
     expect((await t.http().get('/api/me/program').set(bearer(token)).expect(403)).body.code).toBe(
       'NOT_ENROLLED',
     );
-    expect(
-      (await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403)).body.code,
-    ).toBe('NOT_ENROLLED');
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'x' })
-      .expect(403);
+    expect((await getStep(t, token, 1).expect(403)).body.code).toBe('NOT_ENROLLED');
+    await putReflection(t, token, 1, { text: 'x' }).expect(403);
     await t.http().get('/api/me/program').expect(401);
   });
 
@@ -176,17 +162,12 @@ describe('The 12 Steps program API', () => {
   it('walks step 1 → reflect → complete → step 2 after the drip wait, with one gentle mail', async () => {
     await setDrip(7);
     const { token } = await member('walker@example.com');
-    const locked = await t.http().get('/api/me/program/steps/2').set(bearer(token)).expect(403);
+    const locked = await getStep(t, token, 2).expect(403);
     expect(locked.body.code).toBe('STEP_LOCKED');
-    await t
-      .http()
-      .put('/api/me/program/steps/2/reflection')
-      .set(bearer(token))
-      .send({ text: 'too early' })
-      .expect(403);
-    await t.http().post('/api/me/program/steps/2/complete').set(bearer(token)).expect(403);
+    await putReflection(t, token, 2, { text: 'too early' }).expect(403);
+    await completeStep(t, token, 2).expect(403);
 
-    const step1 = await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
+    const step1 = await getStep(t, token, 1).expect(200);
     expect(step1.body).toMatchObject({
       number: 1,
       status: 'available',
@@ -196,50 +177,19 @@ describe('The 12 Steps program API', () => {
     expect(step1.body.bodyHtml).toContain('<h2>Welcome</h2>');
     expect(step1.body.bodyHtml).not.toContain('<script');
 
-    const saved = await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'I am arriving, slowly.' })
-      .expect(200);
+    const saved = await putReflection(t, token, 1, { text: 'I am arriving, slowly.' }).expect(200);
     expect(saved.body).toMatchObject({ text: 'I am arriving, slowly.', sharedWithCoach: false });
-    const tooLong = await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'x'.repeat(20_001) })
-      .expect(400);
+    const tooLong = await putReflection(t, token, 1, { text: 'x'.repeat(20_001) }).expect(400);
     expect(tooLong.body.details.text).toBeDefined();
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'x'.repeat(20_000) })
-      .expect(200);
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'I am arriving, slowly.', sharedWithCoach: 'yes' })
-      .expect(400);
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'I am arriving, slowly.' })
-      .expect(200);
-    await t
-      .http()
-      .put('/api/me/program/steps/13/reflection')
-      .set(bearer(token))
-      .send({ text: 'x' })
-      .expect(404);
+    await putReflection(t, token, 1, { text: 'x'.repeat(20_000) }).expect(200);
+    await putReflection(t, token, 1, {
+      text: 'I am arriving, slowly.',
+      sharedWithCoach: 'yes',
+    }).expect(400);
+    await putReflection(t, token, 1, { text: 'I am arriving, slowly.' }).expect(200);
+    await putReflection(t, token, 13, { text: 'x' }).expect(404);
 
-    const done = await t
-      .http()
-      .post('/api/me/program/steps/1/complete')
-      .set(bearer(token))
-      .expect(200);
+    const done = await completeStep(t, token, 1).expect(200);
     expect(done.body.progress).toEqual({ completed: 1, total: 12 });
     expect(done.body.steps[0].status).toBe('completed');
     const step2 = done.body.steps[1];
@@ -247,16 +197,12 @@ describe('The 12 Steps program API', () => {
     const opened1 = new Date(done.body.steps[0].availableAt).getTime();
     expect(new Date(step2.availableAt).getTime()).toBe(opened1 + 7 * DAY);
     // Completing twice changes nothing.
-    const twice = await t
-      .http()
-      .post('/api/me/program/steps/1/complete')
-      .set(bearer(token))
-      .expect(200);
+    const twice = await completeStep(t, token, 1).expect(200);
     expect(twice.body.steps[0].completedAt).toBe(done.body.steps[0].completedAt);
 
     const clock = t.app.get(Clock);
     clock.advance(7 * DAY - 60_000);
-    await t.http().get('/api/me/program/steps/2').set(bearer(token)).expect(403);
+    await getStep(t, token, 2).expect(403);
     expect(await t.app.get(ProgressService).notifyOpenedSteps()).toBe(0);
     clock.advance(60_000);
     const progress = t.app.get(ProgressService);
@@ -266,10 +212,10 @@ describe('The 12 Steps program API', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toMatch(/Step 2 .* is open/);
     expect(mails[0].text).not.toContain('arriving, slowly');
-    const open = await t.http().get('/api/me/program/steps/2').set(bearer(token)).expect(200);
+    const open = await getStep(t, token, 2).expect(200);
     expect(open.body.status).toBe('available');
     // The earlier reflection is still there, decrypted for its owner.
-    const back = await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
+    const back = await getStep(t, token, 1).expect(200);
     expect(back.body.reflection).toMatchObject({
       text: 'I am arriving, slowly.',
       sharedWithCoach: false,
@@ -279,11 +225,7 @@ describe('The 12 Steps program API', () => {
   it('opens the next step at once with dripDays 0, and never re-locks an open step when dripDays grows', async () => {
     await setDrip(0);
     const { token } = await member('quick@example.com');
-    const done = await t
-      .http()
-      .post('/api/me/program/steps/1/complete')
-      .set(bearer(token))
-      .expect(200);
+    const done = await completeStep(t, token, 1).expect(200);
     expect(done.body.steps[1].status).toBe('available');
     await setDrip(30);
     const me = await t.http().get('/api/me/program').set(bearer(token)).expect(200);
@@ -292,7 +234,7 @@ describe('The 12 Steps program API', () => {
       'available',
       'locked',
     ]);
-    await t.http().get('/api/me/program/steps/2').set(bearer(token)).expect(200);
+    await getStep(t, token, 2).expect(200);
     await setDrip(7);
   });
 
@@ -305,8 +247,8 @@ describe('The 12 Steps program API', () => {
       .set(bearer(coach))
       .send({ step: 5 })
       .expect(200);
-    await t.http().get('/api/me/program/steps/5').set(bearer(token)).expect(200);
-    await t.http().get('/api/me/program/steps/5').set(bearer(other.token)).expect(403);
+    await getStep(t, token, 5).expect(200);
+    await getStep(t, other.token, 5).expect(403);
     await t
       .http()
       .post(`/api/program/enrollments/${enrollmentId}/unlock`)
@@ -329,12 +271,7 @@ describe('The 12 Steps program API', () => {
 
   it('shows the coach only shared reflections, and progress only while the member shares it', async () => {
     const { token, enrollmentId } = await member('sharer@example.com');
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'Just for me.' })
-      .expect(200);
+    await putReflection(t, token, 1, { text: 'Just for me.' }).expect(200);
     const reflections = () =>
       t
         .http()
@@ -342,24 +279,18 @@ describe('The 12 Steps program API', () => {
         .set(bearer(coach))
         .expect(200);
     expect((await reflections()).body).toEqual([]);
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'You may read this.', sharedWithCoach: true })
-      .expect(200);
+    await putReflection(t, token, 1, { text: 'You may read this.', sharedWithCoach: true }).expect(
+      200,
+    );
     expect((await reflections()).body).toEqual([
       { step: 1, text: 'You may read this.', updatedAt: expect.any(String) },
     ]);
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'Private again.', sharedWithCoach: false })
-      .expect(200);
+    await putReflection(t, token, 1, { text: 'Private again.', sharedWithCoach: false }).expect(
+      200,
+    );
     expect((await reflections()).body).toEqual([]);
 
-    await t.http().post('/api/me/program/steps/1/complete').set(bearer(token)).expect(200);
+    await completeStep(t, token, 1).expect(200);
     const row = async () =>
       (
         (await t.http().get('/api/program/enrollments').set(bearer(coach)).expect(200)).body as {
@@ -420,23 +351,13 @@ describe('The 12 Steps program API', () => {
 
   it('ends access to step content on a refund; the member’s reflections stay theirs', async () => {
     const { token, enrollmentId } = await member('refunded@example.com');
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'Mine to keep.' })
-      .expect(200);
+    await putReflection(t, token, 1, { text: 'Mine to keep.' }).expect(200);
     await t.dataSource.transaction((m) =>
       t.app.get(EnrollmentsService).onRefunded(m, enrollmentId, 'payment-x'),
     );
-    const step = await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(403);
+    const step = await getStep(t, token, 1).expect(403);
     expect(step.body.code).toBe('NOT_ENROLLED');
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'more' })
-      .expect(403);
+    await putReflection(t, token, 1, { text: 'more' }).expect(403);
     const me = await t.http().get('/api/me/program').set(bearer(token)).expect(200);
     expect(me.body.enrollment.status).toBe('refunded');
     expect(me.body.steps.every((s: { status: string }) => s.status === 'locked')).toBe(true);
@@ -462,12 +383,7 @@ describe('The 12 Steps program API', () => {
   it('serves the member and coach pages with the right guards, and a form post never blanks a reflection', async () => {
     const { token } = await member('pages@example.com');
     const cookie = `mend_session=${token}`;
-    await t
-      .http()
-      .put('/api/me/program/steps/1/reflection')
-      .set(bearer(token))
-      .send({ text: 'Kept <b>safe</b>.' })
-      .expect(200);
+    await putReflection(t, token, 1, { text: 'Kept <b>safe</b>.' }).expect(200);
     const page = await t.http().get('/program/steps/1').set('cookie', cookie).expect(200);
     expect(page.text).toContain('Kept &lt;b&gt;safe&lt;/b&gt;.');
     expect(page.text).toContain('<strong>Only you.</strong>');
@@ -484,7 +400,7 @@ describe('The 12 Steps program API', () => {
       .type('form')
       .send({ _csrf: csrf, sharedWithCoach: 'true' })
       .expect(303);
-    const still = await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200);
+    const still = await getStep(t, token, 1).expect(200);
     expect(still.body.reflection).toMatchObject({
       text: 'Kept <b>safe</b>.',
       sharedWithCoach: false,
@@ -504,10 +420,7 @@ describe('The 12 Steps program API', () => {
       .send({ _csrf: csrf, text: 'From the form.', sharedWithCoach: 'false', action: 'save' })
       .expect(303);
     expect(saved.headers.location).toBe('/program/steps/1?saved=1');
-    expect(
-      (await t.http().get('/api/me/program/steps/1').set(bearer(token)).expect(200)).body.reflection
-        .text,
-    ).toBe('From the form.');
+    expect((await getStep(t, token, 1).expect(200)).body.reflection.text).toBe('From the form.');
 
     const locked = await t.http().get('/program/steps/2').set('cookie', cookie).expect(403);
     expect(locked.headers['content-type']).toMatch(/text\/html/);

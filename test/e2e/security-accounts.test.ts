@@ -1,6 +1,6 @@
 import { MailCatcher, linkIn } from '../support/mail-catcher';
 import { awayFromWindowEdge } from '../support/windows';
-import { pageForm, signup, startTestApp, TestApp } from '../support/app';
+import { pageForm, postLogin, requestReset, signup, startTestApp, TestApp } from '../support/app';
 
 /** Sign-in, re-checks and reset links, attacked as an outsider would. */
 describe('Account security', () => {
@@ -46,11 +46,7 @@ describe('Account security', () => {
     await signup(t, 'fine@example.com', 'Fine', 'right-password');
     await awayFromWindowEdge(15 * 60_000);
     for (let i = 0; i < 12; i++)
-      await t
-        .http()
-        .post('/api/auth/login')
-        .send({ email: 'fine@example.com', password: 'right-password' })
-        .expect(200);
+      await postLogin(t, 'fine@example.com', 'right-password').expect(200);
   });
 
   it('locks out password guessing through DELETE /api/me after 10 wrong passwords', async () => {
@@ -97,12 +93,7 @@ describe('Account security', () => {
 
   it('spends every older reset link when one is used', async () => {
     await signup(t, 'links@example.com', 'Links', 'old-password-1');
-    for (let i = 0; i < 3; i++)
-      await t
-        .http()
-        .post('/api/auth/password-reset')
-        .send({ email: 'links@example.com' })
-        .expect(202);
+    for (let i = 0; i < 3; i++) await requestReset(t, 'links@example.com').expect(202);
     const deadline = Date.now() + 15_000;
     while (mail.to('links@example.com').length < 3 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
@@ -157,16 +148,8 @@ describe('Password-reset requests', () => {
     const t = await startTestApp({ workers: false, env: { RATE_LIMIT_PER_MINUTE: '1000' } });
     try {
       await signup(t, 'known@example.com', 'Known', 'right-password');
-      await t
-        .http()
-        .post('/api/auth/password-reset')
-        .send({ email: 'known@example.com' })
-        .expect(202);
-      await t
-        .http()
-        .post('/api/auth/password-reset')
-        .send({ email: 'unknown@example.com' })
-        .expect(202);
+      await requestReset(t, 'known@example.com').expect(202);
+      await requestReset(t, 'unknown@example.com').expect(202);
       const tokens = await t.dataSource.query(`SELECT 1 FROM password_reset_tokens`);
       expect(tokens).toHaveLength(0);
       const outbox = await t.dataSource.query(`SELECT 1 FROM mail_outbox`);

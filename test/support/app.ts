@@ -82,9 +82,32 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
+/** POST /api/auth/login with these words (the test checks the answer). */
+export function postLogin(t: TestApp, email: string, password: string): request.Test {
+  return t.http().post('/api/auth/login').send({ email, password });
+}
+
+/** POST /api/auth/password-reset: asks for a reset link (always 202; the mail comes from a job). */
+export function requestReset(t: TestApp, email: string): request.Test {
+  return t.http().post('/api/auth/password-reset').send({ email });
+}
+
 export async function loginAs(t: TestApp, email: string, password: string): Promise<string> {
   const res = await t.http().post('/api/auth/login').send({ email, password }).expect(200);
   return (res.body as { token: string }).token;
+}
+
+/** A test app (as `startTestApp` starts it) with the coach signed in: her session token. */
+export async function startWithCoach(
+  options: TestAppOptions = {},
+): Promise<{ t: TestApp; coach: string }> {
+  const t = await startTestApp(options);
+  try {
+    return { t, coach: await loginAs(t, COACH_EMAIL, COACH_PASSWORD) };
+  } catch (e) {
+    await t.close();
+    throw e;
+  }
 }
 
 export async function signup(

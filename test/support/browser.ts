@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
+import { COACH_EMAIL, COACH_PASSWORD, startTestApp, TestApp, TestAppOptions } from './app';
 
 export const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 
@@ -20,6 +21,37 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+/**
+ * A listening test app (`startTestApp` with `listen: true`) and Chromium, for a browser test's
+ * `beforeAll`; `closeBrowserApp` in its `afterAll` closes both.
+ */
+export async function startBrowserApp(
+  options: TestAppOptions = {},
+): Promise<{ t: TestApp; browser: Browser }> {
+  const t = await startTestApp({ ...options, listen: true });
+  try {
+    return { t, browser: await launchBrowser() };
+  } catch (e) {
+    await t.close();
+    throw e;
+  }
+}
+
+/** Closes what `startBrowserApp` started (either may be missing if it failed). */
+export async function closeBrowserApp(t?: TestApp, browser?: Browser): Promise<void> {
+  await browser?.close();
+  await t?.close();
+}
+
+/** Signs the coach in through the sign-in form, as she would, and waits for her dashboard. */
+export async function signInAsCoach(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(baseUrl + '/login');
+  await page.getByLabel('Email').fill(COACH_EMAIL);
+  await page.getByLabel('Password').fill(COACH_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/coach$/);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { COACH_EMAIL, COACH_PASSWORD, loginAs, TestApp } from './app';
 
 /** Local date `days` from today (UTC), YYYY-MM-DD. */
@@ -69,4 +70,18 @@ export function bookingBody(
     timeZone: 'Europe/London',
     ...extra,
   };
+}
+
+/** POST /api/bookings with `bookingBody(slug, start, email, extra)`: a public booking request. */
+export function postBooking(
+  t: TestApp,
+  slug: string,
+  start: string,
+  email?: string,
+  extra?: Record<string, unknown>,
+): request.Test {
+  return t
+    .http()
+    .post('/api/bookings')
+    .send(bookingBody(slug, start, email, extra));
 }

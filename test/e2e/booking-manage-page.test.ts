@@ -61,6 +61,18 @@ describe('Manage page: nothing offered is refused', () => {
     )[0];
 
   it('offers only times outside the notice window, none preselected, and moving to one of them works', async () => {
+    // The app's clock at noon UTC today, whatever the hour the suite runs at: tomorrow's 09:00–17:00
+    // times then fall on both sides of the 24-hour notice window.
+    const clock = t.app.get(Clock);
+    clock.advance(Date.parse(`${dayFromNow(0)}T12:00:00Z`) - Date.now());
+    try {
+      await offersOnlyOutsideTheWindow(clock);
+    } finally {
+      clock.reset();
+    }
+  });
+
+  async function offersOnlyOutsideTheWindow(clock: Clock): Promise<void> {
     const b = await book(dayFromNow(5), 'mover@example.com');
     const manage = await page(`/bookings/manage?token=${b.token}&date=${dayFromNow(1)}`);
     // Times are buttons of one form (one tap = that time), never a preselected <select>.
@@ -68,7 +80,7 @@ describe('Manage page: nothing offered is refused', () => {
     expect(manage.text).not.toMatch(/<option[^>]*selected[^>]*>[^<]*(AM|PM|:)/);
     const offered = [...manage.text.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]);
     expect(offered.length).toBeGreaterThan(0);
-    const earliest = Date.now() + 24 * 3_600_000;
+    const earliest = clock.now().getTime() + 24 * 3_600_000;
     for (const start of offered)
       expect(Date.parse(start)).toBeGreaterThanOrEqual(earliest - 60_000);
     // Tomorrow was asked for: its times inside the window are not offered at all.
@@ -87,7 +99,7 @@ describe('Manage page: nothing offered is refused', () => {
       .expect(303);
     expect(moved.headers.location).toContain('done=moved');
     expect((await status(b.id)).start_at.toISOString()).toBe(new Date(target).toISOString());
-  });
+  }
 
   it('cancelling asks once, states what is refunded, and only the confirmation cancels', async () => {
     const b = await book(dayFromNow(6), 'canceller@example.com');

@@ -573,9 +573,10 @@ describe('Payments with Stripe (fake Stripe server, signed webhooks)', () => {
       .expect(200);
     expect(page.text).toContain('Coaching session, 1 Dec 2026 17:00 UTC');
     expect(page.text).toContain('$95.00');
-    // Created times read as dates in her zone, not as ISO strings.
+    // Created times read as dates in her zone, not as ISO strings ("2 Dec 2026, 0:04" just after
+    // midnight, "1 Dec 2026, 17:05" later: hours as the slot buttons show them).
     expect(page.text).toMatch(
-      /<td data-label="Created"><time datetime="[^"]+">\d{1,2} \w{3,4} \d{4}, \d{2}:\d{2}<\/time>/,
+      /<td data-label="Created"><time datetime="[^"]+">\d{1,2} \w{3,4} \d{4}, \d{1,2}:\d{2}<\/time>/,
     );
     expect(page.text).toMatch(/Newest first\. Times in [A-Za-z ]+( \([^)]+\))?\./);
   });

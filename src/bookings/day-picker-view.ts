@@ -47,11 +47,24 @@ export async function dayPicker(
   const today = todayIn(zone, now);
   const wanted = isCalendarDate(q.date) ? q.date : isCalendarDate(q.from) ? q.from : null;
   const thisMonth = today.slice(0, 7);
-  let month = MONTH.test(q.month ?? '') ? q.month! : (wanted ?? today).slice(0, 7);
+  const asked = MONTH.test(q.month ?? '');
+  let month = asked ? q.month! : (wanted ?? today).slice(0, 7);
   if (month < thisMonth) month = thisMonth;
-  const first = `${month}-01`;
-  const last = addDays(`${addMonths(month, 1)}-01`, -1);
-  const days = groupByDay(await slotsBetween(first < today ? today : first, last), zone, locale);
+  const daysOf = async (m: string) => {
+    const first = `${m}-01`;
+    const last = addDays(`${addMonths(m, 1)}-01`, -1);
+    return groupByDay(await slotsBetween(first < today ? today : first, last), zone, locale);
+  };
+  let days = await daysOf(month);
+  // At the end of a month (or inside a long notice) this month may have no time left: when no
+  // month or day was asked for, the first page shows the next month's instead.
+  if (days.length === 0 && !asked && !wanted) {
+    const next = await daysOf(addMonths(month, 1));
+    if (next.length > 0) {
+      month = addMonths(month, 1);
+      days = next;
+    }
+  }
   return {
     days,
     selected: days.find((d) => d.date === wanted) ?? days[0] ?? null,

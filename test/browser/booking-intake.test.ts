@@ -8,7 +8,8 @@ import {
 } from '../support/browser';
 import { TestApp } from '../support/app';
 import { MailCatcher } from '../support/mail-catcher';
-import { setUpCoach } from '../support/scheduling';
+import { runAppClockFrom, setUpCoach } from '../support/scheduling';
+import { Clock } from '../../src/common/clock';
 
 jest.setTimeout(90_000);
 
@@ -24,6 +25,9 @@ describe('Browser: booking a session with intake questions and a private video r
     ({ t, browser } = await startBrowserApp({
       env: { MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '1000' },
     }));
+    // Tomorrow 11:40 UTC for the app, whatever the hour the suite runs at: the first time offered
+    // (no notice) is still open when the visitor confirms it.
+    runAppClockFrom(t, 1, '11:40');
     await setUpCoach(t, 'first-session', {
       name: 'First session',
       durationMinutes: 50,
@@ -52,6 +56,7 @@ describe('Browser: booking a session with intake questions and a private video r
     });
   });
   afterAll(async () => {
+    t?.app.get(Clock).reset();
     await closeBrowserApp(t, browser);
     await mail.stop();
   });

@@ -6,7 +6,8 @@ import {
   seriousA11yViolations,
   startBrowserApp,
 } from '../support/browser';
-import { setUpCoach } from '../support/scheduling';
+import { runAppClockFrom, setUpCoach } from '../support/scheduling';
+import { Clock } from '../../src/common/clock';
 
 jest.setTimeout(60_000);
 
@@ -17,6 +18,9 @@ describe('Browser: booking a paid session and paying in local test mode', () => 
 
   beforeAll(async () => {
     ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
+    // Tomorrow 11:40 UTC for the app, whatever the hour the suite runs at: no time drops out of the
+    // notice while the tests run, so the first time offered stays the same one.
+    runAppClockFrom(t, 1, '11:40');
     await setUpCoach(t, 'paid-session', {
       name: 'Deep-dive session',
       price: 9500,
@@ -24,7 +28,10 @@ describe('Browser: booking a paid session and paying in local test mode', () => 
       minimumNoticeMinutes: 60,
     });
   });
-  afterAll(() => closeBrowserApp(t, browser));
+  afterAll(async () => {
+    t?.app.get(Clock).reset();
+    await closeBrowserApp(t, browser);
+  });
 
   it('books, is sent to the test checkout, pays, and the booking is confirmed', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });

@@ -7,7 +7,8 @@ import {
 } from '../support/browser';
 import { TestApp } from '../support/app';
 import { MailCatcher } from '../support/mail-catcher';
-import { setUpCoach } from '../support/scheduling';
+import { runAppClockFrom, setUpCoach } from '../support/scheduling';
+import { Clock } from '../../src/common/clock';
 
 jest.setTimeout(120_000);
 
@@ -26,9 +27,13 @@ describe('Browser: a visitor’s zone and words without JavaScript', () => {
     ({ t, browser } = await startBrowserApp({
       env: { MAIL_URL: mailUrl, RATE_LIMIT_PER_MINUTE: '1000' },
     }));
+    // Tomorrow 11:40 UTC for the app, whatever the hour the suite runs at: the first time offered
+    // (no notice) is still open when the visitor confirms it.
+    runAppClockFrom(t, 1, '11:40');
     await setUpCoach(t, 'plain-call', { name: 'Plain call', minimumNoticeMinutes: 0 });
   });
   afterAll(async () => {
+    t?.app.get(Clock).reset();
     await closeBrowserApp(t, browser);
     await mail.stop();
   });

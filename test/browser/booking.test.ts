@@ -7,7 +7,14 @@ import {
   startBrowserApp,
 } from '../support/browser';
 import { TestApp } from '../support/app';
-import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
+import {
+  bookingBody,
+  dayFromNow,
+  openSlots,
+  runAppClockFrom,
+  setUpCoach,
+} from '../support/scheduling';
+import { Clock } from '../../src/common/clock';
 
 jest.setTimeout(60_000);
 
@@ -17,6 +24,9 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
 
   beforeAll(async () => {
     ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
+    // Tomorrow 11:40 UTC for the app, whatever the hour the suite runs at: the first day offered
+    // has several times left, so the manage page has another time to move to.
+    runAppClockFrom(t, 1, '11:40');
     const coach = await setUpCoach(t, 'intro-call', {
       name: 'Intro call',
       durationMinutes: 30,
@@ -30,7 +40,10 @@ describe('Browser: a visitor books a session and the coach sees it', () => {
       .send({ displayName: 'Dana', cancellationNoticeHours: 0, maxSessionsPerDay: null })
       .expect(200);
   });
-  afterAll(() => closeBrowserApp(t, browser));
+  afterAll(async () => {
+    t?.app.get(Clock).reset();
+    await closeBrowserApp(t, browser);
+  });
 
   it('books in the visitor’s own zone, then manages it; the coach sees it upcoming', async () => {
     const context = await browser.newContext({

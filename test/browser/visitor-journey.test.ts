@@ -6,7 +6,8 @@ import {
   seriousA11yViolations,
   startBrowserApp,
 } from '../support/browser';
-import { setUpCoach } from '../support/scheduling';
+import { runAppClockFrom, setUpCoach } from '../support/scheduling';
+import { Clock } from '../../src/common/clock';
 
 jest.setTimeout(120_000);
 
@@ -21,6 +22,9 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
 
   beforeAll(async () => {
     ({ t, browser } = await startBrowserApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } }));
+    // Tomorrow 11:40 UTC for the app, whatever the hour the suite runs at: no time offered drops
+    // out of the two days' notice while the visitor fills in the pages.
+    runAppClockFrom(t, 1, '11:40');
     // Two days' minimum notice: every offered time is outside the 24-hour change window.
     await setUpCoach(t, 'deep-dive', {
       name: 'Deep dive',
@@ -34,7 +38,10 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
       minimumNoticeMinutes: 2880,
     });
   });
-  afterAll(() => closeBrowserApp(t, browser));
+  afterAll(async () => {
+    t?.app.get(Clock).reset();
+    await closeBrowserApp(t, browser);
+  });
 
   /** What each page of the journey must be: readable without sideways scroll, axe clean, no UTC. */
   async function checkPage(page: Page, texts: string[]): Promise<void> {

@@ -1,9 +1,23 @@
 import request from 'supertest';
+import { Clock } from '../../src/common/clock';
 import { COACH_EMAIL, COACH_PASSWORD, loginAs, TestApp } from './app';
 
 /** Local date `days` from today (UTC), YYYY-MM-DD. */
 export function dayFromNow(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Runs the app's clock (time keeps running) from `time` UTC on the day `days` from today, so a test
+ * sees the same open times whatever the hour the suite runs at (the coach's hours are 09:00–17:00
+ * UTC). Pick a time away from a slot's start (e.g. 11:40) so no time drops out of the notice window
+ * while the test runs. Undo with `t.app.get(Clock).reset()` (in a finally or afterAll).
+ */
+export function runAppClockFrom(t: TestApp, days: number, time: string): Clock {
+  const clock = t.app.get(Clock);
+  clock.reset();
+  clock.advance(Date.parse(`${dayFromNow(days)}T${time}:00Z`) - Date.now());
+  return clock;
 }
 
 /**

@@ -2,7 +2,13 @@ import { Clock } from '../../src/common/clock';
 import { BookingJobsService } from '../../src/bookings/booking-jobs.service';
 import { COACH_EMAIL, signup, startTestApp, TestApp } from '../support/app';
 import { linkIn, MailCatcher } from '../support/mail-catcher';
-import { bookingBody, dayFromNow, openSlots, setUpCoach } from '../support/scheduling';
+import {
+  bookingBody,
+  dayFromNow,
+  londonZoneName,
+  openSlots,
+  setUpCoach,
+} from '../support/scheduling';
 
 const unfold = (ics: string) => ics.replace(/\r\n /g, '');
 
@@ -56,7 +62,10 @@ describe('Bookings API: book → mail with invite → reschedule → cancel', ()
       (m) => m.to.includes('journey@example.com') && /^Booked/.test(m.subject),
     );
     expect(linkIn(confirmation, '/bookings/manage?token=')).toBe(res.body.manageUrl);
-    expect(confirmation.text).toMatch(/GMT/);
+    // Her zone's name at that time: GMT in winter, BST in summer.
+    expect(confirmation.text).toMatch(
+      new RegExp(`at \\d{1,2}:\\d{2} ${londonZoneName(first.start)}\\b`),
+    );
     const invite = confirmation.attachments.find((a) => /calendar/.test(a.contentType));
     expect(invite).toBeDefined();
     const ics = unfold(invite!.content);

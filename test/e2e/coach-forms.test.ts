@@ -212,7 +212,8 @@ describe('Coach forms: plain errors, input kept, success that links to what chan
     const page = await getAs(t, coach, ok.headers.location);
     expect(page.text).toContain('<a href="/book">See your open times as clients do</a>');
     expect(page.text).toMatch(
-      /<option value="Europe\/London" selected>London \(GMT(\+0)?\)<\/option>/,
+      // London's offset now: GMT in winter, GMT+1 in summer.
+      /<option value="Europe\/London" selected>London \(GMT(\+0|\+1)?\)<\/option>/,
     );
     expect(page.text).not.toContain('value="EST"');
   });

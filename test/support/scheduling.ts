@@ -21,6 +21,16 @@ export function runAppClockFrom(t: TestApp, days: number, time: string): Clock {
 }
 
 /**
+ * London's zone name at an instant as en-GB pages and mails print it: GMT in winter, BST in summer
+ * (so a test of a booking days ahead passes whatever the season the suite runs in).
+ */
+export function londonZoneName(at: string | Date): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'short' })
+    .formatToParts(new Date(at))
+    .find((p) => p.type === 'timeZoneName')!.value;
+}
+
+/**
  * Gives the coach every-day hours 09:00–17:00 UTC and a session type; returns the coach token.
  * Extra fields override the session type's defaults (free, 60 min, no notice).
  */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { ComposedStatement, runStatement } from '../database/composed-statement';
+import { ComposedStatement } from '../database/composed-statement';
+import { runStatement } from '../database/statements.repository';
 import { ClientRecord, GuestClient } from './guest-client';
 import { User } from './user.entity';
 

@@ -17,14 +17,11 @@ import { Booking } from './booking.entity';
 import { BookingsRepository } from './bookings.repository';
 import { meetingInfo } from './meeting';
 import { BookingOutDto } from './dto/booking.dto';
-import { pgCode } from './pg-code';
 import { Actor } from './policy';
 import { isCoach } from '../accounts/coach';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = 86_400_000;
-
-export { pgCode };
 
 /** What booking mails need of the coach. */
 export interface CoachFacts {

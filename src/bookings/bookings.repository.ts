@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ComposedStatement } from '../database/composed-statement';
+import { runStatement } from '../database/statements.repository';
 import { BUSY_PARAMS } from '../scheduling/busy-time';
-import { pgCode } from './pg-code';
+import { pgCode } from '../database/pg-code';
 import { Booking } from './booking.entity';
 
 /**
@@ -110,6 +111,20 @@ export class BookingsRepository {
        SELECT ${values.join(', ')}, ${now}, ${now} FROM client
        RETURNING id`,
     );
+  }
+
+  /**
+   * Runs a new booking's composed statement (the CTEs `client` and `booking`, see insertCte):
+   * the client's id, or null when it wrote nothing because the client's record was created by
+   * someone else after the statement's snapshot (run it again: the new snapshot sees it).
+   */
+  async runInsert(m: EntityManager | undefined, s: ComposedStatement): Promise<string | null> {
+    const [row] = await runStatement<{ client_id: string }>(
+      this.dataSource,
+      m,
+      s.build(`SELECT client.id AS client_id FROM client CROSS JOIN booking`),
+    );
+    return row?.client_id ?? null;
   }
 
   /** Serialises bookings of one coach-day (the daily limit), until the caller's transaction ends. */

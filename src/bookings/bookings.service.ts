@@ -22,7 +22,8 @@ import { SchedulingService, SchedulingSettings } from '../scheduling/scheduling.
 import { SessionTypeRecord } from '../scheduling/session-type-record';
 import { busyRange, isValidTimeZone } from '../scheduling/slots';
 import { bookingIcs } from './booking-mails';
-import { BookingAccess, BookingSupport, pgCode } from './booking-support';
+import { BookingAccess, BookingSupport } from './booking-support';
+import { pgCode } from '../database/pg-code';
 import { Booking } from './booking.entity';
 import { BookingPayableHandler } from './booking-payable.handler';
 import { BookingOutDto, CreateBookingDto, ListBookingsQueryDto } from './dto/booking.dto';
@@ -31,7 +32,7 @@ import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { checkIntake, newMeetingRoom } from './meeting';
 import { BookingsRepository } from './bookings.repository';
 import { AppConfig } from '../config/config';
-import { ComposedStatement, runStatement } from '../database/composed-statement';
+import { ComposedStatement } from '../database/composed-statement';
 import { APP_CONFIG } from '../config/config.module';
 
 /** How long a paid booking's slot is held for checkout (Stripe needs ≥ 30 min for expires_at). */
@@ -176,25 +177,21 @@ export class BookingsService implements OnModuleInit {
       { manageUrl: this.support.manageUrl(id, token) },
       false,
     );
-    const statement = () => {
-      const s = new ComposedStatement();
-      this.accounts.clientInStatement(s, dto.email, dto.name, dto.timeZone, {
-        preferredName: dto.preferredName,
-        pronouns: dto.pronouns,
-      });
-      this.repository.insertCte(s, row);
-      if (row.status === 'confirmed') this.confirmation.queueInStatement(s, row, type);
-      if (key) this.idempotencyKeys.insertCte(s, 'booking', key, hash, 201, body);
-      return s.build(`SELECT client.id AS client_id FROM client CROSS JOIN booking`);
-    };
+    const s = new ComposedStatement();
+    this.accounts.clientInStatement(s, dto.email, dto.name, dto.timeZone, {
+      preferredName: dto.preferredName,
+      pronouns: dto.pronouns,
+    });
+    this.repository.insertCte(s, row);
+    if (row.status === 'confirmed') this.confirmation.queueInStatement(s, row, type);
+    if (key) this.idempotencyKeys.insertCte(s, 'booking', key, hash, 201, body);
     const run = async (m?: EntityManager): Promise<string> => {
-      type Row = { client_id: string };
-      let rows = await runStatement<Row>(this.dataSource, m, statement());
-      // The client's record was created by someone else after the statement's snapshot, so
-      // nothing was written: once more, with a new snapshot that sees it.
-      if (!rows.length) rows = await runStatement<Row>(this.dataSource, m, statement());
-      if (!rows.length) throw new Error('client record not found for a new booking');
-      return rows[0].client_id;
+      // Nothing written the first time: the client's record was created by someone else after
+      // the statement's snapshot. Once more, with a new snapshot that sees it.
+      const clientId =
+        (await this.repository.runInsert(m, s)) ?? (await this.repository.runInsert(m, s));
+      if (!clientId) throw new Error('client record not found for a new booking');
+      return clientId;
     };
     const clientId =
       settings.maxSessionsPerDay === null

@@ -1,14 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { Pool, QueryResultRow } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-
 /**
  * One SQL statement written by several repositories: each module adds the common table
  * expressions over its own tables (data-modifying ones included) and names what they return, so
  * a write that spans modules is one round trip and, being one statement, atomic without a
  * transaction. Values go in as numbered parameters (`param`); no value is ever spliced into the
  * text, so the text is the same for every request of one shape (and can be prepared once).
+ * Repositories run it with `runStatement` (statements.repository.ts).
  *
  * Each fragment documents the columns its CTE returns: that is the contract the next fragment
  * (or the final SELECT) relies on, exactly as with busy-time sources (scheduling/busy-time.ts).
@@ -35,33 +31,4 @@ export class ComposedStatement {
     const text = this.ctes.length ? `WITH ${this.ctes.join(',\n')}\n${finalSelect}` : finalSelect;
     return { text, values: [...this.values] };
   }
-}
-
-/** Statement names by text (a few shapes, hashed once). */
-const names = new Map<string, string>();
-
-/**
- * Runs a statement: inside the caller's transaction when `m` belongs to one, else straight on the
- * pool as a named (prepared) statement, so that PostgreSQL parses and plans it once per
- * connection rather than once per request (the name is a hash of the text). Errors from the pool
- * carry PostgreSQL's `code` (see `pgErrorCode`).
- */
-export async function runStatement<Row extends QueryResultRow>(
-  dataSource: DataSource,
-  m: EntityManager | undefined,
-  statement: { text: string; values: unknown[] },
-): Promise<Row[]> {
-  if (m?.queryRunner) return (await m.query(statement.text, statement.values)) as Row[];
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  let name = names.get(statement.text);
-  if (!name) {
-    name = `mend_${createHash('sha1').update(statement.text).digest('hex').slice(0, 20)}`;
-    if (names.size < 1000) names.set(statement.text, name);
-  }
-  const result = await pool.query<Row>({
-    name,
-    text: statement.text,
-    values: statement.values,
-  });
-  return result.rows;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { pgCode } from '../database/pg-code';
 import { DomainError, notFound } from '../common/errors';
 import { ImageDto } from './dto/image.dto';
 import { ImageType } from './image.entity';
@@ -167,12 +167,12 @@ export class ImagesService {
       if (!(await this.images.delete(id))) throw notFound('The image');
     } catch (e) {
       // 23001 restrict_violation / 23503 foreign_key_violation: a row elsewhere still points at it.
-      if (
-        e instanceof QueryFailedError &&
-        ['23001', '23503'].includes(String((e.driverError as { code?: string }).code))
-      ) {
+      const code = pgCode(e);
+      if (code === '23001' || code === '23503') {
         throw inUse(
-          /site_settings/.test(e.message) ? 'the site (the coach’s photo)' : 'a post’s cover',
+          /site_settings/.test((e as Error).message)
+            ? 'the site (the coach’s photo)'
+            : 'a post’s cover',
         );
       }
       throw e;

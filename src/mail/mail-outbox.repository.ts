@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ComposedStatement, runStatement } from '../database/composed-statement';
+import { ComposedStatement } from '../database/composed-statement';
+import { runStatement } from '../database/statements.repository';
 import { WAKE_CHANNEL, WORKER_APP_PREFIX } from '../jobs/wakeups';
 import { MailMessage, MailToRender, RenderedMail } from './mail.types';
 import { MailLane, OutboxAttachment } from './outbox-mail.entity';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { pgCode } from '../database/pg-code';
 import { AccountsService } from '../accounts/accounts.service';
 import { addressName } from '../accounts/person-name';
 import { User } from '../accounts/user.entity';
@@ -32,10 +33,6 @@ const CHECKOUT_MINUTES = 35;
 
 const alreadyEnrolled = (): DomainError =>
   new DomainError('ALREADY_ENROLLED', 'You are already enrolled in the program.');
-
-function isUniqueViolation(e: unknown): boolean {
-  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505';
-}
 
 /**
  * Enrollment: paid (through the payments module's checkout) or granted by the coach; activation,
@@ -90,7 +87,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         return this.enrollments.createPending(m, user.id, 'payment');
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw alreadyEnrolled();
+      if (pgCode(e) === '23505') throw alreadyEnrolled();
       throw e;
     }
     try {
@@ -137,7 +134,7 @@ export class EnrollmentsService implements OnModuleInit, PayableHandler {
         return enrollment.id;
       })
       .catch((e: unknown) => {
-        if (isUniqueViolation(e)) throw alreadyEnrolled();
+        if (pgCode(e) === '23505') throw alreadyEnrolled();
         throw e;
       });
     return (await this.coachList([id]))[0];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { runStatement } from '../database/composed-statement';
+import { runStatement } from '../database/statements.repository';
 import { BUSY_PARAMS, BusyKind } from './busy-time';
 import { CoachSettings } from './coach-settings.entity';
 import { SETTINGS_COLUMNS, SettingsRow, TypeRow } from './scheduling-rows';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { pgCode } from '../database/pg-code';
 import { AccountsService } from '../accounts/accounts.service';
 import { DomainError, notFound } from '../common/errors';
 import { hashToken, newToken } from '../common/tokens';
@@ -25,10 +26,6 @@ import { SchedulingSettings, settingsFromRow, SlotType, toSessionTypeDto } from 
 
 export { toSessionTypeDto };
 export type { SchedulingSettings, SlotType };
-
-function isUniqueViolation(e: unknown): boolean {
-  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23505';
-}
 
 @Injectable()
 export class SchedulingService {
@@ -178,7 +175,7 @@ export class SchedulingService {
     try {
       return await this.repository.saveSessionType(row);
     } catch (e) {
-      if (isUniqueViolation(e))
+      if (pgCode(e) === '23505')
         throw new DomainError('CONFLICT', 'Another session type already uses this slug.');
       throw e;
     }

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { pgCode } from '../../database/pg-code';
 import { AccountsService } from '../../accounts/accounts.service';
 import { isCoach } from '../../accounts/coach';
 import { User } from '../../accounts/user.entity';
@@ -371,10 +372,7 @@ export class PostsService implements OnModuleInit {
     try {
       return await write();
     } catch (e) {
-      if (
-        e instanceof QueryFailedError &&
-        (e.driverError as { code?: string; constraint?: string }).code === '23505'
-      ) {
+      if (pgCode(e) === '23505') {
         throw new DomainError(
           'SLUG_TAKEN',
           explicit

@@ -2,6 +2,7 @@ import { Browser } from 'playwright-core';
 import {
   closeBrowserApp,
   screenshot,
+  scrollsSideways,
   seriousA11yViolations,
   startBrowserApp,
 } from '../support/browser';
@@ -21,9 +22,7 @@ describe('Browser: the page shell and signing in', () => {
     await page.goto(t.baseUrl + '/');
     await page.getByRole('heading', { level: 1, name: 'Repair over perfection.' }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth > window.innerWidth,
-    );
+    const overflow = await scrollsSideways(page);
     expect(overflow).toBe(false);
     await screenshot(page, 'home-phone');
     await page.close();

@@ -2,6 +2,7 @@ import { Browser } from 'playwright-core';
 import {
   closeBrowserApp,
   screenshot,
+  scrollsSideways,
   seriousA11yViolations,
   signInAsCoach,
   startBrowserApp,
@@ -69,9 +70,7 @@ describe('Browser: writing, commenting and moderating', () => {
     await reader.reload();
     await reader.getByText('This was what I needed today.').waitFor();
     await reader.getByRole('heading', { name: '1 comment' }).waitFor();
-    const overflow = await reader.evaluate(
-      () => document.documentElement.scrollWidth > window.innerWidth,
-    );
+    const overflow = await scrollsSideways(reader);
     expect(overflow).toBe(false);
     expect(await seriousA11yViolations(reader)).toEqual([]);
     await screenshot(reader, 'post-with-comment-phone');

@@ -4,6 +4,7 @@ import {
   closeBrowserApp,
   screenshot,
   seriousA11yViolations,
+  sidewaysElements,
   startBrowserApp,
 } from '../support/browser';
 
@@ -30,14 +31,7 @@ describe('Browser: a new member from the program page to a completed first step'
     await page.waitForLoadState('load');
     const text = await page.evaluate(() => document.body.innerText);
     if (readBy === 'member') expect(text).not.toContain('UTC');
-    const wide = await page.evaluate(() =>
-      document.documentElement.scrollWidth > window.innerWidth
-        ? [...document.querySelectorAll('body *')]
-            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-            .map((e) => `${e.tagName}.${e.className}`)
-            .slice(0, 5)
-        : [],
-    );
+    const wide = await sidewaysElements(page);
     expect({ url: page.url(), wide }).toEqual({ url: page.url(), wide: [] });
     expect(await seriousA11yViolations(page)).toEqual([]);
     return text;

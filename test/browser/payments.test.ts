@@ -5,6 +5,7 @@ import { TestApp } from '../support/app';
 import {
   closeBrowserApp,
   screenshot,
+  scrollsSideways,
   seriousA11yViolations,
   signInAsCoach,
   startBrowserApp,
@@ -46,9 +47,7 @@ describe('Browser: paying in local test mode', () => {
     await page.getByText('Local test mode — no money moves.').waitFor();
     await page.getByText('$249.00').first().waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth),
-    ).toBe(false);
+    expect(await scrollsSideways(page)).toBe(false);
     await screenshot(page, 'payments-test-checkout');
     await page.getByRole('button', { name: 'Pay $249.00 (test)' }).click();
     await page.waitForURL(new RegExp(`/checkout/success\\?payment=${paymentId}&return=`));

@@ -2,6 +2,7 @@ import { Browser, Page } from 'playwright-core';
 import {
   closeBrowserApp,
   screenshot,
+  scrollsSideways,
   seriousA11yViolations,
   startBrowserApp,
 } from '../support/browser';
@@ -42,9 +43,7 @@ describe('Browser: the 12 Steps', () => {
     ).toBe(12);
     await page.getByRole('link', { name: 'Sign in to enroll' }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth),
-    ).toBe(false);
+    expect(await scrollsSideways(page)).toBe(false);
     await screenshot(page, 'program-public-phone');
     await page.close();
   });

@@ -4,6 +4,7 @@ import { Browser, Page } from 'playwright-core';
 import {
   closeBrowserApp,
   screenshot,
+  scrollsSideways,
   seriousA11yViolations,
   signInAsCoach,
   startBrowserApp,
@@ -29,9 +30,7 @@ describe('Browser: her site, her words, her pictures', () => {
 
   async function checkPage(page: Page, name: string): Promise<void> {
     expect(await seriousA11yViolations(page)).toEqual([]);
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth > window.innerWidth,
-    );
+    const overflow = await scrollsSideways(page);
     expect({ page: name, overflow }).toEqual({ page: name, overflow: false });
   }
 

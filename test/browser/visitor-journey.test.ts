@@ -4,6 +4,7 @@ import {
   closeBrowserApp,
   screenshot,
   seriousA11yViolations,
+  sidewaysElements,
   startBrowserApp,
 } from '../support/browser';
 import { londonZoneName, runAppClockFrom, setUpCoach } from '../support/scheduling';
@@ -49,14 +50,7 @@ describe('Browser: a visitor from "Book a session" to "You\'re booked" and back 
     const text = await page.evaluate(() => document.body.innerText);
     texts.push(text);
     expect(text).not.toContain('UTC');
-    const wide = await page.evaluate(() =>
-      document.documentElement.scrollWidth > window.innerWidth
-        ? [...document.querySelectorAll('body *')]
-            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-            .map((e) => `${e.tagName}.${e.className}`)
-            .slice(0, 5)
-        : [],
-    );
+    const wide = await sidewaysElements(page);
     expect({ url: page.url(), wide }).toEqual({ url: page.url(), wide: [] });
     expect(await seriousA11yViolations(page)).toEqual([]);
   }

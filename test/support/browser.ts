@@ -61,6 +61,23 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Whether the page is wider than its window (its reader would scroll sideways). */
+export function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+}
+
+/** When the page scrolls sideways, the first five elements that stick out ("TAG.class"); else []. */
+export function sidewaysElements(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    document.documentElement.scrollWidth > window.innerWidth
+      ? [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+          .map((e) => `${e.tagName}.${e.className}`)
+          .slice(0, 5)
+      : [],
+  );
+}
+
 export interface AxeViolation {
   id: string;
   impact: string | null;

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, IsNull, MoreThan } from 'typeorm';
 import { AuthSession } from './auth-session.entity';
 import { PasswordResetToken } from './password-reset-token.entity';
 import { User } from './user.entity';
+
+/** "Usable", defined once: the link is unused and has not expired by `now`. */
+const usableLink = (tokenHash: string, now: Date): FindOptionsWhere<PasswordResetToken> => ({
+  tokenHash,
+  usedAt: IsNull(),
+  expiresAt: MoreThan(now),
+});
 
 /** Sign-in sessions and password links: only hashes of their tokens are stored. */
 @Injectable()
@@ -43,7 +50,7 @@ export class CredentialsRepository {
   /** Whether a password link is unused and unexpired (a plain read: using it locks it again). */
   passwordLinkUsable(tokenHash: string, now: Date): Promise<boolean> {
     return this.dataSource.manager.exists(PasswordResetToken, {
-      where: { tokenHash, usedAt: IsNull(), expiresAt: MoreThan(now) },
+      where: usableLink(tokenHash, now),
     });
   }
 
@@ -54,7 +61,7 @@ export class CredentialsRepository {
     now: Date,
   ): Promise<PasswordResetToken | null> {
     return m.findOne(PasswordResetToken, {
-      where: { tokenHash, usedAt: IsNull(), expiresAt: MoreThan(now) },
+      where: usableLink(tokenHash, now),
       lock: { mode: 'pessimistic_write' },
     });
   }
